@@ -1,0 +1,203 @@
+import { z } from 'zod';
+import { EngineConfig, EngineInfo } from './engine';
+import { ErrorCode, Issue, WireError } from './errors';
+import { Job, JobStatus } from './job';
+import { JobFilter, JobPage, Stats } from './query';
+import { Settings, SettingsPatch } from './settings';
+import { JobOverrides, Template, TemplateSpec } from './template';
+
+/** Shown in place of a secret value everywhere outside the main process; saving it back keeps the stored value. */
+export const SECRET_MASK = '••••••••';
+
+export const Ok = z.object({ ok: z.literal(true) });
+const IdRef = z.object({ id: z.string().min(1).max(100) }).strict();
+const Empty = z.object({}).strict();
+
+export const LogStream = z.enum(['stdout', 'stderr', 'system']);
+export type LogStream = z.infer<typeof LogStream>;
+export const LogChunk = z.object({
+  attempt: z.number().int(),
+  stream: LogStream,
+  /** ISO time the chunk was read (or the engine's stamp on reattach). */
+  t: z.string(),
+  data: z.string(),
+});
+export type LogChunk = z.infer<typeof LogChunk>;
+
+export const LogPage = z.object({
+  chunks: z.array(LogChunk),
+  /** Byte offset to pass for the next page. */
+  nextOffset: z.number().int(),
+  /** Size of the log file when read. */
+  size: z.number().int(),
+  eof: z.boolean(),
+  truncated: z.boolean(),
+});
+export type LogPage = z.infer<typeof LogPage>;
+
+export const ImportFile = z.object({
+  /** Label only (a dropped file may have no path). */
+  name: z.string().min(1).max(1024),
+  content: z.string().max(5 * 1024 * 1024, 'template files are limited to 5 MiB'),
+});
+export const ImportResult = z.object({
+  file: z.string(),
+  ok: z.boolean(),
+  templates: z.array(TemplateSpec),
+  errors: z.array(Issue),
+  warnings: z.array(z.string()),
+});
+export type ImportResult = z.infer<typeof ImportResult>;
+
+export const TemplateSummary = Template.extend({
+  lastJob: z
+    .object({ id: z.string(), status: JobStatus, exitCode: z.number().int().nullable().optional(), finishedAt: z.string().optional() })
+    .optional(),
+});
+export type TemplateSummary = z.infer<typeof TemplateSummary>;
+
+export const QueueState = z.object({
+  paused: z.boolean(),
+  running: z.number().int(),
+  pending: z.number().int(),
+  concurrency: z.number().int(),
+});
+export type QueueState = z.infer<typeof QueueState>;
+
+export const Artifact = z.object({ attempt: z.number().int(), name: z.string(), size: z.number(), path: z.string() });
+
+const cmd = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
+
+/** Every command the renderer may send: input schema → output schema. Nothing else crosses. */
+export const commands = {
+  'templates.list': cmd(Empty, z.array(TemplateSummary)),
+  'templates.get': cmd(IdRef, Template),
+  'templates.save': cmd(z.object({ id: z.string().optional(), spec: TemplateSpec }).strict(), Template),
+  'templates.delete': cmd(IdRef, Ok),
+  'templates.import': cmd(z.object({ files: z.array(ImportFile).min(1).max(100) }).strict(), z.array(ImportResult)),
+  'templates.export': cmd(
+    z.object({ id: z.string(), format: z.enum(['yaml', 'json']).default('yaml') }).strict(),
+    z.object({ filename: z.string(), content: z.string() }),
+  ),
+
+  'jobs.create': cmd(
+    z
+      .object({
+        templateId: z.string().optional(),
+        spec: TemplateSpec.optional(),
+        overrides: JobOverrides.default({}),
+        dependsOn: z.array(z.string()).max(100).default([]),
+      })
+      .strict()
+      .refine((v) => (v.templateId === undefined) !== (v.spec === undefined), 'give exactly one of templateId and spec'),
+    Job,
+  ),
+  'jobs.list': cmd(JobFilter, JobPage),
+  'jobs.get': cmd(IdRef, Job),
+  'jobs.cancel': cmd(IdRef, Job),
+  'jobs.retry': cmd(IdRef, Job),
+  'jobs.clone': cmd(z.object({ id: z.string(), overrides: JobOverrides.default({}) }).strict(), Job),
+  'jobs.reorder': cmd(
+    z.object({ id: z.string(), priority: z.number().int().min(1).max(5), beforeId: z.string().optional() }).strict(),
+    Job,
+  ),
+  'jobs.remove': cmd(z.object({ ids: z.array(z.string()).min(1).max(10_000) }).strict(), z.object({ removed: z.number().int() })),
+
+  'logs.read': cmd(
+    z
+      .object({
+        id: z.string(),
+        attempt: z.number().int().positive().optional(),
+        offset: z.number().int().min(0).default(0),
+        maxBytes: z.number().int().min(1).max(8 * 1024 * 1024).default(256 * 1024),
+      })
+      .strict(),
+    LogPage,
+  ),
+  'logs.subscribe': cmd(IdRef, Ok),
+  'logs.unsubscribe': cmd(IdRef, Ok),
+  'artifacts.list': cmd(IdRef, z.array(Artifact)),
+
+  'engines.list': cmd(Empty, z.array(EngineInfo)),
+  'engines.refresh': cmd(Empty, z.array(EngineInfo)),
+  'engines.add': cmd(EngineConfig, EngineInfo),
+  'engines.remove': cmd(IdRef, Ok),
+
+  'queue.state': cmd(Empty, QueueState),
+  'queue.pause': cmd(Empty, QueueState),
+  'queue.resume': cmd(Empty, QueueState),
+
+  'stats.get': cmd(
+    z.object({ from: z.string().datetime({ offset: true }).optional(), to: z.string().datetime({ offset: true }).optional() }).strict(),
+    Stats,
+  ),
+  'settings.get': cmd(Empty, Settings),
+  'settings.update': cmd(SettingsPatch.strict(), Settings),
+  'retention.run': cmd(
+    z
+      .object({
+        olderThanDays: z.number().min(0).max(3650),
+        statuses: z.array(z.enum(['completed', 'failed', 'cancelled'])).min(1).default(['completed', 'failed', 'cancelled']),
+      })
+      .strict(),
+    z.object({ removed: z.number().int() }),
+  ),
+} as const;
+
+export type Commands = typeof commands;
+export type CommandName = keyof Commands;
+export type CommandInput<C extends CommandName> = z.input<Commands[C]['input']>;
+export type CommandArgs<C extends CommandName> = z.output<Commands[C]['input']>;
+export type CommandOutput<C extends CommandName> = z.output<Commands[C]['output']>;
+
+export const COMMAND_NAMES = Object.keys(commands) as CommandName[];
+export const isCommandName = (name: unknown): name is CommandName =>
+  typeof name === 'string' && Object.prototype.hasOwnProperty.call(commands, name);
+
+/** Every event main sends: name → payload schema. */
+export const events = {
+  'job.updated': Job,
+  'job.removed': z.object({ ids: z.array(z.string()) }),
+  'log.chunks': z.object({ id: z.string(), chunks: z.array(LogChunk) }),
+  'engine.status': EngineInfo,
+  'queue.state': QueueState,
+  'image.progress': z.object({
+    id: z.string(),
+    engineId: z.string(),
+    image: z.string(),
+    status: z.string(),
+    current: z.number().optional(),
+    total: z.number().optional(),
+  }),
+  'template.changed': z.object({ id: z.string(), removed: z.boolean() }),
+  'store.error': z.object({ message: z.string(), file: z.string().optional() }),
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+export const isEventName = (name: unknown): name is EventName =>
+  typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
+
+export type AppEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
+
+/** The envelope every command answers with, on both transports. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: WireError };
+export const ErrorResult = z.object({ ok: z.literal(false), error: WireError });
+
+/** Who is calling: each window or WebSocket connection is one client (log subscriptions are per client). */
+export interface CallContext {
+  clientId: string;
+}
+
+/** What the core implements and the transports expose. */
+export type Handlers = {
+  [C in CommandName]: (args: CommandArgs<C>, ctx: CallContext) => Promise<CommandOutput<C>>;
+};
+
+/** The one channel name per direction, for Electron's ipcMain/ipcRenderer. */
+export const IPC_INVOKE_CHANNEL = 'jobdeck:invoke';
+export const IPC_EVENT_CHANNEL = 'jobdeck:event';
+
+export { ErrorCode };

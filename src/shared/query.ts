@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { EndReason, Job, JobStatus } from './job';
+
+export const JobFilter = z
+  .object({
+    status: z.array(JobStatus).optional(),
+    templateId: z.string().optional(),
+    templateName: z.string().optional(),
+    engineId: z.string().optional(),
+    /** ISO times, on createdAt. */
+    from: z.string().datetime({ offset: true }).optional(),
+    to: z.string().datetime({ offset: true }).optional(),
+    /** Case-insensitive match on id, template name, image, command and message. */
+    text: z.string().max(200).optional(),
+    sort: z.enum(['createdAt', 'finishedAt', 'priority', 'duration']).default('createdAt'),
+    order: z.enum(['asc', 'desc']).default('desc'),
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(1000).default(50),
+  })
+  .strict();
+export type JobFilter = z.infer<typeof JobFilter>;
+export type JobFilterInput = z.input<typeof JobFilter>;
+
+/** What a list row needs; the full job (attempts, spec) comes from jobs.get. */
+export const JobSummary = Job.pick({
+  id: true,
+  templateId: true,
+  templateName: true,
+  status: true,
+  reason: true,
+  exitCode: true,
+  priority: true,
+  seq: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  waitingFor: true,
+  dependsOn: true,
+}).extend({
+  image: z.string(),
+  engineId: z.string().optional(),
+  attempts: z.number().int(),
+});
+export type JobSummary = z.infer<typeof JobSummary>;
+
+export const JobPage = z.object({ total: z.number().int(), items: z.array(JobSummary) });
+export type JobPage = z.infer<typeof JobPage>;
+
+export const TemplateStats = z.object({
+  templateName: z.string(),
+  total: z.number().int(),
+  completed: z.number().int(),
+  failed: z.number().int(),
+  successRate: z.number().nullable(),
+  meanDurationMs: z.number().nullable(),
+  p95DurationMs: z.number().nullable(),
+});
+
+export const Stats = z.object({
+  counts: z.record(JobStatus, z.number().int()),
+  successRate: z.number().nullable(),
+  meanDurationMs: z.number().nullable(),
+  p95DurationMs: z.number().nullable(),
+  byTemplate: z.array(TemplateStats),
+  failuresByReason: z.partialRecord(EndReason, z.number().int()),
+  /** Finished jobs per hour bucket, for the chart. */
+  timeline: z.array(
+    z.object({ t: z.string(), completed: z.number().int(), failed: z.number().int(), meanDurationMs: z.number().nullable() }),
+  ),
+});
+export type Stats = z.infer<typeof Stats>;
