@@ -201,3 +201,27 @@ export const IPC_INVOKE_CHANNEL = 'jobdeck:invoke';
 export const IPC_EVENT_CHANNEL = 'jobdeck:event';
 
 export { ErrorCode };
+
+/**
+ * The object the preload exposes on `window.jobdeck` (and the headless WebSocket client imitates):
+ * one invoke for the contract's commands, one event subscription. Nothing else.
+ */
+export interface Bridge {
+  invoke(command: CommandName, input: unknown): Promise<Result<unknown>>;
+  onEvent(listener: (event: AppEvent) => void): () => void;
+  /** Electron only: the path of a dropped file (webUtils.getPathForFile); undefined in a browser. */
+  pathForFile?(file: unknown): string | undefined;
+}
+export const BRIDGE_GLOBAL = 'jobdeck';
+
+/** The headless WebSocket protocol: the same contract, framed as JSON messages. */
+export const WsClientMessage = z.object({
+  type: z.literal('invoke'),
+  id: z.number().int(),
+  command: z.string(),
+  input: z.unknown(),
+});
+export type WsClientMessage = z.infer<typeof WsClientMessage>;
+export type WsServerMessage =
+  | { type: 'result'; id: number; result: Result<unknown> }
+  | { type: 'event'; event: AppEvent };
