@@ -1,6 +1,22 @@
 // The core's one entry point: both composition roots (Electron's index.ts and headless.ts) call
 // createJobdeck and expose its handlers through src/main/ipc/dispatch.ts.
 import type { AppEvent, Handlers } from '../../shared/ipc';
+import { join } from 'node:path';
+import { iso, systemClock } from './clock';
+import { EngineRegistry } from './engines/registry';
+import { EventHub } from './events';
+import { containerLabels } from './labels';
+import { LogBatcher, LogStore } from './logs';
+import { reconcile } from './reconcile';
+import { CronScheduler } from './scheduler/cron';
+import { Scheduler, type EngineSlot } from './scheduler/scheduler';
+import { keyFileCodec, unsealEnv } from './secrets';
+import type { CoreContext } from './service/context';
+import { createJob, maskJob } from './service/jobFactory';
+import { jobHandlers } from './service/jobHandlers';
+import { systemHandlers } from './service/systemHandlers';
+import { templateHandlers } from './service/templateHandlers';
+import { JobStore } from './store';
 
 /** Encrypts secret env values at rest; Electron passes safeStorage, headless a key file codec. */
 export interface SecretCodec {
@@ -19,7 +35,7 @@ export interface JobdeckOptions {
   secretCodec?: SecretCodec;
   /** How often unavailable engines are probed again. */
   engineProbeIntervalMs?: number;
-  /** Extra sockets to try instead of the platform defaults (tests). */
+  /** Sockets to try instead of the platform's usual ones, as `docker=unix:///path` (tests). */
   socketCandidates?: string[];
 }
 
@@ -31,4 +47,130 @@ export interface Jobdeck {
   dropClient(clientId: string): void;
   runningCount(): number;
   close(options?: { stopRunning?: boolean }): Promise<void>;
+}
+
+
+/** Wire store, engines, scheduler, cron and handlers together; reconcile; start the queue. */
+export async function createJobdeck(opts: JobdeckOptions): Promise<Jobdeck> {
+  const clock = systemClock;
+  const hub = new EventHub();
+  const store = await JobStore.open({
+    dataDir: opts.dataDir,
+    onError: (e) => hub.emit('store.error', e),
+  });
+  const instanceId = opts.instanceId ?? store.instanceId;
+  const codec = opts.secretCodec?.available ? opts.secretCodec : keyFileCodec(opts.dataDir);
+  const logs = new LogStore(opts.dataDir, { capBytes: () => store.settings().logCapBytes });
+  const batcher = new LogBatcher((jobId, chunks) => hub.emitLogs(jobId, chunks), 30);
+  const artifactsDir = (jobId: string, attempt: number) => join(opts.dataDir, 'artifacts', jobId, String(attempt));
+  const engines = new EngineRegistry(
+    {
+      env: opts.env ?? process.env,
+      ...(opts.socketCandidates ? { socketCandidates: opts.socketCandidates.map(parseCandidate) } : {}),
+    },
+    { artifactsDir },
+    (info) => {
+      hub.emit('engine.status', info);
+      if (info.status === 'available') scheduler.pump();
+    },
+  );
+  const slots = (): EngineSlot[] => {
+    const s = store.settings();
+    return engines.all().map((e) => {
+      const limit = s.engineConcurrency[e.info.id] ?? e.candidate.concurrency;
+      return {
+        id: e.info.id,
+        kind: e.info.kind,
+        available: e.info.status === 'available',
+        ...(limit !== undefined ? { limit } : {}),
+        executor: e.executor,
+      };
+    });
+  };
+  const scheduler = new Scheduler({
+    clock,
+    repo: {
+      getJob: (id) => store.getJob(id),
+      activeJobs: () => store.activeJobs(),
+      save: (job) => {
+        store.putJob(job);
+        hub.emit('job.updated', maskJob(job));
+      },
+      touch: (job) => store.putJob(job),
+    },
+    settings: () => store.settings(),
+    engines: slots,
+    prepare: (job, attempt, index) => ({
+      env: [
+        ...unsealEnv(job.spec.env, codec),
+        ...(job.spec.completionMode === 'Indexed' ? [`JOB_COMPLETION_INDEX=${index}`] : []),
+      ],
+      labels: containerLabels(instanceId, job.id, attempt, index),
+    }),
+    openLog: (jobId, attempt) => logs.openWriter(jobId, attempt),
+    onLog: (jobId, chunk) => {
+      if (hub.hasLogSubscribers(jobId)) batcher.push(jobId, chunk);
+    },
+    onEngineLost: (engineId, message) => engines.markUnavailable(engineId, message),
+    onQueueState: (state) => hub.emit('queue.state', state),
+    onImageProgress: (id, engineId, image, status, current, total) =>
+      hub.emit('image.progress', {
+        id,
+        engineId,
+        image,
+        status,
+        ...(current !== undefined ? { current } : {}),
+        ...(total !== undefined ? { total } : {}),
+      }),
+  });
+  const ctx: CoreContext = {
+    dataDir: opts.dataDir,
+    clock,
+    store,
+    logs,
+    scheduler,
+    engines,
+    hub,
+    codec,
+    cron: undefined as unknown as CronScheduler,
+  };
+  ctx.cron = new CronScheduler({
+    templates: () => store.listTemplates(),
+    lastRun: (id) => store.cronLastRun(id),
+    setLastRun: (id, at) => store.setCronLastRun(id, at),
+    unfinishedScheduled: (templateId) =>
+      store.activeJobs().filter((j) => j.templateId === templateId && j.origin === 'schedule'),
+    run: (t, at) => {
+      const { id: _i, createdAt: _c, updatedAt: _u, ...spec } = t;
+      createJob(ctx, { spec, templateId: t.id, origin: 'schedule', scheduledFor: iso(at.getTime()) });
+    },
+    cancel: (id) => ctx.scheduler.cancel(id),
+  });
+
+  await engines.refresh(store.settings().engines);
+  engines.watch(opts.engineProbeIntervalMs ?? 5000);
+  await reconcile(ctx, instanceId);
+  ctx.cron.start();
+  scheduler.pump();
+
+  const handlers = { ...templateHandlers(ctx), ...jobHandlers(ctx), ...systemHandlers(ctx) };
+  return {
+    handlers,
+    onEvent: (clientId, listener) => hub.on(clientId, listener),
+    dropClient: (clientId) => hub.drop(clientId),
+    runningCount: () => ctx.scheduler.runningAttempts(),
+    async close(options) {
+      ctx.cron.stop();
+      engines.close();
+      await ctx.scheduler.close(options?.stopRunning ?? false);
+      batcher.close();
+      await store.close();
+    },
+  };
+}
+
+function parseCandidate(s: string): { kind: 'docker' | 'podman'; host: string } {
+  const [kind, ...rest] = s.split('=');
+  if ((kind === 'docker' || kind === 'podman') && rest.length) return { kind, host: rest.join('=') };
+  throw new Error(`socket candidate must be docker=<host> or podman=<host>, got ${s}`);
 }

@@ -1,0 +1,266 @@
+import type Docker from 'dockerode';
+import { PassThrough } from 'node:stream';
+import type { LogStream } from '../../../shared/ipc';
+import { extractArtifacts } from '../artifacts';
+import { engineMessage, initExecFailureExitCode, isConnectionError, startFailureExitCode, statusOf } from './errors';
+import { ensureImage, ImageError } from './images';
+import { frameSink, StampedLineSplitter } from './logFrames';
+import { sampleMemory } from './memory';
+import { stampToIso, stampToSince } from './timestamps';
+import type {
+  AttemptOutcome,
+  AttemptRequest,
+  AttemptSink,
+  Executor,
+  ReattachRequest,
+  RunningAttempt,
+  StopReason,
+} from './types';
+
+export interface ExecutorOptions {
+  /** Where an attempt's output dir is copied to: (jobId, attempt) → directory. */
+  artifactsDir(jobId: string, attempt: number): string;
+}
+
+const now = () => new Date().toISOString();
+
+/** Docker CLI semantics for a command: a string runs as `sh -c`. */
+export function toCmd(command: string | string[] | undefined): string[] | undefined {
+  if (command === undefined) return undefined;
+  return typeof command === 'string' ? ['sh', '-c', command] : command;
+}
+
+export function createOptions(req: AttemptRequest): Docker.ContainerCreateOptions {
+  const s = req.spec;
+  const cmd = toCmd(s.command);
+  return {
+    Image: s.image,
+    ...(cmd ? { Cmd: cmd } : {}),
+    ...(s.entrypoint ? { Entrypoint: s.entrypoint } : {}),
+    Env: req.env,
+    ...(s.workingDir ? { WorkingDir: s.workingDir } : {}),
+    ...(s.user ? { User: s.user } : {}),
+    Tty: s.tty,
+    AttachStdout: false,
+    AttachStderr: false,
+    OpenStdin: false,
+    Labels: { ...s.labels, ...req.labels },
+    HostConfig: {
+      // An init as PID 1 forwards SIGTERM, so cancel and timeouts are prompt.
+      Init: true,
+      NetworkMode: s.network,
+      Binds: s.mounts.map((m) => `${m.hostPath}:${m.containerPath}${m.readOnly ? ':ro' : ''}`),
+      ...(s.limits.memory ? { Memory: s.limits.memory, MemorySwap: s.limits.memory } : {}),
+      ...(s.limits.cpus ? { NanoCpus: Math.round(s.limits.cpus * 1e9) } : {}),
+    },
+  };
+}
+
+/** One executor over the Docker Engine API, for Docker and Podman's compat socket alike. */
+export class DockerExecutor implements Executor {
+  constructor(
+    readonly engineId: string,
+    private readonly docker: Docker,
+    private readonly options: ExecutorOptions,
+  ) {}
+
+  start(req: AttemptRequest, sink: AttemptSink): RunningAttempt {
+    const ctl = new StopControl();
+    const done = this.run(req, sink, ctl);
+    return { done, stop: (reason) => ctl.request(reason) };
+  }
+
+  reattach(req: ReattachRequest, sink: AttemptSink): RunningAttempt {
+    const ctl = new StopControl();
+    const container = this.docker.getContainer(req.containerId);
+    ctl.attach(container, req.graceSeconds);
+    const done = this.follow(container, req.tty, sink, ctl, {
+      ...(req.since ? { since: req.since } : {}),
+      keepContainer: req.keepContainer,
+    });
+    return { done, stop: (reason) => ctl.request(reason) };
+  }
+
+  private async run(req: AttemptRequest, sink: AttemptSink, ctl: StopControl): Promise<AttemptOutcome> {
+    const { spec } = req;
+    try {
+      await ensureImage(this.docker, spec.image, spec.pullPolicy, (status, current, total) =>
+        sink.pullProgress?.(status, current, total),
+      );
+    } catch (error) {
+      if (error instanceof ImageError) return { exitCode: null, reason: 'ImagePullFailed', message: error.message, finishedAt: now() };
+      return this.failure(error, 'pulling the image');
+    }
+    if (ctl.reason) return { exitCode: null, reason: ctl.reason, message: 'stopped before the container was created', finishedAt: now() };
+
+    let container: Docker.Container;
+    try {
+      container = await this.docker.createContainer(createOptions(req));
+    } catch (error) {
+      if (isConnectionError(error)) return this.failure(error, 'creating the container');
+      const message = engineMessage(error);
+      return { exitCode: startFailureExitCode(message), reason: 'Error', message, finishedAt: now() };
+    }
+    ctl.attach(container, req.graceSeconds);
+    if (ctl.reason) {
+      await this.remove(container, spec.keepContainer);
+      return { exitCode: null, reason: ctl.reason, containerId: container.id, finishedAt: now() };
+    }
+    try {
+      await container.start();
+    } catch (error) {
+      if (isConnectionError(error)) return this.failure(error, 'starting the container', container.id);
+      const message = engineMessage(error);
+      await this.remove(container, spec.keepContainer);
+      return { exitCode: startFailureExitCode(message), reason: 'Error', message, containerId: container.id, finishedAt: now() };
+    }
+    const outcome = await this.follow(container, spec.tty, sink, ctl, {
+      keepContainer: true,
+      started: true,
+    });
+    if (spec.outputDir && outcome.reason !== 'EngineLost') {
+      try {
+        const archive = await container.getArchive({ path: spec.outputDir });
+        await extractArtifacts(archive, this.options.artifactsDir(req.jobId, req.attempt));
+      } catch (error) {
+        // A job that wrote nothing to its output dir still has a result; say so in the log.
+        sink.log('system', `[jobdeck] no artifacts from ${spec.outputDir}: ${engineMessage(error)}\n`, now());
+      }
+    }
+    if (outcome.reason !== 'EngineLost') await this.remove(container, spec.keepContainer);
+    return outcome;
+  }
+
+  /** Logs until the container ends, then its exit; shared by a fresh start and a reattach. */
+  private async follow(
+    container: Docker.Container,
+    tty: boolean,
+    sink: AttemptSink,
+    ctl: StopControl,
+    opts: { since?: string; keepContainer: boolean; started?: boolean },
+  ): Promise<AttemptOutcome> {
+    let startedAt: string | undefined;
+    try {
+      const info = await container.inspect();
+      startedAt = info.State.StartedAt && !info.State.StartedAt.startsWith('0001') ? info.State.StartedAt : now();
+      sink.started(container.id, startedAt);
+    } catch (error) {
+      return this.failure(error, 'inspecting the container', container.id);
+    }
+    const memory = sampleMemory(container);
+    let stderrTail = '';
+    const tee: AttemptSink = {
+      ...sink,
+      log: (stream, data, t) => {
+        if (stream === 'stderr') stderrTail = (stderrTail + data).slice(-512);
+        sink.log(stream, data, t);
+      },
+    };
+    try {
+      await this.streamLogs(container, tty, tee, opts.since);
+      // The log stream ends with the container; wait makes sure the exit is recorded.
+      await container.wait().catch(() => undefined);
+      const state = await this.finalState(container);
+      const peak = memory.stop();
+      const exitCode = initExecFailureExitCode(state.ExitCode, stderrTail);
+      const reason = ctl.reason ?? (state.OOMKilled ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error');
+      const outcome: AttemptOutcome = {
+        exitCode,
+        reason,
+        containerId: container.id,
+        startedAt,
+        finishedAt: state.FinishedAt && !state.FinishedAt.startsWith('0001') ? stampToIso(state.FinishedAt) : now(),
+        ...(peak !== undefined ? { peakMemoryBytes: peak } : {}),
+        ...(state.Error ? { message: state.Error } : {}),
+      };
+      if (!opts.started) await this.remove(container, opts.keepContainer);
+      return outcome;
+    } catch (error) {
+      memory.stop();
+      return this.failure(error, 'following the container', container.id, startedAt);
+    }
+  }
+
+  private async streamLogs(container: Docker.Container, tty: boolean, sink: AttemptSink, since?: string): Promise<void> {
+    const sinceArg = since ? stampToSince(since) : undefined;
+    const raw = (await container.logs({
+      follow: true,
+      stdout: true,
+      stderr: true,
+      timestamps: true,
+      ...(sinceArg ? { since: sinceArg as unknown as number } : {}),
+    })) as unknown as NodeJS.ReadableStream;
+    const emit = (stream: LogStream) =>
+      new StampedLineSplitter(stream, (t) => sink.log(t.stream, t.data, t.stamp), since);
+    const out = frameSink(emit('stdout'), !tty);
+    const err = frameSink(emit('stderr'), true);
+    await new Promise<void>((resolve, reject) => {
+      raw.on('error', reject);
+      raw.on('end', resolve);
+      raw.on('close', resolve);
+      if (tty) raw.pipe(new PassThrough()).on('data', (c: Buffer) => out.write(c));
+      else container.modem.demuxStream(raw, out, err);
+    });
+    await Promise.all([endWritable(out), endWritable(err)]);
+  }
+
+  /** Podman may report the exit a moment after the log stream ends. */
+  private async finalState(container: Docker.Container): Promise<Docker.ContainerInspectInfo['State']> {
+    for (let i = 0; ; i++) {
+      const info = await container.inspect();
+      if (!info.State.Running || i >= 50) return info.State;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private async remove(container: Docker.Container, keep: boolean): Promise<void> {
+    if (keep) return;
+    try {
+      await container.remove({ force: true, v: true });
+    } catch (error) {
+      const status = statusOf(error);
+      // 404: already gone; 409: removal already in progress.
+      if (status !== 404 && status !== 409 && !isConnectionError(error)) throw error;
+    }
+  }
+
+  private failure(error: unknown, doing: string, containerId?: string, startedAt?: string): AttemptOutcome {
+    const lost = isConnectionError(error);
+    return {
+      exitCode: null,
+      reason: lost ? (containerId ? 'EngineLost' : 'EngineUnavailable') : 'Error',
+      message: `${lost ? 'engine unreachable' : 'engine error'} while ${doing}: ${engineMessage(error)}`,
+      ...(containerId ? { containerId } : {}),
+      ...(startedAt ? { startedAt } : {}),
+      finishedAt: now(),
+    };
+  }
+}
+
+function endWritable(w: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => w.end(() => resolve()));
+}
+
+/** A stop asked for before the container exists is honoured as soon as it does. */
+class StopControl {
+  reason: StopReason | undefined;
+  private container: Docker.Container | undefined;
+  private grace = 10;
+
+  attach(container: Docker.Container, graceSeconds: number): void {
+    this.container = container;
+    this.grace = graceSeconds;
+    if (this.reason) this.send();
+  }
+
+  request(reason: StopReason): void {
+    if (this.reason) return;
+    this.reason = reason;
+    if (this.container) this.send();
+  }
+
+  private send(): void {
+    // stop = SIGTERM, `t` seconds of grace, then SIGKILL — done by the engine.
+    this.container?.stop({ t: this.grace }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,81 @@
+import { StringDecoder } from 'node:string_decoder';
+import { Writable } from 'node:stream';
+import type { LogStream } from '../../../shared/ipc';
+import { stampToNanos } from './timestamps';
+
+export interface StampedText {
+  stream: LogStream;
+  /** The engine's RFC3339Nano stamp of the line. */
+  stamp: string;
+  data: string;
+}
+
+/**
+ * With `timestamps: true` every log entry starts with "<RFC3339Nano> ". Non-tty logs arrive as
+ * multiplexed frames (demuxed by the modem before us), one entry per frame; tty logs are raw,
+ * so lines are re-assembled here. Entries at or before `after` were stored before a restart
+ * (`since` is inclusive) and are dropped.
+ */
+export class StampedLineSplitter {
+  private pending = '';
+  private readonly decoder = new StringDecoder('utf8');
+  private readonly after: bigint | null;
+
+  constructor(
+    private readonly stream: LogStream,
+    private readonly emit: (t: StampedText) => void,
+    after?: string,
+  ) {
+    this.after = after ? stampToNanos(after) : null;
+  }
+
+  push(chunk: Buffer): void {
+    this.pending += this.decoder.write(chunk);
+    let nl: number;
+    while ((nl = this.pending.indexOf('\n')) !== -1) {
+      this.line(this.pending.slice(0, nl + 1));
+      this.pending = this.pending.slice(nl + 1);
+    }
+  }
+
+  /** A frame ended: an entry without a newline (a partial line) is complete as it is. */
+  endOfEntry(): void {
+    if (this.pending) {
+      this.line(this.pending);
+      this.pending = '';
+    }
+  }
+
+  end(): void {
+    this.pending += this.decoder.end();
+    this.endOfEntry();
+  }
+
+  private line(raw: string): void {
+    const space = raw.indexOf(' ');
+    const stamp = space > 0 ? raw.slice(0, space) : '';
+    const nanos = stamp ? stampToNanos(stamp) : null;
+    if (nanos === null) {
+      // Not stamped (an engine that ignored timestamps): keep the text, stamp it now.
+      this.emit({ stream: this.stream, stamp: new Date().toISOString(), data: raw });
+      return;
+    }
+    if (this.after !== null && nanos <= this.after) return;
+    this.emit({ stream: this.stream, stamp, data: raw.slice(space + 1) });
+  }
+}
+
+/** A Writable that feeds one demuxed stream's frames to a splitter, one frame per write. */
+export function frameSink(splitter: StampedLineSplitter, perFrame: boolean): Writable {
+  return new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      splitter.push(chunk);
+      if (perFrame) splitter.endOfEntry();
+      cb();
+    },
+    final(cb) {
+      splitter.end();
+      cb();
+    },
+  });
+}

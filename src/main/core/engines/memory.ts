@@ -1,0 +1,48 @@
+import type Docker from 'dockerode';
+
+interface StatsSample {
+  memory_stats?: { usage?: number; max_usage?: number };
+}
+
+/**
+ * Peak memory from the engine's stats stream: max_usage where cgroup v1 gives it, otherwise the
+ * highest usage sampled (cgroup v2 has no max). Best effort: engines that give none give undefined.
+ */
+export function sampleMemory(container: Docker.Container): { stop(): number | undefined } {
+  let peak: number | undefined;
+  let stream: (NodeJS.ReadableStream & { destroy?: () => void }) | undefined;
+  let stopped = false;
+  let buf = '';
+  container
+    .stats({ stream: true })
+    .then((s) => {
+      stream = s as NodeJS.ReadableStream & { destroy?: () => void };
+      if (stopped) return stream.destroy?.();
+      stream.on('data', (chunk: Buffer) => {
+        buf += chunk.toString('utf8');
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) !== -1) {
+          const line = buf.slice(0, nl).trim();
+          buf = buf.slice(nl + 1);
+          if (!line) continue;
+          try {
+            const sample = JSON.parse(line) as StatsSample;
+            const v = Math.max(sample.memory_stats?.max_usage ?? 0, sample.memory_stats?.usage ?? 0);
+            if (v > 0) peak = Math.max(peak ?? 0, v);
+          } catch {
+            // a partial or odd line: the next sample will do
+          }
+        }
+        if (buf.length > 1 << 20) buf = '';
+      });
+      stream.on('error', () => undefined);
+    })
+    .catch(() => undefined);
+  return {
+    stop() {
+      stopped = true;
+      stream?.destroy?.();
+      return peak;
+    },
+  };
+}

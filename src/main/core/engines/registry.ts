@@ -1,0 +1,140 @@
+import type Docker from 'dockerode';
+import type { EngineConfig, EngineInfo, EngineKind } from '../../../shared/engine';
+import { createDockerClient } from './client';
+import { discoverEngines, type DiscoveryInput, type EngineCandidate } from './discovery';
+import { engineMessage } from './errors';
+import { DockerExecutor, type ExecutorOptions } from './executor';
+
+export interface Engine {
+  info: EngineInfo;
+  candidate: EngineCandidate;
+  docker: Docker;
+  executor: DockerExecutor;
+}
+
+/** Podman answers GET /libpod/_ping; Docker does not. */
+async function detectKind(docker: Docker): Promise<EngineKind> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      docker.modem.dial(
+        { path: '/libpod/_ping', method: 'GET', statusCodes: { 200: true }, options: {} },
+        (err: unknown) => (err ? reject(err) : resolve()),
+      );
+    });
+    return 'podman';
+  } catch {
+    return 'docker';
+  }
+}
+
+/**
+ * The engines Jobdeck knows, their status, and an executor for each. A down engine stays in
+ * the list as unavailable and is probed again; jobs that need it wait.
+ */
+export class EngineRegistry {
+  private engines = new Map<string, Engine>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly discovery: Omit<DiscoveryInput, 'settings'>,
+    private readonly executorOptions: ExecutorOptions,
+    private readonly onStatus: (info: EngineInfo) => void,
+  ) {}
+
+  /** Discover (again) from env, settings and sockets, then probe every engine. */
+  async refresh(settings: EngineConfig[]): Promise<EngineInfo[]> {
+    const candidates = discoverEngines({ ...this.discovery, settings });
+    const next = new Map<string, Engine>();
+    for (const c of candidates) {
+      const existing = this.engines.get(c.id);
+      if (existing && existing.candidate.host === c.host) {
+        next.set(c.id, existing);
+        continue;
+      }
+      const docker = createDockerClient(c.host, c.tls);
+      next.set(c.id, {
+        candidate: c,
+        docker,
+        executor: new DockerExecutor(c.id, docker, this.executorOptions),
+        info: {
+          id: c.id,
+          kind: c.kind ?? 'docker',
+          host: c.host,
+          source: c.source,
+          status: 'unavailable',
+          error: 'not checked yet',
+          checkedAt: new Date().toISOString(),
+          running: 0,
+        },
+      });
+    }
+    this.engines = next;
+    await Promise.all([...next.values()].map((e) => this.probe(e)));
+    return this.list();
+  }
+
+  list(): EngineInfo[] {
+    return [...this.engines.values()].map((e) => e.info);
+  }
+
+  get(id: string): Engine | undefined {
+    return this.engines.get(id);
+  }
+
+  all(): Engine[] {
+    return [...this.engines.values()];
+  }
+
+  /** Probe every `intervalMs`; status changes are reported through onStatus. */
+  watch(intervalMs: number): void {
+    this.timer = setInterval(() => {
+      for (const e of this.engines.values()) void this.probe(e);
+    }, intervalMs);
+    this.timer.unref?.();
+  }
+
+  /** A run found the engine unreachable: mark it now rather than at the next probe. */
+  markUnavailable(id: string, error: string): void {
+    const e = this.engines.get(id);
+    if (!e || e.info.status === 'unavailable') return;
+    this.update(e, { status: 'unavailable', error });
+    void this.probe(e);
+  }
+
+  setRunning(id: string, running: number): void {
+    const e = this.engines.get(id);
+    if (e && e.info.running !== running) e.info = { ...e.info, running };
+  }
+
+  async probe(e: Engine): Promise<EngineInfo> {
+    try {
+      await e.docker.ping();
+      const version = (await e.docker.version()) as { Version?: string; ApiVersion?: string };
+      const kind = e.candidate.kind ?? (await detectKind(e.docker));
+      this.update(e, {
+        status: 'available',
+        kind,
+        ...(version.Version ? { version: version.Version } : {}),
+        ...(version.ApiVersion ? { apiVersion: version.ApiVersion } : {}),
+        error: undefined,
+      });
+    } catch (error) {
+      this.update(e, { status: 'unavailable', error: `${e.candidate.host}: ${engineMessage(error)}` });
+    }
+    return e.info;
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private update(e: Engine, patch: Partial<EngineInfo>): void {
+    const before = e.info;
+    const next: EngineInfo = { ...before, ...patch, checkedAt: new Date().toISOString() };
+    if (next.error === undefined) delete next.error;
+    e.info = next;
+    if (before.status !== next.status || before.version !== next.version || before.kind !== next.kind || before.error !== next.error) {
+      this.onStatus(next);
+    }
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Engine log stamps are RFC3339Nano ("2026-11-23T04:30:00.123456789Z"), with trailing zeros
+ * trimmed, so they don't compare as strings. These helpers compare them exactly.
+ */
+const STAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
+
+export function stampToNanos(stamp: string): bigint | null {
+  const m = STAMP.exec(stamp);
+  if (!m) return null;
+  const seconds = Date.parse(`${m[1]}${m[3]}`);
+  if (Number.isNaN(seconds)) return null;
+  const frac = (m[2] ?? '').padEnd(9, '0');
+  return BigInt(seconds) * 1_000_000n + BigInt(frac);
+}
+
+/** `since` for the logs endpoint: seconds.nanoseconds, inclusive on the engine's side. */
+export function stampToSince(stamp: string): string | undefined {
+  const n = stampToNanos(stamp);
+  if (n === null) return undefined;
+  const s = n / 1_000_000_000n;
+  const ns = n % 1_000_000_000n;
+  return `${s}.${ns.toString().padStart(9, '0')}`;
+}
+
+/** An ISO string with millisecond precision, for display and sorting. */
+export function stampToIso(stamp: string): string {
+  const n = stampToNanos(stamp);
+  return n === null ? new Date().toISOString() : new Date(Number(n / 1_000_000n)).toISOString();
+}

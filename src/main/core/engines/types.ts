@@ -1,0 +1,56 @@
+import type { EndReason } from '../../../shared/job';
+import type { LogStream } from '../../../shared/ipc';
+import type { TemplateSpec } from '../../../shared/template';
+
+/** One container to run for one attempt of a job. */
+export interface AttemptRequest {
+  jobId: string;
+  attempt: number;
+  index: number;
+  spec: TemplateSpec;
+  /** Env with secrets already decrypted, plus JOB_COMPLETION_INDEX for Indexed jobs. */
+  env: string[];
+  labels: Record<string, string>;
+  graceSeconds: number;
+}
+
+export interface AttemptOutcome {
+  exitCode: number | null;
+  reason: EndReason;
+  message?: string;
+  containerId?: string;
+  startedAt?: string;
+  finishedAt: string;
+  peakMemoryBytes?: number;
+}
+
+/** What the executor reports while an attempt runs. */
+export interface AttemptSink {
+  started(containerId: string, startedAt: string): void;
+  log(stream: LogStream, data: string, t: string): void;
+  pullProgress?(status: string, current?: number, total?: number): void;
+}
+
+export type StopReason = 'Cancelled' | 'DeadlineExceeded';
+
+export interface RunningAttempt {
+  readonly done: Promise<AttemptOutcome>;
+  /** SIGTERM, the grace period, then SIGKILL; the outcome's reason becomes `reason`. */
+  stop(reason: StopReason): void;
+}
+
+/** Resume following a container found after a restart. */
+export interface ReattachRequest {
+  containerId: string;
+  /** Last stored log stamp (RFC3339Nano); lines at or before it are already stored. */
+  since?: string;
+  tty: boolean;
+  keepContainer: boolean;
+  graceSeconds: number;
+}
+
+export interface Executor {
+  readonly engineId: string;
+  start(request: AttemptRequest, sink: AttemptSink): RunningAttempt;
+  reattach(request: ReattachRequest, sink: AttemptSink): RunningAttempt;
+}

@@ -1,0 +1,98 @@
+import { Cron } from 'croner';
+import type { Job } from '../../../shared/job';
+import type { ConcurrencyPolicy, MissedRunPolicy, Template } from '../../../shared/template';
+
+export type CronDecision = { run: false; cancel: string[] } | { run: true; cancel: string[] };
+
+/** CronJob concurrencyPolicy: Allow runs alongside, Forbid skips, Replace cancels what runs. */
+export function decideFire(policy: ConcurrencyPolicy, unfinishedScheduled: Pick<Job, 'id'>[]): CronDecision {
+  if (unfinishedScheduled.length === 0 || policy === 'Allow') return { run: true, cancel: [] };
+  if (policy === 'Forbid') return { run: false, cancel: [] };
+  return { run: true, cancel: unfinishedScheduled.map((j) => j.id) };
+}
+
+/**
+ * At start-up: the run that should have happened while the app was closed. CatchUpOnce runs it
+ * once however many were missed; Skip does not. Returns the missed time, or null.
+ */
+export function missedRun(
+  cron: string,
+  timeZone: string | undefined,
+  lastRun: string | undefined,
+  now: Date,
+  policy: MissedRunPolicy,
+): Date | null {
+  if (policy === 'Skip' || !lastRun) return null;
+  const pattern = new Cron(cron, { ...(timeZone ? { timezone: timeZone } : {}), paused: true });
+  const next = pattern.nextRun(new Date(lastRun));
+  pattern.stop();
+  return next && next.getTime() <= now.getTime() ? next : null;
+}
+
+export interface CronHost {
+  templates(): Template[];
+  lastRun(templateId: string): string | undefined;
+  setLastRun(templateId: string, at: string): void;
+  unfinishedScheduled(templateId: string): Job[];
+  run(template: Template, scheduledFor: Date): void;
+  cancel(jobId: string): void;
+}
+
+/** One croner timer per enabled schedule; rebuilt when templates change. */
+export class CronScheduler {
+  private timers = new Map<string, { key: string; cron: Cron }>();
+
+  constructor(private readonly host: CronHost) {}
+
+  /** Start-up: catch up missed runs by policy, then arm every schedule. */
+  start(now = new Date()): void {
+    for (const t of this.host.templates()) {
+      const s = t.schedule;
+      if (!s?.enabled) continue;
+      const missed = missedRun(s.cron, s.timeZone, this.host.lastRun(t.id), now, s.missedRunPolicy);
+      if (missed) this.fire(t, missed);
+      else if (!this.host.lastRun(t.id)) this.host.setLastRun(t.id, now.toISOString());
+    }
+    this.sync();
+  }
+
+  /** Arm, re-arm or drop timers to match the templates as they are now. */
+  sync(): void {
+    const wanted = new Map<string, Template>();
+    for (const t of this.host.templates()) if (t.schedule?.enabled) wanted.set(t.id, t);
+    for (const [id, timer] of this.timers) {
+      const t = wanted.get(id);
+      if (!t || keyOf(t) !== timer.key) {
+        timer.cron.stop();
+        this.timers.delete(id);
+      }
+    }
+    for (const [id, t] of wanted) {
+      if (this.timers.has(id)) continue;
+      const s = t.schedule!;
+      const cron = new Cron(s.cron, { ...(s.timeZone ? { timezone: s.timeZone } : {}), protect: true }, () => {
+        const current = this.host.templates().find((x) => x.id === id);
+        if (current) this.fire(current, new Date());
+      });
+      this.timers.set(id, { key: keyOf(t), cron });
+    }
+  }
+
+  nextRun(templateId: string): Date | null {
+    return this.timers.get(templateId)?.cron.nextRun() ?? null;
+  }
+
+  private fire(t: Template, at: Date): void {
+    this.host.setLastRun(t.id, at.toISOString());
+    const decision = decideFire(t.schedule!.concurrencyPolicy, this.host.unfinishedScheduled(t.id));
+    for (const id of decision.cancel) this.host.cancel(id);
+    if (decision.run) this.host.run(t, at);
+  }
+
+  stop(): void {
+    for (const t of this.timers.values()) t.cron.stop();
+    this.timers.clear();
+  }
+}
+
+const keyOf = (t: Template) => JSON.stringify(t.schedule);

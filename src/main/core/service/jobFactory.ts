@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../../shared/errors';
+import type { Job } from '../../../shared/job';
+import { applyOverrides, type JobOverrides, type TemplateSpec } from '../../../shared/template';
+import { iso } from '../clock';
+import { maskSpec, sealEnv } from '../secrets';
+import type { CoreContext } from './context';
+
+export interface NewJob {
+  spec: TemplateSpec;
+  templateId?: string;
+  overrides?: JobOverrides;
+  dependsOn?: string[];
+  origin: Job['origin'];
+  scheduledFor?: string;
+}
+
+/** A pending job from a spec (template snapshot), with overrides applied and secrets sealed. */
+export function createJob(ctx: CoreContext, n: NewJob): Job {
+  for (const dep of n.dependsOn ?? []) {
+    if (!ctx.store.getJob(dep)) throw new AppError('NOT_FOUND', `dependsOn: no job ${dep}`);
+  }
+  const overridden = n.overrides ? applyOverrides(n.spec, n.overrides) : n.spec;
+  const spec: TemplateSpec = { ...overridden, env: sealEnv(overridden.env, ctx.codec, n.spec.env) };
+  const job: Job = {
+    id: randomUUID(),
+    ...(n.templateId ? { templateId: n.templateId } : {}),
+    templateName: spec.name,
+    spec,
+    status: 'pending',
+    priority: spec.priority,
+    seq: ctx.store.nextSeq(),
+    origin: n.origin,
+    dependsOn: [...new Set(n.dependsOn ?? [])],
+    createdAt: iso(ctx.clock.now()),
+    failures: 0,
+    succeededIndexes: [],
+    attempts: [],
+    ...(n.scheduledFor ? { scheduledFor: n.scheduledFor } : {}),
+  };
+  ctx.store.putJob(job);
+  ctx.hub.emit('job.updated', maskJob(job));
+  ctx.scheduler.pump();
+  return ctx.store.getJob(job.id) ?? job;
+}
+
+export function maskJob(job: Job): Job {
+  return { ...job, spec: maskSpec(job.spec) };
+}

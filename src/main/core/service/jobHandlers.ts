@@ -1,0 +1,129 @@
+import { AppError } from '../../../shared/errors';
+import type { Handlers } from '../../../shared/ipc';
+import { assertTransition, isTerminal, type Job } from '../../../shared/job';
+import type { JobSummary } from '../../../shared/query';
+import { removeJobArtifacts } from '../artifacts';
+import type { CoreContext } from './context';
+import { createJob, maskJob } from './jobFactory';
+import { mustTemplate } from './templateHandlers';
+
+type JobHandlers = Pick<
+  Handlers,
+  'jobs.create' | 'jobs.list' | 'jobs.get' | 'jobs.cancel' | 'jobs.retry' | 'jobs.clone' | 'jobs.reorder' | 'jobs.remove'
+>;
+
+export function mustJob(ctx: CoreContext, id: string): Job {
+  const j = ctx.store.getJob(id);
+  if (!j) throw new AppError('NOT_FOUND', `no job ${id}`);
+  return j;
+}
+
+export function toSummary(j: Job): JobSummary {
+  const last = j.attempts[j.attempts.length - 1];
+  return {
+    id: j.id,
+    ...(j.templateId ? { templateId: j.templateId } : {}),
+    templateName: j.templateName,
+    status: j.status,
+    ...(j.reason ? { reason: j.reason } : {}),
+    ...(j.exitCode !== undefined ? { exitCode: j.exitCode } : {}),
+    priority: j.priority,
+    seq: j.seq,
+    createdAt: j.createdAt,
+    ...(j.startedAt ? { startedAt: j.startedAt } : {}),
+    ...(j.finishedAt ? { finishedAt: j.finishedAt } : {}),
+    ...(j.waitingFor ? { waitingFor: j.waitingFor } : {}),
+    dependsOn: j.dependsOn,
+    image: j.spec.image,
+    ...(last ? { engineId: last.engineId } : {}),
+    attempts: j.attempts.length,
+  };
+}
+
+export function jobHandlers(ctx: CoreContext): JobHandlers {
+  return {
+    async 'jobs.create'({ templateId, spec, overrides, dependsOn }) {
+      const template = templateId ? mustTemplate(ctx, templateId) : undefined;
+      const base = template ?? spec!;
+      return maskJob(
+        createJob(ctx, {
+          spec: template ? stripMeta(template) : base,
+          ...(template ? { templateId: template.id } : {}),
+          overrides,
+          dependsOn,
+          origin: 'manual',
+        }),
+      );
+    },
+    async 'jobs.list'(filter) {
+      const page = ctx.store.listJobs(filter);
+      return { total: page.total, items: page.items.map(toSummary) };
+    },
+    async 'jobs.get'({ id }) {
+      return maskJob(mustJob(ctx, id));
+    },
+    async 'jobs.cancel'({ id }) {
+      mustJob(ctx, id);
+      return maskJob(ctx.scheduler.cancel(id) ?? mustJob(ctx, id));
+    },
+    async 'jobs.retry'({ id }) {
+      const job = mustJob(ctx, id);
+      if (job.status === 'failed') {
+        // The same job again: failed → pending, a fresh retry budget, a new attempt.
+        assertTransition('failed', 'pending');
+        const next: Job = { ...job, status: 'pending', failures: 0, succeededIndexes: [] };
+        for (const k of ['reason', 'message', 'exitCode', 'finishedAt', 'notBefore'] as const) delete next[k];
+        ctx.store.putJob(next);
+        ctx.hub.emit('job.updated', maskJob(next));
+        ctx.scheduler.pump();
+        return maskJob(mustJob(ctx, id));
+      }
+      if (job.status === 'cancelled') {
+        return maskJob(createJob(ctx, { spec: job.spec, ...(job.templateId ? { templateId: job.templateId } : {}), origin: 'retry' }));
+      }
+      throw new AppError('CONFLICT', `only a failed or cancelled job can be retried; this one is ${job.status}`);
+    },
+    async 'jobs.clone'({ id, overrides }) {
+      const job = mustJob(ctx, id);
+      return maskJob(
+        createJob(ctx, { spec: job.spec, ...(job.templateId ? { templateId: job.templateId } : {}), overrides, origin: 'clone' }),
+      );
+    },
+    async 'jobs.reorder'({ id, priority, beforeId }) {
+      const job = mustJob(ctx, id);
+      if (job.status !== 'pending') throw new AppError('CONFLICT', `only a pending job can be moved; this one is ${job.status}`);
+      let seq = job.seq;
+      if (beforeId) {
+        const before = mustJob(ctx, beforeId);
+        // Just ahead of `before` among the pending jobs of the same priority.
+        const ahead = ctx.store
+          .activeJobs()
+          .filter((j) => j.status === 'pending' && j.priority === priority && j.seq < before.seq && j.id !== id)
+          .reduce((m, j) => Math.max(m, j.seq), before.seq - 1);
+        seq = (ahead + before.seq) / 2;
+      }
+      const next: Job = { ...job, priority, seq };
+      ctx.store.putJob(next);
+      ctx.hub.emit('job.updated', maskJob(next));
+      ctx.scheduler.pump();
+      return maskJob(next);
+    },
+    async 'jobs.remove'({ ids }) {
+      const jobs = ids.map((id) => mustJob(ctx, id));
+      const active = jobs.find((j) => !isTerminal(j.status));
+      if (active) throw new AppError('CONFLICT', `job ${active.id} is ${active.status}: cancel it before removing it`);
+      const removed = ctx.store.removeJobs(ids);
+      await Promise.all(ids.map(async (id) => {
+        await ctx.logs.removeJob(id);
+        await removeJobArtifacts(ctx.dataDir, id);
+      }));
+      ctx.hub.emit('job.removed', { ids });
+      return { removed };
+    },
+  };
+}
+
+function stripMeta<T extends { id: string; createdAt: string; updatedAt: string }>(t: T): Omit<T, 'id' | 'createdAt' | 'updatedAt'> {
+  const { id: _i, createdAt: _c, updatedAt: _u, ...spec } = t;
+  return spec;
+}

@@ -1,0 +1,117 @@
+import { AppError } from '../../../shared/errors';
+import type { Handlers } from '../../../shared/ipc';
+import { listArtifacts } from '../artifacts';
+import { runRetention } from '../retention';
+import type { CoreContext } from './context';
+import { mustJob } from './jobHandlers';
+import { computeStats } from './stats';
+
+type SystemHandlers = Omit<
+  Handlers,
+  | 'templates.list'
+  | 'templates.get'
+  | 'templates.save'
+  | 'templates.delete'
+  | 'templates.import'
+  | 'templates.export'
+  | 'jobs.create'
+  | 'jobs.list'
+  | 'jobs.get'
+  | 'jobs.cancel'
+  | 'jobs.retry'
+  | 'jobs.clone'
+  | 'jobs.reorder'
+  | 'jobs.remove'
+>;
+
+export function systemHandlers(ctx: CoreContext): SystemHandlers {
+  const setPaused = (queuePaused: boolean) => {
+    ctx.store.updateSettings({ queuePaused });
+    ctx.scheduler.pump();
+    const state = ctx.scheduler.queueState();
+    ctx.hub.emit('queue.state', state);
+    return state;
+  };
+  return {
+    async 'logs.read'({ id, attempt, offset, maxBytes }) {
+      const job = mustJob(ctx, id);
+      const n = attempt ?? job.attempts[job.attempts.length - 1]?.number;
+      if (n === undefined) return { chunks: [], nextOffset: 0, size: 0, eof: true, truncated: false };
+      if (!job.attempts.some((a) => a.number === n)) throw new AppError('NOT_FOUND', `job ${id} has no attempt ${n}`);
+      return ctx.logs.read(id, n, offset, maxBytes);
+    },
+    async 'logs.subscribe'({ id }, { clientId }) {
+      mustJob(ctx, id);
+      ctx.hub.subscribeLogs(clientId, id);
+      return { ok: true };
+    },
+    async 'logs.unsubscribe'({ id }, { clientId }) {
+      ctx.hub.unsubscribeLogs(clientId, id);
+      return { ok: true };
+    },
+    async 'artifacts.list'({ id }) {
+      mustJob(ctx, id);
+      return listArtifacts(ctx.dataDir, id);
+    },
+    async 'engines.list'() {
+      return ctx.engines.list();
+    },
+    async 'engines.refresh'() {
+      const list = await ctx.engines.refresh(ctx.store.settings().engines);
+      ctx.scheduler.pump();
+      return list;
+    },
+    async 'engines.add'(config) {
+      const settings = ctx.store.settings();
+      if (ctx.engines.get(config.id) || settings.engines.some((e) => e.id === config.id)) {
+        throw new AppError('CONFLICT', `an engine with id "${config.id}" already exists`, [{ path: 'id', message: 'already used' }]);
+      }
+      ctx.store.updateSettings({ engines: [...settings.engines, config] });
+      await ctx.engines.refresh(ctx.store.settings().engines);
+      ctx.scheduler.pump();
+      const info = ctx.engines.get(config.id)?.info;
+      if (!info) throw new AppError('INTERNAL', `engine ${config.id} was not registered`);
+      return info;
+    },
+    async 'engines.remove'({ id }) {
+      const settings = ctx.store.settings();
+      if (!settings.engines.some((e) => e.id === id)) {
+        throw new AppError('NOT_FOUND', `no engine "${id}" in settings (discovered engines cannot be removed)`);
+      }
+      if (ctx.scheduler.runningAttempts(id) > 0) throw new AppError('CONFLICT', `engine ${id} is running jobs`);
+      ctx.store.updateSettings({ engines: settings.engines.filter((e) => e.id !== id) });
+      await ctx.engines.refresh(ctx.store.settings().engines);
+      return { ok: true };
+    },
+    async 'queue.state'() {
+      return ctx.scheduler.queueState();
+    },
+    async 'queue.pause'() {
+      return setPaused(true);
+    },
+    async 'queue.resume'() {
+      return setPaused(false);
+    },
+    async 'stats.get'({ from, to }) {
+      return computeStats(ctx.store.allJobs(), from, to);
+    },
+    async 'settings.get'() {
+      return ctx.store.settings();
+    },
+    async 'settings.update'(patch) {
+      const next = ctx.store.updateSettings(patch);
+      if (patch.engines) await ctx.engines.refresh(next.engines);
+      ctx.scheduler.pump();
+      ctx.hub.emit('queue.state', ctx.scheduler.queueState());
+      return next;
+    },
+    async 'retention.run'({ olderThanDays, statuses }) {
+      const removed = await runRetention(ctx.store, ctx.logs, ctx.dataDir, {
+        olderThanDays,
+        statuses,
+        now: new Date(ctx.clock.now()),
+      });
+      return { removed };
+    },
+  };
+}

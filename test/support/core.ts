@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createJobdeck, type Jobdeck } from '../../src/main/core/jobdeck';
+import type { AppEvent, CommandArgs, CommandName, CommandOutput } from '../../src/shared/ipc';
+import { commands } from '../../src/shared/ipc';
+import type { Job } from '../../src/shared/job';
+import type { EngineTarget } from './engines';
+
+export interface TestCore {
+  core: Jobdeck;
+  dataDir: string;
+  instanceId: string;
+  events: AppEvent[];
+  /** Call a command as a client would: input parsed by the contract's schema. */
+  call<C extends CommandName>(command: C, input: unknown): Promise<CommandOutput<C>>;
+  /** Resolve when the job reaches a terminal state (or `until` says so). */
+  waitFor(id: string, until?: (j: Job) => boolean, timeoutMs?: number): Promise<Job>;
+  close(): Promise<void>;
+}
+
+export async function startCore(target: EngineTarget, opts: { dataDir?: string; instanceId?: string } = {}): Promise<TestCore> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'jobdeck-it-'));
+  const instanceId = opts.instanceId ?? `test-${Math.random().toString(36).slice(2, 10)}`;
+  const core = await createJobdeck({
+    dataDir,
+    instanceId,
+    env: {},
+    socketCandidates: [`${target.kind}=${target.host}`],
+    engineProbeIntervalMs: 500,
+  });
+  const events: AppEvent[] = [];
+  const waiters = new Set<() => void>();
+  core.onEvent('test', (e) => {
+    events.push(e);
+    for (const w of waiters) w();
+  });
+  const call = async <C extends CommandName>(command: C, input: unknown): Promise<CommandOutput<C>> => {
+    const args = commands[command].input.parse(input) as CommandArgs<C>;
+    const handler = core.handlers[command] as (a: CommandArgs<C>, ctx: { clientId: string }) => Promise<CommandOutput<C>>;
+    return handler(args, { clientId: 'test' });
+  };
+  const terminal = (j: Job) => ['completed', 'failed', 'cancelled'].includes(j.status);
+  const waitFor = async (id: string, until: (j: Job) => boolean = terminal, timeoutMs = 60_000): Promise<Job> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const job = await call('jobs.get', { id });
+      if (until(job)) return job;
+      if (Date.now() > deadline) throw new Error(`job ${id} still ${job.status} after ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const w = () => {
+          waiters.delete(w);
+          clearTimeout(t);
+          resolve();
+        };
+        const t = setTimeout(w, 250);
+        waiters.add(w);
+      });
+    }
+  };
+  return {
+    core,
+    dataDir,
+    instanceId,
+    events,
+    call,
+    waitFor,
+    async close() {
+      await core.close({ stopRunning: true });
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { defaultSockets, discoverEngines } from '../../src/main/core/engines/discovery';
+import { initExecFailureExitCode, startFailureExitCode } from '../../src/main/core/engines/errors';
+import { createOptions, toCmd } from '../../src/main/core/engines/executor';
+import { StampedLineSplitter, type StampedText } from '../../src/main/core/engines/logFrames';
+import { stampToNanos, stampToSince } from '../../src/main/core/engines/timestamps';
+import { spec } from '../support/fakes';
+
+describe('engine discovery', () => {
+  const none = () => false;
+  it('puts DOCKER_HOST and CONTAINER_HOST first, then settings, then the usual sockets', () => {
+    const list = discoverEngines({
+      env: { DOCKER_HOST: 'tcp://10.0.0.5:2376', CONTAINER_HOST: 'unix:///run/user/1000/podman/podman.sock' },
+      settings: [{ id: 'remote', kind: 'docker', host: 'ssh://me@box' }],
+      exists: none,
+      platform: 'linux',
+      home: '/home/me',
+    });
+    expect(list.map((c) => [c.id, c.host, c.source])).toEqual([
+      ['docker', 'tcp://10.0.0.5:2376', 'env'],
+      ['podman', 'unix:///run/user/1000/podman/podman.sock', 'env'],
+      ['remote', 'ssh://me@box', 'settings'],
+    ]);
+    // DOCKER_HOST may be Podman: its kind is asked of the engine, not assumed.
+    expect(list[0]!.kind).toBeUndefined();
+  });
+
+  it('takes the first usual socket that exists for each kind', () => {
+    const list = discoverEngines({
+      env: { XDG_RUNTIME_DIR: '/run/user/1000' },
+      settings: [],
+      platform: 'linux',
+      home: '/home/me',
+      exists: (p) => p === '/home/me/.docker/desktop/docker.sock' || p === '/run/podman/podman.sock',
+    });
+    expect(list.map((c) => [c.id, c.host])).toEqual([
+      ['docker', 'unix:///home/me/.docker/desktop/docker.sock'],
+      ['podman', 'unix:///run/podman/podman.sock'],
+    ]);
+  });
+
+  it('still lists an engine whose socket is missing, at the first place it looked', () => {
+    const list = discoverEngines({ env: {}, settings: [], platform: 'linux', home: '/h', exists: none });
+    expect(list.map((c) => c.host)).toEqual(['unix:///var/run/docker.sock', 'unix:///run/podman/podman.sock']);
+  });
+
+  it('knows the Windows named pipes and the macOS Podman machine socket', () => {
+    expect(defaultSockets('win32', 'C:/Users/me', {}).map((s) => s.host)).toEqual([
+      'npipe:////./pipe/docker_engine',
+      'npipe:////./pipe/podman-machine-default',
+    ]);
+    expect(defaultSockets('darwin', '/Users/me', {}).some((s) => s.host.includes('podman/machine'))).toBe(true);
+  });
+});
+
+describe('container options', () => {
+  it('runs a string command with sh -c and an argv array as it is', () => {
+    expect(toCmd('echo $HOME')).toEqual(['sh', '-c', 'echo $HOME']);
+    expect(toCmd(['echo', '$HOME'])).toEqual(['echo', '$HOME']);
+  });
+
+  it('always starts an init, applies limits, mounts, network and labels', () => {
+    const o = createOptions({
+      jobId: 'j',
+      attempt: 1,
+      index: 0,
+      env: ['A=1'],
+      labels: { 'dev.jobdeck.job': 'j' },
+      graceSeconds: 5,
+      spec: spec({
+        limits: { memory: '64Mi', cpus: '500m' },
+        mounts: [{ hostPath: '/data', containerPath: '/in', readOnly: true }],
+        network: 'none',
+        labels: { team: 'x' },
+      }),
+    });
+    expect(o.HostConfig).toMatchObject({
+      Init: true,
+      Memory: 64 * 1024 * 1024,
+      MemorySwap: 64 * 1024 * 1024,
+      NanoCpus: 500_000_000,
+      NetworkMode: 'none',
+      Binds: ['/data:/in:ro'],
+    });
+    expect(o.Labels).toEqual({ team: 'x', 'dev.jobdeck.job': 'j' });
+    expect(o.Env).toEqual(['A=1']);
+  });
+
+  it('maps engine start failures to the exit codes docker run gives', () => {
+    expect(startFailureExitCode('exec: "nope": executable file not found in $PATH')).toBe(127);
+    expect(startFailureExitCode('permission denied')).toBe(126);
+    expect(startFailureExitCode('invalid mount config')).toBe(125);
+  });
+
+  it("reads Podman's catatonit exec failure as 127, like Docker's tini", () => {
+    expect(initExecFailureExitCode(1, 'ERROR (catatonit:7): failed to exec pid1: No such file or directory\n')).toBe(127);
+    expect(initExecFailureExitCode(1, 'ERROR (catatonit:7): failed to exec pid1: Permission denied\n')).toBe(126);
+    expect(initExecFailureExitCode(1, 'plain failure\n')).toBe(1);
+    expect(initExecFailureExitCode(0, 'failed to exec pid1')).toBe(0);
+  });
+});
+
+describe('engine log stamps', () => {
+  it('compares RFC3339Nano stamps exactly, trailing zeros trimmed or not', () => {
+    expect(stampToNanos('2026-01-01T00:00:00.1Z')).toBe(stampToNanos('2026-01-01T00:00:00.100000000Z'));
+    expect(stampToNanos('2026-01-01T00:00:00.000000002Z')! - stampToNanos('2026-01-01T00:00:00.000000001Z')!).toBe(1n);
+    expect(stampToSince('2026-01-01T00:00:01.5Z')).toBe(`${Date.parse('2026-01-01T00:00:01Z') / 1000}.500000000`);
+    expect(stampToNanos('not a stamp')).toBeNull();
+  });
+
+  it('strips the stamp from each entry and keeps partial lines whole', () => {
+    const got: StampedText[] = [];
+    const s = new StampedLineSplitter('stdout', (t) => got.push(t));
+    s.push(Buffer.from('2026-01-01T00:00:00.1Z hello\n'));
+    s.endOfEntry();
+    s.push(Buffer.from('2026-01-01T00:00:00.2Z no newline'));
+    s.endOfEntry();
+    s.push(Buffer.from('2026-01-01T00:00:00.3Z a\n2026-01-01T00:00:00.4Z b\n'));
+    s.endOfEntry();
+    expect(got.map((g) => g.data)).toEqual(['hello\n', 'no newline', 'a\n', 'b\n']);
+    expect(got[3]!.stamp).toBe('2026-01-01T00:00:00.4Z');
+  });
+
+  it('re-assembles raw tty output split mid-line and mid-character', () => {
+    const got: string[] = [];
+    const s = new StampedLineSplitter('stdout', (t) => got.push(t.data));
+    const bytes = Buffer.from('2026-01-01T00:00:00.1Z héllo\n2026-01-01T00:00:00.2Z x\n');
+    for (let i = 0; i < bytes.length; i += 3) s.push(bytes.subarray(i, i + 3));
+    s.end();
+    expect(got).toEqual(['héllo\n', 'x\n']);
+  });
+
+  it('drops what was stored before a restart: since is inclusive', () => {
+    const got: string[] = [];
+    const s = new StampedLineSplitter('stdout', (t) => got.push(t.data), '2026-01-01T00:00:00.2Z');
+    s.push(Buffer.from('2026-01-01T00:00:00.1Z old\n2026-01-01T00:00:00.2Z stored\n2026-01-01T00:00:00.200000001Z new\n'));
+    s.end();
+    expect(got).toEqual(['new\n']);
+  });
+});
