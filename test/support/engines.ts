@@ -58,7 +58,7 @@ export async function ensureTestImage(docker: Docker): Promise<void> {
   for (const a of APPLETS) tar.entry({ name: `bin/${a}`, type: 'symlink', linkname: 'busybox' });
   tar.finalize();
   const [repo, tag] = TEST_IMAGE.split(':');
-  const stream = await docker.importImage(tar, { repo, tag });
+  const stream = await docker.importImage(tar as unknown as NodeJS.ReadableStream, { repo, tag });
   await new Promise<void>((resolve, reject) =>
     docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())),
   );

@@ -111,7 +111,8 @@ export function systemHandlers(ctx: CoreContext): SystemHandlers {
         statuses,
         now: new Date(ctx.clock.now()),
       });
-      return { removed };
+      if (removed.length) ctx.hub.emit('job.removed', { ids: removed });
+      return { removed: removed.length };
     },
   };
 }

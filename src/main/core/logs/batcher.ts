@@ -1,0 +1,39 @@
+import type { LogChunk } from '../../../shared/ipc';
+
+/**
+ * Live log chunks, coalesced per job and sent every `intervalMs` (~30 ms): a flood of tiny
+ * writes becomes a few events a second, adjacent chunks of one stream merged into one.
+ */
+export class LogBatcher {
+  private pending = new Map<string, LogChunk[]>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly flushTo: (jobId: string, chunks: LogChunk[]) => void,
+    private readonly intervalMs = 30,
+  ) {}
+
+  push(jobId: string, chunk: LogChunk): void {
+    let list = this.pending.get(jobId);
+    if (!list) this.pending.set(jobId, (list = []));
+    const last = list[list.length - 1];
+    if (last && last.attempt === chunk.attempt && last.stream === chunk.stream) {
+      list[list.length - 1] = { ...last, data: last.data + chunk.data };
+    } else {
+      list.push(chunk);
+    }
+    this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batches = this.pending;
+    this.pending = new Map();
+    for (const [jobId, chunks] of batches) this.flushTo(jobId, chunks);
+  }
+
+  close(): void {
+    this.flush();
+  }
+}

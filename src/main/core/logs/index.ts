@@ -1,0 +1,2 @@
+export { LogBatcher } from './batcher';
+export { AttemptLogWriter, LogStore } from './logStore';

@@ -1,0 +1,2 @@
+export { JobStore, type StoreOptions, type StoreProblem } from './jobStore';
+export { SCHEMA_VERSION, NewerSchemaError } from './schema';

@@ -1,0 +1,77 @@
+import { stringify } from 'yaml';
+import type { Issue } from '../../../shared/errors';
+import type { ImportResult } from '../../../shared/ipc';
+import type { TemplateSpec } from '../../../shared/template';
+import { validateCron } from './cron';
+import { fromJobdeck, JOBDECK_API_VERSION, type Mapped } from './jobdeckFormat';
+import { fromKubernetes } from './kubernetes';
+import { isRecord, parseDocuments } from './parse';
+
+export { validateCron } from './cron';
+
+const SUPPORTED = `supported: apiVersion ${JOBDECK_API_VERSION} kind Template, or apiVersion batch/v1 kind Job or CronJob`;
+
+function mapDocument(doc: unknown): Mapped {
+  if (!isRecord(doc)) return { ok: false, errors: [{ path: '(root)', message: `expected a mapping (an object); ${SUPPORTED}` }] };
+  const { apiVersion, kind } = doc;
+  if (apiVersion === JOBDECK_API_VERSION) {
+    if (kind !== 'Template') return { ok: false, errors: [{ path: 'kind', message: `expected Template for ${JOBDECK_API_VERSION}, got ${JSON.stringify(kind)}` }] };
+    return fromJobdeck(doc);
+  }
+  if (apiVersion === 'batch/v1' && (kind === 'Job' || kind === 'CronJob')) return fromKubernetes(doc, kind);
+  if (apiVersion === undefined) return { ok: false, errors: [{ path: 'apiVersion', message: `missing; ${SUPPORTED}` }] };
+  return { ok: false, errors: [{ path: 'kind', message: `${String(apiVersion)} ${String(kind)} is not a template Jobdeck can read; ${SUPPORTED}` }] };
+}
+
+/**
+ * One dropped or opened file → the templates it holds, or the errors that keep every one of
+ * them out (a bad file stores nothing). Never throws.
+ */
+export function importTemplateFile(file: { name: string; content: string }): ImportResult {
+  const result = (errors: Issue[], templates: TemplateSpec[] = [], warnings: string[] = []): ImportResult => ({
+    file: file.name,
+    ok: errors.length === 0,
+    templates: errors.length ? [] : templates,
+    errors,
+    warnings,
+  });
+  try {
+    const parsed = parseDocuments(file.name, file.content);
+    if (!parsed.ok) return result(parsed.errors);
+    const errors: Issue[] = [];
+    const warnings: string[] = [];
+    const templates: TemplateSpec[] = [];
+    const many = parsed.docs.length > 1;
+    parsed.docs.forEach((doc, i) => {
+      const prefix = many ? `documents[${i}].` : '';
+      const mapped = mapDocument(doc);
+      if (!mapped.ok) {
+        errors.push(...mapped.errors.map((e) => ({ ...e, path: prefix + e.path })));
+        return;
+      }
+      const s = mapped.spec.schedule;
+      const cronProblem = s ? validateCron(s.cron, s.timeZone) : null;
+      if (cronProblem) errors.push({ path: `${prefix}schedule.cron`, message: cronProblem });
+      warnings.push(...mapped.warnings.map((w) => prefix + w));
+      templates.push(mapped.spec);
+    });
+    return result(errors, templates, warnings);
+  } catch (error) {
+    return result([{ path: '(root)', message: `could not read the file: ${error instanceof Error ? error.message : String(error)}` }]);
+  }
+}
+
+/** Jobdeck's own format; secret values are never written out. */
+export function exportTemplate(spec: TemplateSpec, format: 'yaml' | 'json'): { filename: string; content: string } {
+  const doc = {
+    apiVersion: JOBDECK_API_VERSION,
+    kind: 'Template',
+    ...spec,
+    env: spec.env.map((e) => (e.secret ? { ...e, value: '' } : e)),
+  };
+  const base = spec.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'template';
+  if (format === 'json') return { filename: `${base}.json`, content: `${JSON.stringify(doc, null, 2)}\n` };
+  const secrets = spec.env.some((e) => e.secret);
+  const header = secrets ? '# Secret values are not exported: fill them in before use.\n' : '';
+  return { filename: `${base}.yaml`, content: header + stringify(doc) };
+}
