@@ -27,6 +27,8 @@ export async function extractArtifacts(
   let total = 0;
   const ex = extract();
   ex.on('entry', (header, stream, next) => {
+    // An entry torn down with the extractor (cap hit) reports through the pipeline, not here.
+    stream.on('error', () => undefined);
     const done = (err?: unknown) => {
       stream.resume();
       if (err) next(err as Error);

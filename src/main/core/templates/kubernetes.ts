@@ -22,7 +22,7 @@ class Reader {
     }
     for (const key of Object.keys(v)) {
       if (known.includes(key)) continue;
-      this.warnings.push(`${path}.${key}: ${ignored[key] ?? 'not supported by Jobdeck'}, ignored`);
+      this.warnings.push(`${path === '(root)' ? key : `${path}.${key}`}: ${ignored[key] ?? 'not supported by Jobdeck'}, ignored`);
     }
     return v;
   }
@@ -44,8 +44,8 @@ function stringArray(r: Reader, v: unknown, path: string): string[] | undefined 
 /** batch/v1 Job and CronJob → a Jobdeck template, with a warning for whatever cannot be honoured. */
 export function fromKubernetes(doc: Obj, kind: 'Job' | 'CronJob'): Mapped {
   const r = new Reader();
-  const top = r.obj(doc, '(root)', ['apiVersion', 'kind', 'metadata', 'spec', 'status'], { status: 'status is written by a cluster' });
-  const meta = r.obj(top.metadata, 'metadata', ['name', 'namespace', 'labels', 'annotations'], {
+  const top = r.obj(doc, '(root)', ['apiVersion', 'kind', 'metadata', 'spec'], { status: 'status is written by a cluster' });
+  const meta = r.obj(top.metadata, 'metadata', ['name', 'labels'], {
     namespace: 'Jobdeck has no namespaces',
     annotations: 'annotations are not kept',
   });
@@ -56,12 +56,11 @@ export function fromKubernetes(doc: Obj, kind: 'Job' | 'CronJob'): Mapped {
   let jobSpec: Obj;
   let jobPath: string;
   if (kind === 'CronJob') {
-    const cs = r.obj(top.spec, 'spec', ['schedule', 'timeZone', 'concurrencyPolicy', 'suspend', 'jobTemplate', 'startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit'], {
+    const cs = r.obj(top.spec, 'spec', ['schedule', 'timeZone', 'concurrencyPolicy', 'suspend', 'jobTemplate'], {
       startingDeadlineSeconds: 'missed runs follow the template\'s missedRunPolicy instead',
       successfulJobsHistoryLimit: 'history is kept by Jobdeck\'s retention settings',
       failedJobsHistoryLimit: 'history is kept by Jobdeck\'s retention settings',
     });
-    for (const k of ['startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit']) delete cs[k];
     if (typeof cs.schedule !== 'string') r.errors.push({ path: 'spec.schedule', message: 'expected a cron schedule' });
     spec.schedule = {
       cron: str(cs.schedule) ?? '',
@@ -78,7 +77,7 @@ export function fromKubernetes(doc: Obj, kind: 'Job' | 'CronJob'): Mapped {
     jobPath = 'spec';
     if (!isRecord(top.spec)) r.errors.push({ path: 'spec', message: 'expected the job spec' });
   }
-  const js = r.obj(jobSpec, jobPath, ['template', 'backoffLimit', 'activeDeadlineSeconds', 'parallelism', 'completions', 'completionMode', 'ttlSecondsAfterFinished', 'selector', 'manualSelector'], {
+  const js = r.obj(jobSpec, jobPath, ['template', 'backoffLimit', 'activeDeadlineSeconds', 'parallelism', 'completions', 'completionMode'], {
     ttlSecondsAfterFinished: 'finished jobs are removed by Jobdeck\'s retention settings',
   });
   spec.retry = { limit: typeof js.backoffLimit === 'number' ? js.backoffLimit : K8S_BACKOFF_LIMIT };
@@ -111,12 +110,12 @@ export function fromKubernetes(doc: Obj, kind: 'Job' | 'CronJob'): Mapped {
   if (Array.isArray(c.env)) {
     spec.env = [];
     c.env.forEach((e: unknown, i: number) => {
-      const ev = r.obj(e, `${cPath}.env[${i}]`, ['name', 'value', 'valueFrom'], { valueFrom: 'values from secrets, config maps or fields do not exist outside a cluster' });
+      const ev = r.obj(e, `${cPath}.env[${i}]`, ['name', 'value'], { valueFrom: 'values from secrets, config maps or fields do not exist outside a cluster' });
       if (ev.valueFrom !== undefined) return;
       spec.env!.push({ name: str(ev.name) ?? '', value: str(ev.value) ?? '' });
     });
   }
-  const res = r.obj(c.resources, `${cPath}.resources`, ['limits', 'requests'], { requests: 'requests only matter to a cluster scheduler; limits are applied' });
+  const res = r.obj(c.resources, `${cPath}.resources`, ['limits'], { requests: 'requests only matter to a cluster scheduler; limits are applied' });
   const limits = r.obj(res.limits, `${cPath}.resources.limits`, ['memory', 'cpu']);
   if (limits.memory !== undefined || limits.cpu !== undefined) {
     spec.limits = {
@@ -153,30 +152,29 @@ export function fromKubernetes(doc: Obj, kind: 'Job' | 'CronJob'): Mapped {
 
 /** Point a schema error at the manifest field it came from, so the user can find it. */
 function mappedFrom(path: string, cPath: string, jobPath: string): string {
-  const top = path.split(/[.[]/)[0] ?? path;
-  const rest = path.slice(top.length);
-  const map: Record<string, string> = {
-    name: 'metadata.name',
-    image: `${cPath}.image`,
-    entrypoint: `${cPath}.command`,
-    command: `${cPath}.args`,
-    env: `${cPath}.env`,
-    limits: `${cPath}.resources.limits`,
-    timeoutSeconds: `${jobPath}.activeDeadlineSeconds`,
-    retry: `${jobPath}.backoffLimit`,
-    parallelism: `${jobPath}.parallelism`,
-    completions: `${jobPath}.completions`,
-    completionMode: `${jobPath}.completionMode`,
-    pullPolicy: `${cPath}.imagePullPolicy`,
-    workingDir: `${cPath}.workingDir`,
-    mounts: `${cPath}.volumeMounts`,
-    schedule: 'spec',
-  };
-  if (top === 'schedule') {
-    const field = rest.replace(/^\./, '');
-    return `spec.${field === 'cron' ? 'schedule' : field}`;
+  const fields: [string, string][] = [
+    ['name', 'metadata.name'],
+    ['image', `${cPath}.image`],
+    ['entrypoint', `${cPath}.command`],
+    ['command', `${cPath}.args`],
+    ['env', `${cPath}.env`],
+    ['mounts', `${cPath}.volumeMounts`],
+    ['workingDir', `${cPath}.workingDir`],
+    ['pullPolicy', `${cPath}.imagePullPolicy`],
+    ['limits.cpus', `${cPath}.resources.limits.cpu`],
+    ['limits', `${cPath}.resources.limits`],
+    ['retry', `${jobPath}.backoffLimit`],
+    ['timeoutSeconds', `${jobPath}.activeDeadlineSeconds`],
+    ['parallelism', `${jobPath}.parallelism`],
+    ['completions', `${jobPath}.completions`],
+    ['completionMode', `${jobPath}.completionMode`],
+    ['schedule.cron', 'spec.schedule'],
+    ['schedule', 'spec'],
+  ];
+  for (const [from, to] of fields) {
+    if (path === from || path.startsWith(`${from}.`) || path.startsWith(`${from}[`)) {
+      return from === 'retry' ? to : to + path.slice(from.length);
+    }
   }
-  if (top === 'limits') return `${cPath}.resources.limits${rest.replace('.cpus', '.cpu')}`;
-  if (top === 'retry') return `${jobPath}.backoffLimit`;
-  return `${map[top] ?? top}${top === 'env' || top === 'mounts' ? rest.replace(/\.(name|value|hostPath|containerPath)$/, (m) => m) : ''}`;
+  return path;
 }

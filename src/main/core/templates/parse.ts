@@ -32,6 +32,7 @@ export function parseDocuments(name: string, content: string): Parsed {
       for (const doc of parseAllDocuments(content, { uniqueKeys: true, prettyErrors: true })) {
         const problem = doc.errors[0];
         if (problem) {
+          if (/call stack/i.test(problem.message)) return fail(`the file is nested too deeply to read (more than ${MAX_DEPTH} levels)`);
           const line = problem.linePos?.[0];
           return fail(`${line ? `line ${line.line}, column ${line.col}: ` : ''}${problem.message.split('\n')[0]}`);
         }
