@@ -225,6 +225,22 @@ describe.each(targets)('on $kind', (target) => {
       expect(seen.sort()).toEqual(['index=0', 'index=1', 'index=2']);
     });
 
+    it('reconcile: after a restart a running job is followed again, its exit collected, every line kept once', async () => {
+      const created = await t.call('jobs.create', {
+        spec: base('survivor', { command: 'for i in $(seq 1 8); do echo line-$i; sleep 0.3; done; exit 7' }),
+      });
+      await t.waitFor(created.id, (j) => (j.attempts[0]?.logBytes ?? 0) > 0 || j.status !== 'running', 20_000);
+      await new Promise((r) => setTimeout(r, 600));
+      await t.core.close({ stopRunning: false }); // the app quits and leaves the job running
+      t = await startCore(target, { dataDir: t.dataDir, instanceId: t.instanceId });
+      await t.call('settings.update', { concurrency: 4, stopGraceSeconds: 2 });
+      const job = await t.waitFor(created.id);
+      expect(job).toMatchObject({ status: 'failed', reason: 'Error', exitCode: 7 });
+      expect(job.attempts).toHaveLength(1);
+      const lines = text(await allLogs(t, job.id), 'stdout');
+      expect(lines).toBe(Array.from({ length: 8 }, (_, i) => `line-${i + 1}\n`).join(''));
+    });
+
     it('jobs: clone with overrides and retry a failed job', async () => {
       const failed = await run(base('clone-me', { command: 'exit 4' }));
       const clone = await t.call('jobs.clone', { id: failed.id, overrides: { command: 'echo cloned' } });

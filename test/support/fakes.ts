@@ -71,6 +71,7 @@ export class FakeExecutor implements Executor {
         run.stopped = reason;
         run.finish({ reason, exitCode: 143 });
       },
+      detach: () => undefined,
     };
   }
   reattach(_req: ReattachRequest, _sink: AttemptSink): RunningAttempt {
@@ -81,7 +82,7 @@ export class FakeExecutor implements Executor {
 class MemoryLog implements AttemptLog {
   bytes = 0;
   truncated = false;
-  append(stream: LogStream, data: string, t?: string): LogChunk {
+  append(stream: LogStream, data: string, t?: string, _stamp?: string): LogChunk {
     this.bytes += data.length;
     return { attempt: 1, stream, data, t: t ?? new Date().toISOString() };
   }

@@ -104,7 +104,8 @@ describe('engine log stamps', () => {
   it('compares RFC3339Nano stamps exactly, trailing zeros trimmed or not', () => {
     expect(stampToNanos('2026-01-01T00:00:00.1Z')).toBe(stampToNanos('2026-01-01T00:00:00.100000000Z'));
     expect(stampToNanos('2026-01-01T00:00:00.000000002Z')! - stampToNanos('2026-01-01T00:00:00.000000001Z')!).toBe(1n);
-    expect(stampToSince('2026-01-01T00:00:01.5Z')).toBe(`${Date.parse('2026-01-01T00:00:01Z') / 1000}.500000000`);
+    // A second early on purpose: the splitter drops what is already stored.
+    expect(stampToSince('2026-01-01T00:00:01.5Z')).toBe(`${Date.parse('2026-01-01T00:00:01Z') / 1000 - 1}`);
     expect(stampToNanos('not a stamp')).toBeNull();
   });
 
@@ -132,9 +133,18 @@ describe('engine log stamps', () => {
 
   it('drops what was stored before a restart: since is inclusive', () => {
     const got: string[] = [];
-    const s = new StampedLineSplitter('stdout', (t) => got.push(t.data), '2026-01-01T00:00:00.2Z');
+    const s = new StampedLineSplitter('stdout', (t) => got.push(t.data), { stamp: '2026-01-01T00:00:00.2Z', skip: 1 });
     s.push(Buffer.from('2026-01-01T00:00:00.1Z old\n2026-01-01T00:00:00.2Z stored\n2026-01-01T00:00:00.200000001Z new\n'));
     s.end();
     expect(got).toEqual(['new\n']);
+  });
+
+  it('keeps unstored lines that share a whole-second stamp with stored ones (Podman)', () => {
+    const got: string[] = [];
+    // Two lines of second :05 were stored before the restart; the third of that second was not.
+    const s = new StampedLineSplitter('stdout', (t) => got.push(t.data), { stamp: '2026-01-01T00:00:05Z', skip: 2 });
+    s.push(Buffer.from('2026-01-01T00:00:04Z a\n2026-01-01T00:00:05Z b\n2026-01-01T00:00:05Z c\n2026-01-01T00:00:05Z d\n2026-01-01T00:00:06Z e\n'));
+    s.end();
+    expect(got).toEqual(['d\n', 'e\n']);
   });
 });

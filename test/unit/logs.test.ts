@@ -141,3 +141,17 @@ describe('artifacts', () => {
     await expect(extractArtifacts(tarOf([{ name: 'out/big', body: 'x'.repeat(1000) }]), join(tmp(), 'a'), { maxBytes: 100 })).rejects.toThrow(/cap/);
   });
 });
+
+describe('logs: where a reattach resumes', () => {
+  it('finds the last engine stamp on disk and how many lines of each stream carry it', async () => {
+    const store = new LogStore(tmp(), { capBytes: () => 1 << 20 });
+    const w = store.openWriter('job', 1);
+    w.append('stdout', 'a\n', undefined, '2026-01-01T00:00:04Z');
+    w.append('stdout', 'b\n', undefined, '2026-01-01T00:00:05Z');
+    w.append('stderr', 'c\n', undefined, '2026-01-01T00:00:05Z');
+    w.append('stdout', 'd\n', undefined, '2026-01-01T00:00:05Z');
+    await w.close();
+    expect(await store.resumePoint('job', 1)).toEqual({ stamp: '2026-01-01T00:00:05Z', stdout: 2, stderr: 1 });
+    expect(await store.resumePoint('job', 9)).toBeUndefined();
+  });
+});

@@ -8,6 +8,7 @@ import { EventHub } from './events';
 import { containerLabels } from './labels';
 import { LogBatcher, LogStore } from './logs';
 import { reconcile } from './reconcile';
+import { runRetention } from './retention';
 import { CronScheduler } from './scheduler/cron';
 import { Scheduler, type EngineSlot } from './scheduler/scheduler';
 import { keyFileCodec, unsealEnv } from './secrets';
@@ -152,14 +153,21 @@ export async function createJobdeck(opts: JobdeckOptions): Promise<Jobdeck> {
   await reconcile(ctx, instanceId);
   ctx.cron.start();
   scheduler.pump();
+  const retention = startRetention(ctx);
 
   const handlers = { ...templateHandlers(ctx), ...jobHandlers(ctx), ...systemHandlers(ctx) };
   return {
     handlers,
-    onEvent: (clientId, listener) => hub.on(clientId, listener),
+    onEvent: (clientId, listener) => {
+      const off = hub.on(clientId, listener);
+      // What went wrong at start-up is news to every client that connects later, too.
+      for (const p of store.problems) listener({ name: 'store.error', payload: p });
+      return off;
+    },
     dropClient: (clientId) => hub.drop(clientId),
     runningCount: () => ctx.scheduler.runningAttempts(),
     async close(options) {
+      clearInterval(retention);
       ctx.cron.stop();
       engines.close();
       await ctx.scheduler.close(options?.stopRunning ?? false);
@@ -167,6 +175,22 @@ export async function createJobdeck(opts: JobdeckOptions): Promise<Jobdeck> {
       await store.close();
     },
   };
+}
+
+/** Settings → Retention: applied at start-up and hourly, when a number of days is set. */
+function startRetention(ctx: CoreContext): ReturnType<typeof setInterval> {
+  const run = () => {
+    const { days, statuses } = ctx.store.settings().retention;
+    if (days === undefined) return;
+    void runRetention(ctx.store, ctx.logs, ctx.dataDir, { olderThanDays: days, statuses, now: new Date(ctx.clock.now()) }).then(
+      (ids) => ids.length && ctx.hub.emit('job.removed', { ids }),
+      (error: unknown) => ctx.hub.emit('store.error', { message: `retention failed: ${error instanceof Error ? error.message : String(error)}` }),
+    );
+  };
+  run();
+  const timer = setInterval(run, 3_600_000);
+  timer.unref?.();
+  return timer;
 }
 
 function parseCandidate(s: string): { kind: 'docker' | 'podman'; host: string } {

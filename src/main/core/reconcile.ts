@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { iso } from './clock';
 import type { Engine } from './engines/registry';
+import type { ResumePoint } from './logs';
 import { LABEL_ATTEMPT, LABEL_INSTANCE, LABEL_JOB } from './labels';
 import type { CoreContext } from './service/context';
 
@@ -33,7 +34,8 @@ export async function reconcile(ctx: CoreContext, instanceId: string): Promise<v
       );
       if (engine && containers && found) {
         claimed.add(found.Id);
-        adopt(ctx, engine, job.id, a.number, found.Id, a.lastLogTimestamp, job.spec.tty, job.spec.keepContainer);
+        const resume = await ctx.logs.resumePoint(job.id, a.number);
+        adopt(ctx, engine, job.id, a.number, found.Id, resume, job.spec.tty, job.spec.keepContainer);
         continue;
       }
       await ctx.scheduler.settle(job.id, a.number, {
@@ -63,7 +65,7 @@ function adopt(
   jobId: string,
   attempt: number,
   containerId: string,
-  since: string | undefined,
+  resume: ResumePoint | undefined,
   tty: boolean,
   keepContainer: boolean,
 ): void {
@@ -71,7 +73,7 @@ function adopt(
     engine.executor.reattach(
       {
         containerId,
-        ...(since ? { since } : {}),
+        ...(resume ? { resume } : {}),
         tty,
         keepContainer,
         graceSeconds: ctx.store.settings().stopGraceSeconds,

@@ -1,6 +1,5 @@
 import type Docker from 'dockerode';
 import { PassThrough } from 'node:stream';
-import type { LogStream } from '../../../shared/ipc';
 import { extractArtifacts } from '../artifacts';
 import { engineMessage, initExecFailureExitCode, isConnectionError, startFailureExitCode, statusOf } from './errors';
 import { ensureImage, ImageError } from './images';
@@ -67,7 +66,7 @@ export class DockerExecutor implements Executor {
   start(req: AttemptRequest, sink: AttemptSink): RunningAttempt {
     const ctl = new StopControl();
     const done = this.run(req, sink, ctl);
-    return { done, stop: (reason) => ctl.request(reason) };
+    return { done, stop: (reason) => ctl.request(reason), detach: () => ctl.detach() };
   }
 
   reattach(req: ReattachRequest, sink: AttemptSink): RunningAttempt {
@@ -75,10 +74,10 @@ export class DockerExecutor implements Executor {
     const container = this.docker.getContainer(req.containerId);
     ctl.attach(container, req.graceSeconds);
     const done = this.follow(container, req.tty, sink, ctl, {
-      ...(req.since ? { since: req.since } : {}),
+      ...(req.resume ? { resume: req.resume } : {}),
       keepContainer: req.keepContainer,
     });
-    return { done, stop: (reason) => ctl.request(reason) };
+    return { done, stop: (reason) => ctl.request(reason), detach: () => ctl.detach() };
   }
 
   private async run(req: AttemptRequest, sink: AttemptSink, ctl: StopControl): Promise<AttemptOutcome> {
@@ -118,6 +117,7 @@ export class DockerExecutor implements Executor {
       keepContainer: true,
       started: true,
     });
+    if (ctl.detached) return outcome;
     if (spec.outputDir && outcome.reason !== 'EngineLost') {
       try {
         const archive = await container.getArchive({ path: spec.outputDir });
@@ -137,7 +137,7 @@ export class DockerExecutor implements Executor {
     tty: boolean,
     sink: AttemptSink,
     ctl: StopControl,
-    opts: { since?: string; keepContainer: boolean; started?: boolean },
+    opts: { resume?: NonNullable<ReattachRequest['resume']>; keepContainer: boolean; started?: boolean },
   ): Promise<AttemptOutcome> {
     let startedAt: string | undefined;
     try {
@@ -157,7 +157,11 @@ export class DockerExecutor implements Executor {
       },
     };
     try {
-      await this.streamLogs(container, tty, tee, opts.since);
+      await this.streamLogs(container, tty, tee, ctl, opts.resume);
+      if (ctl.detached) {
+        memory.stop();
+        return { exitCode: null, reason: 'Cancelled', message: 'detached', containerId: container.id, finishedAt: now() };
+      }
       // The log stream ends with the container; wait makes sure the exit is recorded.
       await container.wait().catch(() => undefined);
       const state = await this.finalState(container);
@@ -181,8 +185,14 @@ export class DockerExecutor implements Executor {
     }
   }
 
-  private async streamLogs(container: Docker.Container, tty: boolean, sink: AttemptSink, since?: string): Promise<void> {
-    const sinceArg = since ? stampToSince(since) : undefined;
+  private async streamLogs(
+    container: Docker.Container,
+    tty: boolean,
+    sink: AttemptSink,
+    ctl: StopControl,
+    resume?: NonNullable<ReattachRequest['resume']>,
+  ): Promise<void> {
+    const sinceArg = resume ? stampToSince(resume.stamp) : undefined;
     const raw = (await container.logs({
       follow: true,
       stdout: true,
@@ -190,8 +200,13 @@ export class DockerExecutor implements Executor {
       timestamps: true,
       ...(sinceArg ? { since: sinceArg as unknown as number } : {}),
     })) as unknown as NodeJS.ReadableStream;
-    const emit = (stream: LogStream) =>
-      new StampedLineSplitter(stream, (t) => sink.log(t.stream, t.data, t.stamp), since);
+    ctl.following = raw as NodeJS.ReadableStream & { destroy?: () => void };
+    const emit = (stream: 'stdout' | 'stderr') =>
+      new StampedLineSplitter(
+        stream,
+        (t) => sink.log(t.stream, t.data, t.stamp),
+        resume ? { stamp: resume.stamp, skip: resume[stream] } : undefined,
+      );
     const out = frameSink(emit('stdout'), !tty);
     const err = frameSink(emit('stderr'), true);
     await new Promise<void>((resolve, reject) => {
@@ -244,6 +259,8 @@ function endWritable(w: NodeJS.WritableStream): Promise<void> {
 /** A stop asked for before the container exists is honoured as soon as it does. */
 class StopControl {
   reason: StopReason | undefined;
+  detached = false;
+  following: (NodeJS.ReadableStream & { destroy?: () => void }) | undefined;
   private container: Docker.Container | undefined;
   private grace = 10;
 
@@ -251,6 +268,11 @@ class StopControl {
     this.container = container;
     this.grace = graceSeconds;
     if (this.reason) this.send();
+  }
+
+  detach(): void {
+    this.detached = true;
+    this.following?.destroy?.();
   }
 
   request(reason: StopReason): void {

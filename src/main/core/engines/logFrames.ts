@@ -13,20 +13,23 @@ export interface StampedText {
 /**
  * With `timestamps: true` every log entry starts with "<RFC3339Nano> ". Non-tty logs arrive as
  * multiplexed frames (demuxed by the modem before us), one entry per frame; tty logs are raw,
- * so lines are re-assembled here. Entries at or before `after` were stored before a restart
- * (`since` is inclusive) and are dropped.
+ * so lines are re-assembled here. After a restart, entries before the resume stamp, and the
+ * first `skip` entries at it, were stored already (`since` is inclusive and Podman's stamps
+ * are whole seconds) and are dropped.
  */
 export class StampedLineSplitter {
   private pending = '';
   private readonly decoder = new StringDecoder('utf8');
   private readonly after: bigint | null;
+  private skip: number;
 
   constructor(
     private readonly stream: LogStream,
     private readonly emit: (t: StampedText) => void,
-    after?: string,
+    resume?: { stamp: string; skip: number },
   ) {
-    this.after = after ? stampToNanos(after) : null;
+    this.after = resume ? stampToNanos(resume.stamp) : null;
+    this.skip = resume?.skip ?? 0;
   }
 
   push(chunk: Buffer): void {
@@ -60,7 +63,13 @@ export class StampedLineSplitter {
       this.emit({ stream: this.stream, stamp: new Date().toISOString(), data: raw });
       return;
     }
-    if (this.after !== null && nanos <= this.after) return;
+    if (this.after !== null) {
+      if (nanos < this.after) return;
+      if (nanos === this.after && this.skip > 0) {
+        this.skip--;
+        return;
+      }
+    }
     this.emit({ stream: this.stream, stamp, data: raw.slice(space + 1) });
   }
 }

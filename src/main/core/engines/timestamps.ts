@@ -13,13 +13,17 @@ export function stampToNanos(stamp: string): bigint | null {
   return BigInt(seconds) * 1_000_000n + BigInt(frac);
 }
 
-/** `since` for the logs endpoint: seconds.nanoseconds, inclusive on the engine's side. */
+/**
+ * `since` for the logs endpoint, a second before the stamp. Docker reads seconds.nanoseconds
+ * (inclusive); Podman's compat API keeps only whole seconds and can skip lines of the same
+ * second. Asking a little early and dropping what is already stored (by exact stamp) is right
+ * on both.
+ */
 export function stampToSince(stamp: string): string | undefined {
   const n = stampToNanos(stamp);
   if (n === null) return undefined;
   const s = n / 1_000_000_000n;
-  const ns = n % 1_000_000_000n;
-  return `${s}.${ns.toString().padStart(9, '0')}`;
+  return String(s > 0n ? s - 1n : 0n);
 }
 
 /** An ISO string with millisecond precision, for display and sorting. */

@@ -37,13 +37,15 @@ export interface RunningAttempt {
   readonly done: Promise<AttemptOutcome>;
   /** SIGTERM, the grace period, then SIGKILL; the outcome's reason becomes `reason`. */
   stop(reason: StopReason): void;
+  /** Stop following and leave the container running (the app quits, jobs keep going). */
+  detach(): void;
 }
 
 /** Resume following a container found after a restart. */
 export interface ReattachRequest {
   containerId: string;
-  /** Last stored log stamp (RFC3339Nano); lines at or before it are already stored. */
-  since?: string;
+  /** The last stored stamp, and how many lines of each stream already carry it. */
+  resume?: { stamp: string; stdout: number; stderr: number };
   tty: boolean;
   keepContainer: boolean;
   graceSeconds: number;

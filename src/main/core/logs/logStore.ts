@@ -7,10 +7,18 @@ import type { AttemptLog } from '../scheduler/scheduler';
 const CODE: Record<LogStream, string> = { stdout: 'o', stderr: 'e', system: 'x' };
 const STREAM: Record<string, LogStream> = { o: 'stdout', e: 'stderr', x: 'system' };
 
+export interface ResumePoint {
+  stamp: string;
+  stdout: number;
+  stderr: number;
+}
+
 interface Line {
   t: string;
   s: string;
   d: string;
+  /** The engine's own RFC3339Nano stamp, where a reattach resumes. */
+  n?: string;
   /** Set on the truncation marker. */
   tr?: 1;
 }
@@ -81,6 +89,50 @@ export class LogStore {
     }
   }
 
+  /**
+   * Where a reattach resumes: the engine stamp of the last line on disk and how many lines of
+   * each stream carry that same stamp (Podman stamps to the second, so several lines share one).
+   * After a crash the file, not the store, says what was kept; a torn last line is fetched again.
+   */
+  async resumePoint(jobId: string, attempt: number): Promise<ResumePoint | undefined> {
+    let fh;
+    try {
+      fh = await open(this.file(jobId, attempt), 'r');
+    } catch {
+      return undefined;
+    }
+    try {
+      const size = (await fh.stat()).size;
+      for (let window = 64 * 1024; ; window *= 4) {
+        const start = Math.max(0, size - window);
+        const buf = Buffer.alloc(size - start);
+        await fh.read(buf, 0, buf.length, start);
+        const lines = buf.toString('utf8').split('\n');
+        let point: ResumePoint | undefined;
+        let complete = false;
+        for (let i = lines.length - 1; i >= (start === 0 ? 0 : 1); i--) {
+          let line: Line;
+          try {
+            line = JSON.parse(lines[i]!) as Line;
+          } catch {
+            continue; // torn or partial line
+          }
+          if (!line.n) continue;
+          if (!point) point = { stamp: line.n, stdout: 0, stderr: 0 };
+          if (line.n !== point.stamp) {
+            complete = true;
+            break;
+          }
+          if (line.s === 'o') point.stdout++;
+          else if (line.s === 'e') point.stderr++;
+        }
+        if (complete || start === 0) return point;
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+
   async removeJob(jobId: string): Promise<void> {
     await rm(join(this.dataDir, 'logs', safe(jobId)), { recursive: true, force: true });
   }
@@ -111,7 +163,7 @@ export class AttemptLogWriter implements AttemptLog {
     this.out.on('error', () => undefined);
   }
 
-  append(stream: LogStream, data: string, t: string = new Date().toISOString()): LogChunk | null {
+  append(stream: LogStream, data: string, t: string = new Date().toISOString(), stamp?: string): LogChunk | null {
     if (this.truncated) return null;
     const size = Buffer.byteLength(data);
     if (this.bytes + size > this.capBytes) {
@@ -121,7 +173,8 @@ export class AttemptLogWriter implements AttemptLog {
       return { attempt: this.attempt, stream: 'system', t, data: marker };
     }
     this.bytes += size;
-    this.out.write(`${JSON.stringify({ t, s: CODE[stream], d: data })}\n`);
+    const line: Line = { t, s: CODE[stream], d: data, ...(stamp ? { n: stamp } : {}) };
+    this.out.write(`${JSON.stringify(line)}\n`);
     if (stream !== 'system') this.plainStream(stream).write(data);
     return { attempt: this.attempt, stream, t, data };
   }

@@ -27,7 +27,7 @@ export interface EngineSlot {
 }
 
 export interface AttemptLog {
-  append(stream: LogStream, data: string, t?: string): LogChunk | null;
+  append(stream: LogStream, data: string, t?: string, stamp?: string): LogChunk | null;
   readonly bytes: number;
   readonly truncated: boolean;
   close(): Promise<void>;
@@ -74,6 +74,9 @@ export class Scheduler {
   private pumping = false;
   private again = false;
   private closed = false;
+  private detached = false;
+  /** Outcomes being recorded; close() waits for them. */
+  private settling = new Set<Promise<void>>();
   private lastQueueState = '';
 
   constructor(private readonly d: SchedulerDeps) {}
@@ -241,16 +244,19 @@ export class Scheduler {
   }
 
   private watch(jobId: string, number: number, handle: RunningAttempt): void {
-    handle.done.then(
-      (outcome) => this.onDone(jobId, number, outcome),
-      (error: unknown) =>
-        this.onDone(jobId, number, {
-          exitCode: null,
-          reason: 'Error',
-          message: `internal error: ${error instanceof Error ? error.message : String(error)}`,
-          finishedAt: iso(this.d.clock.now()),
-        }),
-    );
+    const settled = handle.done
+      .then(
+        (outcome) => this.onDone(jobId, number, outcome),
+        (error: unknown) =>
+          this.onDone(jobId, number, {
+            exitCode: null,
+            reason: 'Error',
+            message: `internal error: ${error instanceof Error ? error.message : String(error)}`,
+            finishedAt: iso(this.d.clock.now()),
+          }),
+      )
+      .finally(() => this.settling.delete(settled));
+    this.settling.add(settled);
   }
 
   private patchAttempt(jobId: string, number: number, patch: Partial<Attempt>): Job | undefined {
@@ -267,7 +273,7 @@ export class Scheduler {
   private onLog(jobId: string, number: number, stream: LogStream, data: string, stamp: string): void {
     const live = this.live.get(jobId)?.get(number);
     if (!live) return;
-    const chunk = live.log.append(stream, data, stamp.includes('T') ? stampToIso(stamp) : undefined);
+    const chunk = live.log.append(stream, data, stampToIso(stamp), stamp);
     if (chunk) this.d.onLog(jobId, chunk);
     // Where a reattach resumes; persisted at most once a second, without an event.
     const job = this.d.repo.getJob(jobId);
@@ -285,6 +291,7 @@ export class Scheduler {
   }
 
   private async onDone(jobId: string, number: number, outcome: AttemptOutcome): Promise<void> {
+    if (this.detached) return; // the app is quitting and leaves the container to the next start
     const live = this.live.get(jobId)?.get(number);
     this.live.get(jobId)?.delete(number);
     if (this.live.get(jobId)?.size === 0) this.live.delete(jobId);
@@ -461,10 +468,18 @@ export class Scheduler {
     const dones: Promise<unknown>[] = [];
     for (const attempts of this.live.values()) {
       for (const l of attempts.values()) {
-        if (stopRunning) l.handle?.stop('Cancelled');
-        if (l.handle && stopRunning) dones.push(l.handle.done);
+        if (stopRunning) {
+          l.handle?.stop('Cancelled');
+          if (l.handle) dones.push(l.handle.done);
+        } else {
+          this.detached = true;
+          l.handle?.detach();
+          dones.push(l.log.close());
+        }
       }
     }
     await Promise.all(dones);
+    // The last outcomes (cancellations) are recorded before the store closes.
+    await Promise.all([...this.settling]);
   }
 }
