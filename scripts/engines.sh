@@ -16,6 +16,8 @@ wait_for() { # $1 = description, rest = command that must succeed
 }
 
 start() {
+  # The daemons' working directory: conmon drops an `oom` file there when a container is OOM-killed.
+  cd "$dir"
   if ! curl -sf --unix-socket "$docker_sock" http://d/_ping >/dev/null 2>&1; then
     # No bridge and no iptables: the sandboxes we run on have neither; jobs use network none/host.
     nohup dockerd --iptables=false --ip6tables=false --bridge=none --host "unix://$docker_sock" \
