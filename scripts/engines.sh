@@ -52,7 +52,9 @@ case "${1:-start}" in
   start) start ;;
   stop) stop ;;
   status)
-    curl -sf --unix-socket "$docker_sock" http://d/_ping && echo " docker up" || echo "docker down"
-    curl -sf --unix-socket "$podman_sock" http://d/libpod/_ping && echo " podman up" || echo "podman down" ;;
+    up=0
+    curl -sf --unix-socket "$docker_sock" http://d/_ping >/dev/null && echo "docker up" || { echo "docker down"; up=1; }
+    curl -sf --unix-socket "$podman_sock" http://d/libpod/_ping >/dev/null && echo "podman up" || { echo "podman down"; up=1; }
+    exit $up ;;
   *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
 esac
