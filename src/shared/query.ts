@@ -69,3 +69,26 @@ export const Stats = z.object({
   ),
 });
 export type Stats = z.infer<typeof Stats>;
+
+/** The list row of a job; the core pages with it and the renderer folds job.updated events with it. */
+export function summarize(j: Job): JobSummary {
+  const last = j.attempts[j.attempts.length - 1];
+  return {
+    id: j.id,
+    ...(j.templateId ? { templateId: j.templateId } : {}),
+    templateName: j.templateName,
+    status: j.status,
+    ...(j.reason ? { reason: j.reason } : {}),
+    ...(j.exitCode !== undefined ? { exitCode: j.exitCode } : {}),
+    priority: j.priority,
+    seq: j.seq,
+    createdAt: j.createdAt,
+    ...(j.startedAt ? { startedAt: j.startedAt } : {}),
+    ...(j.finishedAt ? { finishedAt: j.finishedAt } : {}),
+    ...(j.waitingFor ? { waitingFor: j.waitingFor } : {}),
+    dependsOn: j.dependsOn,
+    image: j.spec.image,
+    ...(last ? { engineId: last.engineId } : {}),
+    attempts: j.attempts.length,
+  };
+}

@@ -1,7 +1,7 @@
 import { AppError } from '../../../shared/errors';
 import type { Handlers } from '../../../shared/ipc';
 import { assertTransition, isTerminal, type Job } from '../../../shared/job';
-import type { JobSummary } from '../../../shared/query';
+import { summarize } from '../../../shared/query';
 import { removeJobArtifacts } from '../artifacts';
 import type { CoreContext } from './context';
 import { createJob, maskJob } from './jobFactory';
@@ -16,28 +16,6 @@ export function mustJob(ctx: CoreContext, id: string): Job {
   const j = ctx.store.getJob(id);
   if (!j) throw new AppError('NOT_FOUND', `no job ${id}`);
   return j;
-}
-
-export function toSummary(j: Job): JobSummary {
-  const last = j.attempts[j.attempts.length - 1];
-  return {
-    id: j.id,
-    ...(j.templateId ? { templateId: j.templateId } : {}),
-    templateName: j.templateName,
-    status: j.status,
-    ...(j.reason ? { reason: j.reason } : {}),
-    ...(j.exitCode !== undefined ? { exitCode: j.exitCode } : {}),
-    priority: j.priority,
-    seq: j.seq,
-    createdAt: j.createdAt,
-    ...(j.startedAt ? { startedAt: j.startedAt } : {}),
-    ...(j.finishedAt ? { finishedAt: j.finishedAt } : {}),
-    ...(j.waitingFor ? { waitingFor: j.waitingFor } : {}),
-    dependsOn: j.dependsOn,
-    image: j.spec.image,
-    ...(last ? { engineId: last.engineId } : {}),
-    attempts: j.attempts.length,
-  };
 }
 
 export function jobHandlers(ctx: CoreContext): JobHandlers {
@@ -57,7 +35,7 @@ export function jobHandlers(ctx: CoreContext): JobHandlers {
     },
     async 'jobs.list'(filter) {
       const page = ctx.store.listJobs(filter);
-      return { total: page.total, items: page.items.map(toSummary) };
+      return { total: page.total, items: page.items.map(summarize) };
     },
     async 'jobs.get'({ id }) {
       return maskJob(mustJob(ctx, id));
