@@ -13,6 +13,8 @@ export function secureWebPreferences(preload: string) {
     allowRunningInsecureContent: false,
     experimentalFeatures: false,
     enableBlinkFeatures: '',
+    // Middle-click would open links in new windows, around setWindowOpenHandler.
+    disableBlinkFeatures: 'Auxclick',
     webviewTag: false,
     spellcheck: false,
   } as const;
