@@ -11,12 +11,23 @@ export class ImageError extends Error {
 
 type Progress = (status: string, current?: number, total?: number) => void;
 
+/** Images seen present lately, per engine: a queue of short jobs needs not ask before each one. */
+const seen = new WeakMap<Docker, Map<string, number>>();
+const SEEN_MS = 10_000;
+
 async function present(docker: Docker, image: string): Promise<boolean> {
+  const cache = seen.get(docker) ?? new Map<string, number>();
+  seen.set(docker, cache);
+  if ((cache.get(image) ?? 0) > Date.now() - SEEN_MS) return true;
   try {
     await docker.getImage(image).inspect();
+    cache.set(image, Date.now());
     return true;
   } catch (error) {
-    if (statusOf(error) === 404) return false;
+    if (statusOf(error) === 404) {
+      cache.delete(image);
+      return false;
+    }
     throw error;
   }
 }

@@ -8,12 +8,16 @@ interface StatsSample {
  * Peak memory from the engine's stats stream: max_usage where cgroup v1 gives it, otherwise the
  * highest usage sampled (cgroup v2 has no max). Best effort: engines that give none give undefined.
  */
-export function sampleMemory(container: Docker.Container): { stop(): number | undefined } {
+export function sampleMemory(container: Docker.Container, delayMs = 500): { stop(): number | undefined } {
   let peak: number | undefined;
   let stream: (NodeJS.ReadableStream & { destroy?: () => void }) | undefined;
   let stopped = false;
   let buf = '';
-  container
+  // Short jobs end before a sample would come: don't open a stats stream for them at all.
+  const timer = setTimeout(() => {
+    if (!stopped) open();
+  }, delayMs);
+  const open = () => container
     .stats({ stream: true })
     .then((s) => {
       stream = s as NodeJS.ReadableStream & { destroy?: () => void };
@@ -40,6 +44,7 @@ export function sampleMemory(container: Docker.Container): { stop(): number | un
     .catch(() => undefined);
   return {
     stop() {
+      clearTimeout(timer);
       stopped = true;
       stream?.destroy?.();
       return peak;

@@ -1,0 +1,102 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { describe, expect, it } from 'vitest';
+import { startCore } from '../test/support/core';
+import { clientFor, engineTargets, ensureTestImage, TEST_IMAGE } from '../test/support/engines';
+import { report, SMOKE, type Figure } from './report';
+
+// Dispatch: N jobs running `true` at concurrency 4 through Jobdeck's scheduler, against a bare
+// dockerode loop (create, start, wait, remove) and `docker run --rm` via xargs -P4, same minute.
+const N = SMOKE ? 12 : 200;
+const CONCURRENCY = 4;
+
+async function pool<T>(count: number, width: number, task: (i: number) => Promise<T>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+}
+
+async function bareLoop(docker: Docker): Promise<number> {
+  const t0 = performance.now();
+  await pool(N, CONCURRENCY, async () => {
+    const c = await docker.createContainer({ Image: TEST_IMAGE, Cmd: ['true'], HostConfig: { NetworkMode: 'none', Init: true } });
+    await c.start();
+    await c.wait();
+    await c.remove({ force: true });
+  });
+  return performance.now() - t0;
+}
+
+function cliLoop(cli: string, env: NodeJS.ProcessEnv): Promise<number> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const seq = Array.from({ length: N }, (_, i) => String(i)).join('\n');
+    const p = spawn('sh', ['-c', `xargs -P${CONCURRENCY} -I{} ${cli} run --rm --init --network none ${TEST_IMAGE} true`], {
+      env,
+      stdio: ['pipe', 'ignore', 'inherit'],
+    });
+    p.on('exit', (code) => (code === 0 ? resolve(performance.now() - t0) : reject(new Error(`${cli} run loop exited ${code}`))));
+    p.stdin.end(`${seq}\n`);
+  });
+}
+
+const targets = (await engineTargets()).filter((t) => !t.missing);
+
+describe('bench: dispatch', () => {
+  it.each(targets)('$kind: Jobdeck against a bare dockerode loop and the CLI', async (target) => {
+    const docker = clientFor(target.host);
+    await ensureTestImage(docker);
+    const figures: Figure[] = [];
+    const bare = await bareLoop(docker);
+    const core = await startCore(target);
+    await core.call('settings.update', { concurrency: CONCURRENCY });
+    const t0 = performance.now();
+    const ids = [];
+    for (let i = 0; i < N; i++) {
+      ids.push((await core.call('jobs.create', { spec: { name: 'bench', image: TEST_IMAGE, command: ['true'], network: 'none', pullPolicy: 'Never' } })).id);
+    }
+    const jobs = await Promise.all(ids.map((id) => core.waitFor(id, undefined, 600_000)));
+    const jobdeck = performance.now() - t0;
+    await core.close();
+    expect(jobs.every((j) => j.status === 'completed')).toBe(true);
+    const dataDir = mkdtempSync(join(tmpdir(), 'bench-cli-'));
+    const env =
+      target.kind === 'docker'
+        ? { ...process.env, DOCKER_HOST: target.host }
+        : { ...process.env, CONTAINER_HOST: target.host, CONTAINERS_CONF: process.env.CONTAINERS_CONF ?? '/tmp/jobdeck-engines/containers.conf' };
+    const cli = await cliLoop(target.kind === 'docker' ? 'docker' : 'podman --remote', env).catch(() => NaN);
+    rmSync(dataDir, { recursive: true, force: true });
+    const perJob = (ms: number) => ms / N;
+    figures.push({
+      bench: 'dispatch',
+      engine: target.kind,
+      name: `${N} × true through Jobdeck`,
+      value: perJob(jobdeck),
+      unit: 'ms/job',
+      baseline: { name: 'bare dockerode loop', value: perJob(bare) },
+      ratio: jobdeck / bare,
+      target: '≤ 1.10 × bare loop',
+      met: jobdeck / bare <= 1.1,
+    });
+    if (Number.isFinite(cli)) {
+      figures.push({
+        bench: 'dispatch',
+        engine: target.kind,
+        name: `${N} × true through Jobdeck`,
+        value: perJob(jobdeck),
+        unit: 'ms/job',
+        baseline: { name: `${target.kind} run --rm, xargs -P${CONCURRENCY}`, value: perJob(cli) },
+        ratio: jobdeck / cli,
+        target: '< 1.00 × CLI',
+        met: jobdeck < cli,
+      });
+    }
+    report(`dispatch-${target.kind}`, figures);
+  });
+});
