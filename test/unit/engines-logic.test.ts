@@ -133,16 +133,30 @@ describe('engine log stamps', () => {
 
   it('drops what was stored before a restart: since is inclusive', () => {
     const got: string[] = [];
-    const s = new StampedLineSplitter('stdout', (t) => got.push(t.data), { stamp: '2026-01-01T00:00:00.2Z', skip: 1 });
+    const s = new StampedLineSplitter('stdout', (t) => got.push(t.data), { stamp: '2026-01-01T00:00:00.2Z', skip: 'stored\n'.length });
     s.push(Buffer.from('2026-01-01T00:00:00.1Z old\n2026-01-01T00:00:00.2Z stored\n2026-01-01T00:00:00.200000001Z new\n'));
     s.end();
     expect(got).toEqual(['new\n']);
   });
 
+  it('skips by amount of text, so a line split into entries differently is kept once (Podman)', () => {
+    const got: string[] = [];
+    // "abcdef\n" was stored as "abc" + "def\n"; the second read gives it whole, then more.
+    const s = new StampedLineSplitter('stdout', (t) => got.push(t.data), { stamp: '2026-01-01T00:00:05Z', skip: 7 });
+    s.push(Buffer.from('2026-01-01T00:00:05Z abcdef\n2026-01-01T00:00:05Z ghi\n'));
+    s.end();
+    expect(got).toEqual(['ghi\n']);
+    const cut: string[] = [];
+    const c = new StampedLineSplitter('stdout', (t) => cut.push(t.data), { stamp: '2026-01-01T00:00:05Z', skip: 3 });
+    c.push(Buffer.from('2026-01-01T00:00:05Z abcdef\n'));
+    c.end();
+    expect(cut).toEqual(['def\n']);
+  });
+
   it('keeps unstored lines that share a whole-second stamp with stored ones (Podman)', () => {
     const got: string[] = [];
     // Two lines of second :05 were stored before the restart; the third of that second was not.
-    const s = new StampedLineSplitter('stdout', (t) => got.push(t.data), { stamp: '2026-01-01T00:00:05Z', skip: 2 });
+    const s = new StampedLineSplitter('stdout', (t) => got.push(t.data), { stamp: '2026-01-01T00:00:05Z', skip: 4 });
     s.push(Buffer.from('2026-01-01T00:00:04Z a\n2026-01-01T00:00:05Z b\n2026-01-01T00:00:05Z c\n2026-01-01T00:00:05Z d\n2026-01-01T00:00:06Z e\n'));
     s.end();
     expect(got).toEqual(['d\n', 'e\n']);

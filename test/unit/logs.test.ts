@@ -1,9 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pack } from 'tar-stream';
-import { extractArtifacts, listArtifacts } from '../../src/main/core/artifacts';
 import { LogBatcher, LogStore } from '../../src/main/core/logs';
 import type { LogChunk } from '../../src/shared/ipc';
 
@@ -17,133 +15,221 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function readAll(store: LogStore, jobId: string, attempt: number, maxBytes: number): Promise<LogChunk[]> {
-  const out: LogChunk[] = [];
+async function readAll(store: LogStore, jobId: string, attempt: number, maxBytes: number): Promise<{ chunks: LogChunk[]; pages: number }> {
+  const chunks: LogChunk[] = [];
   let offset = 0;
-  for (;;) {
+  for (let pages = 1; ; pages++) {
     const page = await store.read(jobId, attempt, offset, maxBytes);
-    out.push(...page.chunks);
-    if (page.eof) return out;
+    chunks.push(...page.chunks);
+    if (page.eof) return { chunks, pages };
+    expect(page.nextOffset).toBeGreaterThan(offset);
     offset = page.nextOffset;
   }
 }
 
 describe('logs: one append-only file per attempt', () => {
-  it('keeps order, stream and time; range reads reassemble the exact content', async () => {
+  it('keeps order, stream and time in <job>/<attempt>.jsonl; range reads reassemble the exact content', async () => {
     const dir = tmp();
     const store = new LogStore(dir, { capBytes: () => 1 << 20 });
     const w = store.openWriter('job', 1);
     const expected: string[] = [];
     for (let i = 0; i < 500; i++) {
-      const line = `line ${i} ${'é'.repeat(i % 7)}\n`;
+      // Multi-byte UTF-8 (2, 3 and 4 bytes), quotes, backslashes and control characters.
+      const line = `line ${i} ${'é'.repeat(i % 7)}${'€'.repeat(i % 3)}${i % 5 ? '' : '🎉 "q" \\ \t\u0001'}\n`;
       expected.push(line);
       w.append(i % 3 === 0 ? 'stderr' : 'stdout', line, new Date(Date.UTC(2026, 0, 1, 0, 0, 0, i)).toISOString());
     }
     await w.close();
-    for (const pageSize of [64, 1000, 1 << 20]) {
-      const chunks = await readAll(store, 'job', 1, pageSize);
+    const raw = readFileSync(join(dir, 'logs/job/1.jsonl'), 'utf8').split('\n');
+    expect(JSON.parse(raw[0]!)).toEqual({ t: '2026-01-01T00:00:00.000Z', s: 'e', d: expected[0] });
+    for (const pageSize of [1, 64, 1000, 1 << 20]) {
+      const { chunks, pages } = await readAll(store, 'job', 1, pageSize);
       expect(chunks.map((c) => c.data)).toEqual(expected);
       expect(chunks[3]).toMatchObject({ stream: 'stderr', attempt: 1, t: '2026-01-01T00:00:00.003Z' });
+      expect(chunks[4]).toMatchObject({ stream: 'stdout' });
+      if (pageSize < 1000) expect(pages).toBeGreaterThan(10);
     }
+    expect(w.bytes).toBe(Buffer.byteLength(expected.join('')));
+    // The raw streams are written alongside, as artifacts.
     expect(readFileSync(join(dir, 'artifacts/job/1/stdout.txt'), 'utf8')).toBe(expected.filter((_, i) => i % 3 !== 0).join(''));
+    expect(readFileSync(join(dir, 'artifacts/job/1/stderr.txt'), 'utf8')).toBe(expected.filter((_, i) => i % 3 === 0).join(''));
   });
 
-  it('stops at the size cap with one visible truncation marker', async () => {
+  it('returns whole lines only; a line still being written is left for the next read', async () => {
+    const dir = tmp();
+    const store = new LogStore(dir, { capBytes: () => 1 << 20 });
+    const w = store.openWriter('job', 1);
+    w.append('stdout', 'one\n', 't1');
+    await w.close();
+    const file = join(dir, 'logs/job/1.jsonl');
+    const whole = JSON.stringify({ t: 't2', s: 'o', d: 'two\n' });
+    appendFileSync(file, whole.slice(0, 10)); // a torn write
+    const first = await store.read('job', 1, 0, 1 << 20);
+    expect(first.chunks.map((c) => c.data)).toEqual(['one\n']);
+    expect(first).toMatchObject({ eof: true, size: readFileSync(file).length });
+    expect(first.nextOffset).toBeLessThan(first.size);
+    expect(await store.read('job', 1, first.nextOffset, 5)).toMatchObject({ chunks: [], nextOffset: first.nextOffset, eof: true });
+    appendFileSync(file, `${whole.slice(10)}\n`);
+    const second = await store.read('job', 1, first.nextOffset, 5); // shorter than a line: the line comes whole
+    expect(second.chunks.map((c) => c.data)).toEqual(['two\n']);
+    expect(second).toMatchObject({ eof: true, nextOffset: second.size });
+  });
+
+  it('stops at the size cap with one visible truncation marker, on every page', async () => {
     const store = new LogStore(tmp(), { capBytes: () => 100 });
     const w = store.openWriter('job', 1);
     const results = Array.from({ length: 20 }, (_, i) => w.append('stdout', `${String(i).padStart(9, '0')}\n`));
     await w.close();
     expect(w.truncated).toBe(true);
-    expect(results.filter((r) => r?.stream === 'system')).toHaveLength(1);
+    expect(w.bytes).toBe(100);
+    expect(results.slice(0, 10).every((r) => r?.stream === 'stdout')).toBe(true);
+    expect(results[10]).toMatchObject({ stream: 'system', data: '\n[jobdeck] log truncated at 100 bytes (cap set in Settings)\n' });
     expect(results.slice(11).every((r) => r === null)).toBe(true);
-    const page = await store.read('job', 1, 0, 1 << 20);
-    expect(page.truncated).toBe(true);
-    expect(page.chunks.at(-1)?.data).toMatch(/log truncated at 100 bytes/);
+    const first = await store.read('job', 1, 0, 10);
+    expect(first.truncated).toBe(true); // said on the first page already, not only on the marker's
+    const { chunks } = await readAll(store, 'job', 1, 1 << 20);
+    expect(chunks).toHaveLength(11);
+    expect(chunks.at(-1)?.data).toMatch(/log truncated at 100 bytes \(cap set in Settings\)/);
   });
 
-  it('appends to the same file when an attempt is followed again after a restart', async () => {
-    const store = new LogStore(tmp(), { capBytes: () => 1 << 20 });
+  it('appends to the same file after a restart; a truncated log stays truncated without a second marker', async () => {
+    const store = new LogStore(tmp(), { capBytes: () => 80 }); // a reopened writer counts the file's size: an upper bound
     const a = store.openWriter('job', 2);
     a.append('stdout', 'before\n');
     await a.close();
     const b = store.openWriter('job', 2);
-    expect(b.bytes).toBeGreaterThan(0);
+    expect(b.bytes).toBeGreaterThanOrEqual(7);
+    expect(b.truncated).toBe(false);
     b.append('stdout', 'after\n');
+    b.append('stdout', 'x'.repeat(100));
     await b.close();
-    expect((await readAll(store, 'job', 2, 1024)).map((c) => c.data)).toEqual(['before\n', 'after\n']);
+    const c = store.openWriter('job', 2);
+    expect(c.truncated).toBe(true);
+    expect(c.append('stdout', 'more')).toBeNull();
+    await c.close();
+    const { chunks } = await readAll(store, 'job', 2, 1024);
+    expect(chunks.map((x) => x.data)).toEqual(['before\n', 'after\n', expect.stringMatching(/truncated/)]);
   });
 
-  it('reads an empty page for a log that does not exist', async () => {
-    const store = new LogStore(tmp(), { capBytes: () => 1 << 20 });
-    expect(await store.read('nope', 1, 0, 100)).toMatchObject({ chunks: [], eof: true, size: 0 });
+  it('close() waits until everything is on disk', async () => {
+    const dir = tmp();
+    const store = new LogStore(dir, { capBytes: () => 1 << 30 });
+    const w = store.openWriter('job', 1);
+    const big = 'x'.repeat(64 * 1024);
+    for (let i = 0; i < 100; i++) w.append('stdout', big);
+    await w.close();
+    expect(readFileSync(join(dir, 'artifacts/job/1/stdout.txt')).length).toBe(100 * big.length);
+    const page = await store.read('job', 1, 0, 1 << 30);
+    expect(page.chunks).toHaveLength(100);
+    expect(page.eof).toBe(true);
+  });
+
+  it('two writers at once (two attempts, or the same file twice) keep each order and never tear a line', async () => {
+    const dir = tmp();
+    const store = new LogStore(dir, { capBytes: () => 1 << 30 });
+    const a = store.openWriter('job', 1);
+    const b = store.openWriter('job', 2);
+    const a2 = store.openWriter('job', 1);
+    for (let i = 0; i < 2000; i++) {
+      a.append('stdout', `a${i}\n`);
+      b.append('stderr', `b${i}\n`);
+      a2.append('stdout', `c${i}${'y'.repeat(i % 50)}\n`);
+    }
+    await Promise.all([a.close(), b.close(), a2.close()]);
+    const one = (await readAll(store, 'job', 1, 4096)).chunks.map((c) => c.data);
+    const two = (await readAll(store, 'job', 2, 4096)).chunks.map((c) => c.data);
+    expect(two).toEqual(Array.from({ length: 2000 }, (_, i) => `b${i}\n`));
+    expect(one).toHaveLength(4000);
+    expect(one.filter((d) => d.startsWith('a'))).toEqual(Array.from({ length: 2000 }, (_, i) => `a${i}\n`));
+    expect(one.filter((d) => d.startsWith('c'))).toEqual(Array.from({ length: 2000 }, (_, i) => `c${i}${'y'.repeat(i % 50)}\n`));
+  });
+
+  it('reads an empty page for a log that does not exist; removeJob deletes a job\'s logs only', async () => {
+    const dir = tmp();
+    const store = new LogStore(dir, { capBytes: () => 1 << 20 });
+    expect(await store.read('nope', 1, 0, 100)).toEqual({ chunks: [], nextOffset: 0, size: 0, eof: true, truncated: false });
+    for (const id of ['gone', 'kept']) {
+      const w = store.openWriter(id, 1);
+      w.append('stdout', 'x\n');
+      await w.close();
+    }
+    await store.removeJob('gone');
+    expect(existsSync(join(dir, 'logs/gone'))).toBe(false);
+    expect((await store.read('kept', 1, 0, 100)).chunks).toHaveLength(1);
+  });
+
+  it('a hostile job id never becomes a path outside logs/', async () => {
+    const dir = tmp();
+    const store = new LogStore(dir, { capBytes: () => 1 << 20 });
+    for (const id of ['..', '.', '../x', '/etc', '']) {
+      expect(store.file(id, 1).startsWith(join(dir, 'logs') + '/')).toBe(true);
+      expect(store.file(id, 1)).not.toBe(join(dir, 'logs', '1.jsonl'));
+    }
+    const w = store.openWriter('kept', 1);
+    w.append('stdout', 'x\n');
+    await w.close();
+    await store.removeJob('..');
+    await store.removeJob('.');
+    expect(existsSync(join(dir, 'logs/kept/1.jsonl'))).toBe(true);
   });
 });
 
 describe('logs: the live batcher', () => {
-  it('coalesces chunks per job and merges adjacent chunks of one stream', async () => {
+  const c = (stream: LogChunk['stream'], data: string, attempt = 1): LogChunk => ({ attempt, stream, data, t: `t-${data}` });
+
+  it('coalesces chunks per job and merges adjacent chunks of one attempt and stream', async () => {
     const sent: [string, LogChunk[]][] = [];
     const b = new LogBatcher((id, chunks) => sent.push([id, chunks]), 10);
-    const c = (stream: LogChunk['stream'], data: string): LogChunk => ({ attempt: 1, stream, data, t: 'x' });
     b.push('a', c('stdout', '1'));
     b.push('a', c('stdout', '2'));
     b.push('a', c('stderr', '3'));
-    b.push('b', c('stdout', '4'));
+    b.push('a', c('stderr', '4', 2));
+    b.push('b', c('stdout', '5'));
     expect(sent).toHaveLength(0);
     await new Promise((r) => setTimeout(r, 30));
     expect(sent).toEqual([
-      ['a', [c('stdout', '12'), c('stderr', '3')]],
-      ['b', [c('stdout', '4')]],
+      ['a', [{ ...c('stdout', '12'), t: 't-1' }, c('stderr', '3'), c('stderr', '4', 2)]],
+      ['b', [c('stdout', '5')]],
     ]);
+    b.push('a', c('stdout', '6'));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(sent).toHaveLength(3);
     b.close();
   });
-});
 
-describe('artifacts', () => {
-  function tarOf(entries: { name: string; body?: string; type?: 'file' | 'directory' | 'symlink'; linkname?: string }[]) {
-    const p = pack();
-    for (const e of entries) {
-      if (e.type === 'file' || e.body !== undefined) p.entry({ name: e.name }, e.body ?? '');
-      else p.entry({ name: e.name, type: e.type ?? 'directory', ...(e.linkname ? { linkname: e.linkname } : {}) });
+  it('flushes every interval under a steady stream and sends what is left on close', async () => {
+    const sent: LogChunk[][] = [];
+    const b = new LogBatcher((_id, chunks) => sent.push(chunks), 20);
+    const start = Date.now();
+    let i = 0;
+    while (Date.now() - start < 200) {
+      b.push('a', c('stdout', String(i++)));
+      await new Promise((r) => setTimeout(r, 1));
     }
-    p.finalize();
-    return p as unknown as NodeJS.ReadableStream;
-  }
-
-  it("extracts the output dir's files without its own top-level name", async () => {
-    const dir = tmp();
-    const files = await extractArtifacts(tarOf([{ name: 'out/' }, { name: 'out/a.txt', body: 'A' }, { name: 'out/sub/' }, { name: 'out/sub/b.txt', body: 'BB' }]), join(dir, 'artifacts/j/1'));
-    expect(files.sort((x, y) => x.name.localeCompare(y.name))).toEqual([
-      { name: 'a.txt', size: 1 },
-      { name: 'sub/b.txt', size: 2 },
-    ]);
-    expect((await listArtifacts(dir, 'j')).map((a) => [a.attempt, a.name])).toEqual([
-      [1, 'a.txt'],
-      [1, 'sub/b.txt'],
-    ]);
+    b.push('a', c('stdout', 'last'));
+    b.close();
+    expect(sent.length).toBeGreaterThan(3);
+    expect(sent.length).toBeLessThan(i);
+    expect(sent.flat().map((x) => x.data).join('')).toBe(`${Array.from({ length: i }, (_, k) => k).join('')}last`);
+    b.push('a', c('stdout', 'late')); // after close: delivered at once, not lost
+    expect(sent.at(-1)).toEqual([c('stdout', 'late')]);
   });
 
-  it('refuses to write outside its directory and never follows links', async () => {
-    const dir = tmp();
-    const dest = join(dir, 'artifacts/j/1');
-    const files = await extractArtifacts(
-      tarOf([
-        { name: 'out/../../../escape.txt', body: 'x' },
-        { name: 'out/link', type: 'symlink', linkname: '/etc/passwd' },
-        { name: 'out/ok.txt', body: 'ok' },
-      ]),
-      dest,
-    );
-    expect(files.map((f) => f.name)).toEqual(['ok.txt']);
-    expect(() => readFileSync(join(dir, 'escape.txt'))).toThrow();
-  });
-
-  it('stops at the size cap', async () => {
-    await expect(extractArtifacts(tarOf([{ name: 'out/big', body: 'x'.repeat(1000) }]), join(tmp(), 'a'), { maxBytes: 100 })).rejects.toThrow(/cap/);
+  it('one failing receiver does not cost another job its output', () => {
+    const got: string[] = [];
+    const b = new LogBatcher((id) => {
+      if (id === 'bad') throw new Error('boom');
+      got.push(id);
+    });
+    b.push('bad', c('stdout', '1'));
+    b.push('good', c('stdout', '2'));
+    b.close();
+    expect(got).toEqual(['good']);
   });
 });
 
 describe('logs: where a reattach resumes', () => {
-  it('finds the last engine stamp on disk and how many lines of each stream carry it', async () => {
+  it('finds the last engine stamp on disk and how much text of each stream carries it', async () => {
     const store = new LogStore(tmp(), { capBytes: () => 1 << 20 });
     const w = store.openWriter('job', 1);
     w.append('stdout', 'a\n', undefined, '2026-01-01T00:00:04Z');
@@ -151,7 +237,7 @@ describe('logs: where a reattach resumes', () => {
     w.append('stderr', 'c\n', undefined, '2026-01-01T00:00:05Z');
     w.append('stdout', 'd\n', undefined, '2026-01-01T00:00:05Z');
     await w.close();
-    expect(await store.resumePoint('job', 1)).toEqual({ stamp: '2026-01-01T00:00:05Z', stdout: 2, stderr: 1 });
+    expect(await store.resumePoint('job', 1)).toEqual({ stamp: '2026-01-01T00:00:05Z', stdout: 4, stderr: 2 });
     expect(await store.resumePoint('job', 9)).toBeUndefined();
   });
 });

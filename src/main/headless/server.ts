@@ -97,6 +97,9 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHost
       const { id, command, input } = parsed.data;
       void dispatch(command, input, { clientId }).then((result) => send({ type: 'result', id, result }));
     });
+    // An oversized or malformed frame makes ws emit 'error' (then close with 1009/1002); without a
+    // listener that error would take the whole host down.
+    ws.on('error', () => ws.terminate());
     ws.on('close', () => {
       off();
       opts.core.dropClient(clientId);

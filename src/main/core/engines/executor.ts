@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { PassThrough } from 'node:stream';
+import { Readable } from 'node:stream';
 import { extractArtifacts } from '../artifacts';
 import { engineMessage, initExecFailureExitCode, isConnectionError, startFailureExitCode, statusOf } from './errors';
 import { ensureImage, ImageError } from './images';
@@ -162,8 +162,6 @@ export class DockerExecutor implements Executor {
         memory.stop();
         return { exitCode: null, reason: 'Cancelled', message: 'detached', containerId: container.id, finishedAt: now() };
       }
-      // The log stream ends with the container; wait makes sure the exit is recorded.
-      await container.wait().catch(() => undefined);
       const state = await this.finalState(container);
       const peak = memory.stop();
       const exitCode = initExecFailureExitCode(state.ExitCode, stderrTail);
@@ -185,6 +183,12 @@ export class DockerExecutor implements Executor {
     }
   }
 
+  /**
+   * Follow the logs until the container ends, then read once more from where the follow
+   * stopped: Podman's compat API ends a follow early when a fast writer exits, and the rest is
+   * only in the non-follow read. The resume point (last stamp, lines per stream at it) drops what
+   * was already taken, so each line is kept once on both engines.
+   */
   private async streamLogs(
     container: Docker.Container,
     tty: boolean,
@@ -192,20 +196,49 @@ export class DockerExecutor implements Executor {
     ctl: StopControl,
     resume?: NonNullable<ReattachRequest['resume']>,
   ): Promise<void> {
+    let point = resume ? { ...resume } : undefined;
+    const track: AttemptSink = {
+      ...sink,
+      log: (stream, data, stamp) => {
+        if (stream === 'stdout' || stream === 'stderr') {
+          if (!point || point.stamp !== stamp) point = { stamp, stdout: 0, stderr: 0 };
+          point[stream] += data.length;
+        }
+        sink.log(stream, data, stamp);
+      },
+    };
+    await this.readLogs(container, tty, track, ctl, true, point);
+    if (ctl.detached) return;
+    await container.wait().catch(() => undefined);
+    await this.readLogs(container, tty, track, ctl, false, point);
+  }
+
+  private async readLogs(
+    container: Docker.Container,
+    tty: boolean,
+    sink: AttemptSink,
+    ctl: StopControl,
+    follow: boolean,
+    resume: NonNullable<ReattachRequest['resume']> | undefined,
+  ): Promise<void> {
     const sinceArg = resume ? stampToSince(resume.stamp) : undefined;
-    const raw = (await container.logs({
-      follow: true,
+    const answer = (await container.logs({
+      follow: follow as true,
       stdout: true,
       stderr: true,
       timestamps: true,
       ...(sinceArg ? { since: sinceArg as unknown as number } : {}),
-    })) as unknown as NodeJS.ReadableStream;
-    ctl.following = raw as NodeJS.ReadableStream & { destroy?: () => void };
+    })) as unknown as NodeJS.ReadableStream | Buffer;
+    // Without follow, dockerode hands back the whole body as a Buffer. The modem's demuxer
+    // copies what is left of its buffer after every frame, so it is fed in small slices.
+    const raw = Buffer.isBuffer(answer) ? Readable.from(slices(answer, 16 * 1024)) : answer;
+    if (follow) ctl.following = raw as NodeJS.ReadableStream & { destroy?: () => void };
+    const skipFrom = resume ? { ...resume } : undefined;
     const emit = (stream: 'stdout' | 'stderr') =>
       new StampedLineSplitter(
         stream,
         (t) => sink.log(t.stream, t.data, t.stamp),
-        resume ? { stamp: resume.stamp, skip: resume[stream] } : undefined,
+        skipFrom ? { stamp: skipFrom.stamp, skip: skipFrom[stream] } : undefined,
       );
     const out = frameSink(emit('stdout'), !tty);
     const err = frameSink(emit('stderr'), true);
@@ -213,7 +246,7 @@ export class DockerExecutor implements Executor {
       raw.on('error', reject);
       raw.on('end', resolve);
       raw.on('close', resolve);
-      if (tty) raw.pipe(new PassThrough()).on('data', (c: Buffer) => out.write(c));
+      if (tty) raw.on('data', (c: Buffer) => out.write(c));
       else container.modem.demuxStream(raw, out, err);
     });
     await Promise.all([endWritable(out), endWritable(err)]);
@@ -250,6 +283,10 @@ export class DockerExecutor implements Executor {
       finishedAt: now(),
     };
   }
+}
+
+function* slices(buf: Buffer, size: number): Generator<Buffer> {
+  for (let i = 0; i < buf.length; i += size) yield buf.subarray(i, i + size);
 }
 
 function endWritable(w: NodeJS.WritableStream): Promise<void> {

@@ -14,8 +14,9 @@ export interface StampedText {
  * With `timestamps: true` every log entry starts with "<RFC3339Nano> ". Non-tty logs arrive as
  * multiplexed frames (demuxed by the modem before us), one entry per frame; tty logs are raw,
  * so lines are re-assembled here. After a restart, entries before the resume stamp, and the
- * first `skip` entries at it, were stored already (`since` is inclusive and Podman's stamps
- * are whole seconds) and are dropped.
+ * first `skip` characters of text at it, were stored already (`since` is inclusive, Podman's
+ * stamps are whole seconds and it may split a line into entries differently between reads),
+ * so they are dropped by amount of text, not by count of entries.
  */
 export class StampedLineSplitter {
   private pending = '';
@@ -66,7 +67,14 @@ export class StampedLineSplitter {
     if (this.after !== null) {
       if (nanos < this.after) return;
       if (nanos === this.after && this.skip > 0) {
-        this.skip--;
+        const data = raw.slice(space + 1);
+        if (data.length <= this.skip) {
+          this.skip -= data.length;
+          return;
+        }
+        const rest = data.slice(this.skip);
+        this.skip = 0;
+        this.emit({ stream: this.stream, stamp, data: rest });
         return;
       }
     }

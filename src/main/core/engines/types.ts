@@ -44,7 +44,7 @@ export interface RunningAttempt {
 /** Resume following a container found after a restart. */
 export interface ReattachRequest {
   containerId: string;
-  /** The last stored stamp, and how many lines of each stream already carry it. */
+  /** The last stored stamp, and how much text (characters) of each stream already carries it. */
   resume?: { stamp: string; stdout: number; stderr: number };
   tty: boolean;
   keepContainer: boolean;

@@ -2,11 +2,12 @@ import type { LogChunk } from '../../../shared/ipc';
 
 /**
  * Live log chunks, coalesced per job and sent every `intervalMs` (~30 ms): a flood of tiny
- * writes becomes a few events a second, adjacent chunks of one stream merged into one.
+ * writes becomes a few events a second, adjacent chunks of one attempt and stream merged into one.
  */
 export class LogBatcher {
   private pending = new Map<string, LogChunk[]>();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
 
   constructor(
     private readonly flushTo: (jobId: string, chunks: LogChunk[]) => void,
@@ -18,11 +19,14 @@ export class LogBatcher {
     if (!list) this.pending.set(jobId, (list = []));
     const last = list[list.length - 1];
     if (last && last.attempt === chunk.attempt && last.stream === chunk.stream) {
+      // Keeps the first chunk's time: when this stretch of output began.
       list[list.length - 1] = { ...last, data: last.data + chunk.data };
     } else {
       list.push(chunk);
     }
-    this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
+    // After close (a late chunk while the app quits) there is no timer to wait for: send now.
+    if (this.closed) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
   }
 
   flush(): void {
@@ -30,10 +34,17 @@ export class LogBatcher {
     this.timer = undefined;
     const batches = this.pending;
     this.pending = new Map();
-    for (const [jobId, chunks] of batches) this.flushTo(jobId, chunks);
+    for (const [jobId, chunks] of batches) {
+      try {
+        this.flushTo(jobId, chunks);
+      } catch {
+        // One failing subscriber must not cost the other jobs their output.
+      }
+    }
   }
 
   close(): void {
+    this.closed = true;
     this.flush();
   }
 }

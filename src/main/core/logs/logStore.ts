@@ -1,26 +1,16 @@
-import { createWriteStream, mkdirSync, statSync, type WriteStream } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { closeSync, createWriteStream, mkdirSync, openSync, readSync, statSync, type WriteStream } from 'node:fs';
+import { open, rm, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { LogChunk, LogPage, LogStream } from '../../../shared/ipc';
+import { attemptArtifactsDir, idSegment } from '../artifacts/paths';
 import type { AttemptLog } from '../scheduler/scheduler';
+import { CODE, lastCompleteLine, parseLine, TAIL_BYTES, toChunk, truncationMarker, type Line } from './format';
 
-const CODE: Record<LogStream, string> = { stdout: 'o', stderr: 'e', system: 'x' };
-const STREAM: Record<string, LogStream> = { o: 'stdout', e: 'stderr', x: 'system' };
-
+/** The last engine stamp kept, and how much text (characters) of each stream carries it. */
 export interface ResumePoint {
   stamp: string;
   stdout: number;
   stderr: number;
-}
-
-interface Line {
-  t: string;
-  s: string;
-  d: string;
-  /** The engine's own RFC3339Nano stamp, where a reattach resumes. */
-  n?: string;
-  /** Set on the truncation marker. */
-  tr?: 1;
 }
 
 /**
@@ -34,56 +24,48 @@ export class LogStore {
   ) {}
 
   file(jobId: string, attempt: number): string {
-    return join(this.dataDir, 'logs', safe(jobId), `${attempt}.jsonl`);
+    return join(this.dataDir, 'logs', idSegment(jobId), `${attempt}.jsonl`);
   }
 
   openWriter(jobId: string, attempt: number): AttemptLogWriter {
-    return new AttemptLogWriter(
-      this.file(jobId, attempt),
-      join(this.dataDir, 'artifacts', safe(jobId), String(attempt)),
-      attempt,
-      this.opts.capBytes(),
-    );
+    return new AttemptLogWriter(this.file(jobId, attempt), attemptArtifactsDir(this.dataDir, jobId, attempt), attempt, this.opts.capBytes());
   }
 
-  /** Whole lines from `offset`, up to about maxBytes (one long line is returned whole). */
+  /**
+   * Whole lines from `offset` (a line start: 0 or a previous nextOffset), up to about maxBytes; one
+   * line longer than that comes whole. A last line still being written is left for the next read,
+   * and `eof` then means "nothing more to read now". `truncated` is about the whole log.
+   */
   async read(jobId: string, attempt: number, offset: number, maxBytes: number): Promise<LogPage> {
-    let fh;
+    let fh: FileHandle;
     try {
       fh = await open(this.file(jobId, attempt), 'r');
     } catch {
-      return { chunks: [], nextOffset: offset, size: 0, eof: true, truncated: false };
+      return { chunks: [], nextOffset: 0, size: 0, eof: true, truncated: false };
     }
     try {
       const size = (await fh.stat()).size;
-      if (offset >= size) return { chunks: [], nextOffset: offset, size, eof: true, truncated: false };
-      let want = Math.min(maxBytes, size - offset);
+      const from = Math.max(0, Math.min(offset, size));
+      const truncated = lastCompleteLine(await readAt(fh, Math.max(0, size - TAIL_BYTES), size))?.tr === 1;
+      if (from >= size) return { chunks: [], nextOffset: from, size, eof: true, truncated };
+      let want = Math.min(Math.max(1, maxBytes), size - from);
       let buf: Buffer;
       let end: number;
       for (;;) {
-        buf = Buffer.alloc(want);
-        const { bytesRead } = await fh.read(buf, 0, want, offset);
-        buf = buf.subarray(0, bytesRead);
+        buf = await readAt(fh, from, from + want);
         end = buf.lastIndexOf(0x0a) + 1;
-        if (end > 0 || offset + bytesRead >= size) break;
-        want = Math.min(want * 2, size - offset);
+        if (end > 0 || from + buf.length >= size) break;
+        want = Math.min(want * 2, size - from);
       }
-      if (end === 0) end = buf.length; // a final line still being written
       const chunks: LogChunk[] = [];
-      let truncated = false;
       for (const raw of buf.subarray(0, end).toString('utf8').split('\n')) {
-        if (!raw) continue;
-        let line: Line;
-        try {
-          line = JSON.parse(raw) as Line;
-        } catch {
-          continue; // a torn last line after a crash: skipped, not fatal
-        }
-        if (line.tr) truncated = true;
-        chunks.push({ attempt, stream: STREAM[line.s] ?? 'system', t: line.t, data: line.d });
+        const line = raw ? parseLine(raw) : undefined;
+        if (line) chunks.push(toChunk(attempt, line));
       }
-      const nextOffset = offset + end;
-      return { chunks, nextOffset, size, eof: nextOffset >= size, truncated };
+      const nextOffset = from + end;
+      // Read to the end of the file: whatever follows the last newline is an unfinished line.
+      const eof = nextOffset >= size || from + buf.length >= size;
+      return { chunks, nextOffset, size, eof, truncated };
     } finally {
       await fh.close();
     }
@@ -95,7 +77,7 @@ export class LogStore {
    * After a crash the file, not the store, says what was kept; a torn last line is fetched again.
    */
   async resumePoint(jobId: string, attempt: number): Promise<ResumePoint | undefined> {
-    let fh;
+    let fh: FileHandle;
     try {
       fh = await open(this.file(jobId, attempt), 'r');
     } catch {
@@ -105,26 +87,20 @@ export class LogStore {
       const size = (await fh.stat()).size;
       for (let window = 64 * 1024; ; window *= 4) {
         const start = Math.max(0, size - window);
-        const buf = Buffer.alloc(size - start);
-        await fh.read(buf, 0, buf.length, start);
-        const lines = buf.toString('utf8').split('\n');
+        const lines = (await readAt(fh, start, size)).toString('utf8').split('\n');
         let point: ResumePoint | undefined;
         let complete = false;
+        // The first line of a window that does not start the file may be cut: not trusted.
         for (let i = lines.length - 1; i >= (start === 0 ? 0 : 1); i--) {
-          let line: Line;
-          try {
-            line = JSON.parse(lines[i]!) as Line;
-          } catch {
-            continue; // torn or partial line
-          }
-          if (!line.n) continue;
+          const line = parseLine(lines[i]!);
+          if (!line?.n) continue;
           if (!point) point = { stamp: line.n, stdout: 0, stderr: 0 };
           if (line.n !== point.stamp) {
             complete = true;
             break;
           }
-          if (line.s === 'o') point.stdout++;
-          else if (line.s === 'e') point.stderr++;
+          if (line.s === 'o') point.stdout += line.d.length;
+          else if (line.s === 'e') point.stderr += line.d.length;
         }
         if (complete || start === 0) return point;
       }
@@ -134,15 +110,36 @@ export class LogStore {
   }
 
   async removeJob(jobId: string): Promise<void> {
-    await rm(join(this.dataDir, 'logs', safe(jobId)), { recursive: true, force: true });
+    await rm(join(this.dataDir, 'logs', idSegment(jobId)), { recursive: true, force: true });
   }
 }
 
+async function readAt(fh: FileHandle, start: number, end: number): Promise<Buffer> {
+  const buf = Buffer.alloc(Math.max(0, end - start));
+  let got = 0;
+  while (got < buf.length) {
+    const { bytesRead } = await fh.read(buf, got, buf.length - got, start + got);
+    if (bytesRead === 0) break;
+    got += bytesRead;
+  }
+  return buf.subarray(0, got);
+}
+
+/**
+ * Appends one attempt's chunks. Writes go through WriteStreams (ordered, buffered, never blocking
+ * the event loop per chunk); close() resolves once everything is on disk and the files are closed.
+ */
 export class AttemptLogWriter implements AttemptLog {
+  /**
+   * Output bytes kept (UTF-8), against the cap. A writer reopened on an existing file (reattach
+   * after a restart) starts from the file's size: an upper bound, so the cap still holds.
+   */
   bytes: number;
   truncated = false;
+  /** The first write error (disk full…): the log is then incomplete; the job carries on. */
+  error: Error | undefined;
   private readonly out: WriteStream;
-  private plain = new Map<'stdout' | 'stderr', WriteStream>();
+  private readonly plain = new Map<'stdout' | 'stderr', WriteStream>();
 
   constructor(
     file: string,
@@ -150,17 +147,11 @@ export class AttemptLogWriter implements AttemptLog {
     private readonly attempt: number,
     private readonly capBytes: number,
   ) {
-    mkdirSync(join(file, '..'), { recursive: true });
-    // Appending: a reattach after a restart continues the same file.
-    let existing = 0;
-    try {
-      existing = statSync(file).size;
-    } catch {
-      // new file
-    }
-    this.bytes = existing;
-    this.out = createWriteStream(file, { flags: 'a' });
-    this.out.on('error', () => undefined);
+    mkdirSync(dirname(file), { recursive: true });
+    const existing = inspectExisting(file);
+    this.bytes = existing.size;
+    this.truncated = existing.truncated;
+    this.out = this.stream(file);
   }
 
   append(stream: LogStream, data: string, t: string = new Date().toISOString(), stamp?: string): LogChunk | null {
@@ -168,37 +159,68 @@ export class AttemptLogWriter implements AttemptLog {
     const size = Buffer.byteLength(data);
     if (this.bytes + size > this.capBytes) {
       this.truncated = true;
-      const marker = `\n[jobdeck] log truncated at ${this.bytes} bytes (the cap is set in Settings)\n`;
-      this.out.write(`${JSON.stringify({ t, s: 'x', d: marker, tr: 1 })}\n`);
-      return { attempt: this.attempt, stream: 'system', t, data: marker };
+      const marker = truncationMarker(this.bytes);
+      // Starts on a line of its own even when the output stopped mid-line.
+      const text = `\n${marker}`;
+      this.writeLine({ t, s: CODE.system, d: text, tr: 1 });
+      return { attempt: this.attempt, stream: 'system', t, data: text };
     }
     this.bytes += size;
-    const line: Line = { t, s: CODE[stream], d: data, ...(stamp ? { n: stamp } : {}) };
-    this.out.write(`${JSON.stringify(line)}\n`);
+    this.writeLine({ t, s: CODE[stream], d: data, ...(stamp ? { n: stamp } : {}) });
     if (stream !== 'system') this.plainStream(stream).write(data);
     return { attempt: this.attempt, stream, t, data };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.out, ...this.plain.values()].map(endAndClose));
+  }
+
+  private writeLine(line: Line): void {
+    this.out.write(`${JSON.stringify(line)}\n`);
+  }
+
+  private stream(file: string): WriteStream {
+    const s = createWriteStream(file, { flags: 'a' });
+    s.on('error', (e) => (this.error ??= e));
+    return s;
   }
 
   private plainStream(stream: 'stdout' | 'stderr'): WriteStream {
     let s = this.plain.get(stream);
     if (!s) {
       mkdirSync(this.artifactDir, { recursive: true });
-      s = createWriteStream(join(this.artifactDir, `${stream}.txt`), { flags: 'a' });
-      s.on('error', () => undefined);
+      s = this.stream(join(this.artifactDir, `${stream}.txt`));
       this.plain.set(stream, s);
     }
     return s;
   }
-
-  async close(): Promise<void> {
-    const ends = [this.out, ...this.plain.values()].map(
-      (s) => new Promise<void>((resolve) => (s.closed ? resolve() : s.end(() => resolve()))),
-    );
-    await Promise.all(ends);
-  }
 }
 
-/** Job ids are UUIDs; anything else must not turn into a path. */
-function safe(id: string): string {
-  return id.replace(/[^A-Za-z0-9._-]/g, '_');
+/** Waits for the data to be written and the descriptor closed (not just 'finish'). */
+function endAndClose(s: WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (s.closed || s.destroyed) return resolve();
+    s.once('close', () => resolve());
+    s.end();
+  });
+}
+
+/** Size and truncation state of a file a writer reopens; read synchronously once per attempt. */
+function inspectExisting(file: string): { size: number; truncated: boolean } {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return { size: 0, truncated: false };
+  }
+  if (size === 0) return { size, truncated: false };
+  const fd = openSync(file, 'r');
+  try {
+    const len = Math.min(size, TAIL_BYTES);
+    const tail = Buffer.alloc(len);
+    const got = readSync(fd, tail, 0, len, size - len);
+    return { size, truncated: lastCompleteLine(tail.subarray(0, got))?.tr === 1 };
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -1,2 +1,2 @@
-export { JobStore, type StoreOptions, type StoreProblem } from './jobStore';
-export { SCHEMA_VERSION, NewerSchemaError } from './schema';
+export { JobStore, type FileWriter, type StoreOptions, type StoreProblem } from './jobStore';
+export { MIGRATIONS, NewerSchemaError, SCHEMA_VERSION } from './schema';

@@ -1,32 +1,57 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, renameSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
-import { isTerminal, type Job } from '../../../shared/job';
+import { DataFile } from 'lowdb/node';
+import { isTerminal, Job } from '../../../shared/job';
 import type { JobFilter } from '../../../shared/query';
 import { Settings, type SettingsPatch } from '../../../shared/settings';
-import type { Template } from '../../../shared/template';
+import { Template } from '../../../shared/template';
+import { errorText, loadFile, type StoreProblem } from './files';
 import { matchesFilter, sortJobs } from './query';
-import { HistoryFile, migrate, NewerSchemaError, SCHEMA_VERSION, StateFile, type Meta } from './schema';
+import { HistoryFile, SCHEMA_VERSION, StateFile, type Meta } from './schema';
 
-export interface StoreProblem {
-  message: string;
-  file?: string;
+export type { StoreProblem } from './files';
+
+/** Writes whole files; lowdb's adapter (steno: temp file + rename) unless a test injects one. */
+export interface FileWriter {
+  write(file: string, data: unknown): Promise<void>;
 }
 
 export interface StoreOptions {
   dataDir: string;
   /** Coalescing window: many changes inside it make one write. */
   writeDelayMs?: number;
-  /** Finished jobs kept in the hot file; older ones live in history.json. */
+  /**
+   * Finished jobs kept in the hot file. It may grow to twice this before the oldest move to
+   * history.json, so that history (the big file) is rewritten once per N finished jobs, not per job.
+   */
   recentFinished?: number;
   onError?: (e: StoreProblem) => void;
+  /** For tests: replaces the lowdb writer (e.g. to fail like a full disk). */
+  writer?: FileWriter;
+}
+
+/** lowdb over steno, compact JSON: the files are for the app, and size is what costs. */
+function lowdbWriter(): FileWriter {
+  const dbs = new Map<string, Low<unknown>>();
+  return {
+    async write(file, data) {
+      let db = dbs.get(file);
+      if (!db) {
+        db = new Low<unknown>(new DataFile<unknown>(file, { parse: JSON.parse, stringify: (v) => JSON.stringify(v) }), null);
+        dbs.set(file, db);
+      }
+      db.data = data;
+      await db.write();
+    },
+  };
 }
 
 /**
  * The one writer of Jobdeck's JSON store. Reads come from memory; writes are coalesced and
- * atomic (lowdb → steno: temp file + rename). Log output never comes here.
+ * atomic. Log output never comes here. Every job is in exactly one of `hot` (state.json) and
+ * `cold` (history.json); active jobs are always hot.
  */
 export class JobStore {
   /** Whole-file writes done (for tests and benchmarks). */
@@ -34,61 +59,93 @@ export class JobStore {
   /** What went wrong at open, kept so a client that connects later hears it too. */
   readonly problems: StoreProblem[] = [];
 
-  private jobs = new Map<string, Job>();
-  private templates = new Map<string, Template>();
+  private readonly jobs = new Map<string, Job>();
+  private readonly hot = new Set<string>();
+  private readonly cold = new Set<string>();
+  /** Hot jobs that are finished, for the spill to history. */
+  private hotFinished = 0;
+  private readonly templates = new Map<string, Template>();
   private settingsValue: Settings;
-  private meta: Meta;
-  /** Terminal jobs in the order they ended; the last `recent` stay hot. */
-  private finished: string[] = [];
+  private metaValue: Meta;
   private stateDirty = false;
   private historyDirty = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private writing: Promise<void> | undefined;
   private closed = false;
+  private readonly stateFile: string;
+  private readonly historyFile: string;
+  private readonly writeDelayMs: number;
+  private readonly recentFinished: number;
+  private readonly writer: FileWriter;
+  private readonly onError: ((e: StoreProblem) => void) | undefined;
 
-  private constructor(
-    private readonly state: Low<StateFile>,
-    private readonly history: Low<HistoryFile>,
-    private readonly opts: Required<Omit<StoreOptions, 'onError'>> & Pick<StoreOptions, 'onError'>,
-    initial: { state: StateFile; history: HistoryFile },
-  ) {
-    this.settingsValue = initial.state.settings;
-    this.meta = initial.state.meta;
-    for (const t of initial.state.templates) this.templates.set(t.id, t);
-    const all = [...initial.history.jobs, ...initial.state.jobs];
-    for (const j of all) this.jobs.set(j.id, j);
-    this.finished = all
-      .filter((j) => isTerminal(j.status))
-      .sort((a, b) => (a.finishedAt ?? '').localeCompare(b.finishedAt ?? ''))
-      .map((j) => j.id);
+  private constructor(opts: StoreOptions, state: StateFile, history: HistoryFile) {
+    this.stateFile = join(opts.dataDir, 'state.json');
+    this.historyFile = join(opts.dataDir, 'history.json');
+    this.writeDelayMs = opts.writeDelayMs ?? 50;
+    this.recentFinished = Math.max(1, opts.recentFinished ?? 500);
+    this.writer = opts.writer ?? lowdbWriter();
+    this.onError = opts.onError;
+    this.settingsValue = state.settings;
+    this.metaValue = state.meta;
+    for (const t of state.templates) this.templates.set(t.id, t);
+    for (const j of history.jobs) {
+      this.jobs.set(j.id, j);
+      this.cold.add(j.id);
+    }
+    for (const j of state.jobs) {
+      // A job in both files (a crash between the two writes) is newest in the hot one.
+      if (this.cold.delete(j.id)) this.historyDirty = true;
+      this.jobs.set(j.id, j);
+      this.hot.add(j.id);
+      if (isTerminal(j.status)) this.hotFinished++;
+    }
+    // Only finished jobs belong in history.
+    for (const id of this.cold) {
+      const j = this.jobs.get(id)!;
+      if (!isTerminal(j.status)) this.moveHot(id);
+    }
   }
 
-  static async open(options: StoreOptions): Promise<JobStore> {
-    const opts = { writeDelayMs: 50, recentFinished: 500, ...options };
+  static async open(opts: StoreOptions): Promise<JobStore> {
     mkdirSync(opts.dataDir, { recursive: true });
-    const problems: StoreProblem[] = [];
     const stateFile = join(opts.dataDir, 'state.json');
     const historyFile = join(opts.dataDir, 'history.json');
-    const state = new Low<StateFile>(new JSONFile(stateFile), emptyState());
-    const history = new Low<HistoryFile>(new JSONFile(historyFile), { schemaVersion: SCHEMA_VERSION, jobs: [] });
-    const loadedState = await load(state, stateFile, StateFile, emptyState, problems);
-    const loadedHistory = await load(history, historyFile, HistoryFile, () => ({ schemaVersion: SCHEMA_VERSION, jobs: [] }), problems);
-    const store = new JobStore(state, history, opts, { state: loadedState, history: loadedHistory });
+    const problems: StoreProblem[] = [];
+    // Both are checked for a newer schema before either is touched.
+    const s = loadFile(stateFile, StateFile);
+    const h = loadFile(historyFile, HistoryFile);
+    if (s.kind === 'quarantined') problems.push(s.problem);
+    if (h.kind === 'quarantined') problems.push(h.problem);
+    const store = new JobStore(opts, s.kind === 'ok' ? s.data : emptyState(), h.kind === 'ok' ? h.data : { schemaVersion: SCHEMA_VERSION, jobs: [] });
     for (const p of problems) {
       store.problems.push(p);
       opts.onError?.(p);
     }
-    if (problems.length) {
-      // Write the fresh files now, so the damaged ones are never read again by mistake.
-      store.stateDirty = true;
-      store.historyDirty = true;
-      await store.flush();
-    }
+    // A fresh store writes its files now: the instance id is kept from the first start on, and
+    // a quarantined file is replaced at once so that it can never be read again by mistake.
+    // A migrated file is written back in the current shape straight away.
+    if (s.kind !== 'ok' || s.migratedFrom !== undefined) store.stateDirty = true;
+    if (h.kind === 'quarantined' || (h.kind === 'ok' && h.migratedFrom !== undefined)) store.historyDirty = true;
+    await store.flush();
     return store;
   }
 
+  // meta
   get instanceId(): string {
-    return this.meta.instanceId;
+    return this.metaValue.instanceId;
+  }
+  cronLastRun(templateId: string): string | undefined {
+    return this.metaValue.cronLastRun[templateId];
+  }
+  setCronLastRun(templateId: string, at: string): void {
+    this.metaValue = { ...this.metaValue, cronLastRun: { ...this.metaValue.cronLastRun, [templateId]: at } };
+    this.markState();
+  }
+  nextSeq(): number {
+    this.metaValue = { ...this.metaValue, seq: this.metaValue.seq + 1 };
+    this.markState();
+    return this.metaValue.seq;
   }
 
   // templates
@@ -98,7 +155,9 @@ export class JobStore {
   getTemplate(id: string): Template | undefined {
     return this.templates.get(id);
   }
+  /** Checked here: one bad object written would otherwise cost the whole file at the next start. */
   putTemplate(t: Template): void {
+    check(Template, t, `template ${t.id}`);
     this.templates.set(t.id, t);
     this.markState();
   }
@@ -112,39 +171,44 @@ export class JobStore {
   getJob(id: string): Job | undefined {
     return this.jobs.get(id);
   }
+  /** Insert or replace. The object is kept as given (the scheduler updates it in place and touches it). */
   putJob(job: Job): void {
+    check(Job, job, `job ${job.id}`);
     const before = this.jobs.get(job.id);
     this.jobs.set(job.id, job);
-    const wasDone = before ? isTerminal(before.status) : false;
-    const isDone = isTerminal(job.status);
-    if (isDone && !wasDone) {
-      this.finished.push(job.id);
-      if (this.finished.length > this.opts.recentFinished) this.historyDirty = true;
-    } else if (!isDone && wasDone) {
-      this.dropFinished([job.id]);
-    } else if (isDone && this.inHistory(job.id)) {
+    const done = isTerminal(job.status);
+    if (this.cold.has(job.id)) {
       this.historyDirty = true;
+      if (!done) this.moveHot(job.id); // a retry brings an old job back
+    } else {
+      if (!this.hot.has(job.id)) this.hot.add(job.id);
+      const wasDone = before !== undefined && isTerminal(before.status);
+      if (done && !wasDone) this.hotFinished++;
+      else if (!done && wasDone) this.hotFinished--;
+      if (this.hotFinished > 2 * this.recentFinished) this.spill();
     }
     this.markState();
   }
   removeJobs(ids: string[]): number {
     let n = 0;
-    const gone = new Set<string>();
     for (const id of ids) {
-      if (this.jobs.delete(id)) {
-        n++;
-        gone.add(id);
-      }
+      const j = this.jobs.get(id);
+      if (!j) continue;
+      this.jobs.delete(id);
+      n++;
+      if (this.cold.delete(id)) this.historyDirty = true;
+      else if (this.hot.delete(id) && isTerminal(j.status)) this.hotFinished--;
     }
-    if (n) {
-      this.dropFinished([...gone]);
-      this.markState();
-    }
+    if (n) this.markState();
     return n;
   }
+  /** Pending and running jobs; they are always in the hot set, so this stays cheap at 100k jobs. */
   activeJobs(): Job[] {
     const out: Job[] = [];
-    for (const j of this.jobs.values()) if (j.status === 'pending' || j.status === 'running') out.push(j);
+    for (const id of this.hot) {
+      const j = this.jobs.get(id)!;
+      if (j.status === 'pending' || j.status === 'running') out.push(j);
+    }
     return out;
   }
   allJobs(): Iterable<Job> {
@@ -152,18 +216,17 @@ export class JobStore {
   }
   listJobs(filter: JobFilter): { total: number; items: Job[] } {
     const matched: Job[] = [];
-    const text = filter.text?.trim().toLowerCase();
-    for (const j of this.jobs.values()) if (matchesFilter(j, filter, text)) matched.push(j);
-    sortJobs(matched, filter.sort, filter.order);
-    return { total: matched.length, items: matched.slice(filter.offset, filter.offset + filter.limit) };
-  }
-  nextSeq(): number {
-    this.meta = { ...this.meta, seq: this.meta.seq + 1 };
-    this.markState();
-    return this.meta.seq;
+    const text = filter.text?.trim().toLowerCase() || undefined;
+    const bounds = {
+      from: filter.from ? Date.parse(filter.from) : undefined,
+      to: filter.to ? Date.parse(filter.to) : undefined,
+    };
+    for (const j of this.jobs.values()) if (matchesFilter(j, filter, text, bounds)) matched.push(j);
+    const sorted = sortJobs(matched, filter.sort, filter.order);
+    return { total: sorted.length, items: sorted.slice(filter.offset, filter.offset + filter.limit) };
   }
 
-  // settings and meta
+  // settings
   settings(): Settings {
     return this.settingsValue;
   }
@@ -172,15 +235,8 @@ export class JobStore {
     this.markState();
     return this.settingsValue;
   }
-  cronLastRun(templateId: string): string | undefined {
-    return this.meta.cronLastRun[templateId];
-  }
-  setCronLastRun(templateId: string, at: string): void {
-    this.meta = { ...this.meta, cronLastRun: { ...this.meta.cronLastRun, [templateId]: at } };
-    this.markState();
-  }
 
-  /** Write now whatever is dirty; resolves when it is on disk (or the failure was reported). */
+  /** Write now whatever is dirty; resolves when it is on disk or the failure was reported. */
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -191,8 +247,8 @@ export class JobStore {
   }
 
   async close(): Promise<void> {
-    await this.flush();
     this.closed = true;
+    await this.flush();
   }
 
   private markState(): void {
@@ -201,99 +257,81 @@ export class JobStore {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.flush();
-    }, this.opts.writeDelayMs);
+    }, this.writeDelayMs);
   }
 
-  private inHistory(id: string): boolean {
-    const cut = this.finished.length - this.opts.recentFinished;
-    return cut > 0 && this.finished.indexOf(id) < cut && this.finished.includes(id);
+  private moveHot(id: string): void {
+    this.cold.delete(id);
+    this.hot.add(id);
+    this.historyDirty = true;
+    if (isTerminal(this.jobs.get(id)!.status)) this.hotFinished++;
   }
 
-  private dropFinished(ids: string[]): void {
-    const cut = this.finished.length - this.opts.recentFinished;
-    const set = new Set(ids);
-    if (cut > 0 && this.finished.slice(0, cut).some((id) => set.has(id))) this.historyDirty = true;
-    this.finished = this.finished.filter((id) => !set.has(id));
+  /** The oldest finished hot jobs (by finishedAt) go to history until `recentFinished` remain. */
+  private spill(): void {
+    const finished: Job[] = [];
+    for (const id of this.hot) {
+      const j = this.jobs.get(id)!;
+      if (isTerminal(j.status)) finished.push(j);
+    }
+    finished.sort((a, b) => (a.finishedAt ?? '').localeCompare(b.finishedAt ?? '') || a.seq - b.seq);
+    for (const j of finished.slice(0, finished.length - this.recentFinished)) {
+      this.hot.delete(j.id);
+      this.cold.add(j.id);
+      this.hotFinished--;
+    }
+    this.historyDirty = true;
   }
 
   private async write(): Promise<void> {
     const writeHistory = this.historyDirty;
     this.stateDirty = false;
     this.historyDirty = false;
-    const cut = Math.max(0, this.finished.length - this.opts.recentFinished);
-    const cold = new Set(this.finished.slice(0, cut));
-    const hot: Job[] = [];
-    for (const j of this.jobs.values()) if (!cold.has(j.id)) hot.push(j);
-    this.state.data = {
+    const pick = (ids: Set<string>) => Array.from(ids, (id) => this.jobs.get(id)!);
+    const state: StateFile = {
       schemaVersion: SCHEMA_VERSION,
-      meta: this.meta,
+      meta: this.metaValue,
       settings: this.settingsValue,
       templates: [...this.templates.values()],
-      jobs: hot,
+      jobs: pick(this.hot),
     };
+    let file = this.historyFile;
     try {
+      // History first: a crash between the two leaves a moved job in both files, never in neither.
       if (writeHistory) {
-        this.history.data = { schemaVersion: SCHEMA_VERSION, jobs: [...cold].map((id) => this.jobs.get(id)!).filter(Boolean) };
-        await this.history.write();
+        const history: HistoryFile = { schemaVersion: SCHEMA_VERSION, jobs: pick(this.cold) };
+        await this.writer.write(this.historyFile, history);
         this.writes++;
       }
-      await this.state.write();
+      file = this.stateFile;
+      await this.writer.write(this.stateFile, state);
       this.writes++;
     } catch (error) {
       // Memory keeps the truth and the last good file stays as it was; try again on the next change.
       this.stateDirty = true;
-      if (writeHistory) this.historyDirty = true;
-      this.opts.onError?.({
-        message: `could not save the store: ${error instanceof Error ? error.message : String(error)}; changes are kept in memory and saved when writing works again`,
-        file: this.opts.dataDir,
+      if (writeHistory && file === this.historyFile) this.historyDirty = true;
+      this.onError?.({
+        message: `could not save the store (${file}): ${errorText(error)}. Changes are kept in memory and saved when writing works again.`,
+        file,
       });
     }
   }
 }
 
 function emptyState(): StateFile {
-  return { schemaVersion: SCHEMA_VERSION, meta: { instanceId: randomUUID(), seq: 0, cronLastRun: {} }, settings: Settings.parse({}), templates: [], jobs: [] };
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    meta: { instanceId: randomUUID(), seq: 0, cronLastRun: {} },
+    settings: Settings.parse({}),
+    templates: [],
+    jobs: [],
+  };
 }
 
-/**
- * Read and check one file. Missing → fresh. Damaged (not JSON, truncated, wrong shape) → moved
- * aside as `<name>.corrupt-<time>.json` and reported; never overwritten, never silently dropped.
- */
-async function load<T>(
-  db: Low<T>,
-  file: string,
-  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } },
-  fresh: () => T,
-  problems: StoreProblem[],
-): Promise<T> {
-  let raw: unknown;
-  try {
-    await db.read();
-    raw = db.data;
-  } catch (error) {
-    return quarantine(file, `it is not valid JSON (${error instanceof Error ? error.message : String(error)})`, fresh, problems, db);
+function check(schema: typeof Job | typeof Template, value: unknown, what: string): void {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new Error(`store: refusing an invalid ${what} (${i ? `${i.path.join('.')}: ${i.message}` : 'invalid'})`);
   }
-  if (raw === null || raw === undefined) return (db.data = fresh());
-  if (typeof raw !== 'object' || Array.isArray(raw)) return quarantine(file, 'it does not hold a Jobdeck store', fresh, problems, db);
-  let migrated: unknown;
-  try {
-    migrated = migrate(raw as Record<string, unknown>);
-  } catch (error) {
-    if (error instanceof NewerSchemaError) throw error;
-    return quarantine(file, error instanceof Error ? error.message : String(error), fresh, problems, db);
-  }
-  const parsed = schema.safeParse(migrated);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    return quarantine(file, `its contents do not match the store schema (${i ? `${i.path.join('.')}: ${i.message}` : 'unknown'})`, fresh, problems, db);
-  }
-  return (db.data = parsed.data);
-}
-
-function quarantine<T>(file: string, why: string, fresh: () => T, problems: StoreProblem[], db: Low<T>): T {
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const moved = file.replace(/\.json$/, `.corrupt-${stamp}.json`);
-  renameSync(file, moved);
-  problems.push({ message: `${file} could not be read: ${why}. It was moved to ${moved} and Jobdeck started without it.`, file: moved });
-  return (db.data = fresh());
 }

@@ -47,9 +47,8 @@ export function migrate(raw: Raw): Raw {
   while (version < SCHEMA_VERSION) {
     const step = MIGRATIONS[version];
     if (!step) throw new Error(`no migration from store schema version ${version}`);
-    out = step(out);
     version++;
-    out.schemaVersion = version;
+    out = { ...step(out), schemaVersion: version };
   }
   return out;
 }

@@ -1,0 +1,42 @@
+import type { LogChunk, LogStream } from '../../../shared/ipc';
+
+/** One line of an attempt's .jsonl file. Short keys: a log is mostly this framing. */
+export interface Line {
+  /** ISO time the chunk was read. */
+  t: string;
+  /** o stdout, e stderr, x system. */
+  s: string;
+  d: string;
+  /** The engine's own RFC3339Nano stamp, where a reattach resumes. */
+  n?: string;
+  /** Set on the truncation marker. */
+  tr?: 1;
+}
+
+export const CODE: Record<LogStream, string> = { stdout: 'o', stderr: 'e', system: 'x' };
+const STREAM: Record<string, LogStream> = { o: 'stdout', e: 'stderr', x: 'system' };
+
+export function parseLine(raw: string): Line | undefined {
+  try {
+    const v = JSON.parse(raw) as unknown;
+    if (typeof v !== 'object' || v === null) return undefined;
+    const l = v as Partial<Line>;
+    return typeof l.t === 'string' && typeof l.s === 'string' && typeof l.d === 'string' ? (l as Line) : undefined;
+  } catch {
+    return undefined; // a torn line after a crash: skipped, not fatal
+  }
+}
+
+export const toChunk = (attempt: number, l: Line): LogChunk => ({ attempt, stream: STREAM[l.s] ?? 'system', t: l.t, data: l.d });
+
+export const truncationMarker = (bytes: number): string => `[jobdeck] log truncated at ${bytes} bytes (cap set in Settings)\n`;
+
+/** The last complete line of `tail` (bytes ending at the file's end), if it ends in a newline. */
+export function lastCompleteLine(tail: Buffer): Line | undefined {
+  if (tail.length === 0 || tail[tail.length - 1] !== 0x0a) return undefined;
+  const start = tail.lastIndexOf(0x0a, tail.length - 2) + 1;
+  return parseLine(tail.subarray(start, tail.length - 1).toString('utf8'));
+}
+
+/** The marker line is short; a tail this long always holds it whole. */
+export const TAIL_BYTES = 4096;
