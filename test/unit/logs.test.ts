@@ -237,7 +237,19 @@ describe('logs: where a reattach resumes', () => {
     w.append('stderr', 'c\n', undefined, '2026-01-01T00:00:05Z');
     w.append('stdout', 'd\n', undefined, '2026-01-01T00:00:05Z');
     await w.close();
-    expect(await store.resumePoint('job', 1)).toEqual({ stamp: '2026-01-01T00:00:05Z', stdout: 4, stderr: 2 });
+    expect(await store.resumePoint('job', 1)).toEqual({ stdout: { stamp: '2026-01-01T00:00:05Z', chars: 4 }, stderr: { stamp: '2026-01-01T00:00:05Z', chars: 2 } });
     expect(await store.resumePoint('job', 9)).toBeUndefined();
+  });
+
+  it('keeps a mark per stream, since stdout and stderr stamps interleave', async () => {
+    const store = new LogStore(tmp(), { capBytes: () => 1 << 20 });
+    const w = store.openWriter('job', 1);
+    w.append('stdout', 'late\n', undefined, '2026-01-01T00:00:00.3Z');
+    w.append('stderr', 'early\n', undefined, '2026-01-01T00:00:00.2Z');
+    await w.close();
+    expect(await store.resumePoint('job', 1)).toEqual({
+      stdout: { stamp: '2026-01-01T00:00:00.3Z', chars: 5 },
+      stderr: { stamp: '2026-01-01T00:00:00.2Z', chars: 6 },
+    });
   });
 });

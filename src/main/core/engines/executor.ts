@@ -12,6 +12,7 @@ import type {
   AttemptSink,
   Executor,
   ReattachRequest,
+  ResumeMarks,
   RunningAttempt,
   StopReason,
 } from './types';
@@ -137,7 +138,7 @@ export class DockerExecutor implements Executor {
     tty: boolean,
     sink: AttemptSink,
     ctl: StopControl,
-    opts: { resume?: NonNullable<ReattachRequest['resume']>; keepContainer: boolean; started?: boolean },
+    opts: { resume?: ResumeMarks; keepContainer: boolean; started?: boolean },
   ): Promise<AttemptOutcome> {
     let startedAt: string | undefined;
     try {
@@ -194,15 +195,16 @@ export class DockerExecutor implements Executor {
     tty: boolean,
     sink: AttemptSink,
     ctl: StopControl,
-    resume?: NonNullable<ReattachRequest['resume']>,
+    resume?: ResumeMarks,
   ): Promise<void> {
-    let point = resume ? { ...resume } : undefined;
+    const point: ResumeMarks = { ...resume };
     const track: AttemptSink = {
       ...sink,
       log: (stream, data, stamp) => {
         if (stream === 'stdout' || stream === 'stderr') {
-          if (!point || point.stamp !== stamp) point = { stamp, stdout: 0, stderr: 0 };
-          point[stream] += data.length;
+          const mark = point[stream];
+          if (mark && mark.stamp === stamp) mark.chars += data.length;
+          else point[stream] = { stamp, chars: data.length };
         }
         sink.log(stream, data, stamp);
       },
@@ -219,9 +221,9 @@ export class DockerExecutor implements Executor {
     sink: AttemptSink,
     ctl: StopControl,
     follow: boolean,
-    resume: NonNullable<ReattachRequest['resume']> | undefined,
+    resume: ResumeMarks | undefined,
   ): Promise<void> {
-    const sinceArg = resume ? stampToSince(resume.stamp) : undefined;
+    const sinceArg = earliestSince(resume);
     const answer = (await container.logs({
       follow: follow as true,
       stdout: true,
@@ -233,13 +235,14 @@ export class DockerExecutor implements Executor {
     // copies what is left of its buffer after every frame, so it is fed in small slices.
     const raw = Buffer.isBuffer(answer) ? Readable.from(slices(answer, 16 * 1024)) : answer;
     if (follow) ctl.following = raw as NodeJS.ReadableStream & { destroy?: () => void };
-    const skipFrom = resume ? { ...resume } : undefined;
-    const emit = (stream: 'stdout' | 'stderr') =>
-      new StampedLineSplitter(
+    const emit = (stream: 'stdout' | 'stderr') => {
+      const mark = resume?.[stream];
+      return new StampedLineSplitter(
         stream,
         (t) => sink.log(t.stream, t.data, t.stamp),
-        skipFrom ? { stamp: skipFrom.stamp, skip: skipFrom[stream] } : undefined,
+        mark ? { stamp: mark.stamp, skip: mark.chars } : undefined,
       );
+    };
     const out = frameSink(emit('stdout'), !tty);
     const err = frameSink(emit('stderr'), true);
     await new Promise<void>((resolve, reject) => {
@@ -283,6 +286,13 @@ export class DockerExecutor implements Executor {
       finishedAt: now(),
     };
   }
+}
+
+/** Ask from the earlier of the two streams' marks; each stream drops its own. */
+function earliestSince(resume: ResumeMarks | undefined): string | undefined {
+  const marks = [resume?.stdout, resume?.stderr].filter((m) => m !== undefined);
+  const sinces = marks.map((m) => stampToSince(m.stamp)).filter((x): x is string => x !== undefined);
+  return sinces.length ? sinces.reduce((a, b) => (BigInt(a) < BigInt(b) ? a : b)) : undefined;
 }
 
 function* slices(buf: Buffer, size: number): Generator<Buffer> {

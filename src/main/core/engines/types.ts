@@ -41,11 +41,16 @@ export interface RunningAttempt {
   detach(): void;
 }
 
+export interface ResumeMarks {
+  stdout?: { stamp: string; chars: number };
+  stderr?: { stamp: string; chars: number };
+}
+
 /** Resume following a container found after a restart. */
 export interface ReattachRequest {
   containerId: string;
-  /** The last stored stamp, and how much text (characters) of each stream already carries it. */
-  resume?: { stamp: string; stdout: number; stderr: number };
+  /** Per stream: the last stored stamp, and how much text (characters) already carries it. */
+  resume?: ResumeMarks;
   tty: boolean;
   keepContainer: boolean;
   graceSeconds: number;

@@ -6,11 +6,14 @@ import { attemptArtifactsDir, idSegment } from '../artifacts/paths';
 import type { AttemptLog } from '../scheduler/scheduler';
 import { CODE, lastCompleteLine, parseLine, TAIL_BYTES, toChunk, truncationMarker, type Line } from './format';
 
-/** The last engine stamp kept, and how much text (characters) of each stream carries it. */
-export interface ResumePoint {
+/** Per stream: the last engine stamp kept, and how much text (characters) carries it. */
+export interface StreamMark {
   stamp: string;
-  stdout: number;
-  stderr: number;
+  chars: number;
+}
+export interface ResumePoint {
+  stdout?: StreamMark;
+  stderr?: StreamMark;
 }
 
 /**
@@ -88,21 +91,23 @@ export class LogStore {
       for (let window = 64 * 1024; ; window *= 4) {
         const start = Math.max(0, size - window);
         const lines = (await readAt(fh, start, size)).toString('utf8').split('\n');
-        let point: ResumePoint | undefined;
-        let complete = false;
+        // Per stream: Docker's copiers write stdout and stderr apart, so their stamps interleave.
+        const point: ResumePoint = {};
+        const closed = { stdout: false, stderr: false };
         // The first line of a window that does not start the file may be cut: not trusted.
         for (let i = lines.length - 1; i >= (start === 0 ? 0 : 1); i--) {
           const line = parseLine(lines[i]!);
-          if (!line?.n) continue;
-          if (!point) point = { stamp: line.n, stdout: 0, stderr: 0 };
-          if (line.n !== point.stamp) {
-            complete = true;
-            break;
-          }
-          if (line.s === 'o') point.stdout += line.d.length;
-          else if (line.s === 'e') point.stderr += line.d.length;
+          if (!line?.n || (line.s !== 'o' && line.s !== 'e')) continue;
+          const stream = line.s === 'o' ? 'stdout' : 'stderr';
+          if (closed[stream]) continue;
+          const mark = point[stream];
+          if (!mark) point[stream] = { stamp: line.n, chars: line.d.length };
+          else if (mark.stamp === line.n) mark.chars += line.d.length;
+          else closed[stream] = true;
+          if (closed.stdout && closed.stderr) break;
         }
-        if (complete || start === 0) return point;
+        const complete = closed.stdout && closed.stderr;
+        if (complete || start === 0) return point.stdout || point.stderr ? point : undefined;
       }
     } finally {
       await fh.close();

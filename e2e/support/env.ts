@@ -1,0 +1,11 @@
+// What global setup hands to the specs, through the environment of the worker processes.
+export const URL_ENV = 'JOBDECK_E2E_URL';
+export const DATA_DIR_ENV = 'JOBDECK_E2E_DATA_DIR';
+export const TEST_IMAGE = 'jobdeck-test:latest';
+export const PODMAN_CONF = process.env.CONTAINERS_CONF ?? '/tmp/jobdeck-engines/containers.conf';
+
+export function hostUrl(): string {
+  const url = process.env[URL_ENV];
+  if (!url) throw new Error(`${URL_ENV} is not set: run the specs through playwright.config.ts (its global setup starts the host)`);
+  return url;
+}

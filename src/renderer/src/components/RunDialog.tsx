@@ -1,0 +1,114 @@
+import { useState } from 'react';
+import type { JobOverridesInput } from '../../../shared/template';
+import { client } from '../client/client';
+import { reportError, useApp, type RunRequest } from '../store/app';
+import { parseEnv } from './envText';
+import { Modal } from './Modal';
+
+/** Run a template (or clone a job) with per-run overrides; the template itself is not changed. */
+export function RunDialog({ request }: { request: RunRequest }) {
+  const templates = useApp((s) => s.templates);
+  const close = () => useApp.getState().openRun(undefined);
+  const [templateId, setTemplateId] = useState(request.templateId ?? templates[0]?.id ?? '');
+  const [command, setCommand] = useState('');
+  const [envText, setEnvText] = useState('');
+  const [timeout, setTimeoutText] = useState('');
+  const [priority, setPriority] = useState('');
+  const [engine, setEngine] = useState('');
+  const [busy, setBusy] = useState(false);
+  const env = parseEnv(envText);
+  const timeoutError = timeout && !(Number.isInteger(Number(timeout)) && Number(timeout) > 0) ? 'a whole number of seconds' : undefined;
+  const cloning = request.cloneOf !== undefined;
+
+  const submit = async () => {
+    if (env.error || timeoutError || (!cloning && !templateId)) return;
+    const overrides: JobOverridesInput = {
+      ...(command.trim() ? { command: command.trim() } : {}),
+      ...(env.env.length ? { env: env.env } : {}),
+      ...(timeout ? { timeoutSeconds: Number(timeout) } : {}),
+      ...(priority ? { priority: Number(priority) } : {}),
+      ...(engine === 'any' || engine === 'docker' || engine === 'podman' ? { engine } : {}),
+    };
+    setBusy(true);
+    try {
+      const job = cloning
+        ? await client.invoke('jobs.clone', { id: request.cloneOf!, overrides })
+        : await client.invoke('jobs.create', { templateId, overrides });
+      close();
+      useApp.getState().toast('success', `Queued ${job.templateName}`);
+      useApp.getState().go('job', job.id);
+    } catch (error) {
+      reportError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      title={cloning ? 'Clone job with overrides' : 'Run template'}
+      onClose={close}
+      footer={
+        <>
+          <button onClick={close}>Cancel</button>
+          <button className="primary" disabled={busy || !!env.error || !!timeoutError || (!cloning && !templateId)} onClick={() => void submit()} data-testid="run-submit">
+            {cloning ? 'Clone' : 'Run'}
+          </button>
+        </>
+      }
+    >
+      <form className="form" onSubmit={(e) => (e.preventDefault(), void submit())}>
+        {!cloning && (
+          <label className="field">
+            <span>Template</span>
+            <select value={templateId} onChange={(e) => setTemplateId(e.target.value)} autoFocus>
+              {templates.length === 0 && <option value="">No templates yet — drop a file on the window</option>}
+              {templates.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label className="field">
+          <span>Command</span>
+          <input value={command} onChange={(e) => setCommand(e.target.value)} placeholder="keep the template's (a string runs with sh -c)" />
+        </label>
+        <label className="field">
+          <span>Environment</span>
+          <textarea rows={3} value={envText} onChange={(e) => setEnvText(e.target.value)} placeholder="NAME=value, one per line; replaces by name" />
+          {env.error && <em className="field-error">{env.error}</em>}
+        </label>
+        <div className="row">
+          <label className="field">
+            <span>Timeout (s)</span>
+            <input value={timeout} onChange={(e) => setTimeoutText(e.target.value)} inputMode="numeric" placeholder="template's" />
+            {timeoutError && <em className="field-error">{timeoutError}</em>}
+          </label>
+          <label className="field">
+            <span>Priority</span>
+            <select value={priority} onChange={(e) => setPriority(e.target.value)}>
+              <option value="">template's</option>
+              {[1, 2, 3, 4, 5].map((p) => (
+                <option key={p} value={p}>
+                  {p}
+                  {p === 1 ? ' (highest)' : p === 5 ? ' (lowest)' : ''}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>Engine</span>
+            <select value={engine} onChange={(e) => setEngine(e.target.value)}>
+              <option value="">template's</option>
+              <option value="any">any</option>
+              <option value="docker">docker</option>
+              <option value="podman">podman</option>
+            </select>
+          </label>
+        </div>
+      </form>
+    </Modal>
+  );
+}

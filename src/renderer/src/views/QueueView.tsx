@@ -1,0 +1,193 @@
+import { useState } from 'react';
+import type { JobSummary } from '../../../shared/query';
+import { client } from '../client/client';
+import { ExitBadge } from '../components/ExitBadge';
+import { since } from '../components/format';
+import { useNow } from '../components/useNow';
+import { TEMPLATE_DRAG_TYPE } from '../drop/useTemplateFileDrop';
+import { reportError, useApp } from '../store/app';
+
+const JOB_DRAG_TYPE = 'application/x-jobdeck-job';
+
+/** Pending jobs in the order the scheduler takes them: priority 1 first, then FIFO by seq. */
+export function byQueueOrder(a: JobSummary, b: JobSummary): number {
+  return a.priority - b.priority || a.seq - b.seq;
+}
+
+export function QueueView() {
+  const active = useApp((s) => s.active);
+  const queue = useApp((s) => s.queue);
+  const go = useApp((s) => s.go);
+  const now = useNow();
+  const [dropTarget, setDropTarget] = useState<string | undefined>();
+  const [templateOver, setTemplateOver] = useState(false);
+  const jobs = Object.values(active);
+  const running = jobs.filter((j) => j.status === 'running').sort((a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? ''));
+  const pending = jobs.filter((j) => j.status === 'pending').sort(byQueueOrder);
+
+  const act = (p: Promise<unknown>) => void p.catch(reportError);
+  const cancel = (id: string) => act(client.invoke('jobs.cancel', { id }));
+  const pauseOrResume = () =>
+    act(client.invoke(queue.paused ? 'queue.resume' : 'queue.pause', {}).then((q) => useApp.setState({ queue: q })));
+
+  // Dropping a pending job on another puts it just before that one, taking its priority.
+  const reorder = (id: string, before: JobSummary) => {
+    if (id === before.id) return;
+    act(client.invoke('jobs.reorder', { id, priority: before.priority, beforeId: before.id }));
+  };
+
+  const onQueueDrop = (e: React.DragEvent) => {
+    const templateId = e.dataTransfer.getData(TEMPLATE_DRAG_TYPE);
+    setTemplateOver(false);
+    if (!templateId) return;
+    e.preventDefault();
+    act(
+      client.invoke('jobs.create', { templateId }).then((job) => useApp.getState().toast('success', `Queued ${job.templateName}`)),
+    );
+  };
+
+  return (
+    <section
+      className={`view ${templateOver ? 'template-over' : ''}`}
+      data-testid="queue-view"
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes(TEMPLATE_DRAG_TYPE)) {
+          e.preventDefault();
+          setTemplateOver(true);
+        }
+      }}
+      onDragLeave={(e) => e.currentTarget === e.target && setTemplateOver(false)}
+      onDrop={onQueueDrop}
+    >
+      <header className="view-head">
+        <h1>Queue</h1>
+        <div className="stats-inline">
+          <span>
+            <b>{queue.running}</b> running
+          </span>
+          <span>
+            <b>{queue.pending}</b> pending
+          </span>
+          <span>
+            limit <b>{queue.concurrency}</b>
+          </span>
+        </div>
+        <div className="spacer" />
+        {queue.paused && <span className="pill pill-paused">paused</span>}
+        <button onClick={pauseOrResume} data-testid="pause-toggle">
+          {queue.paused ? 'Resume queue' : 'Pause queue'}
+        </button>
+        <button className="primary" onClick={() => useApp.getState().openRun({})}>
+          New run
+        </button>
+      </header>
+
+      <h2 className="section-title">Running</h2>
+      {running.length === 0 ? (
+        <p className="empty">Nothing running.</p>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th>Job</th>
+              <th>Image</th>
+              <th>Engine</th>
+              <th>Attempt</th>
+              <th>Elapsed</th>
+              <th>State</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {running.map((j) => (
+              <tr key={j.id} className="clickable" onClick={() => go('job', j.id)} data-testid="running-row" data-job-id={j.id}>
+                <td>
+                  <b>{j.templateName}</b> <span className="muted mono">{j.id.slice(0, 8)}</span>
+                </td>
+                <td className="mono muted">{j.image}</td>
+                <td>{j.engineId ?? '–'}</td>
+                <td>#{j.attempts}</td>
+                <td className="mono">{since(j.startedAt, now)}</td>
+                <td>
+                  <ExitBadge status={j.status} />
+                </td>
+                <td className="actions">
+                  <button className="danger small" onClick={(e) => (e.stopPropagation(), cancel(j.id))}>
+                    Cancel
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      <h2 className="section-title">
+        Pending <span className="muted">— drag a job onto another to move it ahead; drop a template here to run it</span>
+      </h2>
+      {pending.length === 0 ? (
+        <p className="empty">The queue is empty. Press n for a new run, or drag a template from Templates onto this view.</p>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th />
+              <th>Priority</th>
+              <th>Job</th>
+              <th>Image</th>
+              <th>Waiting</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {pending.map((j) => (
+              <tr
+                key={j.id}
+                className={`clickable ${dropTarget === j.id ? 'drop-target' : ''}`}
+                draggable
+                data-testid="pending-row"
+                data-job-id={j.id}
+                onClick={() => go('job', j.id)}
+                onDragStart={(e) => {
+                  e.dataTransfer.setData(JOB_DRAG_TYPE, j.id);
+                  e.dataTransfer.effectAllowed = 'move';
+                }}
+                onDragOver={(e) => {
+                  if (!e.dataTransfer.types.includes(JOB_DRAG_TYPE)) return;
+                  e.preventDefault();
+                  setDropTarget(j.id);
+                }}
+                onDragLeave={() => setDropTarget(undefined)}
+                onDrop={(e) => {
+                  const id = e.dataTransfer.getData(JOB_DRAG_TYPE);
+                  setDropTarget(undefined);
+                  if (!id) return;
+                  e.preventDefault();
+                  e.stopPropagation();
+                  reorder(id, j);
+                }}
+              >
+                <td className="grip" title="drag to reorder">
+                  ⋮⋮
+                </td>
+                <td>
+                  <span className={`prio prio-${j.priority}`}>P{j.priority}</span>
+                </td>
+                <td>
+                  <b>{j.templateName}</b> <span className="muted mono">{j.id.slice(0, 8)}</span>
+                </td>
+                <td className="mono muted">{j.image}</td>
+                <td className="muted">{j.waitingFor ? `for ${j.waitingFor}` : since(j.createdAt, now)}</td>
+                <td className="actions">
+                  <button className="danger small" onClick={(e) => (e.stopPropagation(), cancel(j.id))}>
+                    Cancel
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

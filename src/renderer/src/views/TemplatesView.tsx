@@ -1,0 +1,130 @@
+import { useState } from 'react';
+import type { Template } from '../../../shared/template';
+import { client } from '../client/client';
+import { ExitBadge } from '../components/ExitBadge';
+import { when } from '../components/format';
+import { importFiles, TEMPLATE_DRAG_TYPE } from '../drop/useTemplateFileDrop';
+import { reportError, useApp } from '../store/app';
+import { ImportPreview } from './ImportPreview';
+import { TemplateEditor } from './TemplateEditor';
+
+/** A Blob link: works the same in Electron and a browser, no file system access needed. */
+function download(filename: string, content: string): void {
+  const url = URL.createObjectURL(new Blob([content], { type: 'text/plain' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function TemplatesView() {
+  const templates = useApp((s) => s.templates);
+  const preview = useApp((s) => s.importPreview);
+  const [editing, setEditing] = useState<Template | 'new' | undefined>();
+  const [filter, setFilter] = useState('');
+  const shown = templates.filter((t) => !filter || `${t.name} ${t.image}`.toLowerCase().includes(filter.toLowerCase()));
+
+  const exportOne = (t: Template) =>
+    void client.invoke('templates.export', { id: t.id, format: 'yaml' }).then((f) => download(f.filename, f.content), reportError);
+  const remove = (t: Template) => {
+    if (!confirm(`Delete template ${t.name}? Its jobs stay in the history.`)) return;
+    void client.invoke('templates.delete', { id: t.id }).then(() => useApp.getState().loadTemplates(), reportError);
+  };
+
+  return (
+    <section className="view" data-testid="templates-view">
+      <header className="view-head">
+        <h1>Templates</h1>
+        <span className="muted">{templates.length}</span>
+        <input data-search className="search" placeholder="Filter templates…  ( / )" value={filter} onChange={(e) => setFilter(e.target.value)} />
+        <div className="spacer" />
+        <label className="button">
+          Import files…
+          <input
+            type="file"
+            multiple
+            accept=".yaml,.yml,.json"
+            hidden
+            onChange={(e) => {
+              void importFiles(Array.from(e.target.files ?? []));
+              e.target.value = '';
+            }}
+          />
+        </label>
+        <button className="primary" onClick={() => setEditing('new')}>
+          New template
+        </button>
+      </header>
+      {preview && <ImportPreview />}
+      {editing && (
+        <TemplateEditor key={editing === 'new' ? 'new' : editing.id} template={editing === 'new' ? undefined : editing} onDone={() => setEditing(undefined)} />
+      )}
+      {templates.length === 0 && !preview ? (
+        <div className="dropzone-hint">
+          <div className="big">⇣</div>
+          <p>Drop YAML or JSON template files anywhere on the window to import them.</p>
+        </div>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Image</th>
+              <th>Engine</th>
+              <th>Schedule</th>
+              <th>Last result</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((t) => (
+              <tr
+                key={t.id}
+                draggable
+                onDragStart={(e) => {
+                  e.dataTransfer.setData(TEMPLATE_DRAG_TYPE, t.id);
+                  e.dataTransfer.effectAllowed = 'copy';
+                }}
+                data-testid="template-row"
+                data-template={t.name}
+                title="Drag onto the Queue to run"
+              >
+                <td>
+                  <b>{t.name}</b>
+                  {t.description && <div className="muted small ellipsis">{t.description}</div>}
+                </td>
+                <td className="mono muted">{t.image}</td>
+                <td>{t.engine}</td>
+                <td className="mono muted">{t.schedule ? `${t.schedule.cron}${t.schedule.enabled ? '' : ' (off)'}` : '–'}</td>
+                <td>
+                  {t.lastJob ? (
+                    <button className="link" onClick={() => useApp.getState().go('job', t.lastJob!.id)} title={when(t.lastJob.finishedAt)}>
+                      <ExitBadge status={t.lastJob.status} exitCode={t.lastJob.exitCode} />
+                    </button>
+                  ) : (
+                    <span className="muted">never run</span>
+                  )}
+                </td>
+                <td className="actions">
+                  <button className="primary small" onClick={() => useApp.getState().openRun({ templateId: t.id })} data-testid="template-run">
+                    Run
+                  </button>
+                  <button className="small" onClick={() => setEditing(t)}>
+                    Edit
+                  </button>
+                  <button className="small" onClick={() => exportOne(t)}>
+                    Export
+                  </button>
+                  <button className="small danger" onClick={() => remove(t)}>
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
