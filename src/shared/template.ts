@@ -115,6 +115,12 @@ export const Template = TemplateSpec.extend({
 });
 export type Template = z.infer<typeof Template>;
 
+/** A stored template without its identity and times: what a job snapshots and an export writes. */
+export function specOf(t: Template): TemplateSpec {
+  const { id: _id, createdAt: _c, updatedAt: _u, ...spec } = t;
+  return spec;
+}
+
 /** What a run may change without touching the template. */
 export const JobOverrides = z
   .object({

@@ -2,6 +2,7 @@
 // createJobdeck and expose its handlers through src/main/ipc/dispatch.ts.
 import type { AppEvent, Handlers } from '../../shared/ipc';
 import { join } from 'node:path';
+import { specOf } from '../../shared/template';
 import { iso, systemClock } from './clock';
 import { EngineRegistry } from './engines/registry';
 import { EventHub } from './events';
@@ -142,8 +143,7 @@ export async function createJobdeck(opts: JobdeckOptions): Promise<Jobdeck> {
     unfinishedScheduled: (templateId) =>
       store.activeJobs().filter((j) => j.templateId === templateId && j.origin === 'schedule'),
     run: (t, at) => {
-      const { id: _i, createdAt: _c, updatedAt: _u, ...spec } = t;
-      createJob(ctx, { spec, templateId: t.id, origin: 'schedule', scheduledFor: iso(at.getTime()) });
+      createJob(ctx, { spec: specOf(t), templateId: t.id, origin: 'schedule', scheduledFor: iso(at.getTime()) });
     },
     cancel: (id) => ctx.scheduler.cancel(id),
   });

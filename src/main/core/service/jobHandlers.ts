@@ -2,6 +2,7 @@ import { AppError } from '../../../shared/errors';
 import type { Handlers } from '../../../shared/ipc';
 import { assertTransition, isTerminal, type Job } from '../../../shared/job';
 import { summarize } from '../../../shared/query';
+import { specOf } from '../../../shared/template';
 import { removeJobArtifacts } from '../artifacts';
 import type { CoreContext } from './context';
 import { createJob, maskJob } from './jobFactory';
@@ -21,11 +22,11 @@ export function mustJob(ctx: CoreContext, id: string): Job {
 export function jobHandlers(ctx: CoreContext): JobHandlers {
   return {
     async 'jobs.create'({ templateId, spec, overrides, dependsOn }) {
+      // The contract admits exactly one of templateId and spec.
       const template = templateId ? mustTemplate(ctx, templateId) : undefined;
-      const base = template ?? spec!;
       return maskJob(
         createJob(ctx, {
-          spec: template ? stripMeta(template) : base,
+          spec: template ? specOf(template) : spec!,
           ...(template ? { templateId: template.id } : {}),
           overrides,
           dependsOn,
@@ -99,9 +100,4 @@ export function jobHandlers(ctx: CoreContext): JobHandlers {
       return { removed };
     },
   };
-}
-
-function stripMeta<T extends { id: string; createdAt: string; updatedAt: string }>(t: T): Omit<T, 'id' | 'createdAt' | 'updatedAt'> {
-  const { id: _i, createdAt: _c, updatedAt: _u, ...spec } = t;
-  return spec;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/errors';
 import type { Handlers, TemplateSummary } from '../../../shared/ipc';
 import type { Job } from '../../../shared/job';
-import type { Template, TemplateSpec } from '../../../shared/template';
+import { specOf, type Template, type TemplateSpec } from '../../../shared/template';
 import { iso } from '../clock';
 import { maskSpec, sealEnv } from '../secrets';
 import { exportTemplate, importTemplateFile, validateCron } from '../templates';
@@ -86,9 +86,7 @@ export function templateHandlers(ctx: CoreContext): TemplateHandlers {
       });
     },
     async 'templates.export'({ id, format }) {
-      const t = mustTemplate(ctx, id);
-      const { id: _id, createdAt: _c, updatedAt: _u, ...spec } = t;
-      return exportTemplate(spec, format);
+      return exportTemplate(specOf(mustTemplate(ctx, id)), format);
     },
   };
 }
