@@ -102,6 +102,8 @@ export interface Harness {
   podman: FakeExecutor;
   scheduler: Scheduler;
   queueStates: QueueState[];
+  /** What the repo held at each flush (a deep copy): what a crash right after would find on disk. */
+  flushed: Job[][];
   add(s?: Partial<TemplateSpecInput>, extra?: Partial<Job>): Job;
   job(id: string): Job;
   /** Let promise callbacks (attempt outcomes) run. */
@@ -122,6 +124,7 @@ export function harness(settings: Partial<Settings> = {}): Harness {
     { id: 'podman', kind: 'podman', available: true, executor: podman },
   ];
   const queueStates: QueueState[] = [];
+  const flushed: Job[][] = [];
   const ended = new Set<FakeRun>();
   let seq = 0;
   const scheduler = new Scheduler({
@@ -131,6 +134,9 @@ export function harness(settings: Partial<Settings> = {}): Harness {
       activeJobs: () => [...jobs.values()].filter((j) => j.status === 'pending' || j.status === 'running'),
       save: (j) => jobs.set(j.id, j),
       touch: (j) => jobs.set(j.id, j),
+      flush: async () => {
+        flushed.push(structuredClone([...jobs.values()]));
+      },
     },
     settings: () => s,
     engines: () => engines,
@@ -155,6 +161,7 @@ export function harness(settings: Partial<Settings> = {}): Harness {
     podman,
     scheduler,
     queueStates,
+    flushed,
     add(over = {}, extra = {}) {
       const sp = spec(over);
       const j: Job = {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeExit } from '../../src/shared/exitCodes';
 import { assertTransition, canTransition, JobStatus, TransitionError } from '../../src/shared/job';
+import { goneOutcome } from '../../src/main/core/reconcile';
 
 describe('job lifecycle: the one transition table', () => {
   const allowed = [
@@ -43,5 +44,17 @@ describe('exit-code meanings', () => {
   it('names reasons that have no exit code', () => {
     expect(describeExit(null, 'UpstreamFailed').meaning).toMatch(/depends on/);
     expect(describeExit(null, 'ImagePullFailed').tone).toBe('error');
+  });
+});
+
+describe('reconcile: an attempt whose container is gone at start-up', () => {
+  const base = { number: 1, index: 0, engineId: 'docker', status: 'running' as const, createdAt: '2026-01-01T00:00:00Z', logBytes: 0, logTruncated: false, artifacts: [] };
+  it('keeps the exit recorded before the app died between the exit and the removal', () => {
+    expect(goneOutcome({ ...base, exitCode: 7, finishedAt: '2026-01-01T00:00:09Z' }, true, 0)).toMatchObject({ exitCode: 7, reason: 'Error', finishedAt: '2026-01-01T00:00:09Z' });
+    expect(goneOutcome({ ...base, exitCode: 0, finishedAt: '2026-01-01T00:00:09Z' }, true, 0)).toMatchObject({ exitCode: 0, reason: 'Completed' });
+  });
+  it('says EngineLost, and why, when nothing was recorded', () => {
+    expect(goneOutcome(base, true, 0)).toMatchObject({ exitCode: null, reason: 'EngineLost', message: expect.stringMatching(/container was gone/) });
+    expect(goneOutcome(base, false, 0)).toMatchObject({ reason: 'EngineLost', message: expect.stringMatching(/engine docker was unavailable/) });
   });
 });

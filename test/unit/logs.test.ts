@@ -229,6 +229,23 @@ describe('logs: the live batcher', () => {
 });
 
 describe('logs: where a reattach resumes', () => {
+  it('a torn last line (the app died mid-write) is cut when the writer reopens, so the next line stays whole', async () => {
+    const dir = tmp();
+    const store = new LogStore(dir, { capBytes: () => 1 << 20 });
+    const a = store.openWriter('job', 1);
+    a.append('stdout', 'one\n', undefined, '2026-01-01T00:00:01Z');
+    await a.close();
+    appendFileSync(store.file('job', 1), '{"t":"2026-01-01T00:00:02Z","s":"o","d":"tw');
+    // The resume point ignores the torn line, so the engine is asked for it again.
+    expect(await store.resumePoint('job', 1)).toEqual({ stdout: { stamp: '2026-01-01T00:00:01Z', chars: 4 } });
+    const b = store.openWriter('job', 1);
+    b.append('stdout', 'two\n', undefined, '2026-01-01T00:00:02Z');
+    await b.close();
+    const { chunks } = await readAll(store, 'job', 1, 1024);
+    expect(chunks.map((x) => x.data)).toEqual(['one\n', 'two\n']);
+    expect(readFileSync(store.file('job', 1), 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
+  });
+
   it('finds the last engine stamp on disk and how much text of each stream carries it', async () => {
     const store = new LogStore(tmp(), { capBytes: () => 1 << 20 });
     const w = store.openWriter('job', 1);

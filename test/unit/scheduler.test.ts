@@ -235,3 +235,47 @@ describe('scheduler: engines', () => {
     expect(h.podman.runs).toHaveLength(1);
   });
 });
+
+describe('scheduler: what a crash at any moment finds on disk', () => {
+  it('the attempt is flushed before the container may be created, so a restart finds it by its labels', async () => {
+    const h = harness();
+    const job = h.add();
+    const run = h.liveRuns(job.id)[0]!;
+    expect(run.req.persisted).toBeTypeOf('function');
+    const before = h.flushed.length;
+    await run.req.persisted!();
+    expect(h.flushed.length).toBe(before + 1);
+    const onDisk = h.flushed.at(-1)!.find((j) => j.id === job.id)!;
+    expect(onDisk.status).toBe('running');
+    expect(onDisk.attempts).toEqual([expect.objectContaining({ number: 1, engineId: 'docker' })]);
+  });
+
+  it('the exit code is flushed before the container is removed, while the outcome is still to be decided', async () => {
+    const h = harness();
+    const job = h.add();
+    const run = h.liveRuns(job.id)[0]!;
+    const finishedAt = new Date().toISOString();
+    await run.sink.exited!({ exitCode: 3, reason: 'Error', finishedAt });
+    const onDisk = h.flushed.at(-1)!.find((j) => j.id === job.id)!;
+    expect(onDisk.status).toBe('running');
+    expect(onDisk.attempts[0]).toMatchObject({ exitCode: 3, finishedAt });
+    run.finish({ reason: 'Error', exitCode: 3, finishedAt });
+    await h.settle();
+    expect(h.job(job.id)).toMatchObject({ status: 'failed', exitCode: 3 });
+  });
+});
+
+describe('scheduler: an attempt that never got its container (the app died first)', () => {
+  it('is forgotten: the job waits again and its next attempt takes the same number', () => {
+    const h = harness({ queuePaused: true });
+    const attempt = { number: 1, index: 0, engineId: 'docker', status: 'starting' as const, createdAt: new Date().toISOString(), logBytes: 0, logTruncated: false, artifacts: [] };
+    const job = h.add({}, { status: 'running', startedAt: attempt.createdAt, attempts: [attempt] });
+    h.scheduler.forget(job.id, 1);
+    expect(h.job(job.id)).toMatchObject({ status: 'pending', attempts: [] });
+    expect(h.job(job.id).startedAt).toBeUndefined();
+    h.settings.queuePaused = false;
+    h.scheduler.pump();
+    expect(h.liveRuns(job.id).map((r) => r.req.attempt)).toEqual([1]);
+    expect(h.job(job.id).failures).toBe(0);
+  });
+});

@@ -8,7 +8,7 @@ import { EngineRegistry } from './engines/registry';
 import { EventHub } from './events';
 import { containerLabels } from './labels';
 import { LogBatcher, LogStore } from './logs';
-import { reconcile } from './reconcile';
+import { reconcile, sweepAfterOutage } from './reconcile';
 import { runRetention } from './retention';
 import { CronScheduler } from './scheduler/cron';
 import { Scheduler, type EngineSlot } from './scheduler/scheduler';
@@ -65,6 +65,7 @@ export async function createJobdeck(opts: JobdeckOptions): Promise<Jobdeck> {
   const logs = new LogStore(opts.dataDir, { capBytes: () => store.settings().logCapBytes });
   const batcher = new LogBatcher((jobId, chunks) => hub.emitLogs(jobId, chunks), 30);
   const artifactsDir = (jobId: string, attempt: number) => join(opts.dataDir, 'artifacts', jobId, String(attempt));
+  let reconciled = false;
   const engines = new EngineRegistry(
     {
       env: opts.env ?? process.env,
@@ -73,7 +74,12 @@ export async function createJobdeck(opts: JobdeckOptions): Promise<Jobdeck> {
     { artifactsDir },
     (info) => {
       hub.emit('engine.status', info);
-      if (info.status === 'available') scheduler.pump();
+      // Nothing starts before reconcile has claimed what the last run left running.
+      if (info.status !== 'available' || !reconciled) return;
+      scheduler.pump();
+      // Back after an outage: containers of attempts lost meanwhile must not run beside retries.
+      const engine = engines.get(info.id);
+      if (engine) void sweepAfterOutage(ctx, instanceId, engine);
     },
   );
   const slots = (): EngineSlot[] => {
@@ -99,6 +105,7 @@ export async function createJobdeck(opts: JobdeckOptions): Promise<Jobdeck> {
         hub.emit('job.updated', maskJob(job));
       },
       touch: (job) => store.putJob(job),
+      flush: () => store.flush(),
     },
     settings: () => store.settings(),
     engines: slots,
@@ -151,6 +158,7 @@ export async function createJobdeck(opts: JobdeckOptions): Promise<Jobdeck> {
   await engines.refresh(store.settings().engines);
   engines.watch(opts.engineProbeIntervalMs ?? 5000);
   await reconcile(ctx, instanceId);
+  reconciled = true;
   ctx.cron.start();
   scheduler.pump();
   const retention = startRetention(ctx);

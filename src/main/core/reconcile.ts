@@ -1,6 +1,9 @@
 import type Docker from 'dockerode';
 import { iso } from './clock';
+import type { Attempt } from '../../shared/job';
+import { engineMessage, startFailureExitCode } from './engines/errors';
 import type { Engine } from './engines/registry';
+import type { AttemptOutcome } from './engines/types';
 import type { ResumePoint } from './logs';
 import { LABEL_ATTEMPT, LABEL_INSTANCE, LABEL_JOB } from './labels';
 import type { CoreContext } from './service/context';
@@ -33,30 +36,100 @@ export async function reconcile(ctx: CoreContext, instanceId: string): Promise<v
         (c) => c.Id === a.containerId || (c.Labels[LABEL_JOB] === job.id && c.Labels[LABEL_ATTEMPT] === String(a.number)),
       );
       if (engine && containers && found) {
+        if (found.State === 'created') {
+          // The app died between create and start: finish the start, as it was about to.
+          try {
+            await engine.docker.getContainer(found.Id).start();
+          } catch (error) {
+            const message = engineMessage(error);
+            await ctx.scheduler.settle(job.id, a.number, {
+              exitCode: startFailureExitCode(message),
+              reason: 'Error',
+              message,
+              containerId: found.Id,
+              finishedAt: iso(ctx.clock.now()),
+            });
+            continue; // unclaimed: removed below
+          }
+        }
         claimed.add(found.Id);
         const resume = await ctx.logs.resumePoint(job.id, a.number);
         adopt(ctx, engine, job.id, a.number, found.Id, resume, job.spec.tty, job.spec.keepContainer);
         continue;
       }
-      await ctx.scheduler.settle(job.id, a.number, {
-        exitCode: null,
-        reason: 'EngineLost',
-        message: containers
-          ? 'the container was gone when Jobdeck started again'
-          : `engine ${a.engineId} was unavailable when Jobdeck started again`,
-        finishedAt: iso(ctx.clock.now()),
-      });
+      if (containers && a.status === 'starting' && !a.containerId) {
+        // The app died after writing the attempt and before the engine made its container: the
+        // attempt never ran, so it is dropped and the job waits for its turn again.
+        ctx.scheduler.forget(job.id, a.number);
+        continue;
+      }
+      await ctx.scheduler.settle(job.id, a.number, goneOutcome(a, Boolean(containers), ctx.clock.now()));
     }
   }
   for (const [engineId, containers] of byEngine) {
     const engine = ctx.engines.get(engineId);
-    for (const c of containers) {
-      if (claimed.has(c.Id)) continue;
-      const job = ctx.store.getJob(c.Labels[LABEL_JOB] ?? '');
-      if (job?.spec.keepContainer) continue;
-      await engine?.docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
-    }
+    if (engine) await removeUnclaimed(ctx, engine, containers, (c) => claimed.has(c.Id));
   }
+}
+
+/**
+ * When an engine comes back after an outage: its containers of attempts that ended as
+ * EngineLost are no one's any more (Docker killed them, Podman's may still run) and go, so a
+ * retry never runs beside its lost attempt. Containers of live attempts stay.
+ */
+export async function sweepAfterOutage(ctx: CoreContext, instanceId: string, engine: Engine): Promise<number> {
+  let containers: Docker.ContainerInfo[];
+  try {
+    containers = await engine.docker.listContainers({ all: true, filters: { label: [`${LABEL_INSTANCE}=${instanceId}`] } });
+  } catch {
+    return 0; // gone again; the next return sweeps
+  }
+  return removeUnclaimed(ctx, engine, containers, (c) =>
+    ctx.scheduler.isLiveAttempt(c.Labels[LABEL_JOB] ?? '', Number(c.Labels[LABEL_ATTEMPT])),
+  );
+}
+
+async function removeUnclaimed(
+  ctx: CoreContext,
+  engine: Engine,
+  containers: Docker.ContainerInfo[],
+  claimed: (c: Docker.ContainerInfo) => boolean,
+): Promise<number> {
+  let removed = 0;
+  for (const c of containers) {
+    if (claimed(c)) continue;
+    const job = ctx.store.getJob(c.Labels[LABEL_JOB] ?? '');
+    if (job?.spec.keepContainer) continue;
+    await engine.docker
+      .getContainer(c.Id)
+      .remove({ force: true, v: true })
+      .then(() => removed++)
+      .catch(() => undefined);
+  }
+  return removed;
+}
+
+/**
+ * An attempt whose container is gone at start-up. If its exit was recorded before the container
+ * was removed (the app died in between), that exit is the truth; otherwise the engine lost it.
+ */
+export function goneOutcome(a: Attempt, engineAnswered: boolean, nowMs: number): AttemptOutcome {
+  if (typeof a.exitCode === 'number' && a.finishedAt) {
+    return {
+      exitCode: a.exitCode,
+      reason: a.exitCode === 0 ? 'Completed' : 'Error',
+      ...(a.containerId ? { containerId: a.containerId } : {}),
+      finishedAt: a.finishedAt,
+    };
+  }
+  return {
+    exitCode: null,
+    reason: 'EngineLost',
+    message: engineAnswered
+      ? 'the container was gone when Jobdeck started again'
+      : `engine ${a.engineId} was unavailable when Jobdeck started again`,
+    finishedAt: iso(nowMs),
+  };
 }
 
 function adopt(

@@ -93,6 +93,7 @@ export class DockerExecutor implements Executor {
     }
     if (ctl.reason) return { exitCode: null, reason: ctl.reason, message: 'stopped before the container was created', finishedAt: now() };
 
+    await req.persisted?.();
     let container: Docker.Container;
     try {
       container = await this.docker.createContainer(createOptions(req));
@@ -176,6 +177,7 @@ export class DockerExecutor implements Executor {
         ...(peak !== undefined ? { peakMemoryBytes: peak } : {}),
         ...(state.Error ? { message: state.Error } : {}),
       };
+      await sink.exited?.(outcome);
       if (!opts.started) await this.remove(container, opts.keepContainer);
       return outcome;
     } catch (error) {

@@ -12,6 +12,11 @@ export interface AttemptRequest {
   env: string[];
   labels: Record<string, string>;
   graceSeconds: number;
+  /**
+   * Resolves once the store holds the attempt on disk. Awaited before the container is created,
+   * so that after a crash the next start finds the container by its labels.
+   */
+  persisted?: () => Promise<void>;
 }
 
 export interface AttemptOutcome {
@@ -29,6 +34,11 @@ export interface AttemptSink {
   started(containerId: string, startedAt: string): void;
   log(stream: LogStream, data: string, t: string): void;
   pullProgress?(status: string, current?: number, total?: number): void;
+  /**
+   * The container has exited: record the exit durably. Awaited before the container is removed,
+   * so a crash between the two still leaves the true exit code to the next start.
+   */
+  exited?(outcome: AttemptOutcome): Promise<void>;
 }
 
 export type StopReason = 'Cancelled' | 'DeadlineExceeded';

@@ -1,4 +1,4 @@
-import { closeSync, createWriteStream, mkdirSync, openSync, readSync, statSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, ftruncateSync, mkdirSync, openSync, readSync, statSync, type WriteStream } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { LogChunk, LogPage, LogStream } from '../../../shared/ipc';
@@ -219,13 +219,29 @@ function inspectExisting(file: string): { size: number; truncated: boolean } {
     return { size: 0, truncated: false };
   }
   if (size === 0) return { size, truncated: false };
-  const fd = openSync(file, 'r');
+  const fd = openSync(file, 'r+');
   try {
     const len = Math.min(size, TAIL_BYTES);
     const tail = Buffer.alloc(len);
     const got = readSync(fd, tail, 0, len, size - len);
+    // A crash can leave a torn last line; cut it, or the next line appended would join it and
+    // both be lost. The resume point already ignores it, so its text is fetched again.
+    const cut = tornTail(tail.subarray(0, got), size);
+    if (cut !== undefined) {
+      ftruncateSync(fd, cut);
+      size = cut;
+    }
     return { size, truncated: lastCompleteLine(tail.subarray(0, got))?.tr === 1 };
   } finally {
     closeSync(fd);
   }
+}
+
+/** Where the file must end to hold whole lines only, or undefined when it already does. */
+function tornTail(tail: Buffer, size: number): number | undefined {
+  if (tail.length === 0 || tail[tail.length - 1] === 0x0a) return undefined;
+  const nl = tail.lastIndexOf(0x0a);
+  // No newline in the tail window: one line longer than the window; leave it rather than guess.
+  if (nl < 0) return tail.length === size ? 0 : undefined;
+  return size - tail.length + nl + 1;
 }

@@ -15,6 +15,8 @@ export interface JobRepo {
   save(job: Job): void;
   /** Persist without an event (log progress stamps). */
   touch(job: Job): void;
+  /** Resolves when what was saved is on disk (or its failure reported). */
+  flush?(): Promise<void>;
 }
 
 export interface EngineSlot {
@@ -91,6 +93,10 @@ export class Scheduler {
       for (const l of attempts.values()) if (!engineId || l.engineId === engineId) n++;
     }
     return n;
+  }
+
+  isLiveAttempt(jobId: string, attempt: number): boolean {
+    return this.live.get(jobId)?.has(attempt) ?? false;
   }
 
   isLive(jobId: string): boolean {
@@ -171,7 +177,7 @@ export class Scheduler {
 
   private startAttempt(job: Job, index: number, engine: EngineSlot): void {
     const nowIso = iso(this.d.clock.now());
-    const number = job.attempts.length + 1;
+    const number = job.attempts.reduce((n, a) => Math.max(n, a.number), 0) + 1;
     const attempt: Attempt = {
       number,
       index,
@@ -207,6 +213,7 @@ export class Scheduler {
         env: prepared.env,
         labels: prepared.labels,
         graceSeconds: this.d.settings().stopGraceSeconds,
+        persisted: () => this.flushRepo(),
       },
       this.sinkFor(job.id, number, (status, current, total) =>
         this.d.onImageProgress?.(job.id, engine.id, next.spec.image, status, current, total),
@@ -230,6 +237,16 @@ export class Scheduler {
     this.watch(jobId, attemptNumber, live.handle);
   }
 
+  /** An attempt that never got a container (found so at start-up): as if it had not begun. */
+  forget(jobId: string, attemptNumber: number): void {
+    const job = this.d.repo.getJob(jobId);
+    if (!job) return;
+    const next: Job = { ...job, attempts: job.attempts.filter((a) => a.number !== attemptNumber) };
+    if (next.attempts.length === 0) delete next.startedAt;
+    if (job.status === 'running' && !this.isLive(jobId)) this.requeue(next, undefined);
+    else this.d.repo.save(next);
+  }
+
   /** An attempt whose container is gone for good (found missing at start-up). */
   settle(jobId: string, attemptNumber: number, outcome: AttemptOutcome): Promise<void> {
     return this.onDone(jobId, attemptNumber, outcome);
@@ -239,8 +256,22 @@ export class Scheduler {
     return {
       started: (containerId, startedAt) => this.onStarted(jobId, number, containerId, startedAt),
       log: (stream, data, t) => this.onLog(jobId, number, stream, data, t),
+      exited: (outcome) => this.onExited(jobId, number, outcome),
       ...(onPull ? { pullProgress: onPull } : {}),
     };
+  }
+
+  private async flushRepo(): Promise<void> {
+    await this.d.repo.flush?.().catch(() => undefined);
+  }
+
+  /** The exit, on disk before the container is removed; the outcome proper follows in onDone. */
+  private async onExited(jobId: string, number: number, outcome: AttemptOutcome): Promise<void> {
+    if (outcome.exitCode === null) return;
+    const next = this.patchAttempt(jobId, number, { exitCode: outcome.exitCode, finishedAt: outcome.finishedAt });
+    if (!next) return;
+    this.d.repo.touch(next);
+    await this.flushRepo();
   }
 
   private watch(jobId: string, number: number, handle: RunningAttempt): void {

@@ -1,0 +1,151 @@
+// Issue 4, reliability 1: the headless host killed with SIGKILL and started again on the same
+// data. Real engines, a real child process, no shutdown code run: what is on disk is all there is.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LABEL_INSTANCE } from '../../src/main/core/labels';
+import type { LogChunk } from '../../src/shared/ipc';
+import type { Job } from '../../src/shared/job';
+import { clientFor, engineTargets, ensureTestImage, TEST_IMAGE, type EngineTarget } from '../support/engines';
+import { buildHost, startHost, type HostProcess } from '../support/hostProcess';
+
+const targets = await engineTargets();
+const terminal = (j: Job) => ['completed', 'failed', 'cancelled'].includes(j.status);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Numbered lines, one every 0.2 s, then the job's own exit code. */
+function counter(name: string, lines: number, exitCode: number, engine: EngineTarget['kind']) {
+  return {
+    name,
+    image: TEST_IMAGE,
+    network: 'none',
+    pullPolicy: 'Never',
+    engine,
+    retry: { limit: 0 },
+    command: `i=1; while [ $i -le ${lines} ]; do echo "${name} line $i"; i=$((i+1)); sleep 0.2; done; exit ${exitCode}`,
+  };
+}
+const expected = (name: string, lines: number) => Array.from({ length: lines }, (_, i) => `${name} line ${i + 1}\n`).join('');
+
+async function stdoutOf(host: HostProcess, id: string): Promise<string> {
+  const out: LogChunk[] = [];
+  for (let offset = 0; ; ) {
+    const page = await host.call('logs.read', { id, offset });
+    out.push(...page.chunks);
+    if (page.eof || page.nextOffset === offset) break;
+    offset = page.nextOffset;
+  }
+  return out.filter((c) => c.stream === 'stdout').map((c) => c.data).join('');
+}
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
+async function allJobs(host: HostProcess, ids: string[]): Promise<Job[]> {
+  return Promise.all(ids.map((id) => host.call('jobs.get', { id })));
+}
+
+const instanceOf = (dataDir: string) =>
+  (JSON.parse(readFileSync(join(dataDir, 'state.json'), 'utf8')) as { meta: { instanceId: string } }).meta.instanceId;
+
+describe.each(targets)('crash: on $kind', (target) => {
+  const dirs: string[] = [];
+  const hosts: HostProcess[] = [];
+  const docker = clientFor(target.host);
+  const hostEnv: Record<string, string> = target.kind === 'docker' ? { DOCKER_HOST: target.host } : { CONTAINER_HOST: target.host };
+  const containersOf = async (dataDir: string, running = false) =>
+    docker.listContainers({ all: !running, filters: { label: [`${LABEL_INSTANCE}=${instanceOf(dataDir)}`] } });
+
+  beforeAll(async () => {
+    if (target.missing) return;
+    await ensureTestImage(docker);
+    await buildHost();
+  });
+  afterAll(async () => {
+    for (const h of hosts) await h.kill('SIGKILL');
+    for (const d of dirs) {
+      for (const c of await containersOf(d).catch(() => [])) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+  const launch = async (dataDir: string, env: Record<string, string> = {}) => {
+    const h = await startHost(dataDir, { ...hostEnv, ...env });
+    hosts.push(h);
+    return h;
+  };
+
+  it.skipIf(Boolean(target.missing))(
+    'SIGKILL with 10 jobs running and 5 pending: true exit codes, every line once, pending jobs run, nothing left behind',
+    async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'jobdeck-crash-'));
+      dirs.push(dataDir);
+      let host = await launch(dataDir);
+      await host.call('settings.update', { concurrency: 10, stopGraceSeconds: 2 });
+      const LINES = 50; // about 10 s each
+      const code = (i: number) => (i * 7) % 60; // 0, 7, 14, …: each job its own
+      const ids: string[] = [];
+      for (let i = 0; i < 15; i++) ids.push((await host.call('jobs.create', { spec: counter(`job${i}`, LINES, code(i), target.kind) })).id);
+
+      // Let all ten get well into their output, then kill without warning.
+      await until('10 jobs running with output', 30_000, async () => {
+        const jobs = await allJobs(host, ids);
+        const going = jobs.filter((j) => j.status === 'running' && j.attempts[0]?.containerId);
+        return going.length === 10 ? going : undefined;
+      });
+      await sleep(3_000);
+      expect(await host.kill('SIGKILL')).toBe('SIGKILL');
+      expect(await containersOf(dataDir, true), 'the containers outlive the app').toHaveLength(10);
+
+      host = await launch(dataDir);
+      const done = await until('all 15 jobs to end', 90_000, async () => {
+        const jobs = await allJobs(host, ids);
+        return jobs.every(terminal) ? jobs : undefined;
+      });
+      for (const [i, job] of done.entries()) {
+        expect(job, `job${i}`).toMatchObject({ status: code(i) === 0 ? 'completed' : 'failed', exitCode: code(i) });
+        expect(job.attempts, `job${i} ran once`).toHaveLength(1);
+        expect(await stdoutOf(host, job.id), `job${i}: every line exactly once`).toBe(expected(`job${i}`, LINES));
+      }
+      expect(await containersOf(dataDir), 'containers left behind').toEqual([]);
+      await host.kill('SIGTERM');
+    },
+    180_000,
+  );
+
+  it.skipIf(Boolean(target.missing))(
+    'SIGKILL between a container start and the store write of it: the container is found by its labels and followed',
+    async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'jobdeck-crash-'));
+      dirs.push(dataDir);
+      // Dies as the engine has started the third container, before Jobdeck has written it down.
+      let host = await launch(dataDir, { JOBDECK_TEST_KILL_AFTER_START: '3' });
+      await host.call('settings.update', { concurrency: 10, stopGraceSeconds: 2 });
+      const LINES = 15;
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) ids.push((await host.call('jobs.create', { spec: counter(`job${i}`, LINES, 10 + i, target.kind) })).id);
+      expect(await host.exited).toBe('SIGKILL');
+
+      host = await launch(dataDir);
+      const done = await until('all 5 jobs to end', 60_000, async () => {
+        const jobs = await allJobs(host, ids);
+        return jobs.every(terminal) ? jobs : undefined;
+      });
+      for (const [i, job] of done.entries()) {
+        expect(job, `job${i}`).toMatchObject({ status: 'failed', reason: 'Error', exitCode: 10 + i });
+        expect(job.attempts, `job${i} ran once`).toHaveLength(1);
+        expect(await stdoutOf(host, job.id), `job${i}: every line exactly once`).toBe(expected(`job${i}`, LINES));
+      }
+      expect(await containersOf(dataDir), 'containers left behind').toEqual([]);
+      await host.kill('SIGTERM');
+    },
+    120_000,
+  );
+});

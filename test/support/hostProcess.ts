@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import WebSocket from 'ws';
+import type { CommandName, CommandOutput, Result, WsServerMessage } from '../../src/shared/ipc';
+
+/**
+ * The headless host in a child process of its own, so a test can SIGKILL it. Bundled once with
+ * esbuild (dependencies stay in node_modules, as in the app's own build).
+ */
+const OUT = join(process.cwd(), 'node_modules', '.cache', 'jobdeck-test-host');
+let built: Promise<string> | undefined;
+
+export function buildHost(): Promise<string> {
+  built ??= (async () => {
+    mkdirSync(OUT, { recursive: true });
+    const outfile = join(OUT, 'host.mjs');
+    await build({
+      entryPoints: [join(process.cwd(), 'test/support/crashHost.ts')],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'error',
+    });
+    return outfile;
+  })();
+  return built;
+}
+
+export interface HostProcess {
+  child: ChildProcess;
+  call<C extends CommandName>(command: C, input: unknown): Promise<CommandOutput<C>>;
+  /** Resolves with the exit signal or code once the process is gone. */
+  exited: Promise<NodeJS.Signals | number | null>;
+  kill(signal: NodeJS.Signals): Promise<NodeJS.Signals | number | null>;
+}
+
+export async function startHost(dataDir: string, env: Record<string, string> = {}): Promise<HostProcess> {
+  const entry = await buildHost();
+  const child = spawn(process.execPath, [entry, '--data-dir', dataDir, '--port', '0'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /Jobdeck headless: (\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    void exited.then((how) => reject(new Error(`host exited (${how}) before it listened: ${stderr}`)));
+  });
+  const { port, searchParams } = new URL(url);
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${searchParams.get('token')}`);
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  ws.on('error', () => undefined); // a killed host drops the socket; calls then reject below
+  let next = 0;
+  const pending = new Map<number, { resolve: (r: Result<unknown>) => void; reject: (e: Error) => void }>();
+  ws.on('message', (raw) => {
+    const m = JSON.parse(String(raw)) as WsServerMessage;
+    if (m.type === 'result') pending.get(m.id)?.resolve(m.result);
+  });
+  ws.on('close', () => {
+    for (const p of pending.values()) p.reject(new Error('host connection closed'));
+    pending.clear();
+  });
+  return {
+    child,
+    exited,
+    async call<C extends CommandName>(command: C, input: unknown): Promise<CommandOutput<C>> {
+      const id = ++next;
+      const result = await new Promise<Result<unknown>>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        ws.send(JSON.stringify({ type: 'invoke', id, command, input }));
+      });
+      pending.delete(id);
+      if (!result.ok) throw new Error(`${command}: ${result.error.code}: ${result.error.message}`);
+      return result.value as CommandOutput<C>;
+    },
+    kill(signal) {
+      ws.terminate();
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
