@@ -1,59 +1,166 @@
 // Composition root for the desktop app: Electron lifecycle, the window, tray, notifications and
-// the ipcMain transport around the same core the headless host uses. Policy lives in ./electron/.
+// the ipcMain transport around the same core the headless host uses. Policy lives in ./electron/
+// (no `electron` import there, unit-tested in test/unit/electron-*.test.ts); this file only wires.
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, safeStorage, screen, session, shell, Tray } from 'electron';
 import { createJobdeck, type Jobdeck } from './core/jobdeck';
-import { CONTENT_SECURITY_POLICY, isSafeExternalUrl, isTrustedSender, secureWebPreferences } from './electron/security';
-import { noticeForJob } from './electron/notifications';
+import { JobEndLedger } from './electron/jobEnds';
+import { readJsonFile, writeJsonFile } from './electron/jsonFile';
+import { goToRouteScript, jobRoute, noticeForJob } from './electron/notifications';
+import { QuitFlow } from './electron/quit';
 import { safeStorageCodec } from './electron/secretCodec';
-import { initialTray, onJobEnded, onWindowFocused, trayIcon, trayMenu, trayTooltip, type TrayState } from './electron/tray';
+import { CONTENT_SECURITY_POLICY, isSafeExternalUrl, isTrustedIpcEvent, rendererLoad, rendererSource, secureWebPreferences } from './electron/security';
+import { bringToFront, runAsSingleInstance } from './electron/singleInstance';
+import {
+  initialTray,
+  onJobEnded,
+  onQueueState,
+  onWindowFocused,
+  parseLookedAt,
+  trayIcon,
+  trayMenu,
+  trayTooltip,
+  withSnapshot,
+  type TrayState,
+} from './electron/tray';
 import { restoreWindowState, type WindowState } from './electron/windowState';
 import { createDispatcher } from './ipc/dispatch';
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../shared/ipc';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type AppEvent } from '../shared/ipc';
+import type { Job } from '../shared/job';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const resources = join(here, '../../resources');
 const rendererFile = join(here, '../renderer/index.html');
-const devUrl = process.env.ELECTRON_RENDERER_URL;
+// The dev server counts only in an unpackaged app, for loading and for the IPC sender check alike.
+const renderer = rendererSource({ isPackaged: app.isPackaged, devUrl: process.env.ELECTRON_RENDERER_URL, fileUrl: pathToFileURL(rendererFile).href });
+const SHELL = { clientId: 'shell' };
 
-let core: Jobdeck;
+let core: Jobdeck | undefined;
+let ready = false;
 let win: BrowserWindow | undefined;
 let tray: Tray | undefined;
 let trayState: TrayState = initialTray;
-let quitting = false;
+let queueHeard = false;
+let closeToTray = true;
+/** webContents id → the core's client id, for the windows we made (and only those). */
+const clients = new Map<number, string>();
+// Ends before this start are old news (a reloaded snapshot), ends after it notify once each.
+const ends = new JobEndLedger({ since: Date.now() });
+const quit = new QuitFlow({
+  running: () => core?.runningCount() ?? 0,
+  ask: async (question) => {
+    const parent = win && !win.isDestroyed() && win.isVisible() ? win : undefined;
+    return (await (parent ? dialog.showMessageBox(parent, question) : dialog.showMessageBox(question))).response;
+  },
+  close: async ({ stopRunning }) => {
+    if (win && !win.isDestroyed() && win.isFocused()) markLooked();
+    await core?.close({ stopRunning });
+  },
+  quit: () => app.quit(),
+  log: (message) => console.error(message),
+});
 
-if (!app.requestSingleInstanceLock()) app.quit();
-app.on('second-instance', () => showWindow());
+const userFile = (name: string) => join(app.getPath('userData'), name);
+const trayEnabled = () => closeToTray && tray !== undefined;
 
-function windowStateFile(): string {
-  return join(app.getPath('userData'), 'window-state.json');
+// A second instance quits before it opens the store or a window; the first comes to the front.
+runAsSingleInstance(app, { start: boot, onSecondInstance: () => showWindow() });
+
+function boot(): void {
+  app.on('before-quit', (e) => {
+    if (!quit.beforeQuit()) e.preventDefault();
+  });
+  app.on('window-all-closed', () => {
+    if (!trayEnabled()) app.quit();
+  });
+  app.on('activate', () => showWindow());
+  app.whenReady().then(start, (error: unknown) => {
+    dialog.showErrorBox('Jobdeck could not start', error instanceof Error ? error.message : String(error));
+    app.exit(1);
+  });
 }
 
-function loadWindowState(): WindowState {
-  let saved: unknown;
-  try {
-    saved = JSON.parse(readFileSync(windowStateFile(), 'utf8'));
-  } catch {
-    saved = undefined;
+async function start(): Promise<void> {
+  // Our own CSP on every response the app loads, in addition to the page's meta tag.
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+
+  const jobdeck = await createJobdeck({ dataDir: app.getPath('userData'), secretCodec: safeStorageCodec(safeStorage) });
+  core = jobdeck;
+  closeToTray = (await jobdeck.handlers['settings.get']({}, SHELL)).closeToTray;
+
+  const dispatch = createDispatcher(jobdeck.handlers, (command, error) => console.error(`jobdeck: ${command} failed`, error));
+  ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, command: unknown, input: unknown) => {
+    if (!isTrustedIpcEvent(event, (id) => clients.has(id), renderer)) {
+      return { ok: false, error: { code: 'FORBIDDEN', message: 'this frame may not call Jobdeck' } };
+    }
+    return dispatch(command, input, { clientId: clients.get(event.sender.id) ?? 'unknown' });
+  });
+
+  tray = new Tray(nativeImage.createFromPath(join(resources, 'tray-idle.png')));
+  tray.on('click', () => showWindow());
+  jobdeck.onEvent(SHELL.clientId, onCoreEvent);
+  setTray(trayState);
+  void loadTraySnapshot(jobdeck);
+  ready = true;
+  win = createWindow();
+}
+
+function onCoreEvent(event: AppEvent): void {
+  if (event.name === 'queue.state') {
+    queueHeard = true;
+    setTray(onQueueState(trayState, event.payload));
   }
-  return restoreWindowState(saved, screen.getAllDisplays().map((d) => d.workArea));
+  // A re-sent update of an ended job says nothing new: one tray count and one notice per end.
+  if (event.name === 'job.updated' && ends.observe(event.payload)) {
+    setTray(onJobEnded(trayState, event.payload, Boolean(win && !win.isDestroyed() && win.isFocused())));
+    notifyEnded(event.payload).catch((error: unknown) => console.error('jobdeck: could not notify', error));
+  }
+}
+
+/** The tray shows the queue as it is at start-up, not only from the first event on. */
+async function loadTraySnapshot(jobdeck: Jobdeck): Promise<void> {
+  try {
+    const [queue, failed] = await Promise.all([
+      jobdeck.handlers['queue.state']({}, SHELL),
+      jobdeck.handlers['jobs.list']({ status: ['failed'], sort: 'finishedAt', order: 'desc', offset: 0, limit: 1000 }, SHELL),
+    ]);
+    const lookedAt = parseLookedAt(readJsonFile(userFile('tray-state.json')));
+    setTray(withSnapshot(trayState, { queue, failed: failed.items }, { lookedAt, queueHeard, isNew: (job) => ends.remember(job) }));
+  } catch (error) {
+    console.error('jobdeck: could not load the queue for the tray', error);
+  }
+}
+
+async function notifyEnded(job: Job): Promise<void> {
+  const settings = await core?.handlers['settings.get']({}, SHELL);
+  if (!settings) return;
+  closeToTray = settings.closeToTray;
+  const notice = noticeForJob(job, settings);
+  if (!notice || !Notification.isSupported()) return;
+  const n = new Notification({ title: notice.title, body: notice.body, icon: join(resources, 'icon.png') });
+  n.on('click', () => showWindow(notice.jobId));
+  n.show();
+}
+
+/** The user looked at the window: failures up to now are seen, in this run and the next. */
+function markLooked(): void {
+  writeJsonFile(userFile('tray-state.json'), { lookedAt: new Date().toISOString() });
 }
 
 function saveWindowState(w: BrowserWindow): void {
-  const b = w.getNormalBounds();
-  const state: WindowState = { ...b, maximized: w.isMaximized() };
-  try {
-    writeFileSync(windowStateFile(), JSON.stringify(state));
-  } catch {
-    // Not worth bothering the user over: the next start uses the defaults.
-  }
+  const state: WindowState = { ...w.getNormalBounds(), maximized: w.isMaximized() };
+  writeJsonFile(userFile('window-state.json'), state);
 }
 
-function createWindow(): BrowserWindow {
-  const state = loadWindowState();
+function createWindow(route?: string): BrowserWindow {
+  const jobdeck = core;
+  if (!jobdeck) throw new Error('the window is made only once the core is ready');
+  const state = restoreWindowState(readJsonFile(userFile('window-state.json')), screen.getAllDisplays().map((d) => d.workArea));
   // The web preferences come from secureWebPreferences() (isolation, sandbox, no Node, Auxclick off),
   // unit-tested in test/unit/shell-adapters.test.ts; the scanner cannot see through the call.
   const w = new BrowserWindow({ // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK
@@ -68,23 +175,29 @@ function createWindow(): BrowserWindow {
   });
   if (state.maximized) w.maximize();
   w.once('ready-to-show', () => w.show());
-  w.on('focus', () => setTray(onWindowFocused(trayState)));
+  w.on('focus', () => {
+    setTray(onWindowFocused(trayState));
+    markLooked();
+  });
+  w.on('blur', () => markLooked());
   w.on('close', (e) => {
     saveWindowState(w);
-    if (!quitting && core.handlers && trayEnabled()) {
+    if (!quit.quitting && trayEnabled()) {
       e.preventDefault();
       w.hide();
     }
   });
+  const id = w.webContents.id;
   const clientId = randomUUID();
-  const off = core.onEvent(clientId, (event) => {
+  clients.set(id, clientId);
+  const off = jobdeck.onEvent(clientId, (event) => {
     if (!w.isDestroyed()) w.webContents.send(IPC_EVENT_CHANNEL, event);
   });
   w.webContents.on('destroyed', () => {
     off();
-    core.dropClient(clientId);
+    jobdeck.dropClient(clientId);
+    clients.delete(id);
   });
-  clients.set(w.webContents.id, clientId);
   // Nothing navigates away or opens windows; http(s) links go to the system browser.
   w.webContents.on('will-navigate', (e) => e.preventDefault());
   w.webContents.setWindowOpenHandler(({ url }) => {
@@ -92,20 +205,20 @@ function createWindow(): BrowserWindow {
     if (isSafeExternalUrl(url)) void shell.openExternal(url); // eng-disable OPEN_EXTERNAL_JS_CHECK
     return { action: 'deny' };
   });
-  if (devUrl) void w.loadURL(devUrl);
-  else void w.loadFile(rendererFile);
+  // A new window opens straight at the route (a notification's job), so there is no flash of the queue.
+  const target = rendererLoad(renderer, route);
+  if ('url' in target) void w.loadURL(target.url);
+  else void w.loadFile(rendererFile, target.hash ? { hash: target.hash } : {});
   return w;
 }
 
-const clients = new Map<number, string>();
-let closeToTray = true;
-const trayEnabled = () => closeToTray && tray !== undefined;
-
 function showWindow(jobId?: string): void {
-  if (!win || win.isDestroyed()) win = createWindow();
-  if (jobId) void win.webContents.executeJavaScript(`location.hash = ${JSON.stringify(`#/jobs/${jobId}`)}`);
-  win.show();
-  win.focus();
+  if (!ready) return; // still starting: the window comes up when the core is ready
+  const route = jobId ? jobRoute(jobId) : undefined;
+  if (!win || win.isDestroyed()) win = createWindow(route);
+  // An open window follows the hash change (hashchange in src/renderer/src/main.tsx).
+  else if (route) void win.webContents.executeJavaScript(goToRouteScript(route)).catch(() => undefined);
+  bringToFront(win);
 }
 
 function setTray(next: TrayState): void {
@@ -120,85 +233,11 @@ function setTray(next: TrayState): void {
         enabled: item.enabled,
         click: () => {
           if (item.action === 'open') showWindow();
-          if (item.action === 'pause') void core.handlers['queue.pause']({}, { clientId: 'tray' });
-          if (item.action === 'resume') void core.handlers['queue.resume']({}, { clientId: 'tray' });
+          if (item.action === 'pause') void core?.handlers['queue.pause']({}, SHELL);
+          if (item.action === 'resume') void core?.handlers['queue.resume']({}, SHELL);
           if (item.action === 'quit') app.quit();
         },
       })),
     ),
   );
 }
-
-async function start(): Promise<void> {
-  // Our own CSP on every response the app loads, in addition to the page's meta tag.
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
-  });
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-
-  core = await createJobdeck({ dataDir: app.getPath('userData'), secretCodec: safeStorageCodec(safeStorage) });
-  const settings = await core.handlers['settings.get']({}, { clientId: 'main' });
-  closeToTray = settings.closeToTray;
-
-  const dispatch = createDispatcher(core.handlers, (command, error) => console.error(`jobdeck: ${command} failed`, error));
-  const trusted = { fileUrl: pathToFileURL(rendererFile).href, ...(devUrl ? { devUrl } : {}) };
-  ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, command: unknown, input: unknown) => {
-    const frame = event.senderFrame;
-    const sender = frame ? { url: frame.url, isMainFrame: frame === event.sender.mainFrame } : null;
-    if (!isTrustedSender(sender, trusted)) {
-      return { ok: false, error: { code: 'FORBIDDEN', message: 'this frame may not call Jobdeck' } };
-    }
-    return dispatch(command, input, { clientId: clients.get(event.sender.id) ?? 'unknown' });
-  });
-
-  tray = new Tray(nativeImage.createFromPath(join(resources, 'tray-idle.png')));
-  tray.on('click', () => showWindow());
-  core.onEvent('shell', (event) => {
-    if (event.name === 'queue.state') setTray({ ...trayState, running: event.payload.running, paused: event.payload.paused });
-    if (event.name === 'job.updated') {
-      const job = event.payload;
-      setTray(onJobEnded(trayState, job, Boolean(win?.isFocused())));
-      void core.handlers['settings.get']({}, { clientId: 'shell' }).then((s) => {
-        closeToTray = s.closeToTray;
-        const notice = noticeForJob(job, s);
-        if (!notice || !Notification.isSupported()) return;
-        const n = new Notification({ title: notice.title, body: notice.body, icon: join(resources, 'icon.png') });
-        n.on('click', () => showWindow(notice.jobId));
-        n.show();
-      });
-    }
-  });
-  setTray(trayState);
-  win = createWindow();
-}
-
-// Quitting with jobs still running: ask whether to leave them running or stop them.
-app.on('before-quit', (e) => {
-  if (quitting) return;
-  e.preventDefault();
-  const running = core?.runningCount() ?? 0;
-  let stopRunning = false;
-  if (running > 0) {
-    const choice = dialog.showMessageBoxSync({
-      type: 'question',
-      buttons: ['Leave them running', 'Stop them', 'Cancel'],
-      defaultId: 0,
-      cancelId: 2,
-      message: `${running} job${running === 1 ? ' is' : 's are'} still running`,
-      detail: 'Jobs left running keep going in their containers; Jobdeck follows them again when it starts.',
-    });
-    if (choice === 2) return;
-    stopRunning = choice === 1;
-  }
-  quitting = true;
-  void (core ? core.close({ stopRunning }) : Promise.resolve()).finally(() => app.quit());
-});
-
-app.on('window-all-closed', () => {
-  if (!trayEnabled()) app.quit();
-});
-app.on('activate', () => showWindow());
-app.whenReady().then(start, (error: unknown) => {
-  dialog.showErrorBox('Jobdeck could not start', error instanceof Error ? error.message : String(error));
-  app.exit(1);
-});

@@ -50,3 +50,44 @@ export function onJobEnded(s: TrayState, job: Pick<Job, 'status'>, windowFocused
 export function onWindowFocused(s: TrayState): TrayState {
   return s.unseenFailures ? { ...s, unseenFailures: 0 } : s;
 }
+
+/** A queue.state event: the running count and paused flag as the scheduler has them now. */
+export function onQueueState(s: TrayState, q: { running: number; paused: boolean }): TrayState {
+  return { ...s, running: q.running, paused: q.paused };
+}
+
+/** What the core says at start-up, before any event: the queue and the failed jobs, newest first. */
+export interface TraySnapshot {
+  queue: { running: number; paused: boolean };
+  failed: { id: string; status: Job['status']; finishedAt?: string | undefined }[];
+}
+
+/**
+ * The tray's first picture comes from the core, not from the first event (which may be hours
+ * away). Failures count as unseen when they ended after the user last looked at the window
+ * (lookedAt, persisted across starts; none yet means nothing is unseen). `isNew` says whether a
+ * failure is not counted already: an event may have told about it while the snapshot loaded.
+ * The queue of the snapshot is older than a queue.state event heard meanwhile, which then wins.
+ */
+export function withSnapshot(
+  s: TrayState,
+  snap: TraySnapshot,
+  opts: { lookedAt: string | undefined; queueHeard: boolean; isNew: (job: TraySnapshot['failed'][number]) => boolean },
+): TrayState {
+  const looked = opts.lookedAt === undefined ? Number.NaN : Date.parse(opts.lookedAt);
+  let unseen = 0;
+  for (const job of snap.failed) {
+    if (!opts.isNew(job)) continue;
+    const at = job.finishedAt === undefined ? Number.NaN : Date.parse(job.finishedAt);
+    if (!Number.isNaN(looked) && !Number.isNaN(at) && at > looked) unseen++;
+  }
+  const next = opts.queueHeard ? s : onQueueState(s, snap.queue);
+  return unseen ? { ...next, unseenFailures: next.unseenFailures + unseen } : next;
+}
+
+/** The persisted "user last looked at the window" time, if the file holds a valid one. */
+export function parseLookedAt(saved: unknown): string | undefined {
+  if (typeof saved !== 'object' || saved === null) return undefined;
+  const at = (saved as { lookedAt?: unknown }).lookedAt;
+  return typeof at === 'string' && !Number.isNaN(Date.parse(at)) ? at : undefined;
+}
