@@ -1,0 +1,92 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EngineKind } from '../../src/shared/engine';
+import { clientFor, ensureTestImage } from './engines';
+
+/**
+ * An engine of the test's own, on its own socket, that the test may kill and start again without
+ * touching the engines the other tests share. Docker: a second dockerd with its own data root,
+ * exec root and containerd. Podman: a second API service over the same storage (Podman has no
+ * daemon to lose; the service is what a client loses).
+ */
+export interface PrivateEngine {
+  kind: EngineKind;
+  host: string;
+  start(): Promise<void>;
+  /** SIGKILL: the engine vanishes without telling anyone. */
+  kill(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export async function startPrivateEngine(kind: EngineKind): Promise<PrivateEngine> {
+  const dir = mkdtempSync('/tmp/jobdeck-private-');
+  const sock = join(dir, `${kind}.sock`);
+  const host = `unix://${sock}`;
+  const pidFile = join(dir, 'daemon.pid');
+  const log = openSync(join(dir, 'daemon.log'), 'a');
+  let child: ChildProcess | undefined;
+
+  const args =
+    kind === 'docker'
+      ? ['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', pidFile, '--host', host, '--iptables=false', '--ip6tables=false', '--bridge=none']
+      : ['system', 'service', '--time=0', host];
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (kind === 'podman') {
+    // The same ulimits as scripts/engines.sh gives the shared service.
+    const conf = join(dir, 'containers.conf');
+    writeFileSync(conf, '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n');
+    env.CONTAINERS_CONF = conf;
+  }
+
+  const engine: PrivateEngine = {
+    kind,
+    host,
+    async start() {
+      // A killed daemon leaves its pid file and socket behind; both would stop the next one.
+      rmSync(pidFile, { force: true });
+      rmSync(sock, { force: true });
+      mkdirSync(dir, { recursive: true });
+      child = spawn(kind === 'docker' ? 'dockerd' : 'podman', args, { cwd: dir, env, stdio: ['ignore', log, log] });
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        try {
+          await clientFor(host).ping();
+          return;
+        } catch {
+          if (child.exitCode !== null || Date.now() > deadline) {
+            throw new Error(`${kind} on ${sock} did not come up: ${readFileSync(join(dir, 'daemon.log'), 'utf8').slice(-2000)}`);
+          }
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+    },
+    async kill() {
+      const c = child;
+      if (!c || c.exitCode !== null || c.signalCode !== null) return;
+      const gone = new Promise((r) => c.once('exit', r));
+      c.kill('SIGKILL');
+      await gone;
+    },
+    async dispose() {
+      const c = child;
+      if (c && c.exitCode === null && c.signalCode === null) {
+        const gone = new Promise((r) => c.once('exit', r));
+        c.kill('SIGTERM');
+        await Promise.race([gone, new Promise((r) => setTimeout(r, 15_000))]);
+        if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+      }
+      if (kind === 'docker') {
+        // dockerd bind-mounts its data root onto itself; the shims of killed daemons may remain.
+        // (pkill skips itself; a shell running it would match its own pattern and die first.)
+        spawnSync('pkill', ['-f', `containerd-shim.*${dir}`]);
+        spawnSync('pkill', ['-f', `containerd --config ${dir}`]);
+        for (const m of ['data', 'exec']) spawnSync('umount', ['-R', join(dir, m)], { stdio: 'ignore' });
+      }
+      if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await engine.start();
+  await ensureTestImage(clientFor(host));
+  return engine;
+}
