@@ -62,7 +62,10 @@ export async function createJobdeck(opts: JobdeckOptions): Promise<Jobdeck> {
   });
   const instanceId = opts.instanceId ?? store.instanceId;
   const codec = opts.secretCodec?.available ? opts.secretCodec : keyFileCodec(opts.dataDir);
-  const logs = new LogStore(opts.dataDir, { capBytes: () => store.settings().logCapBytes });
+  const logs = new LogStore(opts.dataDir, {
+    capBytes: () => store.settings().logCapBytes,
+    onError: (message) => hub.emit('store.error', { message }),
+  });
   const batcher = new LogBatcher((jobId, chunks) => hub.emitLogs(jobId, chunks), 30);
   const artifactsDir = (jobId: string, attempt: number) => join(opts.dataDir, 'artifacts', jobId, String(attempt));
   let reconciled = false;

@@ -23,7 +23,7 @@ export interface ResumePoint {
 export class LogStore {
   constructor(
     private readonly dataDir: string,
-    private readonly opts: { capBytes: () => number },
+    private readonly opts: { capBytes: () => number; onError?: (message: string) => void },
   ) {}
 
   file(jobId: string, attempt: number): string {
@@ -31,7 +31,14 @@ export class LogStore {
   }
 
   openWriter(jobId: string, attempt: number): AttemptLogWriter {
-    return new AttemptLogWriter(this.file(jobId, attempt), attemptArtifactsDir(this.dataDir, jobId, attempt), attempt, this.opts.capBytes());
+    const onError = this.opts.onError;
+    return new AttemptLogWriter(
+      this.file(jobId, attempt),
+      attemptArtifactsDir(this.dataDir, jobId, attempt),
+      attempt,
+      this.opts.capBytes(),
+      onError && ((e) => onError(`could not write the log of job ${jobId}, attempt ${attempt}: ${e.message}. The job runs on; its output is not kept.`)),
+    );
   }
 
   /**
@@ -151,12 +158,25 @@ export class AttemptLogWriter implements AttemptLog {
     private readonly artifactDir: string,
     private readonly attempt: number,
     private readonly capBytes: number,
+    private readonly onError?: (error: Error) => void,
   ) {
-    mkdirSync(dirname(file), { recursive: true });
-    const existing = inspectExisting(file);
+    // A log that cannot be written (read-only or full disk) must not stop the job: it is said once.
+    let existing = { size: 0, truncated: false };
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      existing = inspectExisting(file);
+    } catch (error) {
+      this.fail(error);
+    }
     this.bytes = existing.size;
     this.truncated = existing.truncated;
     this.out = this.stream(file);
+  }
+
+  private fail(error: unknown): void {
+    if (this.error) return;
+    this.error = error instanceof Error ? error : new Error(String(error));
+    this.onError?.(this.error);
   }
 
   append(stream: LogStream, data: string, t: string = new Date().toISOString(), stamp?: string): LogChunk | null {
@@ -186,14 +206,18 @@ export class AttemptLogWriter implements AttemptLog {
 
   private stream(file: string): WriteStream {
     const s = createWriteStream(file, { flags: 'a' });
-    s.on('error', (e) => (this.error ??= e));
+    s.on('error', (e) => this.fail(e));
     return s;
   }
 
   private plainStream(stream: 'stdout' | 'stderr'): WriteStream {
     let s = this.plain.get(stream);
     if (!s) {
-      mkdirSync(this.artifactDir, { recursive: true });
+      try {
+        mkdirSync(this.artifactDir, { recursive: true });
+      } catch (error) {
+        this.fail(error); // the stream below then reports its own error, which is ignored
+      }
       s = this.stream(join(this.artifactDir, `${stream}.txt`));
       this.plain.set(stream, s);
     }
