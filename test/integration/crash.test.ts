@@ -1,6 +1,6 @@
 // Issue 4, reliability 1: the headless host killed with SIGKILL and started again on the same
 // data. Real engines, a real child process, no shutdown code run: what is on disk is all there is.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,6 +118,40 @@ describe.each(targets)('crash: on $kind', (target) => {
       await host.kill('SIGTERM');
     },
     180_000,
+  );
+
+  it.skipIf(Boolean(target.missing))(
+    'a secret never appears unmasked in the store files, a client\'s view, or what the host prints about itself, even after a crash',
+    async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'jobdeck-crash-'));
+      dirs.push(dataDir);
+      const SECRET = `s3cret-${Math.random().toString(36).slice(2)}`;
+      let host = await launch(dataDir);
+      const spec = { ...counter('secretive', 10, 0, target.kind), env: [{ name: 'TOKEN', value: SECRET, secret: true }] };
+      const template = await host.call('templates.save', { spec });
+      const job = await host.call('jobs.create', { templateId: template.id });
+      await until('the job to run', 30_000, async () => ((await host.call('jobs.get', { id: job.id })).attempts[0]?.containerId ? true : undefined));
+      await host.kill('SIGKILL');
+      host = await launch(dataDir);
+      const done = await until('the job to end', 60_000, async () => {
+        const j = await host.call('jobs.get', { id: job.id });
+        return terminal(j) ? j : undefined;
+      });
+      expect(done.status).toBe('completed');
+      const seen = JSON.stringify([done, await host.call('templates.get', { id: template.id }), await host.call('jobs.list', {})]);
+      expect(seen).not.toContain(SECRET);
+      expect(seen).toContain('TOKEN');
+      // Every file Jobdeck keeps, except the job's own output (what a job prints is the job's business).
+      const files = (readdirSync(dataDir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+        .filter((f) => f.isFile())
+        .map((f) => join(f.parentPath, f.name))
+        .filter((f) => !f.includes(`${join(dataDir, 'logs')}/`) && !f.includes(`${join(dataDir, 'artifacts')}/`));
+      expect(files.some((f) => f.endsWith('state.json'))).toBe(true);
+      for (const f of files) expect(readFileSync(f, 'utf8'), f).not.toContain(SECRET);
+      for (const h of hosts) expect(h.output()).not.toContain(SECRET);
+      await host.kill('SIGTERM');
+    },
+    120_000,
   );
 
   it.skipIf(Boolean(target.missing))(

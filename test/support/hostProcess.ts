@@ -37,6 +37,8 @@ export interface HostProcess {
   /** Resolves with the exit signal or code once the process is gone. */
   exited: Promise<NodeJS.Signals | number | null>;
   kill(signal: NodeJS.Signals): Promise<NodeJS.Signals | number | null>;
+  /** Everything the host printed about itself, stdout and stderr. */
+  output(): string;
 }
 
 export async function startHost(dataDir: string, env: Record<string, string> = {}): Promise<HostProcess> {
@@ -46,7 +48,12 @@ export async function startHost(dataDir: string, env: Record<string, string> = {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  let all = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    all += d.toString();
+  });
+  child.stdout!.on('data', (d: Buffer) => (all += d.toString()));
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -77,6 +84,7 @@ export async function startHost(dataDir: string, env: Record<string, string> = {
   return {
     child,
     exited,
+    output: () => all,
     async call<C extends CommandName>(command: C, input: unknown): Promise<CommandOutput<C>> {
       const id = ++next;
       const result = await new Promise<Result<unknown>>((resolve, reject) => {
