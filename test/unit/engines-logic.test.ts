@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultSockets, discoverEngines } from '../../src/main/core/engines/discovery';
 import { initExecFailureExitCode, startFailureExitCode } from '../../src/main/core/engines/errors';
 import { createOptions, toCmd } from '../../src/main/core/engines/executor';
-import { StampedLineSplitter, type StampedText } from '../../src/main/core/engines/logFrames';
-import { stampToNanos, stampToSince } from '../../src/main/core/engines/timestamps';
+import { FrameDemuxer, StampedLineSplitter, type StampedText } from '../../src/main/core/engines/logFrames';
+import { stampToIso, stampToNanos, stampToSince } from '../../src/main/core/engines/timestamps';
 import { spec } from '../support/fakes';
 
 describe('engine discovery', () => {
@@ -106,6 +106,7 @@ describe('engine log stamps', () => {
     expect(stampToNanos('2026-01-01T00:00:00.000000002Z')! - stampToNanos('2026-01-01T00:00:00.000000001Z')!).toBe(1n);
     // A second early on purpose: the splitter drops what is already stored.
     expect(stampToSince('2026-01-01T00:00:01.5Z')).toBe(`${Date.parse('2026-01-01T00:00:01Z') / 1000 - 1}`);
+    expect(stampToSince('2026-01-01T00:00:01.5Z', true)).toBe(`${Date.parse('2026-01-01T00:00:01Z') / 1000}.500000000`);
     expect(stampToNanos('not a stamp')).toBeNull();
   });
 
@@ -120,6 +121,35 @@ describe('engine log stamps', () => {
     s.endOfEntry();
     expect(got.map((g) => g.data)).toEqual(['hello\n', 'no newline', 'a\n', 'b\n']);
     expect(got[3]!.stamp).toBe('2026-01-01T00:00:00.4Z');
+  });
+
+  it('demuxes engine frames split anywhere across chunks, stdout and stderr apart, without losing a byte', async () => {
+    const frame = (type: 1 | 2, text: string) => {
+      const body = Buffer.from(text);
+      const head = Buffer.alloc(8);
+      head[0] = type;
+      head.writeUInt32BE(body.length, 4);
+      return Buffer.concat([head, body]);
+    };
+    const entries: [1 | 2, string][] = [];
+    for (let i = 0; i < 200; i++) entries.push([i % 3 === 0 ? 2 : 1, `2026-01-01T00:00:0${i % 10}.${i}Z line ${i} ${'é'.repeat(i % 7)}\n`]);
+    const wire = Buffer.concat(entries.map(([t, x]) => frame(t, x)));
+    // Every chunk size from 1 byte (a header split in two) up to several frames at once.
+    for (const size of [1, 3, 7, 8, 9, 50, 4096]) {
+      const got: StampedText[] = [];
+      const d = new FrameDemuxer(new StampedLineSplitter('stdout', (t) => got.push(t)), new StampedLineSplitter('stderr', (t) => got.push(t)));
+      for (let at = 0; at < wire.length; at += size) d.write(wire.subarray(at, at + size));
+      await new Promise<void>((r) => d.end(() => r()));
+      expect(got.filter((g) => g.stream === 'stdout').map((g) => g.data)).toEqual(entries.filter(([t]) => t === 1).map(([, x]) => x.slice(x.indexOf(' ') + 1)));
+      expect(got.filter((g) => g.stream === 'stderr').map((g) => g.data)).toEqual(entries.filter(([t]) => t === 2).map(([, x]) => x.slice(x.indexOf(' ') + 1)));
+    }
+  });
+
+  it('turns UTC stamps into millisecond ISO times without date arithmetic, others exactly', () => {
+    expect(stampToIso('2026-01-01T00:00:00.123456789Z')).toBe('2026-01-01T00:00:00.123Z');
+    expect(stampToIso('2026-01-01T00:00:05Z')).toBe('2026-01-01T00:00:05.000Z');
+    expect(stampToIso('2026-01-01T00:00:05.1Z')).toBe('2026-01-01T00:00:05.100Z');
+    expect(stampToIso('2026-01-01T02:00:05.5+02:00')).toBe('2026-01-01T00:00:05.500Z');
   });
 
   it('re-assembles raw tty output split mid-line and mid-character', () => {

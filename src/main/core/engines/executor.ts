@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { extractArtifacts } from '../artifacts';
 import { engineMessage, initExecFailureExitCode, isConnectionError, startFailureExitCode, statusOf } from './errors';
 import { ensureImage, ImageError } from './images';
-import { frameSink, StampedLineSplitter } from './logFrames';
+import { FrameDemuxer, frameSink, StampedLineSplitter } from './logFrames';
 import { sampleMemory } from './memory';
 import { stampToIso, stampToSince } from './timestamps';
 import type {
@@ -20,6 +20,8 @@ import type {
 export interface ExecutorOptions {
   /** Where an attempt's output dir is copied to: (jobId, attempt) → directory. */
   artifactsDir(jobId: string, attempt: number): string;
+  /** The engine's kind as last probed (Docker and Podman differ in how they read `since`). */
+  kind?: () => 'docker' | 'podman';
 }
 
 const now = () => new Date().toISOString();
@@ -225,7 +227,9 @@ export class DockerExecutor implements Executor {
     follow: boolean,
     resume: ResumeMarks | undefined,
   ): Promise<void> {
-    const sinceArg = earliestSince(resume);
+    // Podman's compat API reads `since` in whole seconds, so it is asked a second early and the
+    // splitter drops what is stored; Docker can be asked from the exact stamp, re-reading little.
+    const sinceArg = earliestSince(resume, this.options.kind?.() === 'docker');
     const answer = (await container.logs({
       follow: follow as true,
       stdout: true,
@@ -233,9 +237,8 @@ export class DockerExecutor implements Executor {
       timestamps: true,
       ...(sinceArg ? { since: sinceArg as unknown as number } : {}),
     })) as unknown as NodeJS.ReadableStream | Buffer;
-    // Without follow, dockerode hands back the whole body as a Buffer. The modem's demuxer
-    // copies what is left of its buffer after every frame, so it is fed in small slices.
-    const raw = Buffer.isBuffer(answer) ? Readable.from(slices(answer, 16 * 1024)) : answer;
+    // Without follow, dockerode hands back the whole body as a Buffer; it goes through the same pipe.
+    const raw = Buffer.isBuffer(answer) ? Readable.from(slices(answer, 256 * 1024)) : answer;
     if (follow) ctl.following = raw as NodeJS.ReadableStream & { destroy?: () => void };
     const emit = (stream: 'stdout' | 'stderr') => {
       const mark = resume?.[stream];
@@ -245,16 +248,16 @@ export class DockerExecutor implements Executor {
         mark ? { stamp: mark.stamp, skip: mark.chars } : undefined,
       );
     };
-    const out = frameSink(emit('stdout'), !tty);
-    const err = frameSink(emit('stderr'), true);
+    const target = tty ? frameSink(emit('stdout'), false) : new FrameDemuxer(emit('stdout'), emit('stderr'));
     await new Promise<void>((resolve, reject) => {
       raw.on('error', reject);
+      target.on('error', reject);
       raw.on('end', resolve);
       raw.on('close', resolve);
-      if (tty) raw.on('data', (c: Buffer) => out.write(c));
-      else container.modem.demuxStream(raw, out, err);
+      // Piped: when we fall behind, the engine's stream waits rather than piling up in memory.
+      raw.pipe(target, { end: false });
     });
-    await Promise.all([endWritable(out), endWritable(err)]);
+    await endWritable(target);
   }
 
   /** Podman may report the exit a moment after the log stream ends. */
@@ -291,10 +294,10 @@ export class DockerExecutor implements Executor {
 }
 
 /** Ask from the earlier of the two streams' marks; each stream drops its own. */
-function earliestSince(resume: ResumeMarks | undefined): string | undefined {
+function earliestSince(resume: ResumeMarks | undefined, exact: boolean): string | undefined {
   const marks = [resume?.stdout, resume?.stderr].filter((m) => m !== undefined);
-  const sinces = marks.map((m) => stampToSince(m.stamp)).filter((x): x is string => x !== undefined);
-  return sinces.length ? sinces.reduce((a, b) => (BigInt(a) < BigInt(b) ? a : b)) : undefined;
+  const sinces = marks.map((m) => stampToSince(m.stamp, exact)).filter((x): x is string => x !== undefined);
+  return sinces.length ? sinces.reduce((a, b) => (Number(a) <= Number(b) ? a : b)) : undefined;
 }
 
 function* slices(buf: Buffer, size: number): Generator<Buffer> {

@@ -1,7 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { Writable } from 'node:stream';
 import type { LogStream } from '../../../shared/ipc';
-import { stampToNanos } from './timestamps';
+import { looksStamped, stampToNanos } from './timestamps';
 
 export interface StampedText {
   stream: LogStream;
@@ -58,13 +58,14 @@ export class StampedLineSplitter {
   private line(raw: string): void {
     const space = raw.indexOf(' ');
     const stamp = space > 0 ? raw.slice(0, space) : '';
-    const nanos = stamp ? stampToNanos(stamp) : null;
-    if (nanos === null) {
+    // Exact (BigInt) parsing is needed only to compare with a resume point; per line it is costly.
+    const nanos = this.after !== null && stamp ? stampToNanos(stamp) : null;
+    if (this.after !== null ? nanos === null : !looksStamped(stamp)) {
       // Not stamped (an engine that ignored timestamps): keep the text, stamp it now.
       this.emit({ stream: this.stream, stamp: new Date().toISOString(), data: raw });
       return;
     }
-    if (this.after !== null) {
+    if (this.after !== null && nanos !== null) {
       if (nanos < this.after) return;
       if (nanos === this.after && this.skip > 0) {
         const data = raw.slice(space + 1);
@@ -79,6 +80,48 @@ export class StampedLineSplitter {
       }
     }
     this.emit({ stream: this.stream, stamp, data: raw.slice(space + 1) });
+  }
+}
+
+/**
+ * The engine's multiplexed stream (8-byte header: stream type, 3 zero bytes, big-endian length;
+ * then the payload), split into frames for the stdout and stderr splitters. Unlike the modem's
+ * demuxer it keeps no copy of what is left after each frame, and as a Writable it is piped, so a
+ * fast engine waits for us instead of filling memory.
+ */
+export class FrameDemuxer extends Writable {
+  private carry: Buffer | undefined;
+
+  constructor(
+    private readonly stdout: StampedLineSplitter,
+    private readonly stderr: StampedLineSplitter,
+  ) {
+    super();
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (error?: Error | null) => void): void {
+    let buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    this.carry = undefined;
+    let at = 0;
+    while (buf.length - at >= 8) {
+      const size = buf.readUInt32BE(at + 4);
+      if (buf.length - at - 8 < size) break;
+      const frame = buf.subarray(at + 8, at + 8 + size);
+      // 1 = stdout, 2 = stderr (0 = stdin never comes back).
+      const to = buf[at] === 2 ? this.stderr : this.stdout;
+      to.push(frame);
+      to.endOfEntry();
+      at += 8 + size;
+    }
+    if (at < buf.length) this.carry = Buffer.from(buf.subarray(at));
+    buf = Buffer.alloc(0);
+    cb();
+  }
+
+  override _final(cb: (error?: Error | null) => void): void {
+    this.stdout.end();
+    this.stderr.end();
+    cb();
   }
 }
 

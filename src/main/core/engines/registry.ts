@@ -52,10 +52,10 @@ export class EngineRegistry {
         continue;
       }
       const docker = createDockerClient(c.host, c.tls);
-      next.set(c.id, {
+      const engine: Engine = {
         candidate: c,
         docker,
-        executor: new DockerExecutor(c.id, docker, this.executorOptions),
+        executor: new DockerExecutor(c.id, docker, { ...this.executorOptions, kind: () => engine.info.kind }),
         info: {
           id: c.id,
           kind: c.kind ?? 'docker',
@@ -66,7 +66,8 @@ export class EngineRegistry {
           checkedAt: new Date().toISOString(),
           running: 0,
         },
-      });
+      };
+      next.set(c.id, engine);
     }
     this.engines = next;
     await Promise.all([...next.values()].map((e) => this.probe(e)));

@@ -19,15 +19,27 @@ export function stampToNanos(stamp: string): bigint | null {
  * second. Asking a little early and dropping what is already stored (by exact stamp) is right
  * on both.
  */
-export function stampToSince(stamp: string): string | undefined {
+export function stampToSince(stamp: string, exact = false): string | undefined {
   const n = stampToNanos(stamp);
   if (n === null) return undefined;
   const s = n / 1_000_000_000n;
+  // Docker honours the nanoseconds, so it can be asked from the stamp itself (inclusive).
+  if (exact) return `${s}.${String(n % 1_000_000_000n).padStart(9, '0')}`;
   return String(s > 0n ? s - 1n : 0n);
 }
 
+/** UTC stamps ("…Z"), which both engines send, need no date arithmetic: a fast path per line. */
+const UTC_STAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z$/;
+
 /** An ISO string with millisecond precision, for display and sorting. */
 export function stampToIso(stamp: string): string {
+  const utc = UTC_STAMP.exec(stamp);
+  if (utc) return `${utc[1]}.${(utc[2] ?? '').slice(0, 3).padEnd(3, '0')}Z`;
   const n = stampToNanos(stamp);
   return n === null ? new Date().toISOString() : new Date(Number(n / 1_000_000n)).toISOString();
+}
+
+/** Whether a line starts with what looks like an engine stamp (cheap; exact parsing only on resume). */
+export function looksStamped(stamp: string): boolean {
+  return stamp.length >= 20 && stamp.charCodeAt(4) === 45 /* - */ && stamp.charCodeAt(10) === 84 /* T */;
 }

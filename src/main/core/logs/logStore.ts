@@ -192,16 +192,41 @@ export class AttemptLogWriter implements AttemptLog {
     }
     this.bytes += size;
     this.writeLine({ t, s: CODE[stream], d: data, ...(stamp ? { n: stamp } : {}) });
-    if (stream !== 'system') this.plainStream(stream).write(data);
+    if (stream === 'stdout') this.plainOut += data;
+    else if (stream === 'stderr') this.plainErr += data;
     return { attempt: this.attempt, stream, t, data };
   }
 
   async close(): Promise<void> {
+    this.flush();
     await Promise.all([this.out, ...this.plain.values()].map(endAndClose));
   }
 
+  // Lines are gathered and written once per turn of the event loop (or every 256 KiB): one
+  // write call per line costs more than the line. A crash loses at most what the engine still
+  // has, and the next start fetches that again from the resume point.
+  private pendingLines = '';
+  private plainOut = '';
+  private plainErr = '';
+  private scheduled = false;
+
   private writeLine(line: Line): void {
-    this.out.write(`${JSON.stringify(line)}\n`);
+    this.pendingLines += `${JSON.stringify(line)}\n`;
+    if (this.pendingLines.length >= 256 * 1024) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    if (this.pendingLines) this.out.write(this.pendingLines);
+    this.pendingLines = '';
+    if (this.plainOut) this.plainStream('stdout').write(this.plainOut);
+    if (this.plainErr) this.plainStream('stderr').write(this.plainErr);
+    this.plainOut = '';
+    this.plainErr = '';
   }
 
   private stream(file: string): WriteStream {

@@ -1,0 +1,103 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import Docker from 'dockerode';
+import { describe, expect, it } from 'vitest';
+import { startCore } from '../test/support/core';
+import { clientFor, engineTargets, ensureTestImage, TEST_IMAGE } from '../test/support/engines';
+import { report, SMOKE, type Figure } from './report';
+
+// Log ingestion: one job writing SIZE bytes of numbered-width lines to stdout, through Jobdeck
+// (follow with stamps, demux, split, JSONL + stdout.txt), against a bare attach to /dev/null of
+// the same container command, same engine, same minute.
+const SIZE = (SMOKE ? 16 : 256) * 1024 * 1024;
+const LINE = 64; // bytes with its newline
+const LINES = SIZE / LINE;
+const COMMAND = `yes ${'x'.repeat(LINE - 1)} | head -c ${SIZE}`;
+
+async function bareAttach(docker: Docker): Promise<{ ms: number; bytes: number }> {
+  const c = await docker.createContainer({ Image: TEST_IMAGE, Cmd: ['sh', '-c', COMMAND], HostConfig: { NetworkMode: 'none', Init: true } });
+  try {
+    const stream = (await c.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
+    let bytes = 0;
+    const devNull = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        bytes += chunk.length;
+        cb();
+      },
+    });
+    const t0 = performance.now();
+    const ended = new Promise<void>((resolve, reject) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', reject);
+    });
+    // Frames and all: the cheapest way to take every byte off the engine.
+    stream.pipe(devNull);
+    await c.start();
+    await Promise.all([ended, c.wait()]);
+    return { ms: performance.now() - t0, bytes };
+  } finally {
+    await c.remove({ force: true }).catch(() => undefined);
+  }
+}
+
+const targets = (await engineTargets()).filter((t) => !t.missing);
+
+describe('bench: log ingestion', () => {
+  it.each(targets)('$kind: one job writing to stdout, against a bare attach', async (target) => {
+    const docker = clientFor(target.host);
+    await ensureTestImage(docker);
+    const bare = await bareAttach(docker);
+    expect(bare.bytes).toBeGreaterThanOrEqual(SIZE);
+
+    const core = await startCore(target);
+    const rss0 = process.memoryUsage().rss;
+    let peak = rss0;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+    const t0 = performance.now();
+    const created = await core.call('jobs.create', {
+      spec: { name: 'logs', image: TEST_IMAGE, command: COMMAND, network: 'none', pullPolicy: 'Never', engine: target.kind },
+    });
+    const job = await core.waitFor(created.id, undefined, 1_800_000);
+    const ms = performance.now() - t0;
+    clearInterval(sampler);
+    const kept = statSync(join(core.dataDir, 'artifacts', job.id, '1', 'stdout.txt')).size;
+    await core.close();
+    expect(job.status).toBe('completed');
+
+    const mib = SIZE / 1024 / 1024;
+    const figures: Figure[] = [
+      {
+        bench: 'logs',
+        engine: target.kind,
+        name: `${mib} MiB of stdout through Jobdeck`,
+        value: mib / (ms / 1000),
+        unit: 'MiB/s',
+        baseline: { name: 'bare attach to /dev/null', value: mib / (bare.ms / 1000) },
+        ratio: bare.ms / ms,
+        target: '≥ 0.80 × bare attach',
+        met: bare.ms / ms >= 0.8,
+      },
+      {
+        bench: 'logs',
+        engine: target.kind,
+        name: 'main-process memory growth',
+        value: (peak - rss0) / 1024 / 1024,
+        unit: 'MiB',
+        target: '< 150 MiB',
+        met: peak - rss0 < 150 * 1024 * 1024,
+      },
+      {
+        bench: 'logs',
+        engine: target.kind,
+        name: `lines kept (of ${LINES})`,
+        value: Math.floor(kept / LINE),
+        unit: 'lines',
+        target: `${LINES}, none lost`,
+        met: kept === SIZE,
+      },
+    ];
+    report(`logs-${target.kind}`, figures);
+  });
+});
