@@ -79,6 +79,7 @@ describe.each(targets)('on $kind', (target) => {
 
     it('running: stdout is kept apart from stderr, and both become artifacts', async () => {
       const job = await run(base('streams', { command: 'echo to-out; echo to-err >&2; echo more-out' }));
+      expect(job, job.message).toMatchObject({ status: 'completed', exitCode: 0 });
       const logs = await allLogs(t, job.id);
       expect(text(logs, 'stdout')).toBe('to-out\nmore-out\n');
       expect(text(logs, 'stderr')).toBe('to-err\n');

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultSockets, discoverEngines } from '../../src/main/core/engines/discovery';
 import { initExecFailureExitCode, startFailureExitCode } from '../../src/main/core/engines/errors';
 import { createOptions, toCmd } from '../../src/main/core/engines/executor';
-import { FrameDemuxer, StampedLineSplitter, type StampedText } from '../../src/main/core/engines/logFrames';
-import { stampToIso, stampToNanos, stampToSince } from '../../src/main/core/engines/timestamps';
+import { FrameDemuxer, RawText, StampedLineSplitter, type StampedText } from '../../src/main/core/engines/logFrames';
+import { stampToIso, stampToNanos } from '../../src/main/core/engines/timestamps';
 import { spec } from '../support/fakes';
 
 describe('engine discovery', () => {
@@ -104,9 +104,6 @@ describe('engine log stamps', () => {
   it('compares RFC3339Nano stamps exactly, trailing zeros trimmed or not', () => {
     expect(stampToNanos('2026-01-01T00:00:00.1Z')).toBe(stampToNanos('2026-01-01T00:00:00.100000000Z'));
     expect(stampToNanos('2026-01-01T00:00:00.000000002Z')! - stampToNanos('2026-01-01T00:00:00.000000001Z')!).toBe(1n);
-    // A second early on purpose: the splitter drops what is already stored.
-    expect(stampToSince('2026-01-01T00:00:01.5Z')).toBe(`${Date.parse('2026-01-01T00:00:01Z') / 1000 - 1}`);
-    expect(stampToSince('2026-01-01T00:00:01.5Z', true)).toBe(`${Date.parse('2026-01-01T00:00:01Z') / 1000}.500000000`);
     expect(stampToNanos('not a stamp')).toBeNull();
   });
 
@@ -161,23 +158,23 @@ describe('engine log stamps', () => {
     expect(got).toEqual(['héllo\n', 'x\n']);
   });
 
-  it('drops what was stored before a restart: since is inclusive', () => {
+  it('drops, after a restart, the text of this stream already stored, then keeps everything', () => {
     const got: string[] = [];
-    const s = new StampedLineSplitter('stdout', (t) => got.push(t.data), { stamp: '2026-01-01T00:00:00.2Z', skip: 'stored\n'.length });
-    s.push(Buffer.from('2026-01-01T00:00:00.1Z old\n2026-01-01T00:00:00.2Z stored\n2026-01-01T00:00:00.200000001Z new\n'));
+    const s = new StampedLineSplitter('stdout', (t) => got.push(t.data), 'old\nstored\n'.length);
+    s.push(Buffer.from('2026-01-01T00:00:00.1Z old\n2026-01-01T00:00:00.2Z stored\n2026-01-01T00:00:00.2Z new\n'));
     s.end();
     expect(got).toEqual(['new\n']);
   });
 
   it('skips by amount of text, so a line split into entries differently is kept once (Podman)', () => {
     const got: string[] = [];
-    // "abcdef\n" was stored as "abc" + "def\n"; the second read gives it whole, then more.
-    const s = new StampedLineSplitter('stdout', (t) => got.push(t.data), { stamp: '2026-01-01T00:00:05Z', skip: 7 });
+    // "abcdef\n" was stored as "abc" + "def\n"; the read after the restart gives it whole, then more.
+    const s = new StampedLineSplitter('stdout', (t) => got.push(t.data), 7);
     s.push(Buffer.from('2026-01-01T00:00:05Z abcdef\n2026-01-01T00:00:05Z ghi\n'));
     s.end();
     expect(got).toEqual(['ghi\n']);
     const cut: string[] = [];
-    const c = new StampedLineSplitter('stdout', (t) => cut.push(t.data), { stamp: '2026-01-01T00:00:05Z', skip: 3 });
+    const c = new StampedLineSplitter('stdout', (t) => cut.push(t.data), 3);
     c.push(Buffer.from('2026-01-01T00:00:05Z abcdef\n'));
     c.end();
     expect(cut).toEqual(['def\n']);
@@ -185,10 +182,20 @@ describe('engine log stamps', () => {
 
   it('keeps unstored lines that share a whole-second stamp with stored ones (Podman)', () => {
     const got: string[] = [];
-    // Two lines of second :05 were stored before the restart; the third of that second was not.
-    const s = new StampedLineSplitter('stdout', (t) => got.push(t.data), { stamp: '2026-01-01T00:00:05Z', skip: 4 });
+    // a, b and c were stored before the restart; d shares c's second but was not.
+    const s = new StampedLineSplitter('stdout', (t) => got.push(t.data), 6);
     s.push(Buffer.from('2026-01-01T00:00:04Z a\n2026-01-01T00:00:05Z b\n2026-01-01T00:00:05Z c\n2026-01-01T00:00:05Z d\n2026-01-01T00:00:06Z e\n'));
     s.end();
     expect(got).toEqual(['d\n', 'e\n']);
+  });
+
+  it('attach output is kept as written: a character split between frames is held back, not mangled', () => {
+    const got: StampedText[] = [];
+    const r = new RawText('stderr', (t) => got.push(t));
+    const bytes = Buffer.from('héllo wörld\nno newline');
+    for (let i = 0; i < bytes.length; i += 2) r.push(bytes.subarray(i, i + 2));
+    r.end();
+    expect(got.map((g) => g.data).join('')).toBe('héllo wörld\nno newline');
+    expect(got.every((g) => g.stream === 'stderr' && !Number.isNaN(Date.parse(g.stamp)))).toBe(true);
   });
 });

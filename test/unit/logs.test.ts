@@ -237,7 +237,7 @@ describe('logs: where a reattach resumes', () => {
     await a.close();
     appendFileSync(store.file('job', 1), '{"t":"2026-01-01T00:00:02Z","s":"o","d":"tw');
     // The resume point ignores the torn line, so the engine is asked for it again.
-    expect(await store.resumePoint('job', 1)).toEqual({ stdout: { stamp: '2026-01-01T00:00:01Z', chars: 4 } });
+    expect(await store.resumePoint('job', 1)).toEqual({ stdout: 4, stderr: 0 });
     const b = store.openWriter('job', 1);
     b.append('stdout', 'two\n', undefined, '2026-01-01T00:00:02Z');
     await b.close();
@@ -246,27 +246,25 @@ describe('logs: where a reattach resumes', () => {
     expect(readFileSync(store.file('job', 1), 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
   });
 
-  it('finds the last engine stamp on disk and how much text of each stream carries it', async () => {
-    const store = new LogStore(tmp(), { capBytes: () => 1 << 20 });
+  it('counts the text of each stream on disk; system lines and the truncation marker do not count', async () => {
+    const store = new LogStore(tmp(), { capBytes: () => 60 });
     const w = store.openWriter('job', 1);
-    w.append('stdout', 'a\n', undefined, '2026-01-01T00:00:04Z');
-    w.append('stdout', 'b\n', undefined, '2026-01-01T00:00:05Z');
-    w.append('stderr', 'c\n', undefined, '2026-01-01T00:00:05Z');
-    w.append('stdout', 'd\n', undefined, '2026-01-01T00:00:05Z');
+    w.append('stdout', 'a\n');
+    w.append('stderr', 'héllo\n');
+    w.append('system', '[jobdeck] pulling\n');
+    w.append('stdout', 'b'.repeat(20));
+    w.append('stdout', 'over the cap'.repeat(5));
     await w.close();
-    expect(await store.resumePoint('job', 1)).toEqual({ stdout: { stamp: '2026-01-01T00:00:05Z', chars: 4 }, stderr: { stamp: '2026-01-01T00:00:05Z', chars: 2 } });
-    expect(await store.resumePoint('job', 9)).toBeUndefined();
+    expect(await store.resumePoint('job', 1)).toEqual({ stdout: 22, stderr: 6 });
+    expect(await store.resumePoint('job', 9)).toEqual({ stdout: 0, stderr: 0 });
   });
 
-  it('keeps a mark per stream, since stdout and stderr stamps interleave', async () => {
-    const store = new LogStore(tmp(), { capBytes: () => 1 << 20 });
+  it('reads a log larger than its 1 MiB read window whole, lines cut at the window edge included', async () => {
+    const store = new LogStore(tmp(), { capBytes: () => 1 << 30 });
     const w = store.openWriter('job', 1);
-    w.append('stdout', 'late\n', undefined, '2026-01-01T00:00:00.3Z');
-    w.append('stderr', 'early\n', undefined, '2026-01-01T00:00:00.2Z');
+    const line = `${'x'.repeat(999)}\n`;
+    for (let i = 0; i < 3000; i++) w.append(i % 2 ? 'stdout' : 'stderr', line);
     await w.close();
-    expect(await store.resumePoint('job', 1)).toEqual({
-      stdout: { stamp: '2026-01-01T00:00:00.3Z', chars: 5 },
-      stderr: { stamp: '2026-01-01T00:00:00.2Z', chars: 6 },
-    });
+    expect(await store.resumePoint('job', 1)).toEqual({ stdout: 1500 * 1000, stderr: 1500 * 1000 });
   });
 });

@@ -3,9 +3,9 @@ import { Readable } from 'node:stream';
 import { extractArtifacts } from '../artifacts';
 import { engineMessage, initExecFailureExitCode, isConnectionError, startFailureExitCode, statusOf } from './errors';
 import { ensureImage, ImageError } from './images';
-import { FrameDemuxer, frameSink, StampedLineSplitter } from './logFrames';
+import { FrameDemuxer, RawText, rawSink, StampedLineSplitter, type FrameTarget, type StampedText } from './logFrames';
 import { sampleMemory } from './memory';
-import { stampToIso, stampToSince } from './timestamps';
+import { stampToIso } from './timestamps';
 import type {
   AttemptOutcome,
   AttemptRequest,
@@ -20,7 +20,7 @@ import type {
 export interface ExecutorOptions {
   /** Where an attempt's output dir is copied to: (jobId, attempt) → directory. */
   artifactsDir(jobId: string, attempt: number): string;
-  /** The engine's kind as last probed (Docker and Podman differ in how they read `since`). */
+  /** The engine's kind as last probed: Podman's attach is not used (see run()). */
   kind?: () => 'docker' | 'podman';
 }
 
@@ -109,9 +109,24 @@ export class DockerExecutor implements Executor {
       await this.remove(container, spec.keepContainer);
       return { exitCode: null, reason: ctl.reason, containerId: container.id, finishedAt: now() };
     }
+    // On Docker, live output comes from an attach made before the start (as `docker run` does):
+    // the engine's log reader is the slower path by far. Podman 4's compat attach can miss a
+    // container that starts and exits before the attach has hooked in, so Podman is followed
+    // through its logs endpoint instead.
+    let live: NodeJS.ReadableStream | undefined;
+    if (this.options.kind?.() !== 'podman') {
+      try {
+        live = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
+      } catch (error) {
+        if (isConnectionError(error)) return this.failure(error, 'attaching to the container', container.id);
+        await this.remove(container, spec.keepContainer);
+        return { exitCode: null, reason: 'Error', message: engineMessage(error), containerId: container.id, finishedAt: now() };
+      }
+    }
     try {
       await container.start();
     } catch (error) {
+      if (live) destroy(live);
       if (isConnectionError(error)) return this.failure(error, 'starting the container', container.id);
       const message = engineMessage(error);
       await this.remove(container, spec.keepContainer);
@@ -120,6 +135,7 @@ export class DockerExecutor implements Executor {
     const outcome = await this.follow(container, spec.tty, sink, ctl, {
       keepContainer: true,
       started: true,
+      ...(live ? { live } : {}),
     });
     if (ctl.detached) return outcome;
     if (spec.outputDir && outcome.reason !== 'EngineLost') {
@@ -141,7 +157,7 @@ export class DockerExecutor implements Executor {
     tty: boolean,
     sink: AttemptSink,
     ctl: StopControl,
-    opts: { resume?: ResumeMarks; keepContainer: boolean; started?: boolean },
+    opts: { resume?: ResumeMarks; keepContainer: boolean; started?: boolean; live?: NodeJS.ReadableStream },
   ): Promise<AttemptOutcome> {
     let startedAt: string | undefined;
     try {
@@ -161,7 +177,8 @@ export class DockerExecutor implements Executor {
       },
     };
     try {
-      await this.streamLogs(container, tty, tee, ctl, opts.resume);
+      if (opts.live) await this.pipe(opts.live, tty, new RawText('stdout', emitTo(tee)), new RawText('stderr', emitTo(tee)), ctl);
+      else await this.streamLogs(container, tty, tee, ctl, opts.resume ?? { stdout: 0, stderr: 0 });
       if (ctl.detached) {
         memory.stop();
         return { exitCode: null, reason: 'Cancelled', message: 'detached', containerId: container.id, finishedAt: now() };
@@ -189,72 +206,81 @@ export class DockerExecutor implements Executor {
   }
 
   /**
-   * Follow the logs until the container ends, then read once more from where the follow
-   * stopped: Podman's compat API ends a follow early when a fast writer exits, and the rest is
-   * only in the non-follow read. The resume point (last stamp, lines per stream at it) drops what
-   * was already taken, so each line is kept once on both engines.
+   * The logs endpoint (Podman, and any engine after a restart): follow from the beginning,
+   * dropping per stream the text already stored, then read once more after the exit: Podman's
+   * compat API ends a follow early when a fast writer exits, and the rest is only in a
+   * non-follow read. That read starts a second before the last second seen (Podman reads `since`
+   * in whole seconds) and drops, per stream, the text seen before that second began. Counting
+   * text rather than comparing stamps keeps each line once on both engines.
    */
-  private async streamLogs(
-    container: Docker.Container,
-    tty: boolean,
-    sink: AttemptSink,
-    ctl: StopControl,
-    resume?: ResumeMarks,
-  ): Promise<void> {
-    const point: ResumeMarks = { ...resume };
-    const track: AttemptSink = {
-      ...sink,
-      log: (stream, data, stamp) => {
-        if (stream === 'stdout' || stream === 'stderr') {
-          const mark = point[stream];
-          if (mark && mark.stamp === stamp) mark.chars += data.length;
-          else point[stream] = { stamp, chars: data.length };
-        }
-        sink.log(stream, data, stamp);
-      },
+  private async streamLogs(container: Docker.Container, tty: boolean, sink: AttemptSink, ctl: StopControl, resume: ResumeMarks): Promise<void> {
+    // Per stream: text read so far from the start of the log (kept or skipped), and where each
+    // whole second (epoch seconds) began in it.
+    const pos: ResumeMarks = { stdout: 0, stderr: 0 };
+    const secondAt = { stdout: new Map<number, number>(), stderr: new Map<number, number>() };
+    let lastPrefix = '';
+    let lastSecond = NaN;
+    const observe = (stream: 'stdout' | 'stderr') => (stamp: string, chars: number) => {
+      const prefix = stamp.slice(0, 19);
+      if (prefix !== lastPrefix) {
+        lastPrefix = prefix;
+        lastSecond = Math.floor(Date.parse(stamp) / 1000);
+      }
+      if (!secondAt[stream].has(lastSecond)) secondAt[stream].set(lastSecond, pos[stream]);
+      pos[stream] += chars;
     };
-    await this.readLogs(container, tty, track, ctl, true, point);
+    const emit = (t: StampedText) => sink.log(t.stream, t.data, t.stamp);
+    await this.readLogs(container, tty, emit, ctl, true, resume, undefined, observe);
     if (ctl.detached) return;
     await container.wait().catch(() => undefined);
-    await this.readLogs(container, tty, track, ctl, false, point);
+    const stored: ResumeMarks = { stdout: Math.max(pos.stdout, resume.stdout), stderr: Math.max(pos.stderr, resume.stderr) };
+    if (!Number.isFinite(lastSecond)) return this.readLogs(container, tty, emit, ctl, false, stored);
+    const since = Math.max(0, lastSecond - 1);
+    // Where the text from `since` on begins in each stream; the replay drops what is stored of it.
+    const startOf = (stream: 'stdout' | 'stderr') => {
+      let at = pos[stream];
+      for (const [second, p] of secondAt[stream]) if (second >= since && p < at) at = p;
+      return at;
+    };
+    await this.readLogs(container, tty, emit, ctl, false, {
+      stdout: stored.stdout - startOf('stdout'),
+      stderr: stored.stderr - startOf('stderr'),
+    }, since);
   }
 
   private async readLogs(
     container: Docker.Container,
     tty: boolean,
-    sink: AttemptSink,
+    emit: (t: StampedText) => void,
     ctl: StopControl,
     follow: boolean,
-    resume: ResumeMarks | undefined,
+    skip: ResumeMarks,
+    since?: number,
+    observe?: (stream: 'stdout' | 'stderr') => (stamp: string, chars: number) => void,
   ): Promise<void> {
-    // Podman's compat API reads `since` in whole seconds, so it is asked a second early and the
-    // splitter drops what is stored; Docker can be asked from the exact stamp, re-reading little.
-    const sinceArg = earliestSince(resume, this.options.kind?.() === 'docker');
     const answer = (await container.logs({
       follow: follow as true,
       stdout: true,
       stderr: true,
       timestamps: true,
-      ...(sinceArg ? { since: sinceArg as unknown as number } : {}),
+      ...(since !== undefined ? { since } : {}),
     })) as unknown as NodeJS.ReadableStream | Buffer;
     // Without follow, dockerode hands back the whole body as a Buffer; it goes through the same pipe.
     const raw = Buffer.isBuffer(answer) ? Readable.from(slices(answer, 256 * 1024)) : answer;
-    if (follow) ctl.following = raw as NodeJS.ReadableStream & { destroy?: () => void };
-    const emit = (stream: 'stdout' | 'stderr') => {
-      const mark = resume?.[stream];
-      return new StampedLineSplitter(
-        stream,
-        (t) => sink.log(t.stream, t.data, t.stamp),
-        mark ? { stamp: mark.stamp, skip: mark.chars } : undefined,
-      );
-    };
-    const target = tty ? frameSink(emit('stdout'), false) : new FrameDemuxer(emit('stdout'), emit('stderr'));
+    const out = new StampedLineSplitter('stdout', emit, skip.stdout, observe?.('stdout'));
+    const err = new StampedLineSplitter('stderr', emit, skip.stderr, observe?.('stderr'));
+    await this.pipe(raw, tty, out, err, ctl);
+  }
+
+  /** Engine stream → frames → targets, piped: when we fall behind, the engine waits for us. */
+  private async pipe(raw: NodeJS.ReadableStream, tty: boolean, out: FrameTarget, err: FrameTarget, ctl: StopControl): Promise<void> {
+    ctl.following = raw as NodeJS.ReadableStream & { destroy?: () => void };
+    const target = tty ? rawSink(out) : new FrameDemuxer(out, err);
     await new Promise<void>((resolve, reject) => {
       raw.on('error', reject);
       target.on('error', reject);
       raw.on('end', resolve);
       raw.on('close', resolve);
-      // Piped: when we fall behind, the engine's stream waits rather than piling up in memory.
       raw.pipe(target, { end: false });
     });
     await endWritable(target);
@@ -293,15 +319,14 @@ export class DockerExecutor implements Executor {
   }
 }
 
-/** Ask from the earlier of the two streams' marks; each stream drops its own. */
-function earliestSince(resume: ResumeMarks | undefined, exact: boolean): string | undefined {
-  const marks = [resume?.stdout, resume?.stderr].filter((m) => m !== undefined);
-  const sinces = marks.map((m) => stampToSince(m.stamp, exact)).filter((x): x is string => x !== undefined);
-  return sinces.length ? sinces.reduce((a, b) => (Number(a) <= Number(b) ? a : b)) : undefined;
-}
-
 function* slices(buf: Buffer, size: number): Generator<Buffer> {
   for (let i = 0; i < buf.length; i += size) yield buf.subarray(i, i + size);
+}
+
+const emitTo = (sink: AttemptSink) => (t: StampedText) => sink.log(t.stream, t.data, t.stamp);
+
+function destroy(stream: NodeJS.ReadableStream): void {
+  (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
 }
 
 function endWritable(w: NodeJS.WritableStream): Promise<void> {

@@ -1,36 +1,69 @@
 import { StringDecoder } from 'node:string_decoder';
 import { Writable } from 'node:stream';
 import type { LogStream } from '../../../shared/ipc';
-import { looksStamped, stampToNanos } from './timestamps';
+import { looksStamped } from './timestamps';
 
 export interface StampedText {
   stream: LogStream;
-  /** The engine's RFC3339Nano stamp of the line. */
+  /** The engine's RFC3339Nano stamp of the line, or the time we read it (attach has none). */
   stamp: string;
   data: string;
 }
 
+/** Where one stream's frames go once demuxed. */
+export interface FrameTarget {
+  push(chunk: Buffer): void;
+  /** A frame ended. */
+  endOfEntry(): void;
+  end(): void;
+}
+
 /**
- * With `timestamps: true` every log entry starts with "<RFC3339Nano> ". Non-tty logs arrive as
- * multiplexed frames (demuxed by the modem before us), one entry per frame; tty logs are raw,
- * so lines are re-assembled here. After a restart, entries before the resume stamp, and the
- * first `skip` characters of text at it, were stored already (`since` is inclusive, Podman's
- * stamps are whole seconds and it may split a line into entries differently between reads),
- * so they are dropped by amount of text, not by count of entries.
+ * Live output from an attach: the bytes as the container wrote them, decoded (a character split
+ * between frames is held back), stamped with the time we read them. No line splitting: the log
+ * pane is a terminal, and fewer, larger chunks are cheaper everywhere downstream.
  */
-export class StampedLineSplitter {
+export class RawText implements FrameTarget {
+  private readonly decoder = new StringDecoder('utf8');
+
+  constructor(
+    private readonly stream: LogStream,
+    private readonly emit: (t: StampedText) => void,
+  ) {}
+
+  push(chunk: Buffer): void {
+    const data = this.decoder.write(chunk);
+    if (data) this.emit({ stream: this.stream, stamp: new Date().toISOString(), data });
+  }
+
+  endOfEntry(): void {}
+
+  end(): void {
+    const data = this.decoder.end();
+    if (data) this.emit({ stream: this.stream, stamp: new Date().toISOString(), data });
+  }
+}
+
+/**
+ * The logs endpoint with `timestamps: true`: every entry starts with "<RFC3339Nano> ". Non-tty
+ * logs arrive as multiplexed frames, one entry per frame; tty logs are raw, so lines are
+ * re-assembled here. After a restart the first `skip` characters of this stream were stored
+ * already and are dropped: counted by text, not by stamps, since Podman stamps to the second
+ * and may cut a line into entries differently from one read to the next.
+ */
+export class StampedLineSplitter implements FrameTarget {
   private pending = '';
   private readonly decoder = new StringDecoder('utf8');
-  private readonly after: bigint | null;
   private skip: number;
 
   constructor(
     private readonly stream: LogStream,
     private readonly emit: (t: StampedText) => void,
-    resume?: { stamp: string; skip: number },
+    skip = 0,
+    /** Sees every entry read, kept or skipped: where in the stream each stamp falls. */
+    private readonly observe?: (stamp: string, chars: number) => void,
   ) {
-    this.after = resume ? stampToNanos(resume.stamp) : null;
-    this.skip = resume?.skip ?? 0;
+    this.skip = skip;
   }
 
   push(chunk: Buffer): void {
@@ -58,34 +91,25 @@ export class StampedLineSplitter {
   private line(raw: string): void {
     const space = raw.indexOf(' ');
     const stamp = space > 0 ? raw.slice(0, space) : '';
-    // Exact (BigInt) parsing is needed only to compare with a resume point; per line it is costly.
-    const nanos = this.after !== null && stamp ? stampToNanos(stamp) : null;
-    if (this.after !== null ? nanos === null : !looksStamped(stamp)) {
-      // Not stamped (an engine that ignored timestamps): keep the text, stamp it now.
-      this.emit({ stream: this.stream, stamp: new Date().toISOString(), data: raw });
-      return;
-    }
-    if (this.after !== null && nanos !== null) {
-      if (nanos < this.after) return;
-      if (nanos === this.after && this.skip > 0) {
-        const data = raw.slice(space + 1);
-        if (data.length <= this.skip) {
-          this.skip -= data.length;
-          return;
-        }
-        const rest = data.slice(this.skip);
-        this.skip = 0;
-        this.emit({ stream: this.stream, stamp, data: rest });
+    // Not stamped (an engine that ignored timestamps): keep the text, stamp it now.
+    const stamped = looksStamped(stamp);
+    let data = stamped ? raw.slice(space + 1) : raw;
+    if (stamped) this.observe?.(stamp, data.length);
+    if (this.skip > 0) {
+      if (data.length <= this.skip) {
+        this.skip -= data.length;
         return;
       }
+      data = data.slice(this.skip);
+      this.skip = 0;
     }
-    this.emit({ stream: this.stream, stamp, data: raw.slice(space + 1) });
+    this.emit({ stream: this.stream, stamp: stamped ? stamp : new Date().toISOString(), data });
   }
 }
 
 /**
  * The engine's multiplexed stream (8-byte header: stream type, 3 zero bytes, big-endian length;
- * then the payload), split into frames for the stdout and stderr splitters. Unlike the modem's
+ * then the payload), split into frames for the stdout and stderr targets. Unlike the modem's
  * demuxer it keeps no copy of what is left after each frame, and as a Writable it is piped, so a
  * fast engine waits for us instead of filling memory.
  */
@@ -93,28 +117,26 @@ export class FrameDemuxer extends Writable {
   private carry: Buffer | undefined;
 
   constructor(
-    private readonly stdout: StampedLineSplitter,
-    private readonly stderr: StampedLineSplitter,
+    private readonly stdout: FrameTarget,
+    private readonly stderr: FrameTarget,
   ) {
     super();
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (error?: Error | null) => void): void {
-    let buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
     this.carry = undefined;
     let at = 0;
     while (buf.length - at >= 8) {
       const size = buf.readUInt32BE(at + 4);
       if (buf.length - at - 8 < size) break;
-      const frame = buf.subarray(at + 8, at + 8 + size);
       // 1 = stdout, 2 = stderr (0 = stdin never comes back).
       const to = buf[at] === 2 ? this.stderr : this.stdout;
-      to.push(frame);
+      to.push(buf.subarray(at + 8, at + 8 + size));
       to.endOfEntry();
       at += 8 + size;
     }
     if (at < buf.length) this.carry = Buffer.from(buf.subarray(at));
-    buf = Buffer.alloc(0);
     cb();
   }
 
@@ -125,16 +147,15 @@ export class FrameDemuxer extends Writable {
   }
 }
 
-/** A Writable that feeds one demuxed stream's frames to a splitter, one frame per write. */
-export function frameSink(splitter: StampedLineSplitter, perFrame: boolean): Writable {
+/** A Writable that feeds a raw (tty) stream to one target. */
+export function rawSink(target: FrameTarget): Writable {
   return new Writable({
     write(chunk: Buffer, _enc, cb) {
-      splitter.push(chunk);
-      if (perFrame) splitter.endOfEntry();
+      target.push(chunk);
       cb();
     },
     final(cb) {
-      splitter.end();
+      target.end();
       cb();
     },
   });

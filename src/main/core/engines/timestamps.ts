@@ -1,6 +1,6 @@
 /**
  * Engine log stamps are RFC3339Nano ("2026-11-23T04:30:00.123456789Z"), with trailing zeros
- * trimmed, so they don't compare as strings. These helpers compare them exactly.
+ * trimmed, so they don't compare as strings. These helpers read them exactly.
  */
 const STAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -11,21 +11,6 @@ export function stampToNanos(stamp: string): bigint | null {
   if (Number.isNaN(seconds)) return null;
   const frac = (m[2] ?? '').padEnd(9, '0');
   return BigInt(seconds) * 1_000_000n + BigInt(frac);
-}
-
-/**
- * `since` for the logs endpoint, a second before the stamp. Docker reads seconds.nanoseconds
- * (inclusive); Podman's compat API keeps only whole seconds and can skip lines of the same
- * second. Asking a little early and dropping what is already stored (by exact stamp) is right
- * on both.
- */
-export function stampToSince(stamp: string, exact = false): string | undefined {
-  const n = stampToNanos(stamp);
-  if (n === null) return undefined;
-  const s = n / 1_000_000_000n;
-  // Docker honours the nanoseconds, so it can be asked from the stamp itself (inclusive).
-  if (exact) return `${s}.${String(n % 1_000_000_000n).padStart(9, '0')}`;
-  return String(s > 0n ? s - 1n : 0n);
 }
 
 /** UTC stamps ("…Z"), which both engines send, need no date arithmetic: a fast path per line. */

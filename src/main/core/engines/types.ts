@@ -51,15 +51,15 @@ export interface RunningAttempt {
   detach(): void;
 }
 
+/** Characters of each stream already stored: what a reattach drops before it keeps anything. */
 export interface ResumeMarks {
-  stdout?: { stamp: string; chars: number };
-  stderr?: { stamp: string; chars: number };
+  stdout: number;
+  stderr: number;
 }
 
 /** Resume following a container found after a restart. */
 export interface ReattachRequest {
   containerId: string;
-  /** Per stream: the last stored stamp, and how much text (characters) already carries it. */
   resume?: ResumeMarks;
   tty: boolean;
   keepContainer: boolean;

@@ -6,14 +6,10 @@ import { attemptArtifactsDir, idSegment } from '../artifacts/paths';
 import type { AttemptLog } from '../scheduler/scheduler';
 import { CODE, lastCompleteLine, parseLine, TAIL_BYTES, toChunk, truncationMarker, type Line } from './format';
 
-/** Per stream: the last engine stamp kept, and how much text (characters) carries it. */
-export interface StreamMark {
-  stamp: string;
-  chars: number;
-}
+/** Characters of each stream stored for an attempt: what a reattach skips before keeping. */
 export interface ResumePoint {
-  stdout?: StreamMark;
-  stderr?: StreamMark;
+  stdout: number;
+  stderr: number;
 }
 
 /**
@@ -82,40 +78,31 @@ export class LogStore {
   }
 
   /**
-   * Where a reattach resumes: the engine stamp of the last line on disk and how many lines of
-   * each stream carry that same stamp (Podman stamps to the second, so several lines share one).
-   * After a crash the file, not the store, says what was kept; a torn last line is fetched again.
+   * Where a reattach resumes: how much text of each stream the file holds. After a crash the
+   * file, not the store, says what was kept; a torn last line does not count and is fetched again.
    */
-  async resumePoint(jobId: string, attempt: number): Promise<ResumePoint | undefined> {
+  async resumePoint(jobId: string, attempt: number): Promise<ResumePoint> {
+    const point: ResumePoint = { stdout: 0, stderr: 0 };
     let fh: FileHandle;
     try {
       fh = await open(this.file(jobId, attempt), 'r');
     } catch {
-      return undefined;
+      return point;
     }
     try {
       const size = (await fh.stat()).size;
-      for (let window = 64 * 1024; ; window *= 4) {
-        const start = Math.max(0, size - window);
-        const lines = (await readAt(fh, start, size)).toString('utf8').split('\n');
-        // Per stream: Docker's copiers write stdout and stderr apart, so their stamps interleave.
-        const point: ResumePoint = {};
-        const closed = { stdout: false, stderr: false };
-        // The first line of a window that does not start the file may be cut: not trusted.
-        for (let i = lines.length - 1; i >= (start === 0 ? 0 : 1); i--) {
-          const line = parseLine(lines[i]!);
-          if (!line?.n || (line.s !== 'o' && line.s !== 'e')) continue;
-          const stream = line.s === 'o' ? 'stdout' : 'stderr';
-          if (closed[stream]) continue;
-          const mark = point[stream];
-          if (!mark) point[stream] = { stamp: line.n, chars: line.d.length };
-          else if (mark.stamp === line.n) mark.chars += line.d.length;
-          else closed[stream] = true;
-          if (closed.stdout && closed.stderr) break;
+      let carry = '';
+      for (let at = 0; at < size; at += 1 << 20) {
+        const text = carry + (await readAt(fh, at, Math.min(size, at + (1 << 20)))).toString('utf8');
+        const lines = text.split('\n');
+        carry = lines.pop() ?? '';
+        for (const raw of lines) {
+          const line = parseLine(raw);
+          if (line?.s === 'o') point.stdout += line.d.length;
+          else if (line?.s === 'e') point.stderr += line.d.length;
         }
-        const complete = closed.stdout && closed.stderr;
-        if (complete || start === 0) return point.stdout || point.stderr ? point : undefined;
       }
+      return point;
     } finally {
       await fh.close();
     }
