@@ -160,12 +160,18 @@ export class DockerExecutor implements Executor {
     opts: { resume?: ResumeMarks; keepContainer: boolean; started?: boolean; live?: NodeJS.ReadableStream },
   ): Promise<AttemptOutcome> {
     let startedAt: string | undefined;
-    try {
-      const info = await container.inspect();
-      startedAt = info.State.StartedAt && !info.State.StartedAt.startsWith('0001') ? info.State.StartedAt : now();
+    if (opts.started) {
+      // Just started by us: the engine's own start time comes with the final inspect.
+      startedAt = now();
       sink.started(container.id, startedAt);
-    } catch (error) {
-      return this.failure(error, 'inspecting the container', container.id);
+    } else {
+      try {
+        const info = await container.inspect();
+        startedAt = engineTime(info.State.StartedAt) ?? now();
+        sink.started(container.id, startedAt);
+      } catch (error) {
+        return this.failure(error, 'inspecting the container', container.id);
+      }
     }
     const memory = sampleMemory(container);
     let stderrTail = '';
@@ -178,12 +184,12 @@ export class DockerExecutor implements Executor {
     };
     try {
       if (opts.live) await this.pipe(opts.live, tty, new RawText('stdout', emitTo(tee)), new RawText('stderr', emitTo(tee)), ctl);
-      else await this.streamLogs(container, tty, tee, ctl, opts.resume ?? { stdout: 0, stderr: 0 });
+      const ended = opts.live ? undefined : await this.streamLogs(container, tty, tee, ctl, opts.resume ?? { stdout: 0, stderr: 0 });
       if (ctl.detached) {
         memory.stop();
         return { exitCode: null, reason: 'Cancelled', message: 'detached', containerId: container.id, finishedAt: now() };
       }
-      const state = await this.finalState(container);
+      const state = ended ?? (await this.finalState(container));
       const peak = memory.stop();
       const exitCode = initExecFailureExitCode(state.ExitCode, stderrTail);
       const reason = ctl.reason ?? (state.OOMKilled ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error');
@@ -191,8 +197,8 @@ export class DockerExecutor implements Executor {
         exitCode,
         reason,
         containerId: container.id,
-        startedAt,
-        finishedAt: state.FinishedAt && !state.FinishedAt.startsWith('0001') ? stampToIso(state.FinishedAt) : now(),
+        startedAt: engineTime(state.StartedAt) ?? startedAt,
+        finishedAt: stampToIso(engineTime(state.FinishedAt) ?? now()),
         ...(peak !== undefined ? { peakMemoryBytes: peak } : {}),
         ...(state.Error ? { message: state.Error } : {}),
       };
@@ -213,7 +219,13 @@ export class DockerExecutor implements Executor {
    * in whole seconds) and drops, per stream, the text seen before that second began. Counting
    * text rather than comparing stamps keeps each line once on both engines.
    */
-  private async streamLogs(container: Docker.Container, tty: boolean, sink: AttemptSink, ctl: StopControl, resume: ResumeMarks): Promise<void> {
+  private async streamLogs(
+    container: Docker.Container,
+    tty: boolean,
+    sink: AttemptSink,
+    ctl: StopControl,
+    resume: ResumeMarks,
+  ): Promise<Docker.ContainerInspectInfo['State'] | undefined> {
     // Per stream: text read so far from the start of the log (kept or skipped), and where each
     // whole second (epoch seconds) began in it.
     const pos: ResumeMarks = { stdout: 0, stderr: 0 };
@@ -231,10 +243,14 @@ export class DockerExecutor implements Executor {
     };
     const emit = (t: StampedText) => sink.log(t.stream, t.data, t.stamp);
     await this.readLogs(container, tty, emit, ctl, true, resume, undefined, observe);
-    if (ctl.detached) return;
-    await container.wait().catch(() => undefined);
+    if (ctl.detached) return undefined;
+    // The exit first (the follow may have ended early), then whatever the follow did not give.
+    const state = await this.finalState(container);
     const stored: ResumeMarks = { stdout: Math.max(pos.stdout, resume.stdout), stderr: Math.max(pos.stderr, resume.stderr) };
-    if (!Number.isFinite(lastSecond)) return this.readLogs(container, tty, emit, ctl, false, stored);
+    if (!Number.isFinite(lastSecond)) {
+      await this.readLogs(container, tty, emit, ctl, false, stored);
+      return state;
+    }
     const since = Math.max(0, lastSecond - 1);
     // Where the text from `since` on begins in each stream; the replay drops what is stored of it.
     const startOf = (stream: 'stdout' | 'stderr') => {
@@ -246,6 +262,7 @@ export class DockerExecutor implements Executor {
       stdout: stored.stdout - startOf('stdout'),
       stderr: stored.stderr - startOf('stderr'),
     }, since);
+    return state;
   }
 
   private async readLogs(
@@ -286,8 +303,14 @@ export class DockerExecutor implements Executor {
     await endWritable(target);
   }
 
-  /** Podman may report the exit a moment after the log stream ends. */
+  /**
+   * The state once the container has exited. Usually one inspect; if it still runs (the output
+   * ended before the exit, or Podman reports the exit a moment late), wait for the exit first.
+   */
   private async finalState(container: Docker.Container): Promise<Docker.ContainerInspectInfo['State']> {
+    const first = await container.inspect();
+    if (!first.State.Running) return first.State;
+    await container.wait();
     for (let i = 0; ; i++) {
       const info = await container.inspect();
       if (!info.State.Running || i >= 50) return info.State;
@@ -322,6 +345,9 @@ export class DockerExecutor implements Executor {
 function* slices(buf: Buffer, size: number): Generator<Buffer> {
   for (let i = 0; i < buf.length; i += size) yield buf.subarray(i, i + size);
 }
+
+/** An engine time, or undefined for Go's zero time (never started, not finished). */
+const engineTime = (t: string | undefined): string | undefined => (t && !t.startsWith('0001') ? t : undefined);
 
 const emitTo = (sink: AttemptSink) => (t: StampedText) => sink.log(t.stream, t.data, t.stamp);
 
