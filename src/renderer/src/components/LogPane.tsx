@@ -7,21 +7,40 @@ import type { LogChunk } from '../../../shared/ipc';
 import { client } from '../client/client';
 import { reportError } from '../store/app';
 
-/** xterm.js write flow control: stop taking live chunks above HIGH pending bytes, resume under LOW. */
-const HIGH = 100_000;
-const LOW = 10_000;
-const PAGE = 256 * 1024;
+/**
+ * xterm.js write flow control, in characters handed to xterm and not yet parsed: above HIGH the
+ * pane stops reading, under LOW it reads again. LOW is more than xterm parses while the next page
+ * comes from the host (a page's round trip takes tens of ms), so a long log streams without the
+ * terminal waiting on the host; what waits in memory stays around ten MB at most.
+ */
+const HIGH = 6_000_000;
+const LOW = 2_000_000;
+/** File bytes per logs.read: few round trips for a long log, and a reply still parses in a few ms. */
+const PAGE = 1024 * 1024;
+/** Characters per term.write: xterm parses one write without yielding, so none may be large. */
+const SLICE = 128 * 1024;
 
 const RED = '\x1b[31m';
 const DIM = '\x1b[2m';
 const RESET = '\x1b[0m';
 
-/** stderr in red, Jobdeck's own notes dimmed; \n → \r\n for the terminal. */
-function render(c: LogChunk): string {
-  const text = c.data.replace(/\r?\n/g, '\r\n');
-  if (c.stream === 'stderr') return `${RED}${text}${RESET}`;
-  if (c.stream === 'system') return `${DIM}${text}${RESET}`;
+/** stderr in red, Jobdeck's own notes dimmed (the terminal takes \n as \r\n: convertEol). */
+function render(stream: LogChunk['stream'], text: string): string {
+  if (stream === 'stderr') return `${RED}${text}${RESET}`;
+  if (stream === 'system') return `${DIM}${text}${RESET}`;
   return text;
+}
+
+/** A page of chunks as terminal text: each run of one stream rendered at once (a line per chunk is common). */
+function renderPage(chunks: LogChunk[]): string {
+  let out = '';
+  for (let i = 0; i < chunks.length; ) {
+    const stream = chunks[i]!.stream;
+    let data = '';
+    for (; i < chunks.length && chunks[i]!.stream === stream; i++) data += chunks[i]!.data;
+    out += render(stream, data);
+  }
+  return out;
 }
 
 interface Props {
@@ -54,6 +73,8 @@ export function LogPane({ jobId, attempt, live }: Props) {
       theme: { background: '#0d1117', foreground: '#d1d7e0' },
       disableStdin: true,
       cursorBlink: false,
+      // Log text has bare \n line ends; converting them in the terminal's parser costs nothing.
+      convertEol: true,
     });
     const fit = new FitAddon();
     const search = new SearchAddon();
@@ -73,11 +94,15 @@ export function LogPane({ jobId, attempt, live }: Props) {
     let more = false; // news arrived while reading
 
     const write = (s: string) => {
-      pending += s.length;
-      term.write(s, () => {
-        pending -= s.length;
-        if (pending < LOW && more) void read();
-      });
+      for (let i = 0; i < s.length; i += SLICE) {
+        // A slice may end inside an escape sequence or a surrogate pair: xterm's parser carries on.
+        const part = s.length <= SLICE ? s : s.slice(i, i + SLICE);
+        pending += part.length;
+        term.write(part, () => {
+          pending -= part.length;
+          if (pending < LOW && more) void read();
+        });
+      }
       if (followRef.current) term.scrollToBottom();
     };
 
@@ -92,7 +117,7 @@ export function LogPane({ jobId, attempt, live }: Props) {
           const page = await client.invoke('logs.read', { id: jobId, ...(attempt ? { attempt } : {}), offset, maxBytes: PAGE });
           if (disposed) return;
           offset = page.nextOffset;
-          if (page.chunks.length) write(page.chunks.map(render).join(''));
+          if (page.chunks.length) write(renderPage(page.chunks));
           if (!page.eof) more = true;
         }
       } catch (error) {
