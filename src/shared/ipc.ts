@@ -110,6 +110,8 @@ export const commands = {
         attempt: z.number().int().positive().optional(),
         offset: z.number().int().min(0).default(0),
         maxBytes: z.number().int().min(1).max(8 * 1024 * 1024).default(256 * 1024),
+        /** Join adjacent entries of one stream into one chunk (a terminal needs no per-line times). */
+        merge: z.boolean().default(false),
       })
       .strict(),
     LogPage,

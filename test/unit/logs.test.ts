@@ -174,6 +174,24 @@ describe('logs: one append-only file per attempt', () => {
   });
 });
 
+describe('logs: merged pages', () => {
+  it('joins adjacent entries of one stream, keeps streams and system notes apart, and loses no text', async () => {
+    const store = new LogStore(tmp(), { capBytes: () => 1 << 20 });
+    const w = store.openWriter('job', 1);
+    for (const [s, d] of [['stdout', 'a\n'], ['stdout', 'b\n'], ['stderr', 'c\n'], ['system', 'n1\n'], ['system', 'n2\n'], ['stdout', 'd\n']] as const) w.append(s, d);
+    await w.close();
+    const page = await store.read('job', 1, 0, 1 << 20, true);
+    expect(page.chunks.map((c) => [c.stream, c.data])).toEqual([
+      ['stdout', 'a\nb\n'],
+      ['stderr', 'c\n'],
+      ['system', 'n1\n'],
+      ['system', 'n2\n'],
+      ['stdout', 'd\n'],
+    ]);
+    expect((await store.read('job', 1, 0, 1 << 20)).chunks).toHaveLength(6);
+  });
+});
+
 describe('logs: the live batcher', () => {
   const c = (stream: LogChunk['stream'], data: string, attempt = 1): LogChunk => ({ attempt, stream, data, t: `t-${data}` });
 

@@ -42,7 +42,7 @@ export class LogStore {
    * line longer than that comes whole. A last line still being written is left for the next read,
    * and `eof` then means "nothing more to read now". `truncated` is about the whole log.
    */
-  async read(jobId: string, attempt: number, offset: number, maxBytes: number): Promise<LogPage> {
+  async read(jobId: string, attempt: number, offset: number, maxBytes: number, merge = false): Promise<LogPage> {
     let fh: FileHandle;
     try {
       fh = await open(this.file(jobId, attempt), 'r');
@@ -63,10 +63,16 @@ export class LogStore {
         if (end > 0 || from + buf.length >= size) break;
         want = Math.min(want * 2, size - from);
       }
+      // With `merge`, adjacent entries of one stream travel as one chunk, stamped with the first
+      // one's time: a page of short lines is otherwise mostly framing on the wire.
       const chunks: LogChunk[] = [];
+      let last: LogChunk | undefined;
       for (const raw of buf.subarray(0, end).toString('utf8').split('\n')) {
         const line = raw ? parseLine(raw) : undefined;
-        if (line) chunks.push(toChunk(attempt, line));
+        if (!line) continue;
+        const chunk = toChunk(attempt, line);
+        if (merge && last && last.stream === chunk.stream && chunk.stream !== 'system') last.data += chunk.data;
+        else chunks.push((last = chunk));
       }
       const nextOffset = from + end;
       // Read to the end of the file: whatever follows the last newline is an unfinished line.

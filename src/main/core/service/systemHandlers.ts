@@ -33,12 +33,12 @@ export function systemHandlers(ctx: CoreContext): SystemHandlers {
     return state;
   };
   return {
-    async 'logs.read'({ id, attempt, offset, maxBytes }) {
+    async 'logs.read'({ id, attempt, offset, maxBytes, merge }) {
       const job = mustJob(ctx, id);
       const n = attempt ?? job.attempts[job.attempts.length - 1]?.number;
       if (n === undefined) return { chunks: [], nextOffset: 0, size: 0, eof: true, truncated: false };
       if (!job.attempts.some((a) => a.number === n)) throw new AppError('NOT_FOUND', `job ${id} has no attempt ${n}`);
-      return ctx.logs.read(id, n, offset, maxBytes);
+      return ctx.logs.read(id, n, offset, maxBytes, merge);
     },
     async 'logs.subscribe'({ id }, { clientId }) {
       mustJob(ctx, id);

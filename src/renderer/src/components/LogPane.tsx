@@ -114,7 +114,7 @@ export function LogPane({ jobId, attempt, live }: Props) {
         while (more && !disposed) {
           if (pending > HIGH) return; // the write callback resumes us under LOW
           more = false;
-          const page = await client.invoke('logs.read', { id: jobId, ...(attempt ? { attempt } : {}), offset, maxBytes: PAGE });
+          const page = await client.invoke('logs.read', { id: jobId, ...(attempt ? { attempt } : {}), offset, maxBytes: PAGE, merge: true });
           if (disposed) return;
           offset = page.nextOffset;
           if (page.chunks.length) write(renderPage(page.chunks));
