@@ -1,6 +1,8 @@
-import { copyFileSync, existsSync, readFileSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { z } from 'zod';
+import type { Job } from '../../../shared/job';
+import { firstIssue, isWellFormedRecord, parseRecord } from './records';
 import { migrate, NewerSchemaError, SCHEMA_VERSION } from './schema';
 
 export interface StoreProblem {
@@ -10,61 +12,106 @@ export interface StoreProblem {
 
 export type Loaded<T> = { kind: 'missing' } | { kind: 'ok'; data: T; migratedFrom?: number } | { kind: 'quarantined'; problem: StoreProblem };
 
+/** A store file read and migrated, not yet checked: reading has no side effects. */
+export type Read = { kind: 'missing' } | { kind: 'damaged'; why: string } | { kind: 'read'; raw: Record<string, unknown>; from: unknown };
+
 /**
- * Read and check one store file. Missing → 'missing'. Damaged (empty, not JSON, truncated, wrong
- * shape, a migration that fails) → moved aside as `<name>.corrupt-<time>.json` and reported: never
- * overwritten, never silently dropped. Written by a newer Jobdeck → NewerSchemaError, file untouched.
- * Read with fs rather than lowdb's adapter so that a missing file and a file holding `null` differ.
+ * Read one store file without touching anything. Missing → 'missing'. Empty, not JSON, not an
+ * object, a migration that fails → 'damaged' (the caller sets it aside once every file is read).
+ * Written by a newer Jobdeck → NewerSchemaError; unreadable (permissions, a directory in its
+ * place) → an error: nothing can safely replace either. Read with fs rather than lowdb's adapter
+ * so that a missing file and a file holding `null` differ.
  */
-export function loadFile<S extends z.ZodType>(file: string, schema: S): Loaded<z.infer<S>> {
+export function readStoreFile(file: string): Read {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-    // Unreadable (permissions, a directory in its place): nothing we can safely replace it with.
     throw new Error(`${file} could not be read: ${errorText(error)}`, { cause: error });
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    const why = text.trim() === '' ? 'it is empty' : `it is not valid JSON (${errorText(error)})`;
-    return quarantine(file, why);
+    return { kind: 'damaged', why: text.trim() === '' ? 'it is empty' : `it is not valid JSON (${errorText(error)})` };
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return quarantine(file, 'it does not hold a Jobdeck store');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { kind: 'damaged', why: 'it does not hold a Jobdeck store' };
   const from = (raw as { schemaVersion?: unknown }).schemaVersion;
-  let migrated: unknown;
   try {
-    migrated = migrate(raw as Record<string, unknown>);
+    return { kind: 'read', raw: migrate(raw as Record<string, unknown>), from };
   } catch (error) {
     if (error instanceof NewerSchemaError) {
       error.message = `${file}: ${error.message}`;
       throw error;
     }
-    return quarantine(file, `its schema could not be migrated (${errorText(error)})`);
+    return { kind: 'damaged', why: `its schema could not be migrated (${errorText(error)})` };
   }
-  const parsed = schema.safeParse(migrated);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    return quarantine(file, `its contents do not match the store schema (${i ? `${i.path.join('.') || '(root)'}: ${i.message}` : 'unknown'})`);
-  }
+}
+
+/**
+ * Check a read file: damaged or not matching → moved aside as `<name>.corrupt-<time>.json` and
+ * reported, never overwritten, never silently dropped. A migrated file keeps its old version
+ * beside it.
+ */
+export function settle<T>(file: string, read: Read, check: (raw: Record<string, unknown>) => { ok: true; data: T } | { ok: false; issue: string }): Loaded<T> {
+  if (read.kind === 'missing') return read;
+  if (read.kind === 'damaged') return quarantine(file, read.why);
+  const checked = check(read.raw);
+  if (!checked.ok) return quarantine(file, `its contents do not match the store schema (${checked.issue})`);
+  const from = read.from;
   if (typeof from === 'number' && from < SCHEMA_VERSION) {
     // The old file stays beside the new one: a migration that went wrong can be undone by hand.
     const backup = file.replace(/\.json$/, `.v${from}.backup.json`);
     if (!existsSync(backup)) copyFileSync(file, backup);
-    return { kind: 'ok', data: parsed.data, migratedFrom: from };
+    return { kind: 'ok', data: checked.data, migratedFrom: from };
   }
-  return { kind: 'ok', data: parsed.data };
+  return { kind: 'ok', data: checked.data };
 }
 
-function quarantine(file: string, why: string): Loaded<never> {
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const base = file.replace(/\.json$/, '');
-  let moved = `${base}.corrupt-${stamp}.json`;
-  // Never overwrite an earlier quarantined file.
-  for (let i = 1; existsSync(moved); i++) moved = `${base}.corrupt-${stamp}-${i}.json`;
+/** The full zod check, for the hot file. */
+export function bySchema<S extends z.ZodType>(schema: S) {
+  return (raw: Record<string, unknown>): { ok: true; data: z.infer<S> } | { ok: false; issue: string } => {
+    const parsed = schema.safeParse(raw);
+    return parsed.success ? { ok: true, data: parsed.data } : { ok: false, issue: firstIssue(parsed.error) };
+  };
+}
+
+export interface HistoryRecords {
+  /** Every record; all but those at the indexes in `parsed` not parsed yet (see records.ts). */
+  jobs: Job[];
+  parsed: Set<number>;
+}
+
+/**
+ * The cheap check for a history file: the version (already migrated), the list, and each record's
+ * shape as far as the store reads it before parsing it (records.ts); a record that fails that is
+ * parsed now, and one that fails the parse costs the file, as with the full check.
+ */
+export function checkHistory(raw: Record<string, unknown>): { ok: true; data: HistoryRecords } | { ok: false; issue: string } {
+  if (typeof raw.schemaVersion !== 'number' || !Number.isInteger(raw.schemaVersion)) return { ok: false, issue: 'schemaVersion: expected an integer' };
+  const list = raw.jobs;
+  if (!Array.isArray(list)) return { ok: false, issue: 'jobs: expected an array' };
+  const jobs: Job[] = new Array<Job>(list.length);
+  const parsed = new Set<number>();
+  for (let i = 0; i < list.length; i++) {
+    const r: unknown = list[i];
+    if (isWellFormedRecord(r)) {
+      jobs[i] = r as Job;
+      continue;
+    }
+    const p = parseRecord(r, `jobs.${i}`);
+    if (!p.ok) return { ok: false, issue: p.issue };
+    jobs[i] = p.job;
+    parsed.add(i);
+  }
+  return { ok: true, data: { jobs, parsed } };
+}
+
+export function quarantine(file: string, why: string): Loaded<never> {
+  let moved: string;
   try {
+    moved = freeName(file);
     renameSync(file, moved);
   } catch (error) {
     // Could not set it aside: refuse to start rather than write over the only copy.
@@ -77,6 +124,26 @@ function quarantine(file: string, why: string): Loaded<never> {
       file: moved,
     },
   };
+}
+
+/**
+ * One record of a history file that failed its full check when it was first read: written on its
+ * own to `<name>.corrupt-<time>.json` (a history file holding just it). Throws if it cannot be.
+ */
+export function quarantineRecord(file: string, record: unknown): string {
+  const moved = freeName(file);
+  writeFileSync(moved, JSON.stringify({ schemaVersion: SCHEMA_VERSION, jobs: [record] }), { flag: 'wx' });
+  return moved;
+}
+
+/** `<name>.corrupt-<time>.<ext>`, never the name of an earlier quarantined file. */
+export function freeName(file: string): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const ext = /\.[a-z]+$/.exec(file)?.[0] ?? '';
+  const base = file.slice(0, file.length - ext.length);
+  let moved = `${base}.corrupt-${stamp}${ext}`;
+  for (let i = 1; existsSync(moved); i++) moved = `${base}.corrupt-${stamp}-${i}${ext}`;
+  return moved;
 }
 
 export function errorText(error: unknown): string {

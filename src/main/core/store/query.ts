@@ -1,46 +1,259 @@
-import type { Job } from '../../../shared/job';
+import type { Job, JobStatus } from '../../../shared/job';
 import type { JobFilter } from '../../../shared/query';
-
-/** finishedAt − startedAt in ms; −1 while a job has not both (it sorts before any finished one). */
-export function duration(j: Job): number {
-  return j.startedAt && j.finishedAt ? Date.parse(j.finishedAt) - Date.parse(j.startedAt) : -1;
-}
 
 function commandText(j: Job): string {
   const c = j.spec.command;
   return c === undefined ? '' : typeof c === 'string' ? c : c.join(' ');
 }
 
-/** `text` is the filter's text, trimmed and lower-cased once; `bounds` its from/to parsed once. */
-export function matchesFilter(j: Job, f: JobFilter, text: string | undefined, bounds: { from?: number | undefined; to?: number | undefined }): boolean {
-  if (f.status && !f.status.includes(j.status)) return false;
-  if (f.templateId !== undefined && j.templateId !== f.templateId) return false;
-  if (f.templateName !== undefined && j.templateName !== f.templateName) return false;
-  if (f.engineId !== undefined && !j.attempts.some((a) => a.engineId === f.engineId)) return false;
-  if (bounds.from !== undefined || bounds.to !== undefined) {
-    const t = Date.parse(j.createdAt);
-    if (bounds.from !== undefined && !(t >= bounds.from)) return false;
-    if (bounds.to !== undefined && !(t <= bounds.to)) return false;
-  }
-  if (text) {
-    const hay = `${j.id} ${j.templateName} ${j.spec.image} ${commandText(j)} ${j.message ?? ''}`.toLowerCase();
-    if (!hay.includes(text)) return false;
-  }
-  return true;
+/** What a text filter searches: id, template name, image, command and message, lower-cased. */
+export function haystack(j: Job): string {
+  return `${j.id} ${j.templateName} ${j.spec.image} ${commandText(j)} ${j.message ?? ''}`.toLowerCase();
 }
 
-/** Keys computed once per job (not per comparison); ties keep FIFO order (seq) in either direction. */
-export function sortJobs(jobs: Job[], sort: JobFilter['sort'], order: JobFilter['order']): Job[] {
-  const dir = order === 'asc' ? 1 : -1;
-  const key: (j: Job) => string | number =
-    sort === 'finishedAt'
-      ? (j) => (j.finishedAt ? Date.parse(j.finishedAt) : -Infinity)
-      : sort === 'priority'
-        ? (j) => j.priority
-        : sort === 'duration'
-          ? duration
-          : (j) => Date.parse(j.createdAt);
-  const keyed = jobs.map((j) => ({ j, k: key(j) }));
-  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.j.seq - b.j.seq) * dir);
-  return keyed.map((x) => x.j);
+/**
+ * One job as the indexes hold it: the job, its status where a scan reads it without reaching into
+ * the job, and its haystack once a search (or the background check) has made it. A put replaces
+ * the job and forgets the haystack (the scheduler changes job objects in place before it puts them).
+ */
+export interface Row {
+  job: Job;
+  status: JobStatus;
+  hay: string | undefined;
+  /**
+   * Its place in each index, one field per sort (no map from id to entry, nor an object per row:
+   * at 100k jobs, building those cost most of an index).
+   */
+  createdAt: Entry | undefined;
+  finishedAt: Entry | undefined;
+  priority: Entry | undefined;
+  duration: Entry | undefined;
+}
+
+export function updateRow(row: Row, job: Job): void {
+  row.job = job;
+  row.status = job.status;
+  row.hay = undefined;
+}
+
+const STATUS_BIT: Record<JobStatus, number> = { pending: 1, running: 2, completed: 4, failed: 8, cancelled: 16 };
+
+/** The statuses a filter asks for as a bit mask over STATUS_BIT; 0 for any. */
+export function statusMask(statuses: readonly JobStatus[] | undefined): number {
+  if (!statuses) return 0;
+  let m = 0;
+  for (const s of statuses) m |= STATUS_BIT[s];
+  return m || 32; // none asked for: matches nothing
+}
+
+export type Bounds = { from?: number | undefined; to?: number | undefined };
+
+/**
+ * The test a filter makes of a row beyond its statuses (statusMask, checked by the scan itself),
+ * built once per query from only the parts the filter has.
+ * `text` is the filter's text, trimmed and lower-cased; `bounds` its from/to parsed; a scan
+ * ordered by createdAt passes its key, so that it is not parsed again.
+ */
+export function rowFilter(f: JobFilter, text: string | undefined, bounds: Bounds): ((row: Row, created?: number) => boolean) | undefined {
+  const tests: ((row: Row, created?: number) => boolean)[] = [];
+  const { templateId, templateName, engineId } = f;
+  if (templateId !== undefined) tests.push((r) => r.job.templateId === templateId);
+  if (templateName !== undefined) tests.push((r) => r.job.templateName === templateName);
+  if (engineId !== undefined) tests.push((r) => r.job.attempts.some((a) => a.engineId === engineId));
+  const { from, to } = bounds;
+  if (from !== undefined || to !== undefined) {
+    tests.push((r, created) => {
+      const t = created ?? Date.parse(r.job.createdAt);
+      return (from === undefined || t >= from) && (to === undefined || t <= to);
+    });
+  }
+  if (text) tests.push((r) => (r.hay ??= haystack(r.job)).includes(text));
+  if (tests.length === 0) return undefined;
+  if (tests.length === 1) return tests[0];
+  return (r, created) => {
+    for (const t of tests) if (!t(r, created)) return false;
+    return true;
+  };
+}
+
+export type SortKey = JobFilter['sort'];
+
+const digit = (s: string, i: number): number => {
+  const d = s.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : NaN;
+};
+const num = (s: string, i: number, n: number): number => {
+  let v = 0;
+  for (let k = i; k < i + n; k++) v = v * 10 + digit(s, k);
+  return v;
+};
+
+/**
+ * ms since the epoch of an ISO time; −Infinity for none or a bad one. The form toISOString()
+ * writes (every time Jobdeck stores) is read directly: Date.parse on 100k of them is most of the
+ * cost of building an order.
+ */
+export function time(s: string | undefined): number {
+  if (!s) return -Infinity;
+  if (s.length === 24 && s[4] === '-' && s[7] === '-' && s[10] === 'T' && s[13] === ':' && s[16] === ':' && s[19] === '.' && s[23] === 'Z') {
+    const t = Date.UTC(num(s, 0, 4), num(s, 5, 2) - 1, num(s, 8, 2), num(s, 11, 2), num(s, 14, 2), num(s, 17, 2), num(s, 20, 3));
+    // Out-of-range fields (month 13) would roll over: leave those to Date.parse.
+    if (!Number.isNaN(t) && num(s, 5, 2) <= 12 && num(s, 8, 2) <= 31 && num(s, 11, 2) <= 23 && num(s, 14, 2) <= 59 && num(s, 17, 2) <= 59) return t;
+  }
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? -Infinity : t;
+}
+
+/** The number a sort orders by; ties go by seq (FIFO ascending, the reverse descending). */
+export const SORT_KEYS: Record<SortKey, (j: Job) => number> = {
+  createdAt: (j) => time(j.createdAt),
+  finishedAt: (j) => time(j.finishedAt),
+  priority: (j) => j.priority,
+  duration: (j) => (j.startedAt && j.finishedAt ? time(j.finishedAt) - time(j.startedAt) : -1),
+};
+
+export interface Entry {
+  row: Row;
+  /** The row's status as a STATUS_BIT, beside the key, so that a scan by status touches no job. */
+  b: number;
+  /** Sort key and seq as they were when the entry was placed (jobs change in place). */
+  k: number;
+  s: number;
+}
+
+const before = (a: Entry, k: number, s: number): boolean => a.k < k || (a.k === k && a.s < s);
+const atOrBefore = (a: Entry, k: number, s: number): boolean => a.k < k || (a.k === k && a.s <= s);
+
+/**
+ * Every job in the order of one sort key, kept up to date on each change: a page, however deep,
+ * is a slice, and a filtered one a single pass without a sort. Most changes keep a job's key
+ * (a new job comes last, so it is pushed on the end).
+ */
+export class OrderIndex {
+  private entries: Entry[] = [];
+  private readonly key: (j: Job) => number;
+
+  constructor(readonly sort: SortKey) {
+    this.key = SORT_KEYS[sort];
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** Replaces the contents: one sort (quick on rows that come roughly in order already). */
+  build(rows: Iterable<Row>): void {
+    const entries: Entry[] = [];
+    for (const row of rows) {
+      const e: Entry = { row, b: STATUS_BIT[row.status], k: this.key(row.job), s: row.job.seq };
+      entries.push(e);
+      row[this.sort] = e;
+    }
+    entries.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.s - b.s));
+    this.entries = entries;
+  }
+
+  /** Rows in ascending order. */
+  rows(): Row[] {
+    return this.entries.map((e) => e.row);
+  }
+
+  /** Add a row, or note a change to one: it moves only if its key or seq changed. */
+  put(row: Row): void {
+    const k = this.key(row.job);
+    const s = row.job.seq;
+    const e = row[this.sort];
+    if (e) {
+      e.b = STATUS_BIT[row.status];
+      if (e.k === k && e.s === s) return;
+      this.entries.splice(this.indexOf(e), 1);
+      e.k = k;
+      e.s = s;
+      this.insert(e);
+    } else {
+      const n: Entry = { row, b: STATUS_BIT[row.status], k, s };
+      row[this.sort] = n;
+      this.insert(n);
+    }
+  }
+
+  remove(rows: Iterable<Row>): void {
+    const gone: Entry[] = [];
+    for (const row of rows) {
+      const e = row[this.sort];
+      if (e) gone.push(e);
+      row[this.sort] = undefined;
+    }
+    if (gone.length === 0) return;
+    if (gone.length <= 16) {
+      for (const e of gone) this.entries.splice(this.indexOf(e), 1);
+    } else {
+      const set = new Set(gone);
+      this.entries = this.entries.filter((e) => !set.has(e));
+    }
+  }
+
+  /**
+   * The rows whose status is in `mask` (any, for 0) and that pass `test` (if any), counted, and
+   * those from `offset` to `offset + limit` kept. `passKey`: hand the test each entry's key (the
+   * createdAt index).
+   */
+  scan(
+    order: 'asc' | 'desc',
+    offset: number,
+    limit: number,
+    mask: number,
+    test: ((row: Row, key?: number) => boolean) | undefined,
+    passKey: boolean,
+  ): { total: number; rows: Row[] } {
+    const es = this.entries;
+    const n = es.length;
+    const rows: Row[] = [];
+    if (!test && !mask) {
+      for (let i = offset; i < offset + limit && i < n; i++) rows.push(es[order === 'asc' ? i : n - 1 - i]!.row);
+      return { total: n, rows };
+    }
+    const end = offset + limit;
+    let total = 0;
+    const asc = order === 'asc';
+    for (let i = 0; i < n; i++) {
+      const e = es[asc ? i : n - 1 - i]!;
+      if (mask !== 0 && (e.b & mask) === 0) continue;
+      if (test && !test(e.row, passKey ? e.k : undefined)) continue;
+      if (total >= offset && total < end) rows.push(e.row);
+      total++;
+    }
+    return { total, rows };
+  }
+
+  private insert(e: Entry): void {
+    const es = this.entries;
+    const last = es[es.length - 1];
+    if (!last || atOrBefore(last, e.k, e.s)) {
+      es.push(e);
+      return;
+    }
+    // First entry after (k, s).
+    let lo = 0;
+    let hi = es.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (atOrBefore(es[mid]!, e.k, e.s)) lo = mid + 1;
+      else hi = mid;
+    }
+    es.splice(lo, 0, e);
+  }
+
+  private indexOf(e: Entry): number {
+    const es = this.entries;
+    let lo = 0;
+    let hi = es.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (before(es[mid]!, e.k, e.s)) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < es.length; i++) if (es[i] === e) return i;
+    return es.indexOf(e); // never reached while keys are numbers (SORT_KEYS never gives NaN)
+  }
 }

@@ -20,6 +20,8 @@ export const StateFile = z.object({
   settings: Settings,
   templates: z.array(Template),
   jobs: z.array(Job),
+  /** Jobs removed from a history file that has not been rewritten yet (it may hold them still). */
+  removedFromHistory: z.array(z.string()).optional(),
 });
 export type StateFile = z.infer<typeof StateFile>;
 
