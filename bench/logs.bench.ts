@@ -52,6 +52,8 @@ describe('bench: log ingestion', () => {
     expect(bare.bytes).toBeGreaterThanOrEqual(SIZE);
 
     const core = await startCore(target);
+    // The default cap (64 MiB) would cut the log short; this measures taking all of it.
+    await core.call('settings.update', { logCapBytes: 2 * SIZE });
     const rss0 = process.memoryUsage().rss;
     let peak = rss0;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);

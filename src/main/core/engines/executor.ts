@@ -1,5 +1,4 @@
 import type Docker from 'dockerode';
-import { Readable } from 'node:stream';
 import { extractArtifacts } from '../artifacts';
 import { engineMessage, initExecFailureExitCode, isConnectionError, startFailureExitCode, statusOf } from './errors';
 import { ensureImage, ImageError } from './images';
@@ -275,15 +274,13 @@ export class DockerExecutor implements Executor {
     since?: number,
     observe?: (stream: 'stdout' | 'stderr') => (stamp: string, chars: number) => void,
   ): Promise<void> {
-    const answer = (await container.logs({
-      follow: follow as true,
+    const raw = await logStream(container, {
+      follow,
       stdout: true,
       stderr: true,
       timestamps: true,
       ...(since !== undefined ? { since } : {}),
-    })) as unknown as NodeJS.ReadableStream | Buffer;
-    // Without follow, dockerode hands back the whole body as a Buffer; it goes through the same pipe.
-    const raw = Buffer.isBuffer(answer) ? Readable.from(slices(answer, 256 * 1024)) : answer;
+    });
     const out = new StampedLineSplitter('stdout', emit, skip.stdout, observe?.('stdout'));
     const err = new StampedLineSplitter('stderr', emit, skip.stderr, observe?.('stderr'));
     await this.pipe(raw, tty, out, err, ctl);
@@ -342,8 +339,23 @@ export class DockerExecutor implements Executor {
   }
 }
 
-function* slices(buf: Buffer, size: number): Generator<Buffer> {
-  for (let i = 0; i < buf.length; i += size) yield buf.subarray(i, i + size);
+/**
+ * The logs endpoint as a stream, following or not: dockerode hands back a non-follow answer as
+ * one Buffer, which for a long log is hundreds of MB held at once.
+ */
+function logStream(container: Docker.Container, query: Record<string, unknown>): Promise<NodeJS.ReadableStream> {
+  return new Promise((resolve, reject) => {
+    container.modem.dial(
+      {
+        path: `/containers/${container.id}/logs?`,
+        method: 'GET',
+        isStream: true,
+        statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+        options: query,
+      },
+      (err: unknown, data: unknown) => (err ? reject(err) : resolve(data as NodeJS.ReadableStream)),
+    );
+  });
 }
 
 /** An engine time, or undefined for Go's zero time (never started, not finished). */
