@@ -1,2 +1,4 @@
-export { JobStore, lowdbWriter, type FileWriter, type StoreOptions, type StoreProblem } from './jobStore';
+export { JobStore, type StoreOptions } from './jobStore';
+export type { StoreProblem } from './files';
+export { lowdbWriter, type FileWriter } from './writes';
 export { MIGRATIONS, NewerSchemaError, SCHEMA_VERSION } from './schema';

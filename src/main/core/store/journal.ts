@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, renameSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Job } from '../../../shared/job';
 import type { Settings } from '../../../shared/settings';
 import type { Template } from '../../../shared/template';
-import { errorText } from './files';
+import { errorText, freeName, type StoreProblem } from './files';
 import { NewerSchemaError, SCHEMA_VERSION, type Meta } from './schema';
 
 /**
@@ -60,4 +60,49 @@ export function readJournal(file: string): JournalRead {
     }
   }
   return { ops };
+}
+
+/**
+ * The journals a crash left, in order, over what the files hold. A damaged one is set aside
+ * after the changes before the damage are applied; the journals after it are still replayed.
+ * Returns the journals still on disk and the number of the next one to append to.
+ */
+export function replayJournals(
+  dir: string,
+  journals: [number, JournalRead][],
+  apply: (op: unknown) => void,
+  report: (p: StoreProblem) => void,
+): { kept: number[]; next: number } {
+  const kept: number[] = [];
+  let next = 1;
+  for (const [n, read] of journals) {
+    const file = journalFile(dir, n);
+    let damaged = read.damaged;
+    let applied = 0;
+    for (const op of read.ops) {
+      try {
+        apply(op);
+        applied++;
+      } catch (error) {
+        damaged = `change ${applied + 1} could not be applied (${errorText(error)})`;
+        break;
+      }
+    }
+    next = Math.max(next, n + 1);
+    if (damaged === undefined) {
+      kept.push(n);
+      continue;
+    }
+    const moved = freeName(file);
+    try {
+      renameSync(file, moved);
+    } catch (error) {
+      throw new Error(`${file} is damaged (${damaged}) and could not be moved aside: ${errorText(error)}`, { cause: error });
+    }
+    report({
+      message: `${basename(file)} could not be read to the end: ${damaged}. The ${applied} changes before that were kept; it was moved to ${moved}.`,
+      file: moved,
+    });
+  }
+  return { kept, next };
 }

@@ -7,7 +7,7 @@ import { Job, TERMINAL } from '../../../shared/job';
  * sorts look at); a record that fails it is parsed with zod on the spot, and a record that fails
  * that sets the whole file aside, as before. The full zod parse of the others (nested fields,
  * defaults filled in) happens when a record is first read, or by the background check soon after
- * open; a record that fails it then is set aside on its own (JobStore.quarantineRecord).
+ * open; a record that fails it then is set aside on its own (JobTable.setRecordAside in jobs.ts).
  */
 export function isWellFormedRecord(r: unknown): boolean {
   if (typeof r !== 'object' || r === null || Array.isArray(r)) return false;

@@ -1,0 +1,198 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Job } from '../../../shared/job';
+import type { Row } from './query';
+import { SCHEMA_VERSION, type HistoryFile } from './schema';
+
+/**
+ * The history files (history.json, history-1.json, …): which finished job lives in which, the
+ * spill of finished jobs from the hot set into them, and rewriting one (split when it outgrows
+ * the limit). When each is written, and in what order with state.json, is writes.ts's.
+ */
+
+/** A job as the store keeps it: the indexes' row, and where the job is kept on disk. */
+export interface StoreRow extends Row {
+  /** The history file of a cold job; undefined for a hot one. */
+  seg: Segment | undefined;
+  /** Not yet given its full check (a history record read at open). */
+  raw: boolean;
+}
+
+export function newRow(job: Job, seg: Segment | undefined, raw: boolean): StoreRow {
+  return { job, status: job.status, hay: undefined, createdAt: undefined, finishedAt: undefined, priority: undefined, duration: undefined, seg, raw };
+}
+
+/** One history file and the finished jobs it holds. */
+export interface Segment {
+  n: number;
+  file: string;
+  rows: Set<StoreRow>;
+  /** Memory differs from the file. */
+  dirty: boolean;
+  /** When it became dirty (for historyMaxDelayMs). */
+  dirtySince: number;
+  /** Bumped on every change, so a write can tell whether it saved the latest. */
+  gen: number;
+  /**
+   * Jobs left it for the hot set since it was written: it must be written after the hot file
+   * that holds them, or a crash between the two would leave them in neither.
+   */
+  departed: boolean;
+  /** Records that failed their check and could not be set aside: kept in the file, never read. */
+  held: unknown[];
+  /** Jobs removed since it was written: listed in state.json until it is (a crash keeps them removed). */
+  removed: Set<string>;
+}
+
+export const segmentFile = (dir: string, n: number) => join(dir, n === 0 ? 'history.json' : `history-${n}.json`);
+export const SEGMENT_NAME = /^history-([1-9][0-9]*)\.json$/;
+
+export function markSegment(seg: Segment): void {
+  seg.gen++;
+  if (!seg.dirty) {
+    seg.dirty = true;
+    seg.dirtySince = Date.now();
+  }
+}
+
+export class History {
+  /** In file order; the last one takes the jobs spilled from the hot set. */
+  readonly segments: Segment[] = [];
+  /**
+   * Cold jobs whose latest version is not yet in their history file: they are written in the hot
+   * file too until it is (on load, the hot copy of a job found in both wins).
+   */
+  readonly unsavedCold = new Set<StoreRow>();
+
+  constructor(
+    private readonly dataDir: string,
+    /** Jobs per history file: what one history write costs at most. */
+    readonly jobsPerFile: number,
+  ) {}
+
+  add(n: number): Segment {
+    const seg: Segment = { n, file: segmentFile(this.dataDir, n), rows: new Set(), dirty: false, dirtySince: 0, gen: 0, departed: false, held: [], removed: new Set() };
+    this.segments.push(seg);
+    this.segments.sort((a, b) => a.n - b.n);
+    return seg;
+  }
+
+  get dirty(): boolean {
+    return this.segments.some((s) => s.dirty);
+  }
+
+  /** What state.json lists as removed from history files not yet rewritten. */
+  removedIds(): string[] {
+    return this.segments.flatMap((seg) => [...seg.removed]);
+  }
+
+  /** A cold job is no longer in its history file in memory (the caller marks the file). */
+  detach(row: StoreRow): Segment {
+    const seg = row.seg!;
+    row.seg = undefined;
+    seg.rows.delete(row);
+    this.unsavedCold.delete(row);
+    return seg;
+  }
+
+  /** A cold job leaves memory: its history file is written again without it. */
+  drop(row: StoreRow): Segment {
+    const seg = this.detach(row);
+    markSegment(seg);
+    return seg;
+  }
+
+  /** A cold job becomes hot (the caller adds it): its history file must follow the hot file. */
+  leave(row: StoreRow): void {
+    const seg = this.detach(row);
+    seg.departed = true;
+    markSegment(seg);
+  }
+
+  /**
+   * The oldest of these finished hot jobs (by finishedAt) go to history until `keep` remain.
+   * Returns those that went, for the caller to take out of the hot set.
+   */
+  spill(finished: StoreRow[], keep: number): StoreRow[] {
+    finished.sort((a, b) => (a.job.finishedAt ?? '').localeCompare(b.job.finishedAt ?? '') || a.job.seq - b.job.seq);
+    const going = finished.slice(0, finished.length - keep);
+    let tail = this.segments[this.segments.length - 1]!;
+    for (const row of going) {
+      if (tail.rows.size >= this.jobsPerFile) tail = this.add(tail.n + 1);
+      tail.rows.add(row);
+      row.seg = tail;
+      // Rides in the hot file until its history file is written.
+      this.unsavedCold.add(row);
+      markSegment(tail);
+    }
+    return going;
+  }
+
+  /** Marks the files over the size limit (ones from before the limit); true if there were any. */
+  markOversized(): boolean {
+    let oversized = false;
+    for (const seg of this.segments) {
+      if (seg.rows.size > this.jobsPerFile) {
+        markSegment(seg);
+        oversized = true;
+      }
+    }
+    return oversized;
+  }
+
+  /** A history file past the size limit gives its later jobs to new files (written before it). */
+  split(seg: Segment): Segment[] {
+    const out: Segment[] = [];
+    if (seg.rows.size <= this.jobsPerFile) return out;
+    const rows = [...seg.rows];
+    seg.rows = new Set(rows.slice(0, this.jobsPerFile));
+    for (let i = this.jobsPerFile; i < rows.length; i += this.jobsPerFile) {
+      const next = this.add(this.segments[this.segments.length - 1]!.n + 1);
+      for (const row of rows.slice(i, i + this.jobsPerFile)) {
+        next.rows.add(row);
+        row.seg = next;
+      }
+      markSegment(next);
+      out.push(next);
+    }
+    return out;
+  }
+
+  /**
+   * Writes one history file as memory is now (or removes an empty one but the first). Resolves to
+   * the number of jobs that no longer need to ride in the hot file; if it fails, the file stays
+   * dirty and the error is thrown on.
+   */
+  async write(seg: Segment, save: (file: string, data: HistoryFile) => Promise<void>): Promise<number> {
+    const gen = seg.gen;
+    const departed = seg.departed;
+    const rows = [...seg.rows];
+    const removed = [...seg.removed];
+    seg.dirty = false;
+    seg.departed = false;
+    try {
+      if (rows.length === 0 && seg.held.length === 0 && seg.n > 0) {
+        rmSync(seg.file, { force: true });
+        this.segments.splice(this.segments.indexOf(seg), 1);
+      } else {
+        await save(seg.file, { schemaVersion: SCHEMA_VERSION, jobs: [...rows.map((r) => r.job), ...(seg.held as Job[])] });
+      }
+    } catch (error) {
+      if (!seg.dirty) {
+        seg.dirty = true;
+        seg.dirtySince = Date.now();
+      }
+      seg.departed ||= departed;
+      throw error;
+    }
+    let saved = 0;
+    // Its file no longer holds them: state.json need not list them.
+    for (const id of removed) seg.removed.delete(id);
+    if (removed.length) saved++;
+    if (seg.gen === gen) {
+      // Saved as it is in memory: what rode in the hot file for it need not any more.
+      for (const row of rows) if (this.unsavedCold.delete(row)) saved++;
+    }
+    return saved;
+  }
+}

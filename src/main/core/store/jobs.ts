@@ -1,0 +1,331 @@
+import { basename } from 'node:path';
+import { isTerminal, type Job } from '../../../shared/job';
+import type { JobFilter } from '../../../shared/query';
+import { errorText, quarantineRecord, type StoreProblem } from './files';
+import { markSegment, newRow, type History, type StoreRow } from './history';
+import type { HistoryLoad } from './load';
+import { haystack, OrderIndex, rowFilter, statusMask, updateRow, type Row, type SortKey } from './query';
+import { parseRecord } from './records';
+
+/** Records given their full check per turn of the event loop by the background check. */
+const CHECK_SLICE = 500;
+
+/** What the table tells the store of. */
+export interface JobTableHooks {
+  /** Memory changed beyond what the caller journals (a record set aside). */
+  changed(): void;
+  report(p: StoreProblem): void;
+}
+
+/**
+ * Every job in memory, hot or cold, with the sort orders that pages are read from (query.ts).
+ * Cold records are not parsed with zod at open (that was most of the cost of opening 100k jobs):
+ * they get a cheap structural check then, and the full parse when first read or by a background
+ * check right after open; one that fails it then is moved to a file of its own and reported.
+ */
+export class JobTable {
+  private readonly rows = new Map<string, StoreRow>();
+  private readonly hot = new Set<string>();
+  /** Hot jobs that are finished, for the spill to history. */
+  private hotFinished = 0;
+  private readonly indexes = new Map<SortKey, OrderIndex>();
+  /** Cold records not yet given their full check (`raw`), and where the background check is. */
+  private unchecked = 0;
+  private checkCursor: Iterator<StoreRow> | undefined;
+  private checkHandle: ReturnType<typeof setImmediate> | undefined;
+  private checkedResolve: (() => void) | undefined;
+  /** Resolves once the background work after open is done (or the store was closed). */
+  readonly checked: Promise<void>;
+  private closed = false;
+
+  constructor(
+    private readonly history: History,
+    /** Finished jobs kept hot; up to twice this before the oldest spill to history. */
+    private readonly recentFinished: number,
+    private readonly hooks: JobTableHooks,
+  ) {
+    this.checked = new Promise((resolve) => (this.checkedResolve = resolve));
+  }
+
+  /**
+   * The files as read at open, then the background check begins. Returns true if state.json must
+   * be written before a history file drops a job (an unfinished one found in history).
+   */
+  load(history: HistoryLoad[], hotJobs: Job[], removedFromHistory: string[]): boolean {
+    let stateDirty = false;
+    if (!history.some((h) => h.n === 0)) history.unshift({ n: 0, data: { jobs: [], parsed: new Set() }, dirty: false });
+    for (const h of history) {
+      const seg = this.history.add(h.n);
+      if (h.dirty) markSegment(seg);
+      const { jobs, parsed } = h.data;
+      for (let i = 0; i < jobs.length; i++) {
+        const j = jobs[i]!;
+        if (this.rows.has(j.id)) {
+          // In two history files (a crash while one was split): the first copy is kept.
+          markSegment(seg);
+          continue;
+        }
+        const raw = !parsed.has(i);
+        const row = newRow(j, seg, raw);
+        this.rows.set(j.id, row);
+        seg.rows.add(row);
+        if (raw) this.unchecked++;
+      }
+    }
+    for (const id of removedFromHistory) {
+      // Removed before a crash, its history file not yet rewritten.
+      const row = this.rows.get(id);
+      if (!row?.seg) continue;
+      this.rows.delete(id);
+      this.settle(row);
+      this.history.drop(row).removed.add(id);
+    }
+    for (const j of hotJobs) {
+      // A job in both (a crash between two writes, or one on its way to history) is newest in the hot file.
+      const cold = this.rows.get(j.id);
+      if (cold) this.settle(cold);
+      if (cold?.seg) this.history.leave(cold);
+      this.rows.set(j.id, newRow(j, undefined, false));
+      this.hot.add(j.id);
+      if (isTerminal(j.status)) this.hotFinished++;
+    }
+    // Only finished jobs belong in history (records.ts parses any other at once).
+    for (const row of this.rows.values()) {
+      if (row.seg && !isTerminal(row.job.status)) {
+        this.history.leave(row);
+        this.hot.add(row.job.id);
+        stateDirty = true; // written into state.json before its history file drops it
+      }
+    }
+    const byCreated = new OrderIndex('createdAt');
+    byCreated.build(this.rows.values());
+    this.indexes.set('createdAt', byCreated);
+    this.scheduleCheck();
+    return stateDirty;
+  }
+
+  get(id: string): Job | undefined {
+    const row = this.rows.get(id);
+    return row?.raw ? this.checkRecord(row) : row?.job;
+  }
+
+  /** Insert or replace (the caller has checked it). */
+  put(job: Job): void {
+    let row = this.rows.get(job.id);
+    const before = row?.job;
+    if (row) {
+      updateRow(row, job);
+      this.settle(row);
+    } else this.rows.set(job.id, (row = newRow(job, undefined, false)));
+    for (const index of this.indexes.values()) index.put(row);
+    const done = isTerminal(job.status);
+    const seg = row.seg;
+    if (seg) {
+      if (done) {
+        // Rides in the hot file until its history file is written.
+        markSegment(seg);
+        this.history.unsavedCold.add(row);
+      } else {
+        // A retry brings an old job back.
+        this.history.leave(row);
+        this.hot.add(job.id);
+      }
+    } else {
+      this.hot.add(job.id);
+      const wasDone = before !== undefined && isTerminal(before.status);
+      if (done && !wasDone) this.hotFinished++;
+      else if (!done && wasDone) this.hotFinished--;
+      if (this.hotFinished > 2 * this.recentFinished) this.spill();
+    }
+  }
+
+  /** Returns the ids that were there. */
+  remove(ids: string[]): string[] {
+    const removed: string[] = [];
+    const rows: Row[] = [];
+    for (const id of ids) {
+      const row = this.rows.get(id);
+      if (!row) continue;
+      const j = row.job;
+      this.rows.delete(id);
+      this.settle(row);
+      removed.push(id);
+      rows.push(row);
+      if (row.seg) this.history.drop(row).removed.add(id);
+      else if (this.hot.delete(id) && isTerminal(j.status)) this.hotFinished--;
+    }
+    for (const index of this.indexes.values()) index.remove(rows);
+    return removed;
+  }
+
+  /** Pending and running jobs; they are always in the hot set, so this stays cheap at 100k jobs. */
+  active(): Job[] {
+    const out: Job[] = [];
+    for (const id of this.hot) {
+      const j = this.job(id);
+      if (j.status === 'pending' || j.status === 'running') out.push(j);
+    }
+    return out;
+  }
+
+  /** Every job, each given its full check first if it has not had it. */
+  *all(): Generator<Job> {
+    for (const row of this.rows.values()) {
+      if (!row.raw) yield row.job;
+      else {
+        const c = this.checkRecord(row);
+        if (c) yield c;
+      }
+    }
+  }
+
+  /**
+   * A page of jobs: one pass over the order of the filter's sort (kept up to date on every change,
+   * so neither a sort nor a deep offset costs), counting matches and keeping the page.
+   */
+  list(filter: JobFilter): { total: number; items: Job[] } {
+    const text = filter.text?.trim().toLowerCase() || undefined;
+    const bounds = {
+      from: filter.from ? Date.parse(filter.from) : undefined,
+      to: filter.to ? Date.parse(filter.to) : undefined,
+    };
+    const test = rowFilter(filter, text, bounds);
+    const { total, rows } = this.index(filter.sort).scan(filter.order, filter.offset, filter.limit, statusMask(filter.status), test, filter.sort === 'createdAt');
+    const items: Job[] = [];
+    for (const row of rows as StoreRow[]) {
+      const c = row.raw ? this.checkRecord(row) : row.job;
+      // A record that failed its check is gone now: count again without it.
+      if (!c) return this.list(filter);
+      items.push(c);
+    }
+    return { total, items };
+  }
+
+  /** The jobs state.json holds: the hot ones, and the cold ones not yet in their history file. */
+  hotFileJobs(): Job[] {
+    const jobs: Job[] = [];
+    for (const id of this.hot) jobs.push(this.job(id));
+    for (const row of this.history.unsavedCold) jobs.push(row.job);
+    return jobs;
+  }
+
+  /** Stops the background check. */
+  close(): void {
+    this.closed = true;
+    if (this.checkHandle) clearImmediate(this.checkHandle);
+    this.checkHandle = undefined;
+    this.checkedResolve?.();
+  }
+
+  /** A job known to be there. */
+  private job(id: string): Job {
+    return this.rows.get(id)!.job;
+  }
+
+  /** The oldest finished hot jobs go to history until `recentFinished` remain. */
+  private spill(): void {
+    const finished: StoreRow[] = [];
+    for (const id of this.hot) {
+      const row = this.rows.get(id)!;
+      if (isTerminal(row.job.status)) finished.push(row);
+    }
+    for (const row of this.history.spill(finished, this.recentFinished)) {
+      this.hot.delete(row.job.id);
+      this.hotFinished--;
+    }
+  }
+
+  private index(sort: SortKey): OrderIndex {
+    let index = this.indexes.get(sort);
+    if (!index) {
+      // Built on first use, kept up to date after.
+      index = new OrderIndex(sort);
+      // In createdAt order: near the order of finishedAt, so that sort has little to do.
+      index.build(this.indexes.get('createdAt')!.rows());
+      this.indexes.set(sort, index);
+    }
+    return index;
+  }
+
+  /** The full check of a cold record: its parsed form replaces it, or it is set aside. */
+  private checkRecord(row: StoreRow): Job | undefined {
+    const raw = row.job;
+    this.settle(row);
+    const r = parseRecord(raw);
+    if (r.ok) {
+      updateRow(row, r.job);
+      // Made here so that the first text search after open finds it made.
+      row.hay = haystack(r.job);
+      for (const index of this.indexes.values()) index.put(row);
+      return r.job;
+    }
+    this.setRecordAside(row, r.issue);
+    return undefined;
+  }
+
+  /** No longer waiting for its full check (checked, replaced or removed). */
+  private settle(row: StoreRow): void {
+    if (!row.raw) return;
+    row.raw = false;
+    this.unchecked--;
+  }
+
+  private setRecordAside(row: StoreRow, issue: string): void {
+    const raw = row.job;
+    const id = raw.id;
+    this.rows.delete(id);
+    const seg = this.history.detach(row);
+    for (const index of this.indexes.values()) index.remove([row]);
+    const name = basename(seg.file);
+    const why = `job ${id} in ${name} does not match the store schema (${issue})`;
+    try {
+      const moved = quarantineRecord(seg.file, raw);
+      // Written again without it.
+      markSegment(seg);
+      this.hooks.changed();
+      this.hooks.report({ message: `${why}. It was moved to ${moved} and Jobdeck goes on without it.`, file: moved });
+    } catch (error) {
+      // Could not set it aside: it stays in its file, unread.
+      seg.held.push(raw);
+      this.hooks.report({ message: `${why}, and it could not be moved aside (${errorText(error)}): it stays in ${name} and Jobdeck goes on without it.`, file: seg.file });
+    }
+  }
+
+  /**
+   * The background work after open, a slice per turn of the event loop so that it is never held
+   * long: the full check of every history record (which also makes its search text), then the
+   * orders of the other sorts, so that the first page sorted by one does not wait for it.
+   */
+  private scheduleCheck(): void {
+    if (this.closed) {
+      this.checkHandle = undefined;
+      this.checkedResolve?.();
+      return;
+    }
+    const sort = (['finishedAt', 'priority', 'duration'] as const).find((k) => !this.indexes.has(k));
+    if (this.unchecked === 0 && !sort) {
+      this.checkHandle = undefined;
+      this.checkedResolve?.();
+      return;
+    }
+    this.checkHandle = setImmediate(() => {
+      if (this.unchecked === 0) {
+        this.index(sort!);
+      } else {
+        // One pass over the rows (a map's iterator goes on past changes made meanwhile).
+        this.checkCursor ??= this.rows.values();
+        for (let n = 0; n < CHECK_SLICE; ) {
+          const next = this.checkCursor.next();
+          if (next.done) {
+            this.checkCursor = undefined;
+            break;
+          }
+          if (!next.value.raw) continue;
+          this.checkRecord(next.value);
+          n++;
+        }
+      }
+      this.scheduleCheck();
+    });
+  }
+}

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Settings } from '../../../shared/settings';
+import { bySchema, checkHistory, readStoreFile, settle, type HistoryRecords, type Loaded, type Read, type StoreProblem } from './files';
+import { SEGMENT_NAME, segmentFile } from './history';
+import { JOURNAL_NAME, journalFile, readJournal, type JournalRead } from './journal';
+import { SCHEMA_VERSION, StateFile } from './schema';
+
+/** One history file as read at open; `dirty` if it must be written back (migrated or replaced). */
+export interface HistoryLoad {
+  n: number;
+  data: HistoryRecords;
+  dirty: boolean;
+}
+
+/** Everything JobStore.open reads from the data directory, damaged files already set aside. */
+export interface StoreDir {
+  state: Loaded<StateFile>;
+  history: HistoryLoad[];
+  journals: [number, JournalRead][];
+  /** The files set aside, to report once the store is up. */
+  problems: StoreProblem[];
+}
+
+export function readStoreDir(dir: string): StoreDir {
+  const stateFile = join(dir, 'state.json');
+  const numbers = [0];
+  const journalNumbers: number[] = [];
+  for (const name of readdirSync(dir)) {
+    const m = SEGMENT_NAME.exec(name);
+    if (m) numbers.push(Number(m[1]));
+    const k = JOURNAL_NAME.exec(name);
+    if (k) journalNumbers.push(Number(k[1]));
+  }
+  numbers.sort((a, b) => a - b);
+  journalNumbers.sort((a, b) => a - b);
+  // Every file is read, and checked for a newer schema, before any is touched.
+  const reads: [string, Read][] = [[stateFile, readStoreFile(stateFile)], ...numbers.map((n): [string, Read] => [segmentFile(dir, n), readStoreFile(segmentFile(dir, n))])];
+  const journals = journalNumbers.map((n): [number, JournalRead] => [n, readJournal(journalFile(dir, n))]);
+  const problems: StoreProblem[] = [];
+  const state = settle(stateFile, reads[0]![1], bySchema(StateFile));
+  if (state.kind === 'quarantined') problems.push(state.problem);
+  const history: HistoryLoad[] = [];
+  numbers.forEach((n, i) => {
+    const [file, read] = reads[i + 1]!;
+    reads[i + 1] = [file, { kind: 'missing' }]; // let the raw text's objects go as soon as they can
+    const h: Loaded<HistoryRecords> = settle(file, read, checkHistory);
+    if (h.kind === 'quarantined') problems.push(h.problem);
+    if (h.kind === 'ok') history.push({ n, data: h.data, dirty: h.migratedFrom !== undefined });
+    // A quarantined file is replaced at once so that it can never be read again by mistake.
+    else if (h.kind === 'quarantined') history.push({ n, data: { jobs: [], parsed: new Set() }, dirty: true });
+  });
+  return { state, history, journals, problems };
+}
+
+/** The state of a fresh store. */
+export function emptyState(): StateFile {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    meta: { instanceId: randomUUID(), seq: 0, cronLastRun: {} },
+    settings: Settings.parse({}),
+    templates: [],
+    jobs: [],
+  };
+}
