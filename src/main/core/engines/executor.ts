@@ -19,8 +19,6 @@ import type {
 export interface ExecutorOptions {
   /** Where an attempt's output dir is copied to: (jobId, attempt) → directory. */
   artifactsDir(jobId: string, attempt: number): string;
-  /** The engine's kind as last probed: Podman's attach is not used (see run()). */
-  kind?: () => 'docker' | 'podman';
 }
 
 const now = () => new Date().toISOString();
@@ -108,24 +106,20 @@ export class DockerExecutor implements Executor {
       await this.remove(container, spec.keepContainer);
       return { exitCode: null, reason: ctl.reason, containerId: container.id, finishedAt: now() };
     }
-    // On Docker, live output comes from an attach made before the start (as `docker run` does):
-    // the engine's log reader is the slower path by far. Podman 4's compat attach can miss a
-    // container that starts and exits before the attach has hooked in, so Podman is followed
-    // through its logs endpoint instead.
-    let live: NodeJS.ReadableStream | undefined;
-    if (this.options.kind?.() !== 'podman') {
-      try {
-        live = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
-      } catch (error) {
-        if (isConnectionError(error)) return this.failure(error, 'attaching to the container', container.id);
-        await this.remove(container, spec.keepContainer);
-        return { exitCode: null, reason: 'Error', message: engineMessage(error), containerId: container.id, finishedAt: now() };
-      }
+    // Live output comes from an attach made before the start (as `docker run` does): the
+    // engine's log reader is the slower path by far.
+    let live: NodeJS.ReadableStream;
+    try {
+      live = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
+    } catch (error) {
+      if (isConnectionError(error)) return this.failure(error, 'attaching to the container', container.id);
+      await this.remove(container, spec.keepContainer);
+      return { exitCode: null, reason: 'Error', message: engineMessage(error), containerId: container.id, finishedAt: now() };
     }
     try {
       await container.start();
     } catch (error) {
-      if (live) destroy(live);
+      destroy(live);
       if (isConnectionError(error)) return this.failure(error, 'starting the container', container.id);
       const message = engineMessage(error);
       await this.remove(container, spec.keepContainer);
@@ -134,7 +128,7 @@ export class DockerExecutor implements Executor {
     const outcome = await this.follow(container, spec.tty, sink, ctl, {
       keepContainer: true,
       started: true,
-      ...(live ? { live } : {}),
+      live,
     });
     if (ctl.detached) return outcome;
     if (spec.outputDir && outcome.reason !== 'EngineLost') {
@@ -211,7 +205,7 @@ export class DockerExecutor implements Executor {
   }
 
   /**
-   * The logs endpoint (Podman, and any engine after a restart): follow from the beginning,
+   * The logs endpoint, for a container found again after a restart: follow from the beginning,
    * dropping per stream the text already stored, then read once more after the exit: Podman's
    * compat API ends a follow early when a fast writer exits, and the rest is only in a
    * non-follow read. That read starts a second before the last second seen (Podman reads `since`
@@ -301,18 +295,20 @@ export class DockerExecutor implements Executor {
   }
 
   /**
-   * The state once the container has exited. Usually one inspect; if it still runs (the output
-   * ended before the exit, or Podman reports the exit a moment late), wait for the exit first.
+   * The state once the container has exited. Usually one inspect. If it still runs (the output
+   * ended before the exit), wait for the exit; Podman then passes through "stopped" while it
+   * cleans up (its root filesystem going away), so only "exited" counts as done.
    */
   private async finalState(container: Docker.Container): Promise<Docker.ContainerInspectInfo['State']> {
-    const first = await container.inspect();
-    if (!first.State.Running) return first.State;
-    await container.wait();
-    for (let i = 0; ; i++) {
-      const info = await container.inspect();
-      if (!info.State.Running || i >= 50) return info.State;
+    const done = (s: Docker.ContainerInspectInfo['State']) => s.Status === 'exited' || s.Status === 'dead';
+    let state = (await container.inspect()).State;
+    if (done(state)) return state;
+    if (state.Running) await container.wait();
+    for (let i = 0; i < 50 && !done(state); i++) {
       await new Promise((r) => setTimeout(r, 100));
+      state = (await container.inspect()).State;
     }
+    return state;
   }
 
   private async remove(container: Docker.Container, keep: boolean): Promise<void> {

@@ -55,7 +55,7 @@ export class EngineRegistry {
       const engine: Engine = {
         candidate: c,
         docker,
-        executor: new DockerExecutor(c.id, docker, { ...this.executorOptions, kind: () => engine.info.kind }),
+        executor: new DockerExecutor(c.id, docker, this.executorOptions),
         info: {
           id: c.id,
           kind: c.kind ?? 'docker',
