@@ -1,92 +1,23 @@
 // The built app behind the headless host, and Debian's Chromium driven by playwright-core: what
 // the renderer benches measure in. Nothing here starts or needs a container engine.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildIfNeeded, startHost as startHeadless, stopHost } from '../../e2e/support/setupSteps';
 
 export const CHROMIUM = process.env.JOBDECK_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
-function newest(dir: string): number {
-  let t = 0;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const s = statSync(p);
-    t = Math.max(t, s.isDirectory() ? newest(p) : s.mtimeMs);
-  }
-  return t;
-}
-
-/** The build the benches run: out/, or JOBDECK_BENCH_OUT (a dir with main/headless.js and renderer/). */
-export function outDir(root: string): string {
-  return process.env.JOBDECK_BENCH_OUT ? resolve(process.env.JOBDECK_BENCH_OUT) : join(root, 'out');
-}
-
-/**
- * `electron-vite build` when out/ is missing or older than src/ (JOBDECK_BENCH_BUILD=0 skips, =1
- * forces; a JOBDECK_BENCH_OUT build is taken as it is).
- */
-export function buildIfNeeded(root: string): void {
-  if (process.env.JOBDECK_BENCH_OUT) return;
-  const entry = join(root, 'out/main/headless.js');
-  const page = join(root, 'out/renderer/index.html');
-  const force = process.env.JOBDECK_BENCH_BUILD;
-  if (force === '0') return;
-  const stale = !existsSync(entry) || !existsSync(page) || newest(join(root, 'src')) > Math.min(statSync(entry).mtimeMs, statSync(page).mtimeMs);
-  if (force !== '1' && !stale) return;
-  execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' });
-}
+export { buildIfNeeded };
 
 export interface Host {
   url: string;
   stop(): Promise<void>;
 }
 
-/** `node out/main/headless.js --port 0 --data-dir <dir>` on a data dir seeded beforehand (see outDir). */
-export function startHost(root: string, dataDir: string): Promise<Host> {
-  const env = { ...process.env };
-  // The host finds the local sockets itself; a DOCKER_HOST from the shell would redirect it.
-  delete env.DOCKER_HOST;
-  delete env.CONTAINER_HOST;
-  const child = spawn(process.execPath, [join(outDir(root), 'main/headless.js'), '--port', '0', '--data-dir', dataDir], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env,
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => fail(new Error('the headless host printed no URL within 120 s')), 120_000);
-    const fail = (e: Error) => {
-      clearTimeout(timer);
-      child.kill('SIGTERM');
-      reject(new Error(`${e.message}\nstdout: ${out}\nstderr: ${err}`));
-    };
-    child.stderr!.on('data', (c: Buffer) => {
-      err += c.toString();
-      process.stderr.write(`[headless] ${c.toString()}`);
-    });
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /Jobdeck headless: (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve({ url: m[1], stop: () => stopChild(child) });
-      }
-    });
-    child.once('exit', (code) => fail(new Error(`the headless host exited with ${code}`)));
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await gone;
-  clearTimeout(timer);
+/** The built headless host on a data dir seeded beforehand: started as the e2e suite starts it. */
+export async function startHost(root: string, dataDir: string): Promise<Host> {
+  const host = await startHeadless(root, dataDir, 120_000);
+  return { url: host.url, stop: () => stopHost(host.child) };
 }
 
 export function launchChromium(): Promise<Browser> {

@@ -17,7 +17,7 @@ function newest(dir: string): number {
   return t;
 }
 
-/** Builds when out/ is missing or older than src/ (JOBDECK_E2E_BUILD=1 forces, =0 skips). */
+/** Builds when out/ is missing or older than src/ (JOBDECK_E2E_BUILD=1 forces, =0 skips); the benches use it too. */
 export function buildIfNeeded(root: string): void {
   const entry = join(root, 'out/main/headless.js');
   const page = join(root, 'out/renderer/index.html');
@@ -76,9 +76,8 @@ function withoutEngineOverrides(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** `node out/main/headless.js --port 0 --data-dir <fresh>`; resolves with the URL it prints. */
-export function startHost(root: string): Promise<RunningHost> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'jobdeck-e2e-'));
+/** `node out/main/headless.js --port 0 --data-dir <dir>` (a fresh one by default); resolves with the URL it prints. */
+export function startHost(root: string, dataDir = mkdtempSync(join(tmpdir(), 'jobdeck-e2e-')), timeoutMs = 60_000): Promise<RunningHost> {
   const child = spawn(process.execPath, [join(root, 'out/main/headless.js'), '--port', '0', '--data-dir', dataDir], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -87,7 +86,7 @@ export function startHost(root: string): Promise<RunningHost> {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => fail(new Error('the headless host printed no URL within 60 s')), 60_000);
+    const timer = setTimeout(() => fail(new Error(`the headless host printed no URL within ${timeoutMs / 1000} s`)), timeoutMs);
     const fail = (e: Error) => {
       clearTimeout(timer);
       child.kill('SIGTERM');
@@ -111,7 +110,7 @@ export function startHost(root: string): Promise<RunningHost> {
 
 /** SIGTERM, then SIGKILL if it has not gone within 15 s. */
 export async function stopHost(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);

@@ -1,19 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pack, type Header } from 'tar-stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ArtifactCapError, extractArtifacts, listArtifacts, removeJobArtifacts } from '../../src/main/core/artifacts';
+import { tempDirs } from '../support/tmp';
 
-const dirs: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'jobdeck-artifacts-'));
-  dirs.push(d);
-  return d;
-};
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('jobdeck-artifacts-');
 
 type Entry = Partial<Header> & Pick<Header, 'name'> & { body?: string | Buffer };
 /** What Docker's GET /containers/{id}/archive?path=/out sends: entries under `out/`. */

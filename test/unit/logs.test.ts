@@ -1,19 +1,11 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LogBatcher, LogStore } from '../../src/main/core/logs';
 import type { LogChunk } from '../../src/shared/ipc';
+import { tempDirs } from '../support/tmp';
 
-const dirs: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'jobdeck-logs-'));
-  dirs.push(d);
-  return d;
-};
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('jobdeck-logs-');
 
 async function readAll(store: LogStore, jobId: string, attempt: number, maxBytes: number): Promise<{ chunks: LogChunk[]; pages: number }> {
   const chunks: LogChunk[] = [];

@@ -1,23 +1,15 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listArtifacts } from '../../src/main/core/artifacts';
 import { LogStore } from '../../src/main/core/logs';
 import { runRetention } from '../../src/main/core/retention';
 import { JobStore } from '../../src/main/core/store';
 import type { Job } from '../../src/shared/job';
 import { spec } from '../support/fakes';
+import { tempDirs } from '../support/tmp';
 
-const dirs: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'jobdeck-retention-'));
-  dirs.push(d);
-  return d;
-};
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('jobdeck-retention-');
 
 const now = new Date('2026-03-01T00:00:00Z');
 const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000).toISOString();

@@ -1,23 +1,15 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JobStore, type FileWriter, type StoreProblem } from '../../src/main/core/store';
 import type { Job } from '../../src/shared/job';
 import { spec } from '../support/fakes';
+import { tempDirs } from '../support/tmp';
 
 // History at scale: history split over files of a bounded size, and history records checked
 // cheaply at open and in full when first read (or by the background check soon after).
 
-const dirs: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'jobdeck-store-history-'));
-  dirs.push(d);
-  return d;
-};
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('jobdeck-store-history-');
 const readJson = <T>(file: string) => JSON.parse(readFileSync(file, 'utf8')) as T;
 /** history.json, history-1.json, history-2.json, … in that order. */
 const historyFiles = (dir: string) =>

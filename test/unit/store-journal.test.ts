@@ -1,24 +1,16 @@
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JobStore, NewerSchemaError, type FileWriter, type StoreProblem } from '../../src/main/core/store';
 import type { Job } from '../../src/shared/job';
 import { spec } from '../support/fakes';
+import { tempDirs } from '../support/tmp';
 
 // The change journal: while changes keep coming, they reach the disk as appended lines within
 // writeDelayMs, and state.json is rewritten only now and then; a crash replays the journal.
 
-const dirs: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'jobdeck-store-journal-'));
-  dirs.push(d);
-  return d;
-};
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('jobdeck-store-journal-');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const journals = (dir: string) => readdirSync(dir).filter((f) => /^journal-\d+\.jsonl$/.test(f));
 /** The data dir as a crash would leave it now: copied synchronously, without the temp files. */
