@@ -113,6 +113,8 @@ describe.each(targets)('crash: on $kind', (target) => {
         expect(job, `job${i}`).toMatchObject({ status: code(i) === 0 ? 'completed' : 'failed', exitCode: code(i) });
         expect(job.attempts, `job${i} ran once`).toHaveLength(1);
         expect(await stdoutOf(host, job.id), `job${i}: every line exactly once`).toBe(expected(`job${i}`, LINES));
+        const plain = (await host.call('artifacts.list', { id: job.id })).find((a) => a.name === 'stdout.txt');
+        expect(plain && readFileSync(plain.path, 'utf8'), `job${i}: stdout.txt`).toBe(expected(`job${i}`, LINES));
       }
       expect(await containersOf(dataDir), 'containers left behind').toEqual([]);
       await host.kill('SIGTERM');

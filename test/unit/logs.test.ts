@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LogBatcher, LogStore } from '../../src/main/core/logs';
@@ -267,6 +267,37 @@ describe('logs: where a reattach resumes', () => {
     await w.close();
     expect(await store.resumePoint('job', 1)).toEqual({ stdout: 22, stderr: 6 });
     expect(await store.resumePoint('job', 9)).toEqual({ stdout: 0, stderr: 0 });
+  });
+
+  it('counts exactly when a character straddles the edge of a read window', async () => {
+    const store = new LogStore(tmp(), { capBytes: () => 1 << 30 });
+    const w = store.openWriter('job', 1);
+    const want = { stdout: 0, stderr: 0 };
+    for (let i = 0; i < 3000; i++) {
+      // An x now and then shifts the two-byte characters against the window's edge.
+      const line = `${'x'.repeat(i % 3)}${'é'.repeat(999)}\n`;
+      const stream = i % 2 ? 'stdout' : 'stderr';
+      want[stream] += line.length;
+      w.append(stream, line);
+    }
+    await w.close();
+    expect(await store.resumePoint('job', 1)).toEqual(want);
+  });
+
+  it('writes stdout.txt and stderr.txt afresh from the log, whatever a kill left in them', async () => {
+    const dir = tmp();
+    const store = new LogStore(dir, { capBytes: () => 1 << 20 });
+    const w = store.openWriter('job', 1);
+    w.append('stdout', 'a\n');
+    w.append('stderr', 'é\n');
+    w.append('stdout', 'b');
+    await w.close();
+    const plain = (s: string) => join(dir, 'artifacts', 'job', '1', `${s}.txt`);
+    appendFileSync(plain('stdout'), 'written twice');
+    writeFileSync(plain('stderr'), 'x');
+    await store.resumePoint('job', 1);
+    expect(readFileSync(plain('stdout'), 'utf8')).toBe('a\nb');
+    expect(readFileSync(plain('stderr'), 'utf8')).toBe('é\n');
   });
 
   it('reads a log larger than its 1 MiB read window whole, lines cut at the window edge included', async () => {

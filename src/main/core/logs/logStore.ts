@@ -1,5 +1,6 @@
 import { closeSync, createWriteStream, ftruncateSync, mkdirSync, openSync, readSync, statSync, type WriteStream } from 'node:fs';
-import { open, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 import { dirname, join } from 'node:path';
 import type { LogChunk, LogPage, LogStream } from '../../../shared/ipc';
 import { attemptArtifactsDir, idSegment } from '../artifacts/paths';
@@ -86,6 +87,8 @@ export class LogStore {
   /**
    * Where a reattach resumes: how much text of each stream the file holds. After a crash the
    * file, not the store, says what was kept; a torn last line does not count and is fetched again.
+   * The plain stdout.txt/stderr.txt are written afresh from it on the way: after a kill they may
+   * hold more or less than the log (they are written apart from it).
    */
   async resumePoint(jobId: string, attempt: number): Promise<ResumePoint> {
     const point: ResumePoint = { stdout: 0, stderr: 0 };
@@ -95,22 +98,39 @@ export class LogStore {
     } catch {
       return point;
     }
+    const plainDir = attemptArtifactsDir(this.dataDir, jobId, attempt);
+    const plain = { stdout: undefined as FileHandle | undefined, stderr: undefined as FileHandle | undefined };
+    const plainFile = async (stream: 'stdout' | 'stderr') => {
+      if (!plain[stream]) {
+        await mkdir(plainDir, { recursive: true });
+        plain[stream] = await open(join(plainDir, `${stream}.txt`), 'w');
+      }
+      return plain[stream];
+    };
     try {
       const size = (await fh.stat()).size;
+      const decoder = new StringDecoder('utf8'); // a character may straddle two reads
       let carry = '';
       for (let at = 0; at < size; at += 1 << 20) {
-        const text = carry + (await readAt(fh, at, Math.min(size, at + (1 << 20)))).toString('utf8');
+        const text = carry + decoder.write(await readAt(fh, at, Math.min(size, at + (1 << 20))));
         const lines = text.split('\n');
         carry = lines.pop() ?? '';
+        const out = { stdout: '', stderr: '' };
         for (const raw of lines) {
           const line = parseLine(raw);
-          if (line?.s === 'o') point.stdout += line.d.length;
-          else if (line?.s === 'e') point.stderr += line.d.length;
+          const stream = line?.s === 'o' ? 'stdout' : line?.s === 'e' ? 'stderr' : undefined;
+          if (!line || !stream) continue;
+          point[stream] += line.d.length;
+          out[stream] += line.d;
         }
+        for (const stream of ['stdout', 'stderr'] as const) if (out[stream]) await (await plainFile(stream)).write(out[stream]);
       }
+      // Streams with nothing kept: an empty file, not a stale one.
+      for (const stream of ['stdout', 'stderr'] as const) if (!plain[stream]) await rm(join(plainDir, `${stream}.txt`), { force: true });
       return point;
     } finally {
       await fh.close();
+      await Promise.all([plain.stdout?.close(), plain.stderr?.close()]);
     }
   }
 
