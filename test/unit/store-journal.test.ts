@@ -80,6 +80,21 @@ describe('store: the change journal', () => {
     for (const j of jobs) expect(last.getJob(j.id)).toEqual(s.getJob(j.id));
   });
 
+  it('persist() puts every change on disk at once with a journal append, not a whole-file write', async () => {
+    const dir = tmp();
+    const s = await JobStore.open({ dataDir: dir, writeDelayMs: 10_000, minWriteGapMs: 10_000, maxWriteDelayMs: 10_000 });
+    const writes = s.writes;
+    const a = job();
+    s.putJob(a);
+    await s.persist();
+    expect(s.writes).toBe(writes);
+    expect(s.appends).toBeGreaterThan(0);
+    const after = await JobStore.open({ dataDir: crashCopy(dir) });
+    expect(after.getJob(a.id)).toEqual(a);
+    await after.close();
+    await s.close();
+  });
+
   it('at rest a change is written into state.json, not the journal', async () => {
     const dir = tmp();
     const s = await JobStore.open({ dataDir: dir, writeDelayMs: 10, minWriteGapMs: 0 });

@@ -182,6 +182,11 @@ export class JobStore {
     return this.settingsValue;
   }
 
+  /** Every change so far on disk, by the cheapest way (usually a journal append). */
+  persist(): Promise<void> {
+    return this.scheduler.persist();
+  }
+
   /** Write now whatever is dirty, history too; resolves when it is on disk or the failure was reported. */
   async flush(): Promise<void> {
     await this.scheduler.flushNow(true);

@@ -57,6 +57,8 @@ export class WriteScheduler {
   private stateDirtySince = 0;
   private lastChange = 0;
   private lastStateWrite = 0;
+  /** A change the journal cannot record happened since the last state.json write. */
+  private unjournaled = false;
   /** Changes neither in a journal nor in a state.json write yet, and when the first was made. */
   private ops: Op[] = [];
   private firstOp = 0;
@@ -95,6 +97,7 @@ export class WriteScheduler {
     this.lastChange = now;
     this.stalled = false;
     if (this.replaying) return;
+    if (!op) this.unjournaled = true;
     if (op) {
       if (this.ops.length === 0) this.firstOp = now;
       this.ops.push(op);
@@ -127,6 +130,19 @@ export class WriteScheduler {
   /** No timer from now on; flush() still writes. */
   close(): void {
     this.closed = true;
+  }
+
+  /**
+   * On disk now, cheaply: the changes not yet there appended to the journal rather than a
+   * whole-file write (for moments a crash must not lose, like the one before a container is
+   * created). Resolves when they are there or the failure was reported.
+   */
+  async persist(): Promise<void> {
+    if (this.unjournaled) return this.flushNow(false);
+    if (this.ops.length) await this.appendOps();
+    else if (this.appending) await this.appending;
+    // Changes a state.json write has taken are on disk when it is.
+    if (this.writing) await this.writing;
   }
 
   /** Write now whatever is dirty; `all` false (changes still coming) lets history wait a while. */
@@ -266,6 +282,8 @@ export class WriteScheduler {
     this.ops = [];
     this.firstOp = 0;
     this.stateDirty = false;
+    const unjournaled = this.unjournaled;
+    this.unjournaled = false;
     this.lastStateWrite = Date.now();
     const state = this.snapshot();
     try {
@@ -273,6 +291,7 @@ export class WriteScheduler {
     } catch (error) {
       // Memory keeps the truth and the last good file stays as it was; try again on the next change.
       this.stateDirty = true;
+      this.unjournaled ||= unjournaled;
       this.stateDirtySince = Date.now();
       this.failed(this.stateFile, error);
       // The changes this write would have saved go to the journal it covered (replayed before
