@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { report, SMOKE, type Figure } from './report';
 import { buildIfNeeded, launchChromium, load, longest, longTasksBetween, observedPage, startHost, type PageWindow } from './support/host';
 import { LINE_BYTES, logLine, seedHistory, seedLog } from './support/seed';
+import { TERMINAL_OPTIONS } from '../src/renderer/src/components/terminalOptions';
 
 // The renderer in Debian's Chromium against the headless host, on data dirs seeded through the
 // store and log APIs (no container engine needed):
@@ -88,7 +89,7 @@ async function bareTerminal(page: Page, size: { width: number; height: number },
   await page.addScriptTag({ path: require.resolve('@xterm/xterm/lib/xterm.js') });
   await page.addScriptTag({ path: require.resolve('@xterm/addon-fit/lib/addon-fit.js') });
   return page.evaluate(
-    ({ lines, marker, lineBytes }) => {
+    ({ lines, marker, lineBytes, options }) => {
       // The same expression as logLine() in bench/support/seed.ts; the caller checks they agree.
       const line = (i: number) =>
         `${`${String(i).padStart(7, '0')} INFO worker-${i % 16} step ok value=${(i * 7919) % 100000}`.padEnd(lineBytes - 1, '.')}\r\n`;
@@ -105,14 +106,7 @@ async function bareTerminal(page: Page, size: { width: number; height: number },
       let bytes = 0;
       for (const c of chunks) bytes += c.length - c.split('\r').length + 1;
       const w = globalThis as unknown as BareWindow;
-      const term = new w.Terminal({
-        scrollback: 10_000,
-        fontSize: 12,
-        fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
-        theme: { background: '#0d1117', foreground: '#d1d7e0' },
-        disableStdin: true,
-        cursorBlink: false,
-      });
+      const term = new w.Terminal(options);
       const fit = new w.FitAddon.FitAddon();
       term.loadAddon(fit);
       term.open(w.document.getElementById('term'));
@@ -120,7 +114,8 @@ async function bareTerminal(page: Page, size: { width: number; height: number },
       w.__bare = { chunks, term };
       return { bytes, first: line(0), last: line(lines - 2) };
     },
-    { lines, marker, lineBytes: LINE_BYTES },
+    // The pane's own options (convertEol aside: the baseline writes \r\n itself).
+    { lines, marker, lineBytes: LINE_BYTES, options: TERMINAL_OPTIONS },
   );
 }
 

@@ -16,7 +16,7 @@ export interface Host {
 
 /** The built headless host on a data dir seeded beforehand: started as the e2e suite starts it. */
 export async function startHost(root: string, dataDir: string): Promise<Host> {
-  const host = await startHeadless(root, dataDir, 120_000);
+  const host = await startHeadless(root, { dataDir, timeoutMs: 120_000 });
   return { url: host.url, stop: () => stopHost(host.child) };
 }
 

@@ -107,9 +107,7 @@ export async function seedLog(targetBytes: number): Promise<SeededLog> {
   let bytes = 0;
   for (let i = 0; i < lines - 1; i++) {
     const data = logLine(i);
-    const ms = T0 + 400 + Math.floor(i / 1000);
-    const stamp = `${iso(ms).slice(0, -1)}${String(i % 1000).padStart(6, '0')}Z`;
-    writer.append('stdout', data, iso(ms), stamp);
+    writer.append('stdout', data, iso(T0 + 400 + Math.floor(i / 1000)));
     bytes += data.length;
   }
   const marker = endMarker(lines);

@@ -66,6 +66,18 @@ export interface RunningHost {
   url: string;
   child: ChildProcess;
   dataDir: string;
+  /** Everything the host printed about itself so far, stdout and stderr. */
+  output(): string;
+}
+
+export interface HostOptions {
+  /** A fresh temp dir by default. */
+  dataDir?: string;
+  /** The script to run; the built out/main/headless.js by default. */
+  entry?: string;
+  /** Added to the environment (after DOCKER_HOST and CONTAINER_HOST are taken out). */
+  env?: Record<string, string>;
+  timeoutMs?: number;
 }
 
 /** The host finds the local sockets itself; a DOCKER_HOST from the developer's shell would redirect it. */
@@ -76,16 +88,19 @@ function withoutEngineOverrides(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** `node out/main/headless.js --port 0 --data-dir <dir>` (a fresh one by default); resolves with the URL it prints. */
-export function startHost(root: string, dataDir = mkdtempSync(join(tmpdir(), 'jobdeck-e2e-')), timeoutMs = 60_000): Promise<RunningHost> {
-  const child = spawn(process.execPath, [join(root, 'out/main/headless.js'), '--port', '0', '--data-dir', dataDir], {
+/** `node out/main/headless.js --port 0 --data-dir <dir>`; resolves with the URL it prints. */
+export function startHost(root: string, opts: HostOptions = {}): Promise<RunningHost> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'jobdeck-e2e-'));
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const child = spawn(process.execPath, [opts.entry ?? join(root, 'out/main/headless.js'), '--port', '0', '--data-dir', dataDir], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: withoutEngineOverrides(),
+    env: { ...withoutEngineOverrides(), ...opts.env },
   });
+  let out = '';
+  let err = '';
+  let all = '';
   return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
     const timer = setTimeout(() => fail(new Error(`the headless host printed no URL within ${timeoutMs / 1000} s`)), timeoutMs);
     const fail = (e: Error) => {
       clearTimeout(timer);
@@ -94,17 +109,19 @@ export function startHost(root: string, dataDir = mkdtempSync(join(tmpdir(), 'jo
     };
     child.stderr!.on('data', (c: Buffer) => {
       err += c.toString();
+      all += c.toString();
       process.stderr.write(`[headless] ${c.toString()}`);
     });
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
+      all += c.toString();
       const m = /Jobdeck headless: (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
       if (m?.[1]) {
         clearTimeout(timer);
-        resolve({ url: m[1], child, dataDir });
+        resolve({ url: m[1], child, dataDir, output: () => all });
       }
     });
-    child.once('exit', (code) => fail(new Error(`the headless host exited with ${code}`)));
+    child.once('exit', (code, signal) => fail(new Error(`the headless host exited with ${signal ?? code}`)));
   });
 }
 

@@ -36,7 +36,7 @@ export const Attempt = z.object({
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
   peakMemoryBytes: z.number().optional(),
-  /** Time of the last log line stored, RFC3339Nano as the engine stamped it; where a reattach resumes. */
+  /** No longer written (a reattach now resumes from the log file); kept so older stores load. */
   lastLogTimestamp: z.string().optional(),
   logBytes: z.number().int().min(0).default(0),
   logTruncated: z.boolean().default(false),

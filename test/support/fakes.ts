@@ -82,7 +82,7 @@ export class FakeExecutor implements Executor {
 class MemoryLog implements AttemptLog {
   bytes = 0;
   truncated = false;
-  append(stream: LogStream, data: string, t?: string, _stamp?: string): LogChunk {
+  append(stream: LogStream, data: string, t?: string): LogChunk {
     this.bytes += data.length;
     return { attempt: 1, stream, data, t: t ?? new Date().toISOString() };
   }
@@ -102,8 +102,8 @@ export interface Harness {
   podman: FakeExecutor;
   scheduler: Scheduler;
   queueStates: QueueState[];
-  /** What the repo held at each flush (a deep copy): what a crash right after would find on disk. */
-  flushed: Job[][];
+  /** What the repo held at each persist (a deep copy): what a crash right after would find on disk. */
+  persisted: Job[][];
   add(s?: Partial<TemplateSpecInput>, extra?: Partial<Job>): Job;
   job(id: string): Job;
   /** Let promise callbacks (attempt outcomes) run. */
@@ -124,7 +124,7 @@ export function harness(settings: Partial<Settings> = {}): Harness {
     { id: 'podman', kind: 'podman', available: true, executor: podman },
   ];
   const queueStates: QueueState[] = [];
-  const flushed: Job[][] = [];
+  const persisted: Job[][] = [];
   const ended = new Set<FakeRun>();
   let seq = 0;
   const scheduler = new Scheduler({
@@ -134,8 +134,8 @@ export function harness(settings: Partial<Settings> = {}): Harness {
       activeJobs: () => [...jobs.values()].filter((j) => j.status === 'pending' || j.status === 'running'),
       save: (j) => jobs.set(j.id, j),
       touch: (j) => jobs.set(j.id, j),
-      flush: async () => {
-        flushed.push(structuredClone([...jobs.values()]));
+      persist: async () => {
+        persisted.push(structuredClone([...jobs.values()]));
       },
     },
     settings: () => s,
@@ -161,7 +161,7 @@ export function harness(settings: Partial<Settings> = {}): Harness {
     podman,
     scheduler,
     queueStates,
-    flushed,
+    persisted,
     add(over = {}, extra = {}) {
       const sp = spec(over);
       const j: Job = {
@@ -196,4 +196,28 @@ export function harness(settings: Partial<Settings> = {}): Harness {
     },
   };
   return h;
+}
+
+let stored = 0;
+/**
+ * A valid job record as the store keeps it, for store tests: pending unless `over` says
+ * otherwise, ids and seq numbered in order, created a second apart.
+ */
+export function storedJob(over: Partial<Job> = {}): Job {
+  stored++;
+  return {
+    id: `job-${stored}`,
+    templateName: over.templateName ?? 'tpl',
+    spec: spec({ name: over.templateName ?? 'tpl' }),
+    status: 'pending',
+    priority: 3,
+    seq: stored,
+    origin: 'manual',
+    dependsOn: [],
+    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, stored)).toISOString(),
+    failures: 0,
+    succeededIndexes: [],
+    attempts: [],
+    ...over,
+  };
 }

@@ -1,13 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import WebSocket from 'ws';
 import type { CommandName, CommandOutput, Result, WsServerMessage } from '../../src/shared/ipc';
+import { startHost as startHeadless } from '../../e2e/support/setupSteps';
 
 /**
- * The headless host in a child process of its own, so a test can SIGKILL it. Bundled once with
- * esbuild (dependencies stay in node_modules, as in the app's own build).
+ * The headless host in a child process of its own (started as the e2e suite starts it), so a
+ * test can SIGKILL it. The test entry is bundled once with esbuild (dependencies stay in
+ * node_modules, as in the app's own build).
  */
 const OUT = join(process.cwd(), 'node_modules', '.cache', 'jobdeck-test-host');
 let built: Promise<string> | undefined;
@@ -43,27 +45,11 @@ export interface HostProcess {
 
 export async function startHost(dataDir: string, env: Record<string, string> = {}): Promise<HostProcess> {
   const entry = await buildHost();
-  const child = spawn(process.execPath, [entry, '--data-dir', dataDir, '--port', '0'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  let all = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    stderr += d.toString();
-    all += d.toString();
-  });
-  child.stdout!.on('data', (d: Buffer) => (all += d.toString()));
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /Jobdeck headless: (\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    void exited.then((how) => reject(new Error(`host exited (${how}) before it listened: ${stderr}`)));
-  });
+  const { child, url, output } = await startHeadless(process.cwd(), { entry, dataDir, env });
+  const exited =
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve(child.signalCode ?? child.exitCode)
+      : new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
   const { port, searchParams } = new URL(url);
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${searchParams.get('token')}`);
   await new Promise<void>((resolve, reject) => {
@@ -84,7 +70,7 @@ export async function startHost(dataDir: string, env: Record<string, string> = {
   return {
     child,
     exited,
-    output: () => all,
+    output,
     async call<C extends CommandName>(command: C, input: unknown): Promise<CommandOutput<C>> {
       const id = ++next;
       const result = await new Promise<Result<unknown>>((resolve, reject) => {

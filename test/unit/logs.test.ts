@@ -243,13 +243,13 @@ describe('logs: where a reattach resumes', () => {
     const dir = tmp();
     const store = new LogStore(dir, { capBytes: () => 1 << 20 });
     const a = store.openWriter('job', 1);
-    a.append('stdout', 'one\n', undefined, '2026-01-01T00:00:01Z');
+    a.append('stdout', 'one\n', '2026-01-01T00:00:01Z');
     await a.close();
     appendFileSync(store.file('job', 1), '{"t":"2026-01-01T00:00:02Z","s":"o","d":"tw');
     // The resume point ignores the torn line, so the engine is asked for it again.
-    expect(await store.resumePoint('job', 1)).toEqual({ stdout: 4, stderr: 0 });
+    expect(await store.prepareResume('job', 1)).toEqual({ stdout: 4, stderr: 0 });
     const b = store.openWriter('job', 1);
-    b.append('stdout', 'two\n', undefined, '2026-01-01T00:00:02Z');
+    b.append('stdout', 'two\n', '2026-01-01T00:00:02Z');
     await b.close();
     const { chunks } = await readAll(store, 'job', 1, 1024);
     expect(chunks.map((x) => x.data)).toEqual(['one\n', 'two\n']);
@@ -265,8 +265,8 @@ describe('logs: where a reattach resumes', () => {
     w.append('stdout', 'b'.repeat(20));
     w.append('stdout', 'over the cap'.repeat(5));
     await w.close();
-    expect(await store.resumePoint('job', 1)).toEqual({ stdout: 22, stderr: 6 });
-    expect(await store.resumePoint('job', 9)).toEqual({ stdout: 0, stderr: 0 });
+    expect(await store.prepareResume('job', 1)).toEqual({ stdout: 22, stderr: 6 });
+    expect(await store.prepareResume('job', 9)).toEqual({ stdout: 0, stderr: 0 });
   });
 
   it('counts exactly when a character straddles the edge of a read window', async () => {
@@ -281,7 +281,7 @@ describe('logs: where a reattach resumes', () => {
       w.append(stream, line);
     }
     await w.close();
-    expect(await store.resumePoint('job', 1)).toEqual(want);
+    expect(await store.prepareResume('job', 1)).toEqual(want);
   });
 
   it('writes stdout.txt and stderr.txt afresh from the log, whatever a kill left in them', async () => {
@@ -295,7 +295,7 @@ describe('logs: where a reattach resumes', () => {
     const plain = (s: string) => join(dir, 'artifacts', 'job', '1', `${s}.txt`);
     appendFileSync(plain('stdout'), 'written twice');
     writeFileSync(plain('stderr'), 'x');
-    await store.resumePoint('job', 1);
+    await store.prepareResume('job', 1);
     expect(readFileSync(plain('stdout'), 'utf8')).toBe('a\nb');
     expect(readFileSync(plain('stderr'), 'utf8')).toBe('é\n');
   });
@@ -306,6 +306,6 @@ describe('logs: where a reattach resumes', () => {
     const line = `${'x'.repeat(999)}\n`;
     for (let i = 0; i < 3000; i++) w.append(i % 2 ? 'stdout' : 'stderr', line);
     await w.close();
-    expect(await store.resumePoint('job', 1)).toEqual({ stdout: 1500 * 1000, stderr: 1500 * 1000 });
+    expect(await store.prepareResume('job', 1)).toEqual({ stdout: 1500 * 1000, stderr: 1500 * 1000 });
   });
 });

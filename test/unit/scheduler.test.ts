@@ -237,26 +237,26 @@ describe('scheduler: engines', () => {
 });
 
 describe('scheduler: what a crash at any moment finds on disk', () => {
-  it('the attempt is flushed before the container may be created, so a restart finds it by its labels', async () => {
+  it('the attempt is persisted before the container may be created, so a restart finds it by its labels', async () => {
     const h = harness();
     const job = h.add();
     const run = h.liveRuns(job.id)[0]!;
     expect(run.req.persisted).toBeTypeOf('function');
-    const before = h.flushed.length;
+    const before = h.persisted.length;
     await run.req.persisted!();
-    expect(h.flushed.length).toBe(before + 1);
-    const onDisk = h.flushed.at(-1)!.find((j) => j.id === job.id)!;
+    expect(h.persisted.length).toBe(before + 1);
+    const onDisk = h.persisted.at(-1)!.find((j) => j.id === job.id)!;
     expect(onDisk.status).toBe('running');
     expect(onDisk.attempts).toEqual([expect.objectContaining({ number: 1, engineId: 'docker' })]);
   });
 
-  it('the exit code is flushed before the container is removed, while the outcome is still to be decided', async () => {
+  it('the exit code is persisted before the container is removed, while the outcome is still to be decided', async () => {
     const h = harness();
     const job = h.add();
     const run = h.liveRuns(job.id)[0]!;
     const finishedAt = new Date().toISOString();
     await run.sink.exited!({ exitCode: 3, reason: 'Error', finishedAt });
-    const onDisk = h.flushed.at(-1)!.find((j) => j.id === job.id)!;
+    const onDisk = h.persisted.at(-1)!.find((j) => j.id === job.id)!;
     expect(onDisk.status).toBe('running');
     expect(onDisk.attempts[0]).toMatchObject({ exitCode: 3, finishedAt });
     run.finish({ reason: 'Error', exitCode: 3, finishedAt });

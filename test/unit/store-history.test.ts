@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JobStore, type FileWriter, type StoreProblem } from '../../src/main/core/store';
 import type { Job } from '../../src/shared/job';
-import { spec } from '../support/fakes';
+import { spec, storedJob } from '../support/fakes';
 import { tempDirs } from '../support/tmp';
 
 // History at scale: history split over files of a bounded size, and history records checked
@@ -17,26 +17,10 @@ const historyFiles = (dir: string) =>
     .filter((f) => /^history(-\d+)?\.json$/.test(f))
     .sort((a, b) => Number(/\d+/.exec(a)?.[0] ?? 0) - Number(/\d+/.exec(b)?.[0] ?? 0));
 
-let n = 0;
+/** A finished job, a day after its creation. */
 function done(over: Partial<Job> = {}): Job {
-  n++;
-  return {
-    id: `job-${n}`,
-    templateName: 'tpl',
-    spec: spec({ name: 'tpl' }),
-    status: 'completed',
-    reason: 'Completed',
-    priority: 3,
-    seq: n,
-    origin: 'manual',
-    dependsOn: [],
-    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
-    finishedAt: new Date(Date.UTC(2026, 0, 2, 0, 0, n)).toISOString(),
-    failures: 0,
-    succeededIndexes: [],
-    attempts: [],
-    ...over,
-  };
+  const j = storedJob({ status: 'completed', reason: 'Completed', ...over });
+  return { finishedAt: new Date(Date.parse(j.createdAt) + 86_400_000).toISOString(), ...j, ...over };
 }
 
 /** A store whose history.json holds `jobs` (one of them possibly bad), as a previous run left it. */

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JobStore, NewerSchemaError, type FileWriter, type StoreProblem } from '../../src/main/core/store';
 import type { Job } from '../../src/shared/job';
-import { spec } from '../support/fakes';
+import { spec, storedJob } from '../support/fakes';
 import { tempDirs } from '../support/tmp';
 
 // The change journal: while changes keep coming, they reach the disk as appended lines within
@@ -20,25 +20,7 @@ function crashCopy(dir: string): string {
   return copy;
 }
 
-let n = 0;
-function job(over: Partial<Job> = {}): Job {
-  n++;
-  return {
-    id: `job-${n}`,
-    templateName: 'tpl',
-    spec: spec({ name: 'tpl' }),
-    status: 'pending',
-    priority: 3,
-    seq: n,
-    origin: 'manual',
-    dependsOn: [],
-    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
-    failures: 0,
-    succeededIndexes: [],
-    attempts: [],
-    ...over,
-  };
-}
+const job = storedJob;
 
 describe('store: the change journal', () => {
   it('under a steady stream of changes, each reaches the disk in the journal soon, while state.json is not rewritten', async () => {

@@ -4,32 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { JobStore, MIGRATIONS, NewerSchemaError, type FileWriter, type StoreProblem } from '../../src/main/core/store';
 import type { Job } from '../../src/shared/job';
 import { JobFilter } from '../../src/shared/query';
-import { spec } from '../support/fakes';
+import { spec, storedJob } from '../support/fakes';
 import { tempDirs } from '../support/tmp';
 
 const tmp = tempDirs('jobdeck-store-');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const readJson = <T>(file: string) => JSON.parse(readFileSync(file, 'utf8')) as T;
 
-let n = 0;
-function job(over: Partial<Job> = {}): Job {
-  n++;
-  return {
-    id: `job-${n}`,
-    templateName: over.templateName ?? 'tpl',
-    spec: spec({ name: over.templateName ?? 'tpl' }),
-    status: 'pending',
-    priority: 3,
-    seq: n,
-    origin: 'manual',
-    dependsOn: [],
-    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
-    failures: 0,
-    succeededIndexes: [],
-    attempts: [],
-    ...over,
-  };
-}
+const job = storedJob;
 const done = (i: number, over: Partial<Job> = {}) =>
   job({ status: 'completed', reason: 'Completed', finishedAt: new Date(Date.UTC(2026, 0, 2, 0, 0, i)).toISOString(), ...over });
 

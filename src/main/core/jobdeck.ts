@@ -108,7 +108,7 @@ export async function createJobdeck(opts: JobdeckOptions): Promise<Jobdeck> {
         hub.emit('job.updated', maskJob(job));
       },
       touch: (job) => store.putJob(job),
-      flush: () => store.persist(),
+      persist: () => store.persist(),
     },
     settings: () => store.settings(),
     engines: slots,

@@ -3,8 +3,7 @@ import { iso } from './clock';
 import type { Attempt } from '../../shared/job';
 import { engineMessage, startFailureExitCode } from './engines/errors';
 import type { Engine } from './engines/registry';
-import type { AttemptOutcome } from './engines/types';
-import type { ResumePoint } from './logs';
+import type { AttemptOutcome, ResumeMarks } from './engines/types';
 import { LABEL_ATTEMPT, LABEL_INSTANCE, LABEL_JOB } from './labels';
 import type { CoreContext } from './service/context';
 
@@ -53,7 +52,7 @@ export async function reconcile(ctx: CoreContext, instanceId: string): Promise<v
           }
         }
         claimed.add(found.Id);
-        const resume = await ctx.logs.resumePoint(job.id, a.number);
+        const resume = await ctx.logs.prepareResume(job.id, a.number);
         adopt(ctx, engine, job.id, a.number, found.Id, resume, job.spec.tty, job.spec.keepContainer);
         continue;
       }
@@ -138,7 +137,7 @@ function adopt(
   jobId: string,
   attempt: number,
   containerId: string,
-  resume: ResumePoint | undefined,
+  resume: ResumeMarks,
   tty: boolean,
   keepContainer: boolean,
 ): void {
@@ -146,7 +145,7 @@ function adopt(
     engine.executor.reattach(
       {
         containerId,
-        ...(resume ? { resume } : {}),
+        resume,
         tty,
         keepContainer,
         graceSeconds: ctx.store.settings().stopGraceSeconds,

@@ -206,11 +206,10 @@ export class DockerExecutor implements Executor {
 
   /**
    * The logs endpoint, for a container found again after a restart: follow from the beginning,
-   * dropping per stream the text already stored, then read once more after the exit: Podman's
-   * compat API ends a follow early when a fast writer exits, and the rest is only in a
-   * non-follow read. That read starts a second before the last second seen (Podman reads `since`
-   * in whole seconds) and drops, per stream, the text seen before that second began. Counting
-   * text rather than comparing stamps keeps each line once on both engines.
+   * dropping per stream the text already stored; after the exit, read it all once more and drop
+   * what is stored by now (Podman's compat API ends a follow early when a fast writer exits, and
+   * the rest is only in a non-follow read). Counting text rather than comparing stamps keeps each
+   * line once on both engines. Reading twice costs little on this rare path.
    */
   private async streamLogs(
     container: Docker.Container,
@@ -219,42 +218,16 @@ export class DockerExecutor implements Executor {
     ctl: StopControl,
     resume: ResumeMarks,
   ): Promise<Docker.ContainerInspectInfo['State'] | undefined> {
-    // Per stream: text read so far from the start of the log (kept or skipped), and where each
-    // whole second (epoch seconds) began in it.
-    const pos: ResumeMarks = { stdout: 0, stderr: 0 };
-    const secondAt = { stdout: new Map<number, number>(), stderr: new Map<number, number>() };
-    let lastPrefix = '';
-    let lastSecond = NaN;
-    const observe = (stream: 'stdout' | 'stderr') => (stamp: string, chars: number) => {
-      const prefix = stamp.slice(0, 19);
-      if (prefix !== lastPrefix) {
-        lastPrefix = prefix;
-        lastSecond = Math.floor(Date.parse(stamp) / 1000);
-      }
-      if (!secondAt[stream].has(lastSecond)) secondAt[stream].set(lastSecond, pos[stream]);
-      pos[stream] += chars;
+    const stored: ResumeMarks = { ...resume };
+    const emit = (t: StampedText) => {
+      if (t.stream === 'stdout' || t.stream === 'stderr') stored[t.stream] += t.data.length;
+      sink.log(t.stream, t.data, t.stamp);
     };
-    const emit = (t: StampedText) => sink.log(t.stream, t.data, t.stamp);
-    await this.readLogs(container, tty, emit, ctl, true, resume, undefined, observe);
+    await this.readLogs(container, tty, emit, ctl, true, resume);
     if (ctl.detached) return undefined;
     // The exit first (the follow may have ended early), then whatever the follow did not give.
     const state = await this.finalState(container);
-    const stored: ResumeMarks = { stdout: Math.max(pos.stdout, resume.stdout), stderr: Math.max(pos.stderr, resume.stderr) };
-    if (!Number.isFinite(lastSecond)) {
-      await this.readLogs(container, tty, emit, ctl, false, stored);
-      return state;
-    }
-    const since = Math.max(0, lastSecond - 1);
-    // Where the text from `since` on begins in each stream; the replay drops what is stored of it.
-    const startOf = (stream: 'stdout' | 'stderr') => {
-      let at = pos[stream];
-      for (const [second, p] of secondAt[stream]) if (second >= since && p < at) at = p;
-      return at;
-    };
-    await this.readLogs(container, tty, emit, ctl, false, {
-      stdout: stored.stdout - startOf('stdout'),
-      stderr: stored.stderr - startOf('stderr'),
-    }, since);
+    await this.readLogs(container, tty, emit, ctl, false, { ...stored });
     return state;
   }
 
@@ -265,18 +238,10 @@ export class DockerExecutor implements Executor {
     ctl: StopControl,
     follow: boolean,
     skip: ResumeMarks,
-    since?: number,
-    observe?: (stream: 'stdout' | 'stderr') => (stamp: string, chars: number) => void,
   ): Promise<void> {
-    const raw = await logStream(container, {
-      follow,
-      stdout: true,
-      stderr: true,
-      timestamps: true,
-      ...(since !== undefined ? { since } : {}),
-    });
-    const out = new StampedLineSplitter('stdout', emit, skip.stdout, observe?.('stdout'));
-    const err = new StampedLineSplitter('stderr', emit, skip.stderr, observe?.('stderr'));
+    const raw = await logStream(container, { follow, stdout: true, stderr: true, timestamps: true });
+    const out = new StampedLineSplitter('stdout', emit, skip.stdout);
+    const err = new StampedLineSplitter('stderr', emit, skip.stderr);
     await this.pipe(raw, tty, out, err, ctl);
   }
 

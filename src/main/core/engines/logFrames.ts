@@ -60,8 +60,6 @@ export class StampedLineSplitter implements FrameTarget {
     private readonly stream: LogStream,
     private readonly emit: (t: StampedText) => void,
     skip = 0,
-    /** Sees every entry read, kept or skipped: where in the stream each stamp falls. */
-    private readonly observe?: (stamp: string, chars: number) => void,
   ) {
     this.skip = skip;
   }
@@ -94,7 +92,6 @@ export class StampedLineSplitter implements FrameTarget {
     // Not stamped (an engine that ignored timestamps): keep the text, stamp it now.
     const stamped = looksStamped(stamp);
     let data = stamped ? raw.slice(space + 1) : raw;
-    if (stamped) this.observe?.(stamp, data.length);
     if (this.skip > 0) {
       if (data.length <= this.skip) {
         this.skip -= data.length;

@@ -24,7 +24,7 @@ export function stampToIso(stamp: string): string {
   return n === null ? new Date().toISOString() : new Date(Number(n / 1_000_000n)).toISOString();
 }
 
-/** Whether a line starts with what looks like an engine stamp (cheap; exact parsing only on resume). */
+/** Whether a line starts with what looks like an engine stamp: a cheap check, made per line. */
 export function looksStamped(stamp: string): boolean {
   return stamp.length >= 20 && stamp.charCodeAt(4) === 45 /* - */ && stamp.charCodeAt(10) === 84 /* T */;
 }

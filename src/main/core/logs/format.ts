@@ -7,8 +7,6 @@ export interface Line {
   /** o stdout, e stderr, x system. */
   s: string;
   d: string;
-  /** The engine's own RFC3339Nano stamp, where a reattach resumes. */
-  n?: string;
   /** Set on the truncation marker. */
   tr?: 1;
 }

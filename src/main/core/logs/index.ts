@@ -1,2 +1,2 @@
 export { LogBatcher } from './batcher';
-export { AttemptLogWriter, LogStore, type ResumePoint } from './logStore';
+export { AttemptLogWriter, LogStore } from './logStore';

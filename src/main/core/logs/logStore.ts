@@ -4,14 +4,9 @@ import { StringDecoder } from 'node:string_decoder';
 import { dirname, join } from 'node:path';
 import type { LogChunk, LogPage, LogStream } from '../../../shared/ipc';
 import { attemptArtifactsDir, idSegment } from '../artifacts/paths';
+import type { ResumeMarks } from '../engines/types';
 import type { AttemptLog } from '../scheduler/scheduler';
 import { CODE, lastCompleteLine, parseLine, TAIL_BYTES, toChunk, truncationMarker, type Line } from './format';
-
-/** Characters of each stream stored for an attempt: what a reattach skips before keeping. */
-export interface ResumePoint {
-  stdout: number;
-  stderr: number;
-}
 
 /**
  * One append-only JSONL file per attempt (`logs/<job>/<attempt>.jsonl`), one chunk a line with its
@@ -85,13 +80,13 @@ export class LogStore {
   }
 
   /**
-   * Where a reattach resumes: how much text of each stream the file holds. After a crash the
-   * file, not the store, says what was kept; a torn last line does not count and is fetched again.
-   * The plain stdout.txt/stderr.txt are written afresh from it on the way: after a kill they may
-   * hold more or less than the log (they are written apart from it).
+   * Before a reattach, in one pass over the log: how much text of each stream it holds (where
+   * the reattach resumes), and stdout.txt/stderr.txt written afresh from it, since after a kill
+   * they may hold more or less than the log (they are written apart from it). The file, not the
+   * store, says what was kept; a torn last line does not count and is fetched again.
    */
-  async resumePoint(jobId: string, attempt: number): Promise<ResumePoint> {
-    const point: ResumePoint = { stdout: 0, stderr: 0 };
+  async prepareResume(jobId: string, attempt: number): Promise<ResumeMarks> {
+    const point: ResumeMarks = { stdout: 0, stderr: 0 };
     let fh: FileHandle;
     try {
       fh = await open(this.file(jobId, attempt), 'r');
@@ -192,7 +187,7 @@ export class AttemptLogWriter implements AttemptLog {
     this.onError?.(this.error);
   }
 
-  append(stream: LogStream, data: string, t: string = new Date().toISOString(), stamp?: string): LogChunk | null {
+  append(stream: LogStream, data: string, t: string = new Date().toISOString()): LogChunk | null {
     if (this.truncated) return null;
     const size = Buffer.byteLength(data);
     if (this.bytes + size > this.capBytes) {
@@ -204,7 +199,7 @@ export class AttemptLogWriter implements AttemptLog {
       return { attempt: this.attempt, stream: 'system', t, data: text };
     }
     this.bytes += size;
-    this.writeLine({ t, s: CODE[stream], d: data, ...(stamp ? { n: stamp } : {}) });
+    this.writeLine({ t, s: CODE[stream], d: data });
     if (stream === 'stdout') this.plainOut += data;
     else if (stream === 'stderr') this.plainErr += data;
     return { attempt: this.attempt, stream, t, data };

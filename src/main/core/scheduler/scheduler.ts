@@ -16,7 +16,7 @@ export interface JobRepo {
   /** Persist without an event (log progress stamps). */
   touch(job: Job): void;
   /** Resolves when what was saved is on disk (or its failure reported). */
-  flush?(): Promise<void>;
+  persist?(): Promise<void>;
 }
 
 export interface EngineSlot {
@@ -29,7 +29,7 @@ export interface EngineSlot {
 }
 
 export interface AttemptLog {
-  append(stream: LogStream, data: string, t?: string, stamp?: string): LogChunk | null;
+  append(stream: LogStream, data: string, t?: string): LogChunk | null;
   readonly bytes: number;
   readonly truncated: boolean;
   close(): Promise<void>;
@@ -213,7 +213,7 @@ export class Scheduler {
         env: prepared.env,
         labels: prepared.labels,
         graceSeconds: this.d.settings().stopGraceSeconds,
-        persisted: () => this.flushRepo(),
+        persisted: () => this.persist(),
       },
       this.sinkFor(job.id, number, (status, current, total) =>
         this.d.onImageProgress?.(job.id, engine.id, next.spec.image, status, current, total),
@@ -261,8 +261,8 @@ export class Scheduler {
     };
   }
 
-  private async flushRepo(): Promise<void> {
-    await this.d.repo.flush?.().catch(() => undefined);
+  private async persist(): Promise<void> {
+    await this.d.repo.persist?.().catch(() => undefined);
   }
 
   /** The exit, on disk before the container is removed; the outcome proper follows in onDone. */
@@ -271,7 +271,7 @@ export class Scheduler {
     const next = this.patchAttempt(jobId, number, { exitCode: outcome.exitCode, finishedAt: outcome.finishedAt });
     if (!next) return;
     this.d.repo.touch(next);
-    await this.flushRepo();
+    await this.persist();
   }
 
   private watch(jobId: string, number: number, handle: RunningAttempt): void {
@@ -304,14 +304,13 @@ export class Scheduler {
   private onLog(jobId: string, number: number, stream: LogStream, data: string, stamp: string): void {
     const live = this.live.get(jobId)?.get(number);
     if (!live) return;
-    const chunk = live.log.append(stream, data, stampToIso(stamp), stamp);
+    const chunk = live.log.append(stream, data, stampToIso(stamp));
     if (chunk) this.d.onLog(jobId, chunk);
-    // Where a reattach resumes; persisted at most once a second, without an event.
+    // The log's size for the views; persisted at most once a second, without an event.
     const job = this.d.repo.getJob(jobId);
     if (!job) return;
     const attempt = job.attempts.find((a) => a.number === number);
     if (!attempt) return;
-    attempt.lastLogTimestamp = stamp;
     attempt.logBytes = live.log.bytes;
     attempt.logTruncated = live.log.truncated;
     const now = this.d.clock.now();

@@ -233,27 +233,25 @@ export class OrderIndex {
       es.push(e);
       return;
     }
-    // First entry after (k, s).
-    let lo = 0;
-    let hi = es.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (atOrBefore(es[mid]!, e.k, e.s)) lo = mid + 1;
-      else hi = mid;
-    }
-    es.splice(lo, 0, e);
+    // Before the first entry after (k, s).
+    es.splice(firstWhereNot(es, (x) => atOrBefore(x, e.k, e.s)), 0, e);
   }
 
   private indexOf(e: Entry): number {
     const es = this.entries;
-    let lo = 0;
-    let hi = es.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (before(es[mid]!, e.k, e.s)) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < es.length; i++) if (es[i] === e) return i;
+    for (let i = firstWhereNot(es, (x) => before(x, e.k, e.s)); i < es.length; i++) if (es[i] === e) return i;
     return es.indexOf(e); // never reached while keys are numbers (SORT_KEYS never gives NaN)
   }
+}
+
+/** Binary search: the first index whose entry fails `pred`, for a `pred` true on a prefix. */
+function firstWhereNot<T>(xs: T[], pred: (x: T) => boolean): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (pred(xs[mid]!)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

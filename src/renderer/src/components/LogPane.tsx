@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { LogChunk } from '../../../shared/ipc';
 import { client } from '../client/client';
 import { reportError } from '../store/app';
+import { TERMINAL_OPTIONS } from './terminalOptions';
 
 /**
  * xterm.js write flow control, in characters handed to xterm and not yet parsed: above HIGH the
@@ -67,12 +68,7 @@ export function LogPane({ jobId, attempt, live }: Props) {
   useEffect(() => {
     if (!host.current) return;
     const term = new Terminal({
-      scrollback: 10_000,
-      fontSize: 12,
-      fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
-      theme: { background: '#0d1117', foreground: '#d1d7e0' },
-      disableStdin: true,
-      cursorBlink: false,
+      ...TERMINAL_OPTIONS,
       // Log text has bare \n line ends; converting them in the terminal's parser costs nothing.
       convertEol: true,
     });
