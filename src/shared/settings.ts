@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EngineConfig } from './engine';
+import { patchOf } from './patch';
 
 export const Settings = z
   .object({
@@ -27,5 +28,6 @@ export const Settings = z
   })
   .strict();
 export type Settings = z.infer<typeof Settings>;
-export const SettingsPatch = Settings.partial();
+/** What settings.update takes: only the keys it names change (see patch.ts). */
+export const SettingsPatch = patchOf(Settings);
 export type SettingsPatch = z.infer<typeof SettingsPatch>;

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { Job } from '../../../shared/job';
 import type { JobFilter } from '../../../shared/query';
+import { applyPatch } from '../../../shared/patch';
 import { Settings, type SettingsPatch } from '../../../shared/settings';
 import { Template } from '../../../shared/template';
 import type { StoreProblem } from './files';
@@ -177,7 +178,7 @@ export class JobStore {
     return this.settingsValue;
   }
   updateSettings(patch: SettingsPatch): Settings {
-    this.settingsValue = Settings.parse({ ...this.settingsValue, ...patch });
+    this.settingsValue = Settings.parse(applyPatch(Settings, this.settingsValue, patch));
     this.scheduler.changed({ settings: this.settingsValue });
     return this.settingsValue;
   }

@@ -27,7 +27,8 @@ function SettingsForm({ settings }: { settings: Settings }) {
     concurrency: Number(concurrency),
     stopGraceSeconds: Number(grace),
     logCapBytes: Math.round(Number(logCapMiB) * 1024 ** 2),
-    retention: { ...(days.trim() ? { days: Number(days) } : {}), statuses },
+    // null clears the days in a patch (a key left out would keep the stored value).
+    retention: { days: days.trim() ? Number(days) : null, statuses },
     notifications: { enabled: notify, muteSuccess },
     closeToTray: tray,
   };
