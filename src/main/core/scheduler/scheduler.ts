@@ -1,3 +1,4 @@
+import { AppError } from '../../../shared/errors';
 import type { LogChunk, LogStream, QueueState } from '../../../shared/ipc';
 import { assertTransition, isTerminal, type Attempt, type EndReason, type Job, type JobStatus } from '../../../shared/job';
 import type { Settings } from '../../../shared/settings';
@@ -5,6 +6,7 @@ import { iso, type Clock } from '../clock';
 import type { AttemptOutcome, AttemptRequest, AttemptSink, Executor, RunningAttempt, StopReason } from '../engines/types';
 import { stampToIso } from '../engines/timestamps';
 import { backoffMs, mayRetry } from './backoff';
+import { Deadlines } from './deadlines';
 import { byQueueOrder, dependencyState, indexesToRun } from './order';
 
 /** The jobs the scheduler reads and writes; the store in the app, a Map in unit tests. */
@@ -71,7 +73,7 @@ interface PendingEnd {
 export class Scheduler {
   private live = new Map<string, Map<number, Live>>();
   private pendingEnd = new Map<string, PendingEnd>();
-  private deadlines = new Map<string, unknown>();
+  private readonly deadlines: Deadlines;
   private wake: { at: number; handle: unknown } | undefined;
   private pumping = false;
   private again = false;
@@ -81,7 +83,9 @@ export class Scheduler {
   private settling = new Set<Promise<void>>();
   private lastQueueState = '';
 
-  constructor(private readonly d: SchedulerDeps) {}
+  constructor(private readonly d: SchedulerDeps) {
+    this.deadlines = new Deadlines(d.clock);
+  }
 
   get paused(): boolean {
     return this.d.settings().queuePaused;
@@ -419,7 +423,7 @@ export class Scheduler {
   private finish(job: Job, status: JobStatus, end: Omit<PendingEnd, 'status'>): void {
     assertTransition(job.status, status);
     this.pendingEnd.delete(job.id);
-    this.disarmDeadline(job.id);
+    this.deadlines.disarm(job.id);
     const next: Job = {
       ...job,
       status,
@@ -433,6 +437,23 @@ export class Scheduler {
     this.d.repo.save(next);
     // Jobs that depend on this one may now run or be cancelled.
     this.again = true;
+  }
+
+  /**
+   * A manual retry of a failed job: failed → pending, a fresh retry budget, a new attempt, and a
+   * new run: startedAt is cleared, so it becomes the retry's first attempt's start and the
+   * deadline counts from there (the earlier attempts keep their own times).
+   */
+  retry(jobId: string): Job {
+    const job = this.d.repo.getJob(jobId);
+    if (!job) throw new AppError('NOT_FOUND', `no job ${jobId}`);
+    if (job.status !== 'failed') throw new AppError('CONFLICT', `only a failed job can be retried in place; this one is ${job.status}`);
+    assertTransition('failed', 'pending');
+    const next: Job = { ...job, status: 'pending', failures: 0, succeededIndexes: [] };
+    for (const k of ['reason', 'message', 'exitCode', 'finishedAt', 'notBefore', 'startedAt'] as const) delete next[k];
+    this.d.repo.save(next);
+    this.pump();
+    return this.d.repo.getJob(jobId) ?? next;
   }
 
   cancel(jobId: string): Job | undefined {
@@ -449,10 +470,7 @@ export class Scheduler {
 
   private armDeadline(job: Job): void {
     const seconds = job.spec.timeoutSeconds;
-    if (!seconds || this.deadlines.has(job.id) || !job.startedAt) return;
-    const due = Date.parse(job.startedAt) + seconds * 1000 - this.d.clock.now();
-    const handle = this.d.clock.setTimeout(() => {
-      this.deadlines.delete(job.id);
+    this.deadlines.arm(job.id, job.startedAt, seconds, () => {
       const current = this.d.repo.getJob(job.id);
       if (!current || isTerminal(current.status)) return;
       this.endJob(current, 'failed', {
@@ -460,14 +478,7 @@ export class Scheduler {
         message: `ran longer than its timeout of ${seconds} s`,
       });
       this.pump();
-    }, Math.max(0, due));
-    this.deadlines.set(job.id, handle);
-  }
-
-  private disarmDeadline(jobId: string): void {
-    const h = this.deadlines.get(jobId);
-    if (h !== undefined) this.d.clock.clearTimeout(h);
-    this.deadlines.delete(jobId);
+    });
   }
 
   private scheduleWake(at: number): void {
@@ -493,7 +504,7 @@ export class Scheduler {
   /** Stop timers; with stopRunning, stop every container and wait for them. */
   async close(stopRunning: boolean): Promise<void> {
     this.closed = true;
-    for (const h of this.deadlines.values()) this.d.clock.clearTimeout(h);
+    this.deadlines.close();
     if (this.wake) this.d.clock.clearTimeout(this.wake.handle);
     const dones: Promise<unknown>[] = [];
     for (const attempts of this.live.values()) {

@@ -1,6 +1,6 @@
 import { AppError } from '../../../shared/errors';
 import type { Handlers } from '../../../shared/ipc';
-import { assertTransition, isTerminal, type Job } from '../../../shared/job';
+import { isTerminal, type Job } from '../../../shared/job';
 import { summarize } from '../../../shared/query';
 import { specOf } from '../../../shared/template';
 import { removeJobArtifacts } from '../artifacts';
@@ -47,16 +47,7 @@ export function jobHandlers(ctx: CoreContext): JobHandlers {
     },
     async 'jobs.retry'({ id }) {
       const job = mustJob(ctx, id);
-      if (job.status === 'failed') {
-        // The same job again: failed → pending, a fresh retry budget, a new attempt.
-        assertTransition('failed', 'pending');
-        const next: Job = { ...job, status: 'pending', failures: 0, succeededIndexes: [] };
-        for (const k of ['reason', 'message', 'exitCode', 'finishedAt', 'notBefore'] as const) delete next[k];
-        ctx.store.putJob(next);
-        ctx.hub.emit('job.updated', maskJob(next));
-        ctx.scheduler.pump();
-        return maskJob(mustJob(ctx, id));
-      }
+      if (job.status === 'failed') return maskJob(ctx.scheduler.retry(id));
       if (job.status === 'cancelled') {
         return maskJob(createJob(ctx, { spec: job.spec, ...(job.templateId ? { templateId: job.templateId } : {}), origin: 'retry' }));
       }
