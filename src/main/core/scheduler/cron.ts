@@ -13,7 +13,10 @@ export function decideFire(policy: ConcurrencyPolicy, unfinishedScheduled: Pick<
 
 /**
  * At start-up: the run that should have happened while the app was closed. CatchUpOnce runs it
- * once however many were missed; Skip does not. Returns the missed time, or null.
+ * once however many were missed, for the most recent missed slot (as a Kubernetes CronJob starts
+ * only the most recent missed schedule); Skip does not. Returns that slot, or null. The caller
+ * records the slot as the last run, so a restart before the next slot finds nothing missed: every
+ * slot fires at most once however often the app restarts.
  */
 export function missedRun(
   cron: string,
@@ -24,9 +27,10 @@ export function missedRun(
 ): Date | null {
   if (policy === 'Skip' || !lastRun) return null;
   const pattern = new Cron(cron, { ...(timeZone ? { timezone: timeZone } : {}), paused: true });
-  const next = pattern.nextRun(new Date(lastRun));
+  // previousRuns excludes its reference instant; +1 ms counts a slot falling exactly on `now`.
+  const latest = pattern.previousRuns(1, new Date(now.getTime() + 1))[0];
   pattern.stop();
-  return next && next.getTime() <= now.getTime() ? next : null;
+  return latest && latest.getTime() > Date.parse(lastRun) ? latest : null;
 }
 
 export interface CronHost {
