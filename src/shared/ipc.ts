@@ -93,6 +93,8 @@ export const commands = {
     Job,
   ),
   'jobs.list': cmd(JobFilter, JobPage),
+  /** Every template name that jobs carry, sorted: History filters by name, deleted templates' too. */
+  'jobs.templateNames': cmd(Empty, z.array(z.string())),
   'jobs.get': cmd(IdRef, Job),
   'jobs.cancel': cmd(IdRef, Job),
   'jobs.retry': cmd(IdRef, Job),

@@ -9,6 +9,8 @@ import type { CoreContext } from './context';
 export interface NewJob {
   spec: TemplateSpec;
   templateId?: string;
+  /** Kept from the job a retry or clone comes from; else the spec's name. */
+  templateName?: string;
   overrides?: JobOverrides;
   dependsOn?: string[];
   origin: Job['origin'];
@@ -25,7 +27,7 @@ export function createJob(ctx: CoreContext, n: NewJob): Job {
   const job: Job = {
     id: randomUUID(),
     ...(n.templateId ? { templateId: n.templateId } : {}),
-    templateName: spec.name,
+    templateName: n.templateName ?? spec.name,
     spec,
     status: 'pending',
     priority: spec.priority,

@@ -10,7 +10,7 @@ import { mustTemplate } from './templateHandlers';
 
 type JobHandlers = Pick<
   Handlers,
-  'jobs.create' | 'jobs.list' | 'jobs.get' | 'jobs.cancel' | 'jobs.retry' | 'jobs.clone' | 'jobs.reorder' | 'jobs.remove'
+  'jobs.create' | 'jobs.list' | 'jobs.templateNames' | 'jobs.get' | 'jobs.cancel' | 'jobs.retry' | 'jobs.clone' | 'jobs.reorder' | 'jobs.remove'
 >;
 
 export function mustJob(ctx: CoreContext, id: string): Job {
@@ -18,6 +18,9 @@ export function mustJob(ctx: CoreContext, id: string): Job {
   if (!j) throw new AppError('NOT_FOUND', `no job ${id}`);
   return j;
 }
+
+/** A retry or clone belongs to the template its job came from, under the name it had then. */
+const sameTemplate = (job: Job) => ({ ...(job.templateId ? { templateId: job.templateId } : {}), templateName: job.templateName });
 
 export function jobHandlers(ctx: CoreContext): JobHandlers {
   return {
@@ -38,6 +41,9 @@ export function jobHandlers(ctx: CoreContext): JobHandlers {
       const page = ctx.store.listJobs(filter);
       return { total: page.total, items: page.items.map(summarize) };
     },
+    async 'jobs.templateNames'() {
+      return ctx.store.jobTemplateNames();
+    },
     async 'jobs.get'({ id }) {
       return maskJob(mustJob(ctx, id));
     },
@@ -49,14 +55,14 @@ export function jobHandlers(ctx: CoreContext): JobHandlers {
       const job = mustJob(ctx, id);
       if (job.status === 'failed') return maskJob(ctx.scheduler.retry(id));
       if (job.status === 'cancelled') {
-        return maskJob(createJob(ctx, { spec: job.spec, ...(job.templateId ? { templateId: job.templateId } : {}), origin: 'retry' }));
+        return maskJob(createJob(ctx, { ...sameTemplate(job), spec: job.spec, origin: 'retry' }));
       }
       throw new AppError('CONFLICT', `only a failed or cancelled job can be retried; this one is ${job.status}`);
     },
     async 'jobs.clone'({ id, overrides }) {
       const job = mustJob(ctx, id);
       return maskJob(
-        createJob(ctx, { spec: job.spec, ...(job.templateId ? { templateId: job.templateId } : {}), overrides, origin: 'clone' }),
+        createJob(ctx, { ...sameTemplate(job), spec: job.spec, overrides, origin: 'clone' }),
       );
     },
     async 'jobs.reorder'({ id, priority, beforeId }) {

@@ -16,6 +16,7 @@ type SystemHandlers = Omit<
   | 'templates.export'
   | 'jobs.create'
   | 'jobs.list'
+  | 'jobs.templateNames'
   | 'jobs.get'
   | 'jobs.cancel'
   | 'jobs.retry'

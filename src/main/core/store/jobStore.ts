@@ -165,6 +165,9 @@ export class JobStore {
     return this.jobs.all();
   }
   /** A page of jobs, from the order of the filter's sort (see JobTable.list). */
+  jobTemplateNames(): string[] {
+    return this.jobs.templateNames();
+  }
   listJobs(filter: JobFilter): { total: number; items: Job[] } {
     return this.jobs.list(filter);
   }

@@ -104,6 +104,13 @@ export class JobTable {
     return stateDirty;
   }
 
+  /** The distinct template names of all jobs, hot and cold (one pass over memory; no parse). */
+  templateNames(): string[] {
+    const names = new Set<string>();
+    for (const row of this.rows.values()) names.add(row.job.templateName);
+    return [...names].sort((a, b) => a.localeCompare(b));
+  }
+
   get(id: string): Job | undefined {
     const row = this.rows.get(id);
     return row?.raw ? this.checkRecord(row) : row?.job;

@@ -7,17 +7,19 @@ import { between, when } from '../components/format';
 import { StatusPill } from '../components/StatusPill';
 import { useApp } from '../store/app';
 import { useJobPages } from './useJobPages';
+import { useTemplateNames } from './useTemplateNames';
 
 const STATUSES: JobStatus[] = ['pending', 'running', 'completed', 'failed', 'cancelled'];
 const RANGES: Record<string, number | undefined> = { any: undefined, '1h': 3600e3, '24h': 86400e3, '7d': 7 * 86400e3, '30d': 30 * 86400e3 };
 const ROW_HEIGHT = 40;
 
 export function HistoryView() {
-  const templates = useApp((s) => s.templates);
+  // By name, as the user sees it: a template deleted and made again keeps one history.
+  const templateNames = useTemplateNames();
   const engines = useApp((s) => s.engines);
   const go = useApp((s) => s.go);
   const [status, setStatus] = useState('');
-  const [templateId, setTemplateId] = useState('');
+  const [templateName, setTemplateName] = useState('');
   const [engineId, setEngineId] = useState('');
   const [range, setRange] = useState('any');
   const [textInput, setTextInput] = useState('');
@@ -33,14 +35,14 @@ export function HistoryView() {
     const ms = RANGES[range];
     return {
       ...(status ? { status: [status as JobStatus] } : {}),
-      ...(templateId ? { templateId } : {}),
+      ...(templateName ? { templateName } : {}),
       ...(engineId ? { engineId } : {}),
       ...(ms ? { from: new Date(Date.now() - ms).toISOString() } : {}),
       ...(text ? { text } : {}),
       sort: 'createdAt',
       order: 'desc',
     };
-  }, [status, templateId, engineId, range, text]);
+  }, [status, templateName, engineId, range, text]);
 
   const { total, row, need } = useJobPages(filter);
   const scroller = useRef<HTMLDivElement>(null);
@@ -75,11 +77,11 @@ export function HistoryView() {
             </option>
           ))}
         </select>
-        <select value={templateId} onChange={(e) => setTemplateId(e.target.value)} data-testid="filter-template" aria-label="Template">
+        <select value={templateName} onChange={(e) => setTemplateName(e.target.value)} data-testid="filter-template" aria-label="Template">
           <option value="">All templates</option>
-          {templates.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.name}
+          {templateNames.map((name) => (
+            <option key={name} value={name}>
+              {name}
             </option>
           ))}
         </select>
