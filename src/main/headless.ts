@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createJobdeck } from './core/jobdeck';
 import { startHeadless } from './headless/server';
+import { chooseHostAddress, readHostMemory, writeHostMemory } from './hostMemory';
 
 function defaultDataDir(): string {
   const base = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
@@ -17,16 +18,22 @@ async function main(): Promise<void> {
     options: {
       'data-dir': { type: 'string' },
       port: { type: 'string' },
+      /** A new token (the old URL stops working); otherwise the one remembered in the data dir. */
+      'new-token': { type: 'boolean', default: false },
     },
   });
   const dataDir = resolve(values['data-dir'] ?? process.env.JOBDECK_DATA_DIR ?? defaultDataDir());
-  const port = Number(values.port ?? process.env.JOBDECK_PORT ?? 0);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
+  const portArg = values.port ?? process.env.JOBDECK_PORT;
+  const port = portArg === undefined ? undefined : Number(portArg);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new Error(`--port must be 0..65535, got ${portArg}`);
   const here = dirname(fileURLToPath(import.meta.url));
-  const core = await createJobdeck({ dataDir });
-  const host = await startHeadless({ core, staticDir: resolve(here, '../renderer'), port });
-  process.stdout.write(`Jobdeck headless: ${host.url}\n`);
-  process.stdout.write(`data: ${dataDir}\n`);
+  // Takes the data dir's lock first: a second host on it stops here with who holds it.
+  const core = await createJobdeck({ dataDir, kind: 'headless' });
+  const address = await chooseHostAddress(readHostMemory(dataDir), { port, newToken: values['new-token'] });
+  if (address.notice) process.stdout.write(`${address.notice}\n`);
+  const host = await startHeadless({ core, staticDir: resolve(here, '../renderer'), port: address.port, token: address.token });
+  writeHostMemory(dataDir, { port: host.port, token: host.token });
+  core.setUrl(host.url);
   let closing = false;
   const stop = async () => {
     if (closing) return;
@@ -36,8 +43,10 @@ async function main(): Promise<void> {
     await core.close({ stopRunning: false });
     process.exit(0);
   };
+  // Before the URL is printed: whoever reads it may signal at once.
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+  process.stdout.write(`Jobdeck headless: ${host.url}\ndata: ${dataDir}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -13,6 +13,7 @@ import { QuitFlow } from './electron/quit';
 import { safeStorageCodec } from './electron/secretCodec';
 import { CONTENT_SECURITY_POLICY, isSafeExternalUrl, isTrustedIpcEvent, rendererLoad, rendererSource, secureWebPreferences } from './electron/security';
 import { bringToFront, runAsSingleInstance } from './electron/singleInstance';
+import { startOrExplain } from './electron/startup';
 import {
   initialTray,
   onJobEnded,
@@ -76,7 +77,9 @@ function boot(): void {
     if (!trayEnabled()) app.quit();
   });
   app.on('activate', () => showWindow());
-  app.whenReady().then(start, (error: unknown) => {
+  // A start that fails (another Jobdeck holds the data dir) says why in a dialog and quits.
+  const shell = { showErrorBox: (title: string, content: string) => dialog.showErrorBox(title, content), exit: (code: number) => app.exit(code) };
+  app.whenReady().then(() => startOrExplain(start, shell), (error: unknown) => {
     dialog.showErrorBox('Jobdeck could not start', error instanceof Error ? error.message : String(error));
     app.exit(1);
   });
@@ -89,7 +92,7 @@ async function start(): Promise<void> {
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 
-  const jobdeck = await createJobdeck({ dataDir: app.getPath('userData'), secretCodec: safeStorageCodec(safeStorage) });
+  const jobdeck = await createJobdeck({ dataDir: app.getPath('userData'), kind: 'electron', secretCodec: safeStorageCodec(safeStorage) });
   core = jobdeck;
   closeToTray = (await jobdeck.handlers['settings.get']({}, SHELL)).closeToTray;
 

@@ -1,9 +1,11 @@
 // The core's one entry point: both composition roots (Electron's index.ts and headless.ts) call
 // createJobdeck and expose its handlers through src/main/ipc/dispatch.ts.
+import type { LockKind } from '../../shared/dataDir';
 import type { AppEvent, Handlers } from '../../shared/ipc';
 import { join } from 'node:path';
 import { specOf } from '../../shared/template';
 import { iso, systemClock } from './clock';
+import { DataDirLock } from './dataDirLock';
 import { EngineRegistry } from './engines/registry';
 import { EventHub } from './events';
 import { containerLabels } from './labels';
@@ -39,6 +41,8 @@ export interface JobdeckOptions {
   engineProbeIntervalMs?: number;
   /** Sockets to try instead of the platform's usual ones, as `docker=unix:///path` (tests). */
   socketCandidates?: string[];
+  /** Who holds the data directory's lock, for the message a second start gets (default 'cli'). */
+  kind?: LockKind;
 }
 
 export interface Jobdeck {
@@ -48,12 +52,25 @@ export interface Jobdeck {
   /** A window closed or a socket dropped: forget its subscriptions. */
   dropClient(clientId: string): void;
   runningCount(): number;
+  /** Where this process can be reached (the headless host's URL), written into the data dir's lock. */
+  setUrl(url: string): void;
   close(options?: { stopRunning?: boolean }): Promise<void>;
 }
 
 
 /** Wire store, engines, scheduler, cron and handlers together; reconcile; start the queue. */
 export async function createJobdeck(opts: JobdeckOptions): Promise<Jobdeck> {
+  // One writer per data directory: nothing opens the store without holding its lock.
+  const lock = DataDirLock.acquire(opts.dataDir, { kind: opts.kind ?? 'cli' });
+  try {
+    return await openJobdeck(opts, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Jobdeck> {
   const clock = systemClock;
   const hub = new EventHub();
   const store = await JobStore.open({
@@ -177,13 +194,18 @@ export async function createJobdeck(opts: JobdeckOptions): Promise<Jobdeck> {
     },
     dropClient: (clientId) => hub.drop(clientId),
     runningCount: () => ctx.scheduler.runningAttempts(),
+    setUrl: (url) => lock.setUrl(url),
     async close(options) {
       clearInterval(retention);
       ctx.cron.stop();
       engines.close();
       await ctx.scheduler.close(options?.stopRunning ?? false);
       batcher.close();
-      await store.close();
+      try {
+        await store.close();
+      } finally {
+        lock.release();
+      }
     },
   };
 }
