@@ -137,6 +137,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       labels: containerLabels(instanceId, job.id, attempt, index),
     }),
     openLog: (jobId, attempt) => logs.openWriter(jobId, attempt),
+    secrets: (job) => unsealEnv(job.spec.env.filter((e) => e.secret), codec).map((kv) => kv.slice(kv.indexOf('=') + 1)),
     onLog: (jobId, chunk) => {
       if (hub.hasLogSubscribers(jobId)) batcher.push(jobId, chunk);
     },

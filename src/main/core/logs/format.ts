@@ -9,6 +9,8 @@ export interface Line {
   d: string;
   /** Set on the truncation marker. */
   tr?: 1;
+  /** Characters of the job's output this line stands for, where not d.length (masked secrets). */
+  n?: number;
 }
 
 export const CODE: Record<LogStream, string> = { stdout: 'o', stderr: 'e', system: 'x' };

@@ -115,7 +115,7 @@ export class LogStore {
           const line = parseLine(raw);
           const stream = line?.s === 'o' ? 'stdout' : line?.s === 'e' ? 'stderr' : undefined;
           if (!line || !stream) continue;
-          point[stream] += line.d.length;
+          point[stream] += line.n ?? line.d.length;
           out[stream] += line.d;
         }
         for (const stream of ['stdout', 'stderr'] as const) if (out[stream]) await (await plainFile(stream)).write(out[stream]);
@@ -187,7 +187,7 @@ export class AttemptLogWriter implements AttemptLog {
     this.onError?.(this.error);
   }
 
-  append(stream: LogStream, data: string, t: string = new Date().toISOString()): LogChunk | null {
+  append(stream: LogStream, data: string, t: string = new Date().toISOString(), raw?: number): LogChunk | null {
     if (this.truncated) return null;
     const size = Buffer.byteLength(data);
     if (this.bytes + size > this.capBytes) {
@@ -199,7 +199,7 @@ export class AttemptLogWriter implements AttemptLog {
       return { attempt: this.attempt, stream: 'system', t, data: text };
     }
     this.bytes += size;
-    this.writeLine({ t, s: CODE[stream], d: data });
+    this.writeLine(raw !== undefined && raw !== data.length ? { t, s: CODE[stream], d: data, n: raw } : { t, s: CODE[stream], d: data });
     if (stream === 'stdout') this.plainOut += data;
     else if (stream === 'stderr') this.plainErr += data;
     return { attempt: this.attempt, stream, t, data };

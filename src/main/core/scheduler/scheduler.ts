@@ -7,6 +7,7 @@ import type { AttemptOutcome, AttemptRequest, AttemptSink, Executor, RunningAtte
 import { stampToIso } from '../engines/timestamps';
 import { backoffMs, mayRetry } from './backoff';
 import { Deadlines } from './deadlines';
+import { maskedLog } from '../logs/mask';
 import { byQueueOrder, dependencyState, indexesToRun } from './order';
 
 /** The jobs the scheduler reads and writes; the store in the app, a Map in unit tests. */
@@ -31,7 +32,13 @@ export interface EngineSlot {
 }
 
 export interface AttemptLog {
-  append(stream: LogStream, data: string, t?: string): LogChunk | null;
+  /**
+   * `raw`: how many characters of the job's output `data` stands for, when that differs from
+   * data.length (masked secrets); the resume point after a restart counts those.
+   */
+  append(stream: LogStream, data: string, t?: string, raw?: number): LogChunk | null;
+  /** The output ended: write what was held back (masking), returning what to announce. */
+  end?(t?: string): LogChunk[];
   readonly bytes: number;
   readonly truncated: boolean;
   close(): Promise<void>;
@@ -45,6 +52,8 @@ export interface SchedulerDeps {
   /** Env for the container (secrets decrypted) and labels. */
   prepare(job: Job, attempt: number, index: number): Pick<AttemptRequest, 'env' | 'labels'>;
   openLog(jobId: string, attempt: number): AttemptLog;
+  /** The job's secret values, decrypted: masked in its output before it is stored or shown. */
+  secrets?(job: Job): string[];
   onLog(jobId: string, chunk: LogChunk): void;
   onEngineLost(engineId: string, message: string): void;
   onQueueState(state: QueueState): void;
@@ -202,7 +211,7 @@ export class Scheduler {
     }
     // Written before the container exists, so a restart can find the container by its labels.
     this.d.repo.save(next);
-    const log = this.d.openLog(job.id, number);
+    const log = this.openLog(next, number);
     const live: Live = { log, engineId: engine.id, lastTouch: 0 };
     let attempts = this.live.get(job.id);
     if (!attempts) this.live.set(job.id, (attempts = new Map()));
@@ -231,14 +240,20 @@ export class Scheduler {
 
   /** Follow a container found again after a restart (reconciliation). */
   adopt(jobId: string, attemptNumber: number, engineId: string, start: (sink: AttemptSink) => RunningAttempt): void {
-    const live: Live = { log: this.d.openLog(jobId, attemptNumber), engineId, lastTouch: 0 };
+    const job = this.d.repo.getJob(jobId);
+    const live: Live = { log: this.openLog(job ?? jobId, attemptNumber), engineId, lastTouch: 0 };
     let attempts = this.live.get(jobId);
     if (!attempts) this.live.set(jobId, (attempts = new Map()));
     attempts.set(attemptNumber, live);
-    const job = this.d.repo.getJob(jobId);
     if (job) this.armDeadline(job);
     live.handle = start(this.sinkFor(jobId, attemptNumber));
     this.watch(jobId, attemptNumber, live.handle);
+  }
+
+  /** The attempt's log, its secrets masked on the way in (jobs without secrets: the log itself). */
+  private openLog(job: Job | string, attempt: number): AttemptLog {
+    if (typeof job === 'string') return this.d.openLog(job, attempt);
+    return maskedLog(this.d.openLog(job.id, attempt), this.d.secrets?.(job) ?? []);
   }
 
   /** An attempt that never got a container (found so at start-up): as if it had not begun. */
@@ -329,7 +344,11 @@ export class Scheduler {
     const live = this.live.get(jobId)?.get(number);
     this.live.get(jobId)?.delete(number);
     if (this.live.get(jobId)?.size === 0) this.live.delete(jobId);
-    if (live) await live.log.close().catch(() => undefined);
+    if (live) {
+      // What the masker held back (a possible start of a secret) is plain text after all.
+      for (const chunk of live.log.end?.(iso(this.d.clock.now())) ?? []) this.d.onLog(jobId, chunk);
+      await live.log.close().catch(() => undefined);
+    }
     const success = outcome.reason === 'Completed';
     const attemptStatus: Attempt['status'] = success ? 'succeeded' : outcome.reason === 'Cancelled' ? 'cancelled' : 'failed';
     let job = this.patchAttempt(jobId, number, {
