@@ -1,77 +1,19 @@
 import { AppError } from '../../../shared/errors';
-import type { LogChunk, LogStream, QueueState } from '../../../shared/ipc';
-import { assertTransition, isTerminal, type Attempt, type EndReason, type Job, type JobStatus } from '../../../shared/job';
-import type { Settings } from '../../../shared/settings';
-import { iso, type Clock } from '../clock';
-import type { AttemptOutcome, AttemptRequest, AttemptSink, Executor, RunningAttempt, StopReason } from '../engines/types';
+import type { QueueState } from '../../../shared/ipc';
+import { assertTransition, isTerminal, type Attempt, type Job, type JobStatus } from '../../../shared/job';
+import { iso } from '../clock';
+import type { AttemptOutcome, AttemptSink, RunningAttempt, StopReason } from '../engines/types';
 import { stampToIso } from '../engines/timestamps';
-import { backoffMs, mayRetry } from './backoff';
 import { Deadlines } from './deadlines';
-import { maskedLog } from '../logs/mask';
+import { LiveAttempts } from './live';
+import { attemptResult, internalError, judgeAttempt, withAttempt, type EndInfo } from './outcome';
 import { byQueueOrder, dependencyState, indexesToRun } from './order';
+import type { EngineSlot, SchedulerDeps } from './types';
 
-/** The jobs the scheduler reads and writes; the store in the app, a Map in unit tests. */
-export interface JobRepo {
-  getJob(id: string): Job | undefined;
-  activeJobs(): Job[];
-  /** Persist and announce. */
-  save(job: Job): void;
-  /** Persist without an event (log progress stamps). */
-  touch(job: Job): void;
-  /** Resolves when what was saved is on disk (or its failure reported). */
-  persist?(): Promise<void>;
-}
+export type { AttemptLog, EngineSlot, JobRepo, SchedulerDeps } from './types';
 
-export interface EngineSlot {
-  id: string;
-  kind: 'docker' | 'podman';
-  available: boolean;
-  /** Per-engine limit; undefined = only the global one. */
-  limit?: number;
-  executor: Executor;
-}
-
-export interface AttemptLog {
-  /**
-   * `raw`: how many characters of the job's output `data` stands for, when that differs from
-   * data.length (masked secrets); the resume point after a restart counts those.
-   */
-  append(stream: LogStream, data: string, t?: string, raw?: number): LogChunk | null;
-  /** The output ended: write what was held back (masking), returning what to announce. */
-  end?(t?: string): LogChunk[];
-  readonly bytes: number;
-  readonly truncated: boolean;
-  close(): Promise<void>;
-}
-
-export interface SchedulerDeps {
-  clock: Clock;
-  repo: JobRepo;
-  settings(): Settings;
-  engines(): EngineSlot[];
-  /** Env for the container (secrets decrypted) and labels. */
-  prepare(job: Job, attempt: number, index: number): Pick<AttemptRequest, 'env' | 'labels'>;
-  openLog(jobId: string, attempt: number): AttemptLog;
-  /** The job's secret values, decrypted: masked in its output before it is stored or shown. */
-  secrets?(job: Job): string[];
-  onLog(jobId: string, chunk: LogChunk): void;
-  onEngineLost(engineId: string, message: string): void;
-  onQueueState(state: QueueState): void;
-  onImageProgress?(jobId: string, engineId: string, image: string, status: string, current?: number, total?: number): void;
-}
-
-interface Live {
-  handle?: RunningAttempt;
-  log: AttemptLog;
-  engineId: string;
-  lastTouch: number;
-}
-
-interface PendingEnd {
+interface PendingEnd extends EndInfo {
   status: 'failed' | 'cancelled';
-  reason: EndReason;
-  exitCode?: number | null;
-  message?: string;
 }
 
 /**
@@ -80,7 +22,7 @@ interface PendingEnd {
  * written through the repo; containers are only touched through executors.
  */
 export class Scheduler {
-  private live = new Map<string, Map<number, Live>>();
+  private readonly live: LiveAttempts;
   private pendingEnd = new Map<string, PendingEnd>();
   private readonly deadlines: Deadlines;
   private wake: { at: number; handle: unknown } | undefined;
@@ -94,6 +36,7 @@ export class Scheduler {
 
   constructor(private readonly d: SchedulerDeps) {
     this.deadlines = new Deadlines(d.clock);
+    this.live = new LiveAttempts(d);
   }
 
   get paused(): boolean {
@@ -101,19 +44,15 @@ export class Scheduler {
   }
 
   runningAttempts(engineId?: string): number {
-    let n = 0;
-    for (const attempts of this.live.values()) {
-      for (const l of attempts.values()) if (!engineId || l.engineId === engineId) n++;
-    }
-    return n;
+    return this.live.count(engineId);
   }
 
   isLiveAttempt(jobId: string, attempt: number): boolean {
-    return this.live.get(jobId)?.has(attempt) ?? false;
+    return this.live.has(jobId, attempt);
   }
 
   isLive(jobId: string): boolean {
-    return (this.live.get(jobId)?.size ?? 0) > 0;
+    return this.live.isLive(jobId);
   }
 
   queueState(): QueueState {
@@ -166,7 +105,7 @@ export class Scheduler {
           continue;
         }
       }
-      const liveCount = this.live.get(job.id)?.size ?? 0;
+      const liveCount = this.live.countOf(job.id);
       const indexes = indexesToRun(job).slice(0, Math.max(0, job.spec.parallelism - liveCount));
       for (const index of indexes) {
         if (this.runningAttempts() >= settings.concurrency) return this.scheduleWake(nextWake);
@@ -211,11 +150,7 @@ export class Scheduler {
     }
     // Written before the container exists, so a restart can find the container by its labels.
     this.d.repo.save(next);
-    const log = this.openLog(next, number);
-    const live: Live = { log, engineId: engine.id, lastTouch: 0 };
-    let attempts = this.live.get(job.id);
-    if (!attempts) this.live.set(job.id, (attempts = new Map()));
-    attempts.set(number, live);
+    const live = this.live.open(next, number, engine.id);
     const prepared = this.d.prepare(next, number, index);
     const handle = engine.executor.start(
       {
@@ -241,19 +176,10 @@ export class Scheduler {
   /** Follow a container found again after a restart (reconciliation). */
   adopt(jobId: string, attemptNumber: number, engineId: string, start: (sink: AttemptSink) => RunningAttempt): void {
     const job = this.d.repo.getJob(jobId);
-    const live: Live = { log: this.openLog(job ?? jobId, attemptNumber), engineId, lastTouch: 0 };
-    let attempts = this.live.get(jobId);
-    if (!attempts) this.live.set(jobId, (attempts = new Map()));
-    attempts.set(attemptNumber, live);
+    const live = this.live.open(job ?? jobId, attemptNumber, engineId);
     if (job) this.armDeadline(job);
     live.handle = start(this.sinkFor(jobId, attemptNumber));
     this.watch(jobId, attemptNumber, live.handle);
-  }
-
-  /** The attempt's log, its secrets masked on the way in (jobs without secrets: the log itself). */
-  private openLog(job: Job | string, attempt: number): AttemptLog {
-    if (typeof job === 'string') return this.d.openLog(job, attempt);
-    return maskedLog(this.d.openLog(job.id, attempt), this.d.secrets?.(job) ?? []);
   }
 
   /** An attempt that never got a container (found so at start-up): as if it had not begun. */
@@ -274,7 +200,7 @@ export class Scheduler {
   private sinkFor(jobId: string, number: number, onPull?: AttemptSink['pullProgress']): AttemptSink {
     return {
       started: (containerId, startedAt) => this.onStarted(jobId, number, containerId, startedAt),
-      log: (stream, data, t) => this.onLog(jobId, number, stream, data, t),
+      log: (stream, data, t) => this.live.output(jobId, number, stream, data, stampToIso(t)),
       exited: (outcome) => this.onExited(jobId, number, outcome),
       ...(onPull ? { pullProgress: onPull } : {}),
     };
@@ -297,13 +223,7 @@ export class Scheduler {
     const settled = handle.done
       .then(
         (outcome) => this.onDone(jobId, number, outcome),
-        (error: unknown) =>
-          this.onDone(jobId, number, {
-            exitCode: null,
-            reason: 'Error',
-            message: `internal error: ${error instanceof Error ? error.message : String(error)}`,
-            finishedAt: iso(this.d.clock.now()),
-          }),
+        (error: unknown) => this.onDone(jobId, number, internalError(error, this.d.clock.now())),
       )
       .finally(() => this.settling.delete(settled));
     this.settling.add(settled);
@@ -311,8 +231,7 @@ export class Scheduler {
 
   private patchAttempt(jobId: string, number: number, patch: Partial<Attempt>): Job | undefined {
     const job = this.d.repo.getJob(jobId);
-    if (!job) return undefined;
-    return { ...job, attempts: job.attempts.map((a) => (a.number === number ? { ...a, ...patch } : a)) };
+    return job && withAttempt(job, number, patch);
   }
 
   private onStarted(jobId: string, number: number, containerId: string, startedAt: string): void {
@@ -320,48 +239,10 @@ export class Scheduler {
     if (next) this.d.repo.save(next);
   }
 
-  private onLog(jobId: string, number: number, stream: LogStream, data: string, stamp: string): void {
-    const live = this.live.get(jobId)?.get(number);
-    if (!live) return;
-    const chunk = live.log.append(stream, data, stampToIso(stamp));
-    if (chunk) this.d.onLog(jobId, chunk);
-    // The log's size for the views; persisted at most once a second, without an event.
-    const job = this.d.repo.getJob(jobId);
-    if (!job) return;
-    const attempt = job.attempts.find((a) => a.number === number);
-    if (!attempt) return;
-    attempt.logBytes = live.log.bytes;
-    attempt.logTruncated = live.log.truncated;
-    const now = this.d.clock.now();
-    if (now - live.lastTouch >= 1000) {
-      live.lastTouch = now;
-      this.d.repo.touch(job);
-    }
-  }
-
   private async onDone(jobId: string, number: number, outcome: AttemptOutcome): Promise<void> {
     if (this.detached) return; // the app is quitting and leaves the container to the next start
-    const live = this.live.get(jobId)?.get(number);
-    this.live.get(jobId)?.delete(number);
-    if (this.live.get(jobId)?.size === 0) this.live.delete(jobId);
-    if (live) {
-      // What the masker held back (a possible start of a secret) is plain text after all.
-      for (const chunk of live.log.end?.(iso(this.d.clock.now())) ?? []) this.d.onLog(jobId, chunk);
-      await live.log.close().catch(() => undefined);
-    }
-    const success = outcome.reason === 'Completed';
-    const attemptStatus: Attempt['status'] = success ? 'succeeded' : outcome.reason === 'Cancelled' ? 'cancelled' : 'failed';
-    let job = this.patchAttempt(jobId, number, {
-      status: attemptStatus,
-      exitCode: outcome.exitCode,
-      reason: outcome.reason,
-      finishedAt: outcome.finishedAt,
-      ...(outcome.message ? { message: outcome.message } : {}),
-      ...(outcome.containerId ? { containerId: outcome.containerId } : {}),
-      ...(outcome.startedAt ? { startedAt: stampToIso(outcome.startedAt) } : {}),
-      ...(outcome.peakMemoryBytes !== undefined ? { peakMemoryBytes: outcome.peakMemoryBytes } : {}),
-      ...(live ? { logBytes: live.log.bytes, logTruncated: live.log.truncated } : {}),
-    });
+    const live = await this.live.end(jobId, number);
+    const job = this.patchAttempt(jobId, number, attemptResult(outcome, live?.log));
     if (!job) return;
     const attempt = job.attempts.find((a) => a.number === number)!;
     const stillLive = this.isLive(jobId);
@@ -380,40 +261,15 @@ export class Scheduler {
       else this.d.repo.save(job);
       return this.pump();
     }
-    if (success) {
-      job = { ...job, succeededIndexes: [...new Set([...job.succeededIndexes, attempt.index])].sort((a, b) => a - b) };
-      if (job.succeededIndexes.length >= job.spec.completions) this.finish(job, 'completed', { reason: 'Completed', exitCode: 0 });
-      else this.d.repo.save(job);
-      return this.pump();
-    }
-    if (outcome.reason === 'DeadlineExceeded' || outcome.reason === 'Cancelled') {
-      // Stopped without a pendingEnd (the deadline raced the exit): end the same way.
-      this.endJob(job, outcome.reason === 'Cancelled' ? 'cancelled' : 'failed', {
-        reason: outcome.reason,
-        exitCode: outcome.exitCode,
-        ...(outcome.message ? { message: outcome.message } : {}),
-      });
-      return this.pump();
-    }
-    if (outcome.reason === 'EngineUnavailable') {
-      // The engine was gone before the container existed: not the job's failure; it waits.
-      this.d.repo.save(job);
-      if (!stillLive) this.requeue(job, undefined);
-      return this.pump();
-    }
-    const failures = job.failures + 1;
-    job = { ...job, failures };
-    if (mayRetry(job.spec.retry, failures, outcome.exitCode, outcome.reason)) {
-      const at = this.d.clock.now() + backoffMs(job.spec.retry, failures);
-      if (stillLive) this.d.repo.save({ ...job, notBefore: iso(at) });
-      else this.requeue(job, at);
-      return this.pump();
-    }
-    this.endJob(job, 'failed', {
-      reason: outcome.reason,
-      exitCode: outcome.exitCode,
-      ...(outcome.message ? { message: outcome.message } : {}),
-    });
+    const v = judgeAttempt(job, attempt, outcome, this.d.clock.now());
+    if (v.do === 'save') this.d.repo.save(v.job);
+    else if (v.do === 'complete') this.finish(v.job, 'completed', { reason: 'Completed', exitCode: 0 });
+    else if (v.do === 'end') this.endJob(v.job, v.status, v.end);
+    else if (v.do === 'wait') {
+      this.d.repo.save(v.job);
+      if (!stillLive) this.requeue(v.job, undefined);
+    } else if (stillLive) this.d.repo.save({ ...v.job, notBefore: iso(v.at) });
+    else this.requeue(v.job, v.at);
     this.pump();
   }
 
@@ -431,15 +287,15 @@ export class Scheduler {
   }
 
   /** End now if nothing runs, else stop what runs and end when the last attempt is back. */
-  private endJob(job: Job, status: 'failed' | 'cancelled', end: Omit<PendingEnd, 'status'>): void {
+  private endJob(job: Job, status: 'failed' | 'cancelled', end: EndInfo): void {
     if (!this.isLive(job.id)) return this.finish(job, status, end);
     this.pendingEnd.set(job.id, { status, ...end });
     this.d.repo.save(job);
     const stop: StopReason = end.reason === 'DeadlineExceeded' ? 'DeadlineExceeded' : 'Cancelled';
-    for (const l of this.live.get(job.id)?.values() ?? []) l.handle?.stop(stop);
+    for (const l of this.live.of(job.id)) l.handle?.stop(stop);
   }
 
-  private finish(job: Job, status: JobStatus, end: Omit<PendingEnd, 'status'>): void {
+  private finish(job: Job, status: JobStatus, end: EndInfo): void {
     assertTransition(job.status, status);
     this.pendingEnd.delete(job.id);
     this.deadlines.disarm(job.id);
@@ -526,16 +382,14 @@ export class Scheduler {
     this.deadlines.close();
     if (this.wake) this.d.clock.clearTimeout(this.wake.handle);
     const dones: Promise<unknown>[] = [];
-    for (const attempts of this.live.values()) {
-      for (const l of attempts.values()) {
-        if (stopRunning) {
-          l.handle?.stop('Cancelled');
-          if (l.handle) dones.push(l.handle.done);
-        } else {
-          this.detached = true;
-          l.handle?.detach();
-          dones.push(l.log.close());
-        }
+    for (const l of this.live.all()) {
+      if (stopRunning) {
+        l.handle?.stop('Cancelled');
+        if (l.handle) dones.push(l.handle.done);
+      } else {
+        this.detached = true;
+        l.handle?.detach();
+        dones.push(l.log.close());
       }
     }
     await Promise.all(dones);

@@ -1,0 +1,92 @@
+import type { LogStream } from '../../../shared/ipc';
+import type { Job } from '../../../shared/job';
+import type { RunningAttempt } from '../engines/types';
+import { maskedLog } from '../logs/mask';
+import type { AttemptLog, SchedulerDeps } from './types';
+
+export interface Live {
+  handle?: RunningAttempt;
+  log: AttemptLog;
+  engineId: string;
+  lastTouch: number;
+}
+
+/**
+ * The attempts that have a container now (per job, by attempt number), and the path their
+ * output takes: into the attempt's log, secrets masked on the way in, and out to subscribers.
+ */
+export class LiveAttempts {
+  private readonly byJob = new Map<string, Map<number, Live>>();
+
+  constructor(private readonly d: Pick<SchedulerDeps, 'repo' | 'clock' | 'openLog' | 'secrets' | 'onLog'>) {}
+
+  /** Register an attempt and open its log (a job without secrets gets the log itself). */
+  open(job: Job | string, attempt: number, engineId: string): Live {
+    const jobId = typeof job === 'string' ? job : job.id;
+    const raw = this.d.openLog(jobId, attempt);
+    const log = typeof job === 'string' ? raw : maskedLog(raw, this.d.secrets?.(job) ?? []);
+    const live: Live = { log, engineId, lastTouch: 0 };
+    let attempts = this.byJob.get(jobId);
+    if (!attempts) this.byJob.set(jobId, (attempts = new Map()));
+    attempts.set(attempt, live);
+    return live;
+  }
+
+  count(engineId?: string): number {
+    let n = 0;
+    for (const l of this.all()) if (!engineId || l.engineId === engineId) n++;
+    return n;
+  }
+
+  countOf(jobId: string): number {
+    return this.byJob.get(jobId)?.size ?? 0;
+  }
+
+  has(jobId: string, attempt: number): boolean {
+    return this.byJob.get(jobId)?.has(attempt) ?? false;
+  }
+
+  isLive(jobId: string): boolean {
+    return this.countOf(jobId) > 0;
+  }
+
+  of(jobId: string): Iterable<Live> {
+    return this.byJob.get(jobId)?.values() ?? [];
+  }
+
+  *all(): Generator<Live> {
+    for (const attempts of this.byJob.values()) yield* attempts.values();
+  }
+
+  /** A chunk of the attempt's output (time already ISO). */
+  output(jobId: string, attempt: number, stream: LogStream, data: string, t: string): void {
+    const live = this.byJob.get(jobId)?.get(attempt);
+    if (!live) return;
+    const chunk = live.log.append(stream, data, t);
+    if (chunk) this.d.onLog(jobId, chunk);
+    // The log's size for the views; persisted at most once a second, without an event.
+    const job = this.d.repo.getJob(jobId);
+    const a = job?.attempts.find((x) => x.number === attempt);
+    if (!job || !a) return;
+    a.logBytes = live.log.bytes;
+    a.logTruncated = live.log.truncated;
+    const now = this.d.clock.now();
+    if (now - live.lastTouch >= 1000) {
+      live.lastTouch = now;
+      this.d.repo.touch(job);
+    }
+  }
+
+  /** The attempt is over: forget it, write and announce what the masker held back, close its log. */
+  async end(jobId: string, attempt: number): Promise<Live | undefined> {
+    const attempts = this.byJob.get(jobId);
+    const live = attempts?.get(attempt);
+    attempts?.delete(attempt);
+    if (attempts?.size === 0) this.byJob.delete(jobId);
+    if (!live) return undefined;
+    // A held-back possible start of a secret is plain text after all.
+    for (const chunk of live.log.end?.(new Date(this.d.clock.now()).toISOString()) ?? []) this.d.onLog(jobId, chunk);
+    await live.log.close().catch(() => undefined);
+    return live;
+  }
+}
