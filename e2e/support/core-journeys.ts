@@ -1,0 +1,54 @@
+// Helpers of the core journeys (e2e/core-journeys.spec.ts): templates made as a user makes them
+// (a dropped file, or the editor), and screenshots into docs/screenshots/.
+import { expect, type Page } from '@playwright/test';
+import { dropFiles, go, jobBadge } from './app';
+import { TEST_IMAGE } from './env';
+
+/** A template file of the Docker engine (no bridge network on the test machines). */
+export function templateYaml(name: string, command: string, extra: string[] = []): string {
+  return [
+    'apiVersion: jobdeck/v1',
+    'kind: Template',
+    `name: ${name}`,
+    `image: ${TEST_IMAGE}`,
+    'engine: docker',
+    'network: none',
+    'pullPolicy: IfNotPresent',
+    `command: ${JSON.stringify(command)}`,
+    ...extra,
+  ].join('\n');
+}
+
+/** Drop one file on the window and save it from the preview. */
+export async function importTemplate(page: Page, name: string, yaml: string): Promise<void> {
+  await dropFiles(page, [{ name: `${name}.yaml`, mimeType: 'application/yaml', buffer: Buffer.from(yaml) }]);
+  const preview = page.getByTestId('import-preview');
+  await expect(preview).toBeVisible();
+  await preview.getByTestId('import-save').click();
+  await expect(preview).toBeHidden();
+  await expect(templateRow(page, name)).toHaveCount(1);
+}
+
+export function templateRow(page: Page, name: string) {
+  return page.getByTestId('template-row').filter({ has: page.getByText(name, { exact: true }) });
+}
+
+/** Templates → Delete, confirmed in the browser's dialog. */
+export async function deleteTemplate(page: Page, name: string): Promise<void> {
+  await go(page, 'Templates');
+  page.once('dialog', (d) => void d.accept());
+  await templateRow(page, name).getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(templateRow(page, name)).toHaveCount(0);
+}
+
+/** The job on screen has ended (its badge left the running tone). */
+export async function expectEnded(page: Page): Promise<void> {
+  await expect(jobBadge(page)).not.toHaveAttribute('data-tone', 'info', { timeout: 60_000 });
+}
+
+/** Click the toasts away (as a person clears them off what they want to read), then the picture. */
+export async function docShot(page: Page, name: string): Promise<void> {
+  const toasts = page.getByRole('status').locator('.toast');
+  for (let n = await toasts.count(); n > 0; n = await toasts.count()) await toasts.first().click();
+  await page.screenshot({ path: `docs/screenshots/${name}.png` });
+}
