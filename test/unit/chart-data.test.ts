@@ -1,6 +1,6 @@
 // The durations chart's columns (item 11): the axis is the range asked for, never what sparse data suggests.
 import { describe, expect, it } from 'vitest';
-import { bucketWords, chartData } from '../../src/renderer/src/components/chartData';
+import { bucketWords, chartData } from '../../src/shared/statsChart';
 
 const NOW = Date.parse('2026-03-10T12:34:56.000Z');
 const HOUR = 3_600_000;

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Stats } from '../../../shared/query';
-import { chartData } from './chartData';
+import { chartData } from '../../../shared/statsChart';
 
 /**
  * Mean duration per bucket (line) and finished jobs per bucket (bars), from stats.get. The x axis

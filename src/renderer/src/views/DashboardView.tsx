@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Stats } from '../../../shared/query';
 import { client } from '../client/client';
-import { bucketWords } from '../components/chartData';
+import { bucketWords } from '../../../shared/statsChart';
 import { DurationChart } from '../components/DurationChart';
 import { duration, when } from '../components/format';
 import { reportError, useApp } from '../store/app';
