@@ -46,6 +46,8 @@ export interface SchedulerDeps {
   onLog(jobId: string, chunk: LogChunk): void;
   onEngineLost(engineId: string, message: string): void;
   onQueueState(state: QueueState): void;
+  /** An attempt began or ended: the per-engine running counts (runningAttempts) changed. */
+  onLiveChange?(): void;
   onImageProgress?(jobId: string, engineId: string, image: string, status: string, current?: number, total?: number): void;
 }
 
@@ -203,6 +205,7 @@ export class Scheduler {
     let attempts = this.live.get(job.id);
     if (!attempts) this.live.set(job.id, (attempts = new Map()));
     attempts.set(number, live);
+    this.d.onLiveChange?.();
     const prepared = this.d.prepare(next, number, index);
     const handle = engine.executor.start(
       {
@@ -231,6 +234,7 @@ export class Scheduler {
     let attempts = this.live.get(jobId);
     if (!attempts) this.live.set(jobId, (attempts = new Map()));
     attempts.set(attemptNumber, live);
+    this.d.onLiveChange?.();
     const job = this.d.repo.getJob(jobId);
     if (job) this.armDeadline(job);
     live.handle = start(this.sinkFor(jobId, attemptNumber));
@@ -325,6 +329,7 @@ export class Scheduler {
     const live = this.live.get(jobId)?.get(number);
     this.live.get(jobId)?.delete(number);
     if (this.live.get(jobId)?.size === 0) this.live.delete(jobId);
+    if (live) this.d.onLiveChange?.();
     if (live) await live.log.close().catch(() => undefined);
     const success = outcome.reason === 'Completed';
     const attemptStatus: Attempt['status'] = success ? 'succeeded' : outcome.reason === 'Cancelled' ? 'cancelled' : 'failed';

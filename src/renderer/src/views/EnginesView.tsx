@@ -2,11 +2,14 @@ import { useState } from 'react';
 import { EngineConfig } from '../../../shared/engine';
 import { formatPath } from '../../../shared/errors';
 import { client } from '../client/client';
-import { since } from '../components/format';
+import { since, when } from '../components/format';
+import { useNow } from '../components/useNow';
 import { reportError, useApp } from '../store/app';
 
 export function EnginesView() {
+  // Running and checkedAt arrive as engine.status events; the clock makes "Checked … ago" tick.
   const engines = useApp((s) => s.engines);
+  const now = useNow();
   const [busy, setBusy] = useState(false);
   const [adding, setAdding] = useState(false);
 
@@ -58,9 +61,11 @@ export function EnginesView() {
               <dt>Found via</dt>
               <dd>{e.source}</dd>
               <dt>Running</dt>
-              <dd>{e.running}</dd>
+              <dd data-testid="engine-running">{e.running}</dd>
               <dt>Checked</dt>
-              <dd className="muted">{since(e.checkedAt)} ago</dd>
+              <dd className="muted" data-checked-at={e.checkedAt} title={when(e.checkedAt)}>
+                {since(e.checkedAt, Math.max(now, Date.parse(e.checkedAt)))} ago
+              </dd>
             </dl>
             {e.error && <div className="issue issue-error">{e.error}</div>}
             {e.source === 'settings' && (
