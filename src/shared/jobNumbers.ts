@@ -2,6 +2,7 @@
 // Every view (job page, Queue, History, Dashboard stats) reads them from here, so that two places
 // never disagree about the same job.
 import type { Attempt, Job } from './job';
+import type { Command } from './template';
 
 /** An ISO stamp as ms, or undefined when missing, unparseable or Docker's zero time (0001-01-01). */
 export function stampMs(iso: string | undefined): number | undefined {
@@ -125,4 +126,10 @@ export function attemptLabel(job: Pick<Job, 'spec' | 'attempts'>, a: Pick<Attemp
   if (job.spec.completionMode !== 'Indexed') return `Attempt ${a.number}`;
   const nth = job.attempts.filter((x) => x.index === a.index && x.number <= a.number).length;
   return `index ${a.index} · attempt ${Math.max(1, nth)}`;
+}
+
+/** A command as one line: argv joined by spaces, a shell string as written, or the image's own. */
+export function commandText(command: Command | undefined): string {
+  if (command === undefined) return '(image default)';
+  return Array.isArray(command) ? command.join(' ') : command;
 }
