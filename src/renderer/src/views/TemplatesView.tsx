@@ -102,7 +102,7 @@ export function TemplatesView() {
                   {t.image}
                 </td>
                 <td>{t.engine}</td>
-                <td className="mono muted clip-narrow">{t.schedule ? `${t.schedule.cron}${t.schedule.enabled ? '' : ' (off)'}` : '–'}</td>
+                <td className="mono muted">{t.schedule ? `${t.schedule.cron}${t.schedule.enabled ? '' : ' (off)'}` : '–'}</td>
                 <td>
                   {t.lastJob ? (
                     <button className="link" onClick={() => useApp.getState().go('job', t.lastJob!.id)} title={when(t.lastJob.finishedAt)}>
