@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { EngineConfig } from '../../../shared/engine';
 import { formatPath } from '../../../shared/errors';
 import { client } from '../client/client';
-import { since, when } from '../components/format';
+import { spanMs } from '../../../shared/jobNumbers';
+import { duration, when } from '../components/format';
 import { useNow } from '../components/useNow';
 import { reportError, useApp } from '../store/app';
 
@@ -64,7 +65,7 @@ export function EnginesView() {
               <dd data-testid="engine-running">{e.running}</dd>
               <dt>Checked</dt>
               <dd className="muted" data-checked-at={e.checkedAt} title={when(e.checkedAt)}>
-                {since(e.checkedAt, Math.max(now, Date.parse(e.checkedAt)))} ago
+                {checkedAgo(e.checkedAt, now)}
               </dd>
             </dl>
             {e.error && <div className="issue issue-error">{e.error}</div>}
@@ -81,6 +82,12 @@ export function EnginesView() {
       </div>
     </section>
   );
+}
+
+/** "just now", "3 s ago": to the second, as probes come every few seconds. */
+function checkedAgo(checkedAt: string, now: number): string {
+  const ms = spanMs({ from: checkedAt }, Math.max(now, Date.parse(checkedAt)));
+  return ms !== null && ms < 1000 ? 'just now' : `${duration(ms)} ago`;
 }
 
 function AddEngine({ onDone }: { onDone(): void }) {

@@ -37,6 +37,10 @@ export function JobView() {
   const latest = job.attempts[job.attempts.length - 1];
   const shown = chosen ?? latest?.number;
   const live = !ended && shown === latest?.number;
+  const artifactOf = (n: number) => {
+    const a = job.attempts.find((x) => x.number === n);
+    return a ? attemptLabel(job, a) : `#${n}`;
+  };
   const act = (p: Promise<Job>, then?: (j: Job) => void) =>
     void p.then((j) => (then ? then(j) : useApp.setState((s) => ({ details: { ...s.details, [j.id]: j } }))), reportError);
 
@@ -104,7 +108,7 @@ export function JobView() {
               <ul className="plain">
                 {artifacts.map((a) => (
                   <li key={`${a.attempt}/${a.name}`} title={a.path}>
-                    <span className="mono">{a.name}</span> <span className="muted">#{a.attempt} · {bytes(a.size)}</span>
+                    <span className="mono">{a.name}</span> <span className="muted">{artifactOf(a.attempt)} · {bytes(a.size)}</span>
                   </li>
                 ))}
               </ul>
