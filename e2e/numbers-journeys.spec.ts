@@ -55,7 +55,7 @@ async function expectNoHorizontalOverflow(page: Page, what: string): Promise<voi
     const out: { name: string; scroll: number; client: number }[] = [];
     const doc = document.scrollingElement!;
     out.push({ name: 'document', scroll: doc.scrollWidth, client: doc.clientWidth });
-    for (const sel of ['main', '.modal', '.modal-body', '.vbody', '.job-side']) {
+    for (const sel of ['main', '.modal', '.modal-body', '.vbody', '.job-side', '.toast', '.view-head']) {
       for (const el of Array.from(document.querySelectorAll(sel))) out.push({ name: sel, scroll: el.scrollWidth, client: el.clientWidth });
     }
     return out;
@@ -239,6 +239,12 @@ test('a 300-character image and a long unbroken command never break a layout, at
     await page.locator(`[data-testid="pending-row"][data-job-id="${jobId}"]`).getByRole('button', { name: 'Cancel' }).click();
     await expect(page.locator(`[data-testid="pending-row"][data-job-id="${jobId}"]`)).toHaveCount(0);
     await expectAccessible(page, 'Queue');
+    // The cancelled job's name is in the Dashboard's tables now: they hold at 900 px too.
+    await go(page, 'Dashboard');
+    await expect(page.getByTestId('dashboard-view').locator(`[title="${NUM.long}"]`).first()).toBeVisible();
+    await expectNoHorizontalOverflow(page, 'Dashboard at 900');
+    await numShot(page, 'numbers-long-dashboard-900');
+    await expectAccessible(page, 'Dashboard at 900');
   } finally {
     await page.setViewportSize({ width: 1280, height: 800 });
     if (!wasPaused) {

@@ -96,7 +96,9 @@ export function DashboardView() {
               {failuresByTemplate.length === 0 && <p className="muted small">No failures. </p>}
               {failuresByTemplate.map((t) => (
                 <div key={t.templateName} className="bar-row">
-                  <span className="ellipsis">{t.templateName}</span>
+                  <span className="ellipsis" title={t.templateName}>
+                    {t.templateName}
+                  </span>
                   <div className="bar">
                     <div style={{ width: `${(t.failed / maxFailed) * 100}%` }} />
                   </div>
@@ -121,7 +123,9 @@ export function DashboardView() {
                 <tbody>
                   {stats.byTemplate.map((t) => (
                     <tr key={t.templateName}>
-                      <td className="ellipsis">{t.templateName}</td>
+                      <td className="ellipsis" title={t.templateName}>
+                        {t.templateName}
+                      </td>
                       <td>{t.total}</td>
                       <td>{pct(t.successRate)}</td>
                       <td className="mono">{duration(t.meanDurationMs)}</td>
