@@ -8,11 +8,12 @@ export interface ChartData {
   /** One entry per bucket across the whole range (in seconds, inside it), so bars keep one spacing. */
   xs: number[];
   mean: (number | null)[];
-  completed: number[];
-  failed: number[];
+  /** Null where a bucket has none: uPlot draws no bar there (a zero bar still draws its outline). */
+  completed: (number | null)[];
+  failed: (number | null)[];
 }
 
-/** uPlot's columns from stats.get: every bucket of the range, empty ones as zero bars and no point. */
+/** uPlot's columns from stats.get: every bucket of the range, empty ones with no bar and no point. */
 export function chartData(stats: Pick<Stats, 'from' | 'to' | 'bucketMs' | 'timeline'>): ChartData {
   const from = Date.parse(stats.from);
   const to = Date.parse(stats.to);
@@ -24,8 +25,8 @@ export function chartData(stats: Pick<Stats, 'from' | 'to' | 'bucketMs' | 'timel
     // The middle of the bucket's part inside the range: the current bucket is cut at now.
     out.xs.push((Math.max(start, from) + Math.min(start + b, to)) / 2000);
     out.mean.push(p?.meanDurationMs == null ? null : p.meanDurationMs / 1000);
-    out.completed.push(p?.completed ?? 0);
-    out.failed.push(p?.failed ?? 0);
+    out.completed.push(p?.completed || null);
+    out.failed.push(p?.failed || null);
   }
   return out;
 }

@@ -16,7 +16,7 @@ describe('chart data', () => {
     expect(d.xMax * 1000).toBe(NOW);
     expect((d.xMax - d.xMin) * 1000).toBe(span);
     expect(d.xs).toHaveLength(buckets);
-    expect(d.completed.every((n) => n === 0)).toBe(true);
+    expect(d.completed.every((n) => n === null)).toBe(true);
     for (const x of d.xs) expect(x > d.xMin && x < d.xMax).toBe(true);
   });
 
@@ -26,6 +26,7 @@ describe('chart data', () => {
     const i = d.xs.findIndex((x) => x * 1000 > t && x * 1000 < t + HOUR);
     expect(i).toBeGreaterThan(-1);
     expect(d.completed[i]).toBe(1);
+    expect(d.failed[i]).toBeNull();
     expect(d.mean[i]).toBe(1.5);
     expect(d.mean.filter((m) => m !== null)).toHaveLength(1);
     expect((d.xMax - d.xMin) * 1000).toBe(24 * HOUR);
