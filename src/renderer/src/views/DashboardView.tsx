@@ -22,6 +22,9 @@ function useStats(range: Range): Stats | undefined {
   const [got, setGot] = useState<{ range: Range; stats: Stats } | undefined>();
   const version = useApp((s) => s.historyVersion);
   const latest = useRef(0);
+  // The timer below fires later: it must load the range chosen then, not the one of its closure.
+  const current = useRef(range);
+  current.current = range;
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const load = (r: Range) => {
     const id = ++latest.current;
@@ -39,7 +42,7 @@ function useStats(range: Range): Stats | undefined {
     if (timer.current || version === 0) return;
     timer.current = setTimeout(() => {
       timer.current = undefined;
-      load(range);
+      load(current.current);
     }, REFRESH_MS);
   }, [version]);
   useEffect(() => () => clearTimeout(timer.current), []);
