@@ -92,6 +92,11 @@ test('a job that fails once and succeeds on its retry: Retries 1, and the attemp
   expect(job.ms).toBeGreaterThanOrEqual(a1.ms + a2.ms);
   await numShot(page, 'numbers-retry');
   await expectAccessible(page, 'job page after a retry');
+  // The History row reads the same number as the job page.
+  const id = await jobDetail(page).getAttribute('data-job-id');
+  const shown = await kv(timings(page), 'Duration').textContent();
+  await go(page, 'History');
+  await expect(page.locator(`[data-testid="history-row"][data-job-id="${id}"] > span`).last()).toHaveText(shown ?? '');
 });
 
 test('a job that fails on its retry too still counts one retry, not two failures', async () => {
@@ -109,6 +114,7 @@ test('a running job shows one "running", and its engine card Running 1 while it 
   await run(page, NUM.slow);
   await expect(logText(page)).toContainText('num-slow-started');
   await expect(jobDetail(page).locator('.view-head').getByText('running', { exact: true })).toHaveCount(1);
+  await expectAccessible(page, 'job page while it runs');
   await go(page, 'Engines');
   const card = page.locator('[data-testid="engine-card"][data-engine="docker"]');
   await expect(kv(card, 'Running')).toHaveText('1');
