@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EndReason, Job, JobStatus } from './job';
+import { jobSpan } from './jobNumbers';
 
 export const JobFilter = z
   .object({
@@ -40,6 +41,8 @@ export const JobSummary = Job.pick({
   image: z.string(),
   engineId: z.string().optional(),
   attempts: z.number().int(),
+  /** The latest run over its attempts' stamps (shared/jobNumbers.ts): what a row's duration reads. */
+  ran: z.object({ from: z.string().optional(), to: z.string().optional() }).optional(),
 });
 export type JobSummary = z.infer<typeof JobSummary>;
 
@@ -63,7 +66,12 @@ export const Stats = z.object({
   p95DurationMs: z.number().nullable(),
   byTemplate: z.array(TemplateStats),
   failuresByReason: z.partialRecord(EndReason, z.number().int()),
-  /** Finished jobs per hour bucket, for the chart. */
+  /** The range these figures cover (ISO): the one asked for, ending now when no end was given. */
+  from: z.string(),
+  to: z.string(),
+  /** Width of a timeline bucket: an hour for a day, wider for longer ranges. */
+  bucketMs: z.number().int().positive(),
+  /** Finished jobs per bucket (t = the bucket's start), for the chart; buckets with none are left out. */
   timeline: z.array(
     z.object({ t: z.string(), completed: z.number().int(), failed: z.number().int(), meanDurationMs: z.number().nullable() }),
   ),
@@ -90,5 +98,6 @@ export function summarize(j: Job): JobSummary {
     image: j.spec.image,
     ...(last ? { engineId: last.engineId } : {}),
     attempts: j.attempts.length,
+    ran: jobSpan(j),
   };
 }

@@ -12,7 +12,7 @@ import type {
   RunningAttempt,
   StopReason,
 } from '../../src/main/core/engines/types';
-import { Scheduler, type AttemptLog, type EngineSlot } from '../../src/main/core/scheduler/scheduler';
+import { Scheduler, type AttemptLog, type EngineSlot, type SchedulerDeps } from '../../src/main/core/scheduler/scheduler';
 
 /** A clock that moves only when the test says so. */
 export class FakeClock implements Clock {
@@ -113,7 +113,7 @@ export interface Harness {
   liveRuns(jobId?: string): FakeRun[];
 }
 
-export function harness(settings: Partial<Settings> = {}): Harness {
+export function harness(settings: Partial<Settings> = {}, deps: Pick<SchedulerDeps, 'onLiveChange'> = {}): Harness {
   const clock = new FakeClock();
   const jobs = new Map<string, Job>();
   const s = Settings.parse({ concurrency: 1, ...settings });
@@ -148,6 +148,7 @@ export function harness(settings: Partial<Settings> = {}): Harness {
       if (e) e.available = false;
     },
     onQueueState: (q) => queueStates.push(q),
+    ...deps,
   });
   const settle = async () => {
     for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));

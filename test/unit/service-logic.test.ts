@@ -42,7 +42,21 @@ describe('stats', () => {
     finishedAt: new Date(Date.parse('2026-01-01T00:00:00.000Z') + ms).toISOString(),
     failures: 0,
     succeededIndexes: [],
-    attempts: [],
+    // Durations come from the attempts' stamps (shared/jobNumbers.ts), as on the job page.
+    attempts: [
+      {
+        number: 1,
+        index: 0,
+        engineId: 'docker',
+        status: status === 'completed' ? 'succeeded' : 'failed',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        startedAt: '2026-01-01T00:00:00.000Z',
+        finishedAt: new Date(Date.parse('2026-01-01T00:00:00.000Z') + ms).toISOString(),
+        logBytes: 0,
+        logTruncated: false,
+        artifacts: [],
+      },
+    ],
     ...(status === 'failed' ? { reason: 'Error' as const } : {}),
   });
 

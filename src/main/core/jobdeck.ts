@@ -92,10 +92,10 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       ...(opts.socketCandidates ? { socketCandidates: opts.socketCandidates.map(parseCandidate) } : {}),
     },
     { artifactsDir },
-    (info) => {
+    (info, change) => {
       hub.emit('engine.status', info);
       // Nothing starts before reconcile has claimed what the last run left running.
-      if (info.status !== 'available' || !reconciled) return;
+      if (change !== 'status' || info.status !== 'available' || !reconciled) return;
       scheduler.pump();
       // Back after an outage: containers of attempts lost meanwhile must not run beside retries.
       const engine = engines.get(info.id);
@@ -143,6 +143,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     },
     onEngineLost: (engineId, message) => engines.markUnavailable(engineId, message),
     onQueueState: (state) => hub.emit('queue.state', state),
+    onLiveChange: () => engines.syncRunning((id) => scheduler.runningAttempts(id)),
     onImageProgress: (id, engineId, image, status, current, total) =>
       hub.emit('image.progress', {
         id,

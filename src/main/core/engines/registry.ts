@@ -28,6 +28,12 @@ async function detectKind(docker: Docker): Promise<EngineKind> {
 }
 
 /**
+ * Why an engine.status goes out: its status, version, kind or error changed (the scheduler may
+ * start work there), it was probed again (checkedAt moved), or its count of running attempts changed.
+ */
+export type EngineChange = 'status' | 'checked' | 'running';
+
+/**
  * The engines Jobdeck knows, their status, and an executor for each. A down engine stays in
  * the list as unavailable and is probed again; jobs that need it wait.
  */
@@ -38,7 +44,8 @@ export class EngineRegistry {
   constructor(
     private readonly discovery: Omit<DiscoveryInput, 'settings'>,
     private readonly executorOptions: ExecutorOptions,
-    private readonly onStatus: (info: EngineInfo) => void,
+    /** Every change of an engine's info, with what changed; the views show each one live. */
+    private readonly onStatus: (info: EngineInfo, change: EngineChange) => void,
   ) {}
 
   /** Discover (again) from env, settings and sockets, then probe every engine. */
@@ -102,9 +109,17 @@ export class EngineRegistry {
     void this.probe(e);
   }
 
+  /** Attempts running on the engine now, as the scheduler counts them; announced when it changes. */
   setRunning(id: string, running: number): void {
     const e = this.engines.get(id);
-    if (e && e.info.running !== running) e.info = { ...e.info, running };
+    if (!e || e.info.running === running) return;
+    e.info = { ...e.info, running };
+    this.onStatus(e.info, 'running');
+  }
+
+  /** Every engine's running count from one source (the scheduler's live attempts). */
+  syncRunning(count: (engineId: string) => number): void {
+    for (const id of this.engines.keys()) this.setRunning(id, count(id));
   }
 
   async probe(e: Engine): Promise<EngineInfo> {
@@ -134,8 +149,9 @@ export class EngineRegistry {
     const next: EngineInfo = { ...before, ...patch, checkedAt: new Date().toISOString() };
     if (next.error === undefined) delete next.error;
     e.info = next;
-    if (before.status !== next.status || before.version !== next.version || before.kind !== next.kind || before.error !== next.error) {
-      this.onStatus(next);
-    }
+    const changed =
+      before.status !== next.status || before.version !== next.version || before.kind !== next.kind || before.error !== next.error;
+    // A probe that changed nothing still moved checkedAt: the card's "Checked" must not go stale.
+    this.onStatus(next, changed ? 'status' : 'checked');
   }
 }

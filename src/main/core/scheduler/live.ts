@@ -18,7 +18,7 @@ export interface Live {
 export class LiveAttempts {
   private readonly byJob = new Map<string, Map<number, Live>>();
 
-  constructor(private readonly d: Pick<SchedulerDeps, 'repo' | 'clock' | 'openLog' | 'secrets' | 'onLog'>) {}
+  constructor(private readonly d: Pick<SchedulerDeps, 'repo' | 'clock' | 'openLog' | 'secrets' | 'onLog' | 'onLiveChange'>) {}
 
   /** Register an attempt and open its log (a job without secrets gets the log itself). */
   open(job: Job | string, attempt: number, engineId: string): Live {
@@ -29,6 +29,7 @@ export class LiveAttempts {
     let attempts = this.byJob.get(jobId);
     if (!attempts) this.byJob.set(jobId, (attempts = new Map()));
     attempts.set(attempt, live);
+    this.d.onLiveChange?.();
     return live;
   }
 
@@ -84,6 +85,7 @@ export class LiveAttempts {
     attempts?.delete(attempt);
     if (attempts?.size === 0) this.byJob.delete(jobId);
     if (!live) return undefined;
+    this.d.onLiveChange?.();
     // A held-back possible start of a secret is plain text after all.
     for (const chunk of live.log.end?.(new Date(this.d.clock.now()).toISOString()) ?? []) this.d.onLog(jobId, chunk);
     await live.log.close().catch(() => undefined);

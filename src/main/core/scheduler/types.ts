@@ -51,6 +51,8 @@ export interface SchedulerDeps {
   onLog(jobId: string, chunk: LogChunk): void;
   onEngineLost(engineId: string, message: string): void;
   onQueueState(state: QueueState): void;
+  /** An attempt began or ended: the per-engine running counts (runningAttempts) changed. */
+  onLiveChange?(): void;
   onImageProgress?(jobId: string, engineId: string, image: string, status: string, current?: number, total?: number): void;
 }
 

@@ -1,8 +1,6 @@
 import type { Job, JobStatus } from '../../../shared/job';
+import { jobDurationMs, stampMs } from '../../../shared/jobNumbers';
 import type { Stats } from '../../../shared/query';
-
-const duration = (j: Job): number | null =>
-  j.startedAt && j.finishedAt ? Date.parse(j.finishedAt) - Date.parse(j.startedAt) : null;
 
 function mean(xs: number[]): number | null {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
@@ -18,40 +16,60 @@ function p95(xs: number[]): number | null {
 const rate = (completed: number, failed: number): number | null =>
   completed + failed ? completed / (completed + failed) : null;
 
-/** Counts, success rate, mean and p95 duration, per template, and an hourly timeline. */
-export function computeStats(jobs: Iterable<Job>, from?: string, to?: string): Stats {
-  const lo = from ? Date.parse(from) : -Infinity;
-  const hi = to ? Date.parse(to) : Infinity;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** About 24 to 120 bars whatever the range: hours for a day, six hours for a week, days for a month. */
+export function bucketFor(spanMs: number): number {
+  if (spanMs <= 2 * DAY) return HOUR;
+  if (spanMs <= 14 * DAY) return 6 * HOUR;
+  if (spanMs <= 120 * DAY) return DAY;
+  return 7 * DAY;
+}
+
+/**
+ * Counts, success rate, mean and p95 duration, per template, and a timeline, over the jobs created
+ * in [from, to]. The range comes back with the figures, `to` defaulting to `now`, so the chart's
+ * axis covers exactly what was asked for. Durations are shared/jobNumbers.ts's, as the job page's.
+ */
+export function computeStats(jobs: Iterable<Job>, from?: string, to?: string, now: number = Date.now()): Stats {
+  const all = [...jobs];
+  const hi = stampMs(to) ?? now;
+  let lo = stampMs(from) ?? hi - DAY;
+  // No start given: from the oldest job (a loop: a spread of 100 000 stamps would overflow the stack).
+  if (from === undefined) for (const j of all) lo = Math.min(lo, stampMs(j.createdAt) ?? lo);
+  const bucketMs = bucketFor(hi - lo);
   const counts: Record<JobStatus, number> = { pending: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
   const durations: number[] = [];
   const perTemplate = new Map<string, { total: number; completed: number; failed: number; durations: number[] }>();
   const failuresByReason: Stats['failuresByReason'] = {};
-  const hours = new Map<string, { completed: number; failed: number; durations: number[] }>();
-  for (const j of jobs) {
+  const buckets = new Map<number, { completed: number; failed: number; durations: number[] }>();
+  for (const j of all) {
     const created = Date.parse(j.createdAt);
     if (created < lo || created > hi) continue;
     counts[j.status]++;
     const t = perTemplate.get(j.templateName) ?? { total: 0, completed: 0, failed: 0, durations: [] };
     perTemplate.set(j.templateName, t);
     t.total++;
-    const d = duration(j);
     if (j.status === 'completed') t.completed++;
     if (j.status === 'failed') {
       t.failed++;
       if (j.reason) failuresByReason[j.reason] = (failuresByReason[j.reason] ?? 0) + 1;
     }
-    if (d !== null && (j.status === 'completed' || j.status === 'failed')) {
+    if (j.status !== 'completed' && j.status !== 'failed') continue;
+    const d = jobDurationMs(j);
+    if (d !== null) {
       durations.push(d);
       t.durations.push(d);
     }
-    if (j.finishedAt && (j.status === 'completed' || j.status === 'failed')) {
-      const hour = `${j.finishedAt.slice(0, 13)}:00:00.000Z`;
-      const h = hours.get(hour) ?? { completed: 0, failed: 0, durations: [] };
-      hours.set(hour, h);
-      if (j.status === 'completed') h.completed++;
-      else h.failed++;
-      if (d !== null) h.durations.push(d);
-    }
+    const finished = stampMs(j.finishedAt);
+    if (finished === undefined || finished < lo || finished > hi) continue;
+    const start = Math.floor(finished / bucketMs) * bucketMs;
+    const b = buckets.get(start) ?? { completed: 0, failed: 0, durations: [] };
+    buckets.set(start, b);
+    if (j.status === 'completed') b.completed++;
+    else b.failed++;
+    if (d !== null) b.durations.push(d);
   }
   return {
     counts,
@@ -70,8 +88,11 @@ export function computeStats(jobs: Iterable<Job>, from?: string, to?: string): S
       }))
       .sort((a, b) => b.failed - a.failed || b.total - a.total),
     failuresByReason,
-    timeline: [...hours.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([t, h]) => ({ t, completed: h.completed, failed: h.failed, meanDurationMs: mean(h.durations) })),
+    from: new Date(lo).toISOString(),
+    to: new Date(hi).toISOString(),
+    bucketMs,
+    timeline: [...buckets.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([t, b]) => ({ t: new Date(t).toISOString(), completed: b.completed, failed: b.failed, meanDurationMs: mean(b.durations) })),
   };
 }

@@ -94,7 +94,7 @@ export function systemHandlers(ctx: CoreContext): SystemHandlers {
       return setPaused(false);
     },
     async 'stats.get'({ from, to }) {
-      return computeStats(ctx.store.allJobs(), from, to);
+      return computeStats(ctx.store.allJobs(), from, to, ctx.clock.now());
     },
     async 'settings.get'() {
       return ctx.store.settings();

@@ -2,41 +2,52 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Stats } from '../../../shared/query';
+import { chartData } from '../../../shared/statsChart';
 
-/** Mean duration per hour (line) and finished jobs per hour (bars), from stats.get's timeline. */
-export function DurationChart({ timeline }: { timeline: Stats['timeline'] }) {
+/**
+ * Mean duration per bucket (line) and finished jobs per bucket (bars), from stats.get. The x axis
+ * is the range the figures cover, fixed: sparse data must not let uPlot pick its own (it once ran
+ * years into the future). The axis bounds drawn are left on the element (data-x-min/max, ms).
+ */
+export function DurationChart({ stats }: { stats: Pick<Stats, 'from' | 'to' | 'bucketMs' | 'timeline'> }) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    const xs = timeline.map((p) => Date.parse(p.t) / 1000);
-    const mean = timeline.map((p) => (p.meanDurationMs === null ? null : p.meanDurationMs / 1000));
-    const done = timeline.map((p) => p.completed);
-    const failed = timeline.map((p) => p.failed);
+    const d = chartData(stats);
     const axis = { stroke: '#8b949e', grid: { stroke: '#21262d' }, ticks: { stroke: '#30363d' } };
+    const markRange = (u: uPlot) => {
+      el.dataset.xMin = String(Math.round((u.scales.x?.min ?? NaN) * 1000));
+      el.dataset.xMax = String(Math.round((u.scales.x?.max ?? NaN) * 1000));
+    };
     const plot = new uPlot(
       {
         width: el.clientWidth || 600,
         height: 220,
         legend: { show: true },
-        scales: { x: { time: true }, n: { auto: true } },
+        scales: {
+          x: { time: true, auto: false, range: () => [d.xMin, d.xMax] },
+          n: { auto: true, range: (_u, _min, max) => [0, Math.max(1, max)] },
+        },
         axes: [axis, { ...axis, label: 'seconds', scale: 's' }, { ...axis, side: 1, scale: 'n', label: 'jobs', grid: { show: false } }],
         series: [
           {},
-          { label: 'mean duration (s)', scale: 's', stroke: '#58a6ff', width: 2, points: { show: true } },
-          { label: 'completed', scale: 'n', stroke: '#3fb950', fill: 'rgba(63,185,80,0.15)', paths: uPlot.paths.bars!({ size: [0.6] }) },
-          { label: 'failed', scale: 'n', stroke: '#f85149', fill: 'rgba(248,81,73,0.2)', paths: uPlot.paths.bars!({ size: [0.3] }) },
+          { label: 'mean duration (s)', scale: 's', stroke: '#58a6ff', width: 2, points: { show: true }, spanGaps: false },
+          { label: 'completed', scale: 'n', stroke: '#3fb950', fill: 'rgba(63,185,80,0.15)', points: { show: false }, paths: uPlot.paths.bars!({ size: [0.6, 40] }) },
+          { label: 'failed', scale: 'n', stroke: '#f85149', fill: 'rgba(248,81,73,0.2)', points: { show: false }, paths: uPlot.paths.bars!({ size: [0.3, 20] }) },
         ],
+        hooks: { setScale: [(u, key) => key === 'x' && markRange(u)] },
       },
-      [xs, mean, done, failed],
+      [d.xs, d.mean, d.completed, d.failed],
       el,
     );
+    markRange(plot);
     const resize = new ResizeObserver(() => plot.setSize({ width: el.clientWidth, height: 220 }));
     resize.observe(el);
     return () => {
       resize.disconnect();
       plot.destroy();
     };
-  }, [timeline]);
+  }, [stats]);
   return <div ref={host} className="chart" data-testid="duration-chart" />;
 }

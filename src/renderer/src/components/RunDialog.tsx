@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { commandText } from '../../../shared/jobNumbers';
 import type { JobOverridesInput } from '../../../shared/template';
 import { client } from '../client/client';
 import { reportError, useApp, type RunRequest } from '../store/app';
@@ -19,6 +20,9 @@ export function RunDialog({ request }: { request: RunRequest }) {
   const env = parseEnv(envText);
   const timeoutError = timeout && !(Number.isInteger(Number(timeout)) && Number(timeout) > 0) ? 'a whole number of seconds' : undefined;
   const cloning = request.cloneOf !== undefined;
+  // What will run, shown in full on hover: a long image or command is cut, never pushes the dialog.
+  const cloned = useApp((s) => (request.cloneOf ? s.details[request.cloneOf]?.spec : undefined));
+  const source = cloning ? cloned : templates.find((t) => t.id === templateId);
 
   const submit = async () => {
     if (env.error || timeoutError || (!cloning && !templateId)) return;
@@ -70,6 +74,18 @@ export function RunDialog({ request }: { request: RunRequest }) {
               ))}
             </select>
           </label>
+        )}
+        {source && (
+          <dl className="kv run-what">
+            <dt>Image</dt>
+            <dd className="mono ellipsis" title={source.image}>
+              {source.image}
+            </dd>
+            <dt>Command</dt>
+            <dd className="mono ellipsis" title={commandText(source.command)}>
+              {commandText(source.command)}
+            </dd>
+          </dl>
         )}
         <label className="field">
           <span>Command</span>

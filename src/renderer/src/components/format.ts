@@ -1,3 +1,5 @@
+import { spanMs } from '../../../shared/jobNumbers';
+
 export function duration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return '–';
   if (ms < 1000) return `${Math.round(ms)} ms`;
@@ -8,12 +10,18 @@ export function duration(ms: number | null | undefined): string {
   return `${Math.floor(m / 60)} h ${m % 60} m`;
 }
 
+// Elapsed times go through the one duration function of shared/jobNumbers.ts.
 export function since(iso: string | undefined, now = Date.now()): string {
-  return iso ? duration(now - Date.parse(iso)) : '–';
+  return duration(spanMs({ ...(iso ? { from: iso } : {}) }, now));
+}
+
+/** Time left until `iso` ('–' once it has passed). */
+export function until(iso: string, now = Date.now()): string {
+  return duration(spanMs({ from: new Date(now).toISOString(), to: iso }));
 }
 
 export function between(a: string | undefined, b: string | undefined): string {
-  return a && b ? duration(Date.parse(b) - Date.parse(a)) : '–';
+  return a && b ? duration(spanMs({ from: a, to: b })) : '–';
 }
 
 export function when(iso: string | undefined): string {

@@ -1,26 +1,57 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Stats } from '../../../shared/query';
 import { client } from '../client/client';
+import { bucketWords } from '../../../shared/statsChart';
 import { DurationChart } from '../components/DurationChart';
-import { duration } from '../components/format';
+import { duration, when } from '../components/format';
 import { reportError, useApp } from '../store/app';
 
-const RANGES: Record<string, number> = { '24h': 86400e3, '7d': 7 * 86400e3, '30d': 30 * 86400e3 };
+const RANGES = { '24h': 86400e3, '7d': 7 * 86400e3, '30d': 30 * 86400e3 } as const;
+type Range = keyof typeof RANGES;
+const RANGE_WORDS: Record<Range, string> = { '24h': 'the last 24 hours', '7d': 'the last 7 days', '30d': 'the last 30 days' };
 const pct = (r: number | null) => (r === null ? '–' : `${Math.round(r * 1000) / 10}%`);
+/** Job changes come in bursts: the figures refresh at most this often, and at least once a minute. */
+const REFRESH_MS = 2000;
+const KEEP_CURRENT_MS = 60_000;
+
+/**
+ * The figures of the chosen range, and nothing else: a range switch shows that it is loading
+ * until its own figures arrive (a late answer for another range is dropped).
+ */
+function useStats(range: Range): Stats | undefined {
+  const [got, setGot] = useState<{ range: Range; stats: Stats } | undefined>();
+  const version = useApp((s) => s.historyVersion);
+  const latest = useRef(0);
+  // The timer below fires later: it must load the range chosen then, not the one of its closure.
+  const current = useRef(range);
+  current.current = range;
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const load = (r: Range) => {
+    const id = ++latest.current;
+    const to = Date.now();
+    void client
+      .invoke('stats.get', { from: new Date(to - RANGES[r]).toISOString(), to: new Date(to).toISOString() })
+      .then((stats) => id === latest.current && setGot({ range: r, stats }), reportError);
+  };
+  useEffect(() => {
+    load(range);
+    const keep = setInterval(() => load(range), KEEP_CURRENT_MS);
+    return () => clearInterval(keep);
+  }, [range]);
+  useEffect(() => {
+    if (timer.current || version === 0) return;
+    timer.current = setTimeout(() => {
+      timer.current = undefined;
+      load(current.current);
+    }, REFRESH_MS);
+  }, [version]);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  return got?.range === range ? got.stats : undefined;
+}
 
 export function DashboardView() {
-  const [range, setRange] = useState('7d');
-  const [stats, setStats] = useState<Stats | undefined>();
-  const version = useApp((s) => s.historyVersion);
-
-  useEffect(() => {
-    // Job changes come in bursts; refresh the numbers at most every couple of seconds.
-    const t = setTimeout(
-      () => void client.invoke('stats.get', { from: new Date(Date.now() - RANGES[range]!).toISOString() }).then(setStats, reportError),
-      stats ? 2000 : 0,
-    );
-    return () => clearTimeout(t);
-  }, [range, version]);
+  const [range, setRange] = useState<Range>('7d');
+  const stats = useStats(range);
 
   const failuresByTemplate = (stats?.byTemplate ?? []).filter((t) => t.failed > 0).sort((a, b) => b.failed - a.failed);
   const maxFailed = Math.max(1, ...failuresByTemplate.map((t) => t.failed));
@@ -30,16 +61,18 @@ export function DashboardView() {
       <header className="view-head">
         <h1>Dashboard</h1>
         <div className="spacer" />
-        <div className="segmented">
-          {Object.keys(RANGES).map((r) => (
-            <button key={r} className={r === range ? 'active' : ''} onClick={() => setRange(r)}>
+        <div className="segmented" role="group" aria-label="Range">
+          {(Object.keys(RANGES) as Range[]).map((r) => (
+            <button key={r} className={r === range ? 'active' : ''} aria-pressed={r === range} onClick={() => setRange(r)}>
               {r}
             </button>
           ))}
         </div>
       </header>
       {!stats ? (
-        <p className="empty">Loading…</p>
+        <p className="empty" role="status" aria-live="polite">
+          Loading {RANGE_WORDS[range]}…
+        </p>
       ) : (
         <>
           <div className="tiles">
@@ -54,7 +87,11 @@ export function DashboardView() {
           </div>
           <div className="panel">
             <h3>Durations over time</h3>
-            {stats.timeline.length === 0 ? <p className="muted small">No finished jobs in this range.</p> : <DurationChart timeline={stats.timeline} />}
+            <p className="muted small" data-testid="chart-range">
+              {when(stats.from)} – now · a bar per {bucketWords(stats.bucketMs)}
+              {stats.timeline.length === 0 && ' · no finished jobs in this range'}
+            </p>
+            <DurationChart stats={stats} />
           </div>
           <div className="two-col">
             <div className="panel">
@@ -62,7 +99,9 @@ export function DashboardView() {
               {failuresByTemplate.length === 0 && <p className="muted small">No failures. </p>}
               {failuresByTemplate.map((t) => (
                 <div key={t.templateName} className="bar-row">
-                  <span className="ellipsis">{t.templateName}</span>
+                  <span className="ellipsis" title={t.templateName}>
+                    {t.templateName}
+                  </span>
                   <div className="bar">
                     <div style={{ width: `${(t.failed / maxFailed) * 100}%` }} />
                   </div>
@@ -87,7 +126,9 @@ export function DashboardView() {
                 <tbody>
                   {stats.byTemplate.map((t) => (
                     <tr key={t.templateName}>
-                      <td className="ellipsis">{t.templateName}</td>
+                      <td className="ellipsis" title={t.templateName}>
+                        {t.templateName}
+                      </td>
                       <td>{t.total}</td>
                       <td>{pct(t.successRate)}</td>
                       <td className="mono">{duration(t.meanDurationMs)}</td>

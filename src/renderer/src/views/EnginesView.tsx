@@ -2,11 +2,15 @@ import { useState } from 'react';
 import { EngineConfig } from '../../../shared/engine';
 import { formatPath } from '../../../shared/errors';
 import { client } from '../client/client';
-import { since } from '../components/format';
+import { spanMs } from '../../../shared/jobNumbers';
+import { duration, when } from '../components/format';
+import { useNow } from '../components/useNow';
 import { reportError, useApp } from '../store/app';
 
 export function EnginesView() {
+  // Running and checkedAt arrive as engine.status events; the clock makes "Checked … ago" tick.
   const engines = useApp((s) => s.engines);
+  const now = useNow();
   const [busy, setBusy] = useState(false);
   const [adding, setAdding] = useState(false);
 
@@ -58,9 +62,11 @@ export function EnginesView() {
               <dt>Found via</dt>
               <dd>{e.source}</dd>
               <dt>Running</dt>
-              <dd>{e.running}</dd>
+              <dd data-testid="engine-running">{e.running}</dd>
               <dt>Checked</dt>
-              <dd className="muted">{since(e.checkedAt)} ago</dd>
+              <dd className="muted" data-checked-at={e.checkedAt} title={when(e.checkedAt)}>
+                {checkedAgo(e.checkedAt, now)}
+              </dd>
             </dl>
             {e.error && <div className="issue issue-error">{e.error}</div>}
             {e.source === 'settings' && (
@@ -76,6 +82,12 @@ export function EnginesView() {
       </div>
     </section>
   );
+}
+
+/** "just now", "3 s ago": to the second, as probes come every few seconds. */
+function checkedAgo(checkedAt: string, now: number): string {
+  const ms = spanMs({ from: checkedAt }, Math.max(now, Date.parse(checkedAt)));
+  return ms !== null && ms < 1000 ? 'just now' : `${duration(ms)} ago`;
 }
 
 function AddEngine({ onDone }: { onDone(): void }) {

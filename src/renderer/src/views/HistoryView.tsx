@@ -1,9 +1,10 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { JobStatus } from '../../../shared/job';
+import { isTerminal, type JobStatus } from '../../../shared/job';
+import { ranMs } from '../../../shared/jobNumbers';
 import type { JobFilterInput } from '../../../shared/query';
 import { ExitBadge } from '../components/ExitBadge';
-import { between, when } from '../components/format';
+import { duration, when } from '../components/format';
 import { StatusPill } from '../components/StatusPill';
 import { useApp } from '../store/app';
 import { useJobPages } from './useJobPages';
@@ -127,19 +128,22 @@ export function HistoryView() {
                 >
                   {j ? (
                     <>
-                      <span className="ellipsis">
+                      <span className="ellipsis" title={j.templateName}>
                         <b>{j.templateName}</b> <span className="muted mono">{j.id.slice(0, 8)}</span>
                       </span>
                       <span>
                         <StatusPill status={j.status} />
                       </span>
                       <span>
-                        <ExitBadge status={j.status} exitCode={j.exitCode} reason={j.reason} />
+                        {/* The Status column says "running"; the exit has no news until the end. */}
+                        {isTerminal(j.status) ? <ExitBadge status={j.status} exitCode={j.exitCode} reason={j.reason} /> : <span className="muted">–</span>}
                       </span>
                       <span className="muted">{j.engineId ?? '–'}</span>
                       <span className="muted">{j.attempts}</span>
-                      <span className="muted">{when(j.createdAt)}</span>
-                      <span className="mono">{between(j.startedAt, j.finishedAt)}</span>
+                      <span className="muted" title={when(j.createdAt)}>
+                        {when(j.createdAt)}
+                      </span>
+                      <span className="mono">{duration(ranMs(j.ran))}</span>
                     </>
                   ) : (
                     <span className="muted">…</span>

@@ -2,9 +2,10 @@ import { useEffect, useState } from 'react';
 import type { CommandOutput } from '../../../shared/ipc';
 import { SECRET_MASK } from '../../../shared/ipc';
 import type { Attempt, Job } from '../../../shared/job';
+import { attemptDurationMs, attemptLabel, attemptSpan, commandText, jobDurationMs, jobSpan, retriesOf, type Span } from '../../../shared/jobNumbers';
 import { client } from '../client/client';
 import { ExitBadge } from '../components/ExitBadge';
-import { between, bytes, duration, when } from '../components/format';
+import { between, bytes, duration, until, when } from '../components/format';
 import { LogPane } from '../components/LogPane';
 import { StatusPill } from '../components/StatusPill';
 import { useNow } from '../components/useNow';
@@ -36,6 +37,10 @@ export function JobView() {
   const latest = job.attempts[job.attempts.length - 1];
   const shown = chosen ?? latest?.number;
   const live = !ended && shown === latest?.number;
+  const artifactOf = (n: number) => {
+    const a = job.attempts.find((x) => x.number === n);
+    return a ? attemptLabel(job, a) : `#${n}`;
+  };
   const act = (p: Promise<Job>, then?: (j: Job) => void) =>
     void p.then((j) => (then ? then(j) : useApp.setState((s) => ({ details: { ...s.details, [j.id]: j } }))), reportError);
 
@@ -45,10 +50,15 @@ export function JobView() {
         <button className="ghost" onClick={() => useApp.getState().go('history')} title="Back to history">
           ←
         </button>
-        <h1 className="ellipsis">{job.templateName}</h1>
-        <StatusPill status={job.status} />
+        <h1 className="ellipsis" title={job.templateName}>
+          {job.templateName}
+        </h1>
+        {/* While it runs the badge says so; a second "running" pill beside it would say it twice. */}
+        {ended && <StatusPill status={job.status} />}
         <ExitBadge status={job.status} exitCode={job.exitCode} reason={job.reason} message={job.message} />
-        <span className="muted mono">{job.id}</span>
+        <span className="muted mono ellipsis" title={job.id}>
+          {job.id}
+        </span>
         <div className="spacer" />
         {!ended && (
           <button className="danger" onClick={() => act(client.invoke('jobs.cancel', { id: job.id }))} data-testid="job-cancel">
@@ -81,7 +91,7 @@ export function JobView() {
                 className={`tab ${a.number === shown ? 'active' : ''}`}
                 onClick={() => setChosen(a.number === latest?.number ? undefined : a.number)}
               >
-                Attempt {a.number}
+                {attemptLabel(job, a)}
               </button>
             ))}
             {job.attempts.length === 0 && <span className="muted">Waiting for the first attempt{job.waitingFor ? ` (engine ${job.waitingFor})` : ''}…</span>}
@@ -90,7 +100,7 @@ export function JobView() {
         </div>
         <aside className="job-side">
           <Timings job={job} />
-          <Attempts attempts={job.attempts} />
+          <Attempts job={job} />
           <Panel title="Artifacts">
             {artifacts.length === 0 ? (
               <p className="muted small">None{job.spec.outputDir ? ` yet (from ${job.spec.outputDir})` : ' (no outputDir)'}</p>
@@ -98,7 +108,7 @@ export function JobView() {
               <ul className="plain">
                 {artifacts.map((a) => (
                   <li key={`${a.attempt}/${a.name}`} title={a.path}>
-                    <span className="mono">{a.name}</span> <span className="muted">#{a.attempt} · {bytes(a.size)}</span>
+                    <span className="mono">{a.name}</span> <span className="muted">{artifactOf(a.attempt)} · {bytes(a.size)}</span>
                   </li>
                 ))}
               </ul>
@@ -107,9 +117,9 @@ export function JobView() {
           <Panel title="Spec">
             <dl className="kv">
               <dt>Image</dt>
-              <dd className="mono">{job.spec.image}</dd>
+              <dd className="mono wrap-anywhere">{job.spec.image}</dd>
               <dt>Command</dt>
-              <dd className="mono">{job.spec.command === undefined ? '(image default)' : Array.isArray(job.spec.command) ? job.spec.command.join(' ') : job.spec.command}</dd>
+              <dd className="mono wrap-anywhere">{commandText(job.spec.command)}</dd>
               <dt>Engine</dt>
               <dd>{job.spec.engine}</dd>
               <dt>Priority</dt>
@@ -129,7 +139,9 @@ function Env({ name, value }: { name: string; value: string }) {
   return (
     <>
       <dt className="mono">${name}</dt>
-      <dd className="mono ellipsis">{value}</dd>
+      <dd className="mono ellipsis" title={value}>
+        {value}
+      </dd>
     </>
   );
 }
@@ -146,46 +158,69 @@ function Panel({ title, children }: { title: string; children: React.ReactNode }
 function Timings({ job }: { job: Job }) {
   const now = useNow();
   const peak = Math.max(0, ...job.attempts.map((a) => a.peakMemoryBytes ?? 0));
-  const running = job.status === 'running' && job.startedAt;
+  const retries = retriesOf(job);
+  // Started, Finished and Duration read the same stamps: the run's first start and last end.
+  const span = jobSpan(job);
   return (
     <Panel title="Timings">
       <dl className="kv">
         <dt>Created</dt>
         <dd>{when(job.createdAt)}</dd>
         <dt>Queued for</dt>
-        <dd>{between(job.createdAt, job.startedAt)}</dd>
+        <dd>{between(job.createdAt, span.from ?? job.startedAt)}</dd>
         <dt>Started</dt>
-        <dd>{when(job.startedAt)}</dd>
+        <dd>{when(span.from ?? job.startedAt)}</dd>
         <dt>Finished</dt>
-        <dd>{when(job.finishedAt)}</dd>
+        <dd>{when(span.to ?? job.finishedAt)}</dd>
         <dt>Duration</dt>
-        <dd>{running ? duration(now - Date.parse(job.startedAt!)) : between(job.startedAt, job.finishedAt)}</dd>
+        <Duration span={span} ms={jobDurationMs(job, now)} />
         <dt>Peak memory</dt>
         <dd>{peak ? bytes(peak) : '–'}</dd>
         <dt>Retries</dt>
-        <dd>
-          {job.failures} / {job.spec.retry.limit}
+        <dd title="attempts started again after a failure, of the template's retry limit">
+          {retries.used} / {retries.limit}
+          {retries.nextAt && <span className="muted"> · next in {until(retries.nextAt, now)}</span>}
         </dd>
       </dl>
     </Panel>
   );
 }
 
-function Attempts({ attempts }: { attempts: Attempt[] }) {
+/** A duration as a person reads it, with the stamps it comes from for whoever hovers (or tests). */
+function Duration({ span, ms, as: Tag = 'dd' }: { span: Span; ms: number | null; as?: 'dd' | 'span' }) {
+  return (
+    <Tag
+      className="mono"
+      data-from={span.from}
+      data-to={span.to}
+      data-ms={ms ?? undefined}
+      title={span.from ? `${when(span.from)} → ${span.to ? when(span.to) : 'now'}` : undefined}
+    >
+      {duration(ms)}
+    </Tag>
+  );
+}
+
+function Attempts({ job }: { job: Job }) {
+  const now = useNow();
+  const attempts: Attempt[] = job.attempts;
   return (
     <Panel title="Attempts">
       {attempts.length === 0 && <p className="muted small">None yet.</p>}
       <ul className="plain attempts">
         {attempts.map((a) => (
-          <li key={a.number} data-testid="attempt">
-            <span>#{a.number}</span>
-            {a.status === 'starting' || a.status === 'running' ? (
-              <span className="pill pill-running">{a.status}</span>
+          <li key={a.number} data-testid="attempt" data-from={attemptSpan(a).from} data-to={attemptSpan(a).to} data-ms={attemptDurationMs(a, now) ?? undefined}>
+            <span>{attemptLabel(job, a)}</span>
+            {/* The header already says "running" in words: a running attempt shows a live dot. */}
+            {a.status === 'running' ? (
+              <span className="live-dot" role="img" aria-label="running" title="running" />
+            ) : a.status === 'starting' ? (
+              <span className="pill pill-running">starting</span>
             ) : (
               <ExitBadge exitCode={a.exitCode} reason={a.reason} message={a.message} />
             )}
             <span className="muted">{a.engineId}</span>
-            <span className="muted mono">{between(a.startedAt, a.finishedAt)}</span>
+            <Duration as="span" span={attemptSpan(a)} ms={attemptDurationMs(a, now)} />
             {a.message && <span className="muted small attempt-msg">{a.message}</span>}
           </li>
         ))}

@@ -2,7 +2,8 @@ import { useState } from 'react';
 import type { JobSummary } from '../../../shared/query';
 import { client } from '../client/client';
 import { ExitBadge } from '../components/ExitBadge';
-import { since } from '../components/format';
+import { duration, since } from '../components/format';
+import { ranMs } from '../../../shared/jobNumbers';
 import { useNow } from '../components/useNow';
 import { TEMPLATE_DRAG_TYPE } from '../drop/useTemplateFileDrop';
 import { reportError, useApp } from '../store/app';
@@ -101,13 +102,15 @@ export function QueueView() {
           <tbody>
             {running.map((j) => (
               <tr key={j.id} className="clickable" onClick={() => go('job', j.id)} data-testid="running-row" data-job-id={j.id}>
-                <td>
+                <td className="clip clip-wide" title={j.templateName}>
                   <b>{j.templateName}</b> <span className="muted mono">{j.id.slice(0, 8)}</span>
                 </td>
-                <td className="mono muted">{j.image}</td>
+                <td className="mono muted clip" title={j.image}>
+                  {j.image}
+                </td>
                 <td>{j.engineId ?? '–'}</td>
                 <td>#{j.attempts}</td>
-                <td className="mono">{since(j.startedAt, now)}</td>
+                <td className="mono">{duration(ranMs(j.ran, now))}</td>
                 <td>
                   <ExitBadge status={j.status} />
                 </td>
@@ -173,10 +176,12 @@ export function QueueView() {
                 <td>
                   <span className={`prio prio-${j.priority}`}>P{j.priority}</span>
                 </td>
-                <td>
+                <td className="clip clip-wide" title={j.templateName}>
                   <b>{j.templateName}</b> <span className="muted mono">{j.id.slice(0, 8)}</span>
                 </td>
-                <td className="mono muted">{j.image}</td>
+                <td className="mono muted clip" title={j.image}>
+                  {j.image}
+                </td>
                 <td className="muted">{j.waitingFor ? `for ${j.waitingFor}` : since(j.createdAt, now)}</td>
                 <td className="actions">
                   <button className="danger small" onClick={(e) => (e.stopPropagation(), cancel(j.id))}>

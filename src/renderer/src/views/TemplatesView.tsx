@@ -90,11 +90,17 @@ export function TemplatesView() {
                 data-template={t.name}
                 title="Drag onto the Queue to run"
               >
-                <td>
+                <td className="clip clip-wide" title={t.name}>
                   <b>{t.name}</b>
-                  {t.description && <div className="muted small ellipsis">{t.description}</div>}
+                  {t.description && (
+                    <div className="muted small ellipsis" title={t.description}>
+                      {t.description}
+                    </div>
+                  )}
                 </td>
-                <td className="mono muted">{t.image}</td>
+                <td className="mono muted clip" title={t.image}>
+                  {t.image}
+                </td>
                 <td>{t.engine}</td>
                 <td className="mono muted">{t.schedule ? `${t.schedule.cron}${t.schedule.enabled ? '' : ' (off)'}` : '–'}</td>
                 <td>
