@@ -1,5 +1,5 @@
 import { zodIssues, type Issue } from '../../../shared/errors';
-import { TemplateSpec, type TemplateSpecInput } from '../../../shared/template';
+import { TemplateSpecChecked, type TemplateSpecInput } from '../../../shared/template';
 import type { Mapped } from './jobdeckFormat';
 import { isRecord } from './parse';
 
@@ -143,7 +143,7 @@ export function fromKubernetes(doc: Obj, kind: 'Job' | 'CronJob'): Mapped {
     });
   }
   if (r.errors.length) return { ok: false, errors: r.errors };
-  const parsed = TemplateSpec.safeParse(spec);
+  const parsed = TemplateSpecChecked.safeParse(spec);
   if (!parsed.success) {
     return { ok: false, errors: zodIssues(parsed.error).map((i) => ({ ...i, path: `${mappedFrom(i.path, cPath, jobPath)} (as ${i.path})` })) };
   }
