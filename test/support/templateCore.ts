@@ -15,7 +15,7 @@ import { createJob, maskJob } from '../../src/main/core/service/jobFactory';
 import { jobHandlers } from '../../src/main/core/service/jobHandlers';
 import { templateHandlers } from '../../src/main/core/service/templateHandlers';
 import { JobStore } from '../../src/main/core/store';
-import { commands, type AppEvent, type CommandArgs, type CommandName, type CommandOutput } from '../../src/shared/ipc';
+import { commands, type AppEvent, type CommandArgs, type CommandOutput } from '../../src/shared/ipc';
 import { specOf } from '../../src/shared/template';
 import { FakeExecutor } from './fakes';
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { JobOverridesInput } from '../../../shared/template';
+import { TimeoutSeconds, type JobOverridesInput } from '../../../shared/template';
 import { client } from '../client/client';
 import { reportError, useApp, type RunRequest } from '../store/app';
 import { parseEnv } from './envText';
@@ -9,7 +9,7 @@ import { Modal } from './Modal';
 export function RunDialog({ request }: { request: RunRequest }) {
   const templates = useApp((s) => s.templates);
   const close = () => useApp.getState().openRun(undefined);
-  const [templateId, setTemplateId] = useState(request.templateId ?? templates[0]?.id ?? '');
+  const [templateId, setTemplateId] = useState(request.templateId ?? templates[0]?.template.id ?? '');
   const [command, setCommand] = useState('');
   const [envText, setEnvText] = useState('');
   const [timeout, setTimeoutText] = useState('');
@@ -17,15 +17,20 @@ export function RunDialog({ request }: { request: RunRequest }) {
   const [engine, setEngine] = useState('');
   const [busy, setBusy] = useState(false);
   const env = parseEnv(envText);
-  const timeoutError = timeout && !(Number.isInteger(Number(timeout)) && Number(timeout) > 0) ? 'a whole number of seconds' : undefined;
+  const [timeoutTouched, setTimeoutTouched] = useState(false);
+  // The template's own rule (and message): a run may not set what a template may not.
+  const timeoutCheck = timeout.trim() ? TimeoutSeconds.safeParse(Number.isFinite(Number(timeout)) ? Number(timeout) : timeout) : undefined;
+  const timeoutError = timeoutCheck && !timeoutCheck.success ? timeoutCheck.error.issues[0]?.message : undefined;
+  const chosen = templates.find((t) => t.template.id === templateId)?.template;
   const cloning = request.cloneOf !== undefined;
 
   const submit = async () => {
+    setTimeoutTouched(true);
     if (env.error || timeoutError || (!cloning && !templateId)) return;
     const overrides: JobOverridesInput = {
       ...(command.trim() ? { command: command.trim() } : {}),
       ...(env.env.length ? { env: env.env } : {}),
-      ...(timeout ? { timeoutSeconds: Number(timeout) } : {}),
+      ...(timeout.trim() ? { timeoutSeconds: Number(timeout) } : {}),
       ...(priority ? { priority: Number(priority) } : {}),
       ...(engine === 'any' || engine === 'docker' || engine === 'podman' ? { engine } : {}),
     };
@@ -63,7 +68,7 @@ export function RunDialog({ request }: { request: RunRequest }) {
             <span>Template</span>
             <select value={templateId} onChange={(e) => setTemplateId(e.target.value)} autoFocus>
               {templates.length === 0 && <option value="">No templates yet — drop a file on the window</option>}
-              {templates.map((t) => (
+              {templates.map(({ template: t }) => (
                 <option key={t.id} value={t.id}>
                   {t.name}
                 </option>
@@ -83,8 +88,21 @@ export function RunDialog({ request }: { request: RunRequest }) {
         <div className="row">
           <label className="field">
             <span>Timeout (s)</span>
-            <input value={timeout} onChange={(e) => setTimeoutText(e.target.value)} inputMode="numeric" placeholder="template's" />
-            {timeoutError && <em className="field-error">{timeoutError}</em>}
+            <input
+              value={timeout}
+              onChange={(e) => {
+                setTimeoutText(e.target.value);
+                setTimeoutTouched(true);
+              }}
+              inputMode="numeric"
+              placeholder={chosen?.timeoutSeconds !== undefined ? `template's: ${chosen.timeoutSeconds}` : "template's: none"}
+              aria-invalid={timeoutTouched && !!timeoutError}
+            />
+            {timeoutTouched && timeoutError && (
+              <em className="field-error" data-testid="error-run-timeout">
+                {timeoutError}
+              </em>
+            )}
           </label>
           <label className="field">
             <span>Priority</span>

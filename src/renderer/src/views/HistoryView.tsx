@@ -77,7 +77,7 @@ export function HistoryView() {
         </select>
         <select value={templateId} onChange={(e) => setTemplateId(e.target.value)} data-testid="filter-template" aria-label="Template">
           <option value="">All templates</option>
-          {templates.map((t) => (
+          {templates.map(({ template: t }) => (
             <option key={t.id} value={t.id}>
               {t.name}
             </option>

@@ -6,6 +6,7 @@ import { client } from '../client/client';
 import { ExitBadge } from '../components/ExitBadge';
 import { between, bytes, duration, when } from '../components/format';
 import { LogPane } from '../components/LogPane';
+import { MountList } from '../components/MountList';
 import { StatusPill } from '../components/StatusPill';
 import { useNow } from '../components/useNow';
 import { reportError, useApp } from '../store/app';
@@ -91,6 +92,7 @@ export function JobView() {
         <aside className="job-side">
           <Timings job={job} />
           <Attempts attempts={job.attempts} />
+          <MountList mounts={job.spec.mounts} />
           <Panel title="Artifacts">
             {artifacts.length === 0 ? (
               <p className="muted small">None{job.spec.outputDir ? ` yet (from ${job.spec.outputDir})` : ' (no outputDir)'}</p>
