@@ -63,7 +63,9 @@ export function ScheduleField({ value, error, onChange }: { value: ScheduleValue
       {check && check.next.length > 0 && (
         <div className="schedule-preview" data-testid="schedule-preview">
           {check.description && <div data-testid="schedule-words">{check.description}</div>}
-          <div className="muted">Next {check.next.length} runs ({zoneLabel}):</div>
+          <div className="muted">
+            {value.enabled ? `Next ${check.next.length} runs (${zoneLabel}):` : `Off: no runs until it is turned on. When on, the next ${check.next.length} (${zoneLabel}):`}
+          </div>
           <ol data-testid="schedule-next">
             {check.next.map((d) => (
               <li key={d.getTime()}>{formatFireTime(d, value.timeZone || undefined)}</li>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { Template } from '../../../shared/template';
 import { ClientError, client } from '../client/client';
 import { MountEditor } from '../components/MountList';
@@ -20,6 +20,7 @@ const SCHEDULE_KEYS: Record<keyof ScheduleValue, keyof TemplateForm> = {
  * shared schema's message for it once the user has typed there, or all of them on Save.
  */
 export function TemplateEditor({ template, onDone }: { template: Template | undefined; onDone(): void }) {
+  const uid = useId();
   const [form, setForm] = useState<TemplateForm>(() => formFromTemplate(template));
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [submitted, setSubmitted] = useState(false);
@@ -54,16 +55,28 @@ export function TemplateEditor({ template, onDone }: { template: Template | unde
 
   const text = (k: keyof TemplateForm, label: string, placeholder = '') => {
     const path = pathOf(k);
+    const id = `${uid}-${k}`;
+    // The error sits outside the label and is tied to the input, so the field keeps its name.
     return (
-      <label className={`field ${issues[path] ? 'invalid' : ''}`}>
-        <span>{label}</span>
-        <input value={form[k] as string} placeholder={placeholder} onChange={(e) => set(k, e.target.value as never)} name={k} aria-invalid={!!issues[path]} />
+      <div className={`field ${issues[path] ? 'invalid' : ''}`}>
+        <label className="field-label" htmlFor={id}>
+          {label}
+        </label>
+        <input
+          id={id}
+          value={form[k] as string}
+          placeholder={placeholder}
+          onChange={(e) => set(k, e.target.value as never)}
+          name={k}
+          aria-invalid={!!issues[path]}
+          {...(issues[path] ? { 'aria-describedby': `${id}-error` } : {})}
+        />
         {issues[path] && (
-          <em className="field-error" data-testid={`error-${path}`}>
+          <em className="field-error" id={`${id}-error`} data-testid={`error-${path}`}>
             {issues[path]}
           </em>
         )}
-      </label>
+      </div>
     );
   };
   const shown = new Set(['name', 'description', 'image', 'command', 'engine', 'network', 'priority', 'timeoutSeconds', 'retry.limit', 'limits.memory', 'limits.cpus', 'outputDir', 'schedule.cron']);
