@@ -216,8 +216,8 @@ test('bad image, memory and artifacts dir: plain words, and only after typing', 
   await row.getByRole('button', { name: 'Run', exact: true }).click();
   const dialog = page.getByRole('dialog');
   await expect(dialog.getByTestId('error-run-timeout')).toHaveCount(0);
-  await dialog.getByLabel('Timeout (s)').fill('9999999');
-  await expect(dialog.getByTestId('error-run-timeout')).toHaveText('Timeout must be a whole number of seconds from 1 to 2592000');
+  await dialog.getByLabel('Timeout (s)', { exact: true }).fill('9999999');
+  await expect(dialog.getByTestId('error-run-timeout')).toHaveText('Timeout must be a whole number of seconds from 1 to 2592000 (30 days)');
   await expect(dialog.getByTestId('run-submit')).toBeDisabled();
   await screenshot(page, 'templates-run-timeout');
   await expectAccessible(page, 'run dialog with a bad timeout');

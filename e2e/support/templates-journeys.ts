@@ -75,7 +75,7 @@ export const field = (editor: Locator, label: string): Locator => editor.getByLa
 /** The end state as a person would look at it: toasts read and dismissed (they close on a click), then the picture. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   const toasts = page.locator('.toast');
-  await toasts.evaluateAll((els) => els.forEach((e) => (e as HTMLElement).click()));
+  await toasts.evaluateAll((els) => els.forEach((e) => (e as unknown as { click(): void }).click()));
   await expect(toasts).toHaveCount(0);
   await page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: false });
 }

@@ -89,8 +89,6 @@ export type LastJob = z.infer<typeof LastJob>;
 export const TemplateSummary = z.object({
   template: Template,
   lastJob: LastJob.optional(),
-  /** The schedule's next fire time, while it is armed. */
-  nextRun: z.string().optional(),
 });
 export type TemplateSummary = z.infer<typeof TemplateSummary>;
 

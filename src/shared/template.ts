@@ -9,9 +9,14 @@ export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // error carries: one sentence in the user's words, naming the field as the editor labels it.
 
 /** A whole number in a range, refused in one sentence whatever is wrong with it. */
-export const wholeNumber = (label: string, min: number, max: number, unit = '') => {
-  const message = `${label} must be a whole number${unit ? ` of ${unit}` : ''} from ${min} to ${max}`;
+export const wholeNumber = (label: string, min: number, max: number, unit = '', hint = '') => {
+  const message = `${label} must be a whole number${unit ? ` of ${unit}` : ''} from ${min} to ${max}${hint ? ` (${hint})` : ''}`;
   return z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message });
+};
+
+const seconds = (label: string, min: number, max: number) => {
+  const message = `${label} must be a number of seconds from ${min} to ${max}`;
+  return z.number({ error: message }).min(min, { error: message }).max(max, { error: message });
 };
 
 export const EnvVar = z.object({
@@ -57,10 +62,10 @@ export const RetryPolicy = z
   .object({
     /** Failed attempts allowed before the job fails (Kubernetes backoffLimit). */
     limit: wholeNumber('Retries', 0, 100).default(0),
-    backoffInitialSeconds: z.number().min(0).max(86_400).default(10),
-    backoffFactor: z.number().min(1).max(10).default(2),
-    backoffMaxSeconds: z.number().min(0).max(86_400).default(360),
-    neverRetryExitCodes: z.array(z.number().int().min(0).max(255)).default([...DEFAULT_NEVER_RETRY_EXIT_CODES]),
+    backoffInitialSeconds: seconds('First retry delay', 0, 86_400).default(10),
+    backoffFactor: z.number({ error: 'Backoff factor must be a number from 1 to 10' }).min(1, { error: 'Backoff factor must be a number from 1 to 10' }).max(10, { error: 'Backoff factor must be a number from 1 to 10' }).default(2),
+    backoffMaxSeconds: seconds('Longest retry delay', 0, 86_400).default(360),
+    neverRetryExitCodes: z.array(wholeNumber('Exit codes that never retry', 0, 255), { error: 'Exit codes that never retry must be a list of numbers' }).default([...DEFAULT_NEVER_RETRY_EXIT_CODES]),
   })
   .strict();
 export type RetryPolicy = z.infer<typeof RetryPolicy>;
@@ -115,7 +120,7 @@ export const Priority = z
 
 /** Kubernetes activeDeadlineSeconds, capped at 30 days: a template's and a run's alike. */
 export const MAX_TIMEOUT_SECONDS = 30 * 86_400;
-export const TimeoutSeconds = wholeNumber('Timeout', 1, MAX_TIMEOUT_SECONDS, 'seconds');
+export const TimeoutSeconds = wholeNumber('Timeout', 1, MAX_TIMEOUT_SECONDS, 'seconds', '30 days');
 
 const NAME_MAX = 120;
 
@@ -136,7 +141,7 @@ export const TemplateSpec = z
       .regex(/^[^\s]+$/, { error: 'Image must not contain spaces' }),
     /** argv array, or a string that runs as `sh -c`. */
     command: Command.optional(),
-    entrypoint: z.array(z.string()).min(1, { error: 'Entrypoint must not be empty' }).optional(),
+    entrypoint: z.array(z.string(), { error: 'Entrypoint must be a list of arguments' }).min(1, { error: 'Entrypoint must not be empty' }).optional(),
     env: z.array(EnvVar).default([]),
     workingDir: absolutePath('Working directory', '/work').optional(),
     user: z.string().min(1, { error: 'User must not be empty' }).optional(),
@@ -145,18 +150,18 @@ export const TemplateSpec = z
     outputDir: absolutePath('Artifacts dir', '/out').optional(),
     limits: Limits.default({}),
     network: NetworkMode.default('bridge'),
-    tty: z.boolean().default(false),
+    tty: z.boolean({ error: 'tty must be true or false' }).default(false),
     /** Kubernetes activeDeadlineSeconds: the whole job, across attempts. */
     timeoutSeconds: TimeoutSeconds.optional(),
     retry: RetryPolicy.default(RetryPolicy.parse({})),
     priority: Priority.default(3),
     engine: EngineChoice.default('any'),
     pullPolicy: PullPolicy.default('IfNotPresent'),
-    labels: z.record(z.string(), z.string()).default({}),
+    labels: z.record(z.string(), z.string({ error: 'Label values must be text' }), { error: 'Labels must be a map of names to text' }).default({}),
     parallelism: wholeNumber('Parallelism', 1, 64).default(1),
     completions: wholeNumber('Completions', 1, 1000).default(1),
     completionMode: CompletionMode.default('NonIndexed'),
-    keepContainer: z.boolean().default(false),
+    keepContainer: z.boolean({ error: 'keepContainer must be true or false' }).default(false),
     schedule: Schedule.optional(),
   })
   .strict();

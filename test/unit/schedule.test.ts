@@ -75,3 +75,25 @@ describe('schedule: words and next runs in the schedule\'s zone', () => {
     expect(new Set(zones).size).toBe(zones.length);
   });
 });
+
+describe('schedule: what the core arms', () => {
+  it('a schedule stored before the rule (seven fields) is never armed; a valid one is', async () => {
+    const { CronScheduler } = await import('../../src/main/core/scheduler/cron');
+    const { Template } = await import('../../src/shared/template');
+    const t = (id: string, cron: string) =>
+      Template.parse({ id, name: id, image: 'busybox', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', schedule: { cron } });
+    const templates = [t('every-second', '* * * * * * *'), t('nightly', '0 3 * * *')];
+    const cron = new CronScheduler({
+      templates: () => templates,
+      lastRun: () => undefined,
+      setLastRun: () => undefined,
+      unfinishedScheduled: () => [],
+      run: () => undefined,
+      cancel: () => undefined,
+    });
+    cron.sync();
+    expect(cron.nextRun('every-second')).toBeNull();
+    expect(cron.nextRun('nightly')).not.toBeNull();
+    cron.stop();
+  });
+});

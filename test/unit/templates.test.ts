@@ -85,6 +85,31 @@ describe('templates: Kubernetes manifests', () => {
     for (const w of expected) expect(warnings.some((x) => x.startsWith(w)), w).toBe(true);
   });
 
+  it('a CronJob schedule has five fields, as a cluster reads it: six (seconds) are refused', () => {
+    const content = fixture('cronjob.yaml').content.replace('"0 3 * * *"', '"*/10 * * * * *"');
+    expect(content).toContain('*/10 * * * * *');
+    const r = importTemplateFile({ name: 'c.yaml', content });
+    expect(r.ok).toBe(false);
+    expect(r.errors.map((e) => e.message).join()).toMatch(/expected 5 fields.*got 6/);
+  });
+
+  it('a hostPath volume becomes a read-write mount unless the volumeMount says readOnly', () => {
+    const content = [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata: { name: hp }',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      volumes: [ { name: a, hostPath: { path: /srv/a } }, { name: b, hostPath: { path: /srv/b } } ]',
+      '      containers: [ { name: c, image: busybox, volumeMounts: [ { name: a, mountPath: /a }, { name: b, mountPath: /b, readOnly: true } ] } ]',
+    ].join('\n');
+    expect(importTemplateFile({ name: 'hp.yaml', content }).templates[0]!.mounts).toEqual([
+      { hostPath: '/srv/a', containerPath: '/a', readOnly: false },
+      { hostPath: '/srv/b', containerPath: '/b', readOnly: true },
+    ]);
+  });
+
   it('maps a Job in JSON with the Kubernetes default backoffLimit of 6', () => {
     const r = importTemplateFile(fixture('job.json'));
     expect(r.ok).toBe(true);

@@ -115,7 +115,6 @@ export function templateHandlers(ctx: CoreContext): TemplateHandlers {
       }
       return ctx.store.listTemplates().map((t): TemplateSummary => {
         const j = last.get(t.id);
-        const next = ctx.cron.nextRun(t.id);
         return {
           template: maskSpec(t),
           ...(j
@@ -129,7 +128,6 @@ export function templateHandlers(ctx: CoreContext): TemplateHandlers {
                 },
               }
             : {}),
-          ...(next ? { nextRun: next.toISOString() } : {}),
         };
       });
     },

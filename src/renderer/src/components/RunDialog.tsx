@@ -4,6 +4,7 @@ import { client } from '../client/client';
 import { reportError, useApp, type RunRequest } from '../store/app';
 import { parseEnv } from './envText';
 import { Modal } from './Modal';
+import './templates.css';
 
 /** Run a template (or clone a job) with per-run overrides; the template itself is not changed. */
 export function RunDialog({ request }: { request: RunRequest }) {
@@ -86,9 +87,12 @@ export function RunDialog({ request }: { request: RunRequest }) {
           {env.error && <em className="field-error">{env.error}</em>}
         </label>
         <div className="row">
-          <label className="field">
-            <span>Timeout (s)</span>
+          <div className="field">
+            <label className="field-label" htmlFor="run-timeout">
+              Timeout (s)
+            </label>
             <input
+              id="run-timeout"
               value={timeout}
               onChange={(e) => {
                 setTimeoutText(e.target.value);
@@ -97,13 +101,14 @@ export function RunDialog({ request }: { request: RunRequest }) {
               inputMode="numeric"
               placeholder={chosen?.timeoutSeconds !== undefined ? `template's: ${chosen.timeoutSeconds}` : "template's: none"}
               aria-invalid={timeoutTouched && !!timeoutError}
+              {...(timeoutTouched && timeoutError ? { 'aria-describedby': 'run-timeout-error' } : {})}
             />
             {timeoutTouched && timeoutError && (
-              <em className="field-error" data-testid="error-run-timeout">
+              <em className="field-error" id="run-timeout-error" data-testid="error-run-timeout">
                 {timeoutError}
               </em>
             )}
-          </label>
+          </div>
           <label className="field">
             <span>Priority</span>
             <select value={priority} onChange={(e) => setPriority(e.target.value)}>
