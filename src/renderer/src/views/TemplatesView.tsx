@@ -66,7 +66,7 @@ export function TemplatesView() {
           New template
         </button>
       </header>
-      {preview && <ImportPreview />}
+      {preview && <ImportPreview key={preview.id} />}
       {editing && (
         <TemplateEditor key={editing === 'new' ? 'new' : editing.id} template={editing === 'new' ? undefined : editing} onDone={() => setEditing(undefined)} />
       )}
