@@ -90,7 +90,20 @@ describe('templates: Kubernetes manifests', () => {
     expect(content).toContain('*/10 * * * * *');
     const r = importTemplateFile({ name: 'c.yaml', content });
     expect(r.ok).toBe(false);
-    expect(r.errors.map((e) => e.message).join()).toMatch(/expected 5 fields.*got 6/);
+    expect(r.errors).toEqual([
+      {
+        path: 'spec.schedule (as schedule.cron)',
+        message: 'Schedule: expected 5 fields (minute hour day-of-month month day-of-week), got 6: a CronJob schedule has five fields, as in a cluster',
+      },
+    ]);
+  });
+
+  it('a Jobdeck file says seconds and the sub-minute confirmation with fields, and is told so', () => {
+    const f = (schedule: string) =>
+      importTemplateFile({ name: 's.yaml', content: `apiVersion: jobdeck/v1\nkind: Template\nname: s\nimage: busybox\nschedule: ${schedule}\n` });
+    expect(f('{ cron: "*/10 * * * * *" }').errors[0]!.message).toMatch(/got 6; to fire at given seconds, add seconds: true to the schedule$/);
+    expect(f('{ cron: "*/10 * * * * *", seconds: true }').errors[0]!.message).toMatch(/more often than once a minute; to allow it, add allowFrequent: true to the schedule$/);
+    expect(f('{ cron: "*/10 * * * * *", seconds: true, allowFrequent: true }').ok).toBe(true);
   });
 
   it('a hostPath volume becomes a read-write mount unless the volumeMount says readOnly', () => {

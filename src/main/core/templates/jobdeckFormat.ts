@@ -1,5 +1,6 @@
 import { zodIssues, type Issue } from '../../../shared/errors';
 import { TemplateSpecChecked, type TemplateSpec } from '../../../shared/template';
+import { scheduleMessageForFile } from './cron';
 import { isRecord } from './parse';
 
 export const JOBDECK_API_VERSION = 'jobdeck/v1';
@@ -19,7 +20,9 @@ export function fromJobdeck(doc: Record<string, unknown>): Mapped {
   const { apiVersion: _a, kind: _k, ...fields } = doc;
   const candidate = 'env' in fields ? { ...fields, env: normalizeEnv(fields.env) } : fields;
   const parsed = TemplateSpecChecked.safeParse(candidate);
-  if (!parsed.success) return { ok: false, errors: zodIssues(parsed.error).map(explainUnknownKeys) };
+  if (!parsed.success) {
+    return { ok: false, errors: zodIssues(parsed.error).map(explainUnknownKeys).map((i) => ({ ...i, message: scheduleMessageForFile(i.message, 'jobdeck') })) };
+  }
   return { ok: true, spec: parsed.data, warnings: [] };
 }
 
