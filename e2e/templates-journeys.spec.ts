@@ -111,6 +111,7 @@ test('schedule a cron and read its words and next five runs in a chosen zone; se
   const runs = schedule.getByTestId('schedule-next').locator('li');
   await expect(runs).toHaveCount(5);
   for (const text of await runs.allTextContents()) expect(text).toMatch(/^(Mon|Tue|Wed|Thu|Fri) \d{4}-\d{2}-\d{2} 03:30:00$/);
+  await screenshot(page, 'templates-schedule');
 
   await schedule.getByLabel(/^Cron/).fill('* * * * * * *');
   await expect(editor.getByTestId('error-schedule.cron')).toHaveText('Schedule: expected 5 fields (minute hour day-of-month month day-of-week), got 7');
@@ -122,7 +123,9 @@ test('schedule a cron and read its words and next five runs in a chosen zone; se
   await schedule.getByLabel(/^Cron/).fill('*/20 * * * * *');
   await schedule.getByLabel('with seconds (six fields)').check();
   await expect(editor.getByTestId('error-schedule.cron')).toContainText('fires every 20 s, more often than once a minute; confirm it to save');
-  await screenshot(page, 'templates-schedule');
+  await screenshot(page, 'templates-schedule-frequent');
+  await schedule.getByLabel('Yes, start a job more often than once a minute').check();
+  await expect(editor.getByTestId('error-schedule.cron')).toHaveCount(0);
   await expectAccessible(page, 'template editor with a schedule');
   await editor.getByRole('button', { name: 'Cancel' }).click();
   await expect(templateRow(page, 'tpl-cron')).toHaveCount(0);
