@@ -23,7 +23,8 @@ const ELECTRON = { paths: ['electron'], patterns: ['electron/*', '@electron/*'],
 const MAIN = { patterns: ['**/main/**', '**/preload/**'], why: 'the renderer knows only src/shared and its client' };
 const RENDERER = { patterns: ['**/renderer/**'], why: 'the core and the contract never reach into the renderer' };
 const NODE_LIBS = {
-  paths: ['dockerode', 'lowdb', 'lowdb/node', 'ws', 'tar-stream', 'croner'],
+  // croner is plain JavaScript: src/shared/schedule.ts uses it so the editor and the core agree.
+  paths: ['dockerode', 'lowdb', 'lowdb/node', 'ws', 'tar-stream'],
   why: 'Node-only libraries belong to src/main/core',
 };
 const UI_LIBS = { paths: ['react', 'react-dom', 'zustand', '@xterm/xterm'], why: 'UI libraries belong to src/renderer' };

@@ -3,30 +3,74 @@ import { z } from 'zod';
 export const EngineKind = z.enum(['docker', 'podman']);
 export type EngineKind = z.infer<typeof EngineKind>;
 
+const HOST_FORMS = 'unix:///path/to/socket, npipe:////./pipe/name, tcp://host:port or ssh://user@host';
+
+/** Why the app could not reach an engine at this address (what engines/client.ts can open), or undefined. */
+export function engineHostProblem(h: string): string | undefined {
+  if (!h) return `Engine address is required: ${HOST_FORMS}`;
+  if (/\s/.test(h)) return 'Engine address must not contain spaces';
+  if (h.startsWith('/')) return h.length > 1 ? undefined : 'Engine socket path is missing: unix:///var/run/docker.sock';
+  if (h.startsWith('//./pipe/')) return h.length > '//./pipe/'.length ? undefined : 'Engine pipe name is missing: npipe:////./pipe/docker_engine';
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(h)?.[1];
+  if (!scheme) return `Engine address needs a scheme: ${HOST_FORMS}`;
+  const rest = h.slice(scheme.length + 3);
+  switch (scheme) {
+    case 'unix':
+      return rest.startsWith('/') ? undefined : 'Engine socket must be an absolute path: unix:///var/run/docker.sock';
+    case 'npipe':
+      return /^\/\/\.\/pipe\/.+/.test(rest) ? undefined : 'Engine pipe must be npipe:////./pipe/name';
+    case 'tcp':
+    case 'http':
+    case 'https':
+    case 'ssh': {
+      let url: URL;
+      try {
+        url = new URL(h);
+      } catch {
+        return `Engine address "${h}" is not a valid ${scheme}:// address`;
+      }
+      if (!url.hostname) return `Engine address needs a host: ${scheme}://host${scheme === 'ssh' ? '' : ':port'}`;
+      return undefined;
+    }
+    default:
+      return `Jobdeck cannot reach an engine over ${scheme}://: use ${HOST_FORMS}`;
+  }
+}
+
 /** Where an engine is reached: a unix socket, a Windows named pipe, tcp (optionally TLS) or ssh. */
 export const EngineHost = z
-  .string()
-  .min(1)
-  .refine(
-    (h) => /^(unix|npipe|tcp|ssh|http|https):\/\//.test(h) || h.startsWith('/') || h.startsWith('//./pipe/'),
-    'expected unix:///path, npipe:////./pipe/name, tcp://host:port or ssh://user@host',
-  );
+  .string({ error: 'Engine address is required' })
+  .superRefine((h, ctx) => {
+    const problem = engineHostProblem(h);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const TlsConfig = z
   .object({ ca: z.string().optional(), cert: z.string().optional(), key: z.string().optional() })
   .strict();
 
+/**
+ * An engine as stored in settings. Its address is checked as strictly as Jobdeck ever checked it
+ * when it was saved: a rule added later must never make a store unreadable (and set aside with the
+ * user's templates in it). What a user adds now is checked by NewEngineConfig.
+ */
 export const EngineConfig = z
   .object({
     id: z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lowercase letters, digits and dashes'),
     kind: EngineKind,
-    host: EngineHost,
+    host: z
+      .string()
+      .min(1)
+      .refine((h) => /^(unix|npipe|tcp|ssh|http|https):\/\//.test(h) || h.startsWith('/') || h.startsWith('//./pipe/'), HOST_FORMS),
     tls: TlsConfig.optional(),
     /** Jobs may run here at most this many at once; unset means only the global limit applies. */
     concurrency: z.number().int().min(1).max(64).optional(),
   })
   .strict();
 export type EngineConfig = z.infer<typeof EngineConfig>;
+
+/** An engine the user adds now: its address must be one the app can open. */
+export const NewEngineConfig = EngineConfig.extend({ host: EngineHost });
 
 export const EngineSource = z.enum(['env', 'settings', 'socket']);
 

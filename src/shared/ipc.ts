@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { EngineConfig, EngineInfo } from './engine';
+import { EngineInfo, NewEngineConfig } from './engine';
 import { ErrorCode, Issue, WireError } from './errors';
 import { Job, JobStatus } from './job';
 import { JobFilter, JobPage, Stats } from './query';
 import { Settings, SettingsPatch } from './settings';
-import { JobOverrides, Template, TemplateSpec } from './template';
+import { JobOverrides, Template, TemplateSpec, TemplateSpecChecked } from './template';
 
 /** Shown in place of a secret value everywhere outside the main process; saving it back keeps the stored value. */
 export const SECRET_MASK = '••••••••';
@@ -40,19 +40,55 @@ export const ImportFile = z.object({
   name: z.string().min(1).max(1024),
   content: z.string().max(5 * 1024 * 1024, 'template files are limited to 5 MiB'),
 });
+
+/** One field that a replace would change, as text for people (secret values masked). */
+export const FieldChange = z.object({ field: z.string(), from: z.string().optional(), to: z.string().optional() });
+export type FieldChange = z.infer<typeof FieldChange>;
+
+/** A template found in a file; `existing` when a stored template already has its name. */
+export const ImportedTemplate = z.object({
+  spec: TemplateSpec,
+  existing: z.object({ id: z.string(), changes: z.array(FieldChange) }).optional(),
+});
+export type ImportedTemplate = z.infer<typeof ImportedTemplate>;
+
 export const ImportResult = z.object({
   file: z.string(),
   ok: z.boolean(),
-  templates: z.array(TemplateSpec),
+  templates: z.array(ImportedTemplate),
   errors: z.array(Issue),
   warnings: z.array(z.string()),
 });
 export type ImportResult = z.infer<typeof ImportResult>;
 
-export const TemplateSummary = Template.extend({
-  lastJob: z
-    .object({ id: z.string(), status: JobStatus, exitCode: z.number().int().nullable().optional(), finishedAt: z.string().optional() })
-    .optional(),
+export const ImportAction = z.enum(['create', 'replace', 'keepBoth', 'skip']);
+export type ImportAction = z.infer<typeof ImportAction>;
+/** The user's choice for template `index` of file `file` (indexes into the files sent). */
+export const ImportDecision = z.object({ file: z.number().int().min(0), index: z.number().int().min(0), action: ImportAction }).strict();
+export type ImportDecision = z.infer<typeof ImportDecision>;
+export const ImportOutcome = z.object({
+  file: z.string(),
+  name: z.string(),
+  outcome: z.enum(['created', 'replaced', 'keptBoth', 'skipped', 'failed']),
+  id: z.string().optional(),
+  /** The name it was saved under, where Keep both renamed it. */
+  savedAs: z.string().optional(),
+  message: z.string().optional(),
+});
+export type ImportOutcome = z.infer<typeof ImportOutcome>;
+
+/** What the Templates list shows of one template: the template itself, never mistaken for one. */
+export const LastJob = z.object({
+  id: z.string(),
+  seq: z.number().int(),
+  status: JobStatus,
+  exitCode: z.number().int().nullable().optional(),
+  finishedAt: z.string().optional(),
+});
+export type LastJob = z.infer<typeof LastJob>;
+export const TemplateSummary = z.object({
+  template: Template,
+  lastJob: LastJob.optional(),
 });
 export type TemplateSummary = z.infer<typeof TemplateSummary>;
 
@@ -72,9 +108,22 @@ const cmd = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => (
 export const commands = {
   'templates.list': cmd(Empty, z.array(TemplateSummary)),
   'templates.get': cmd(IdRef, Template),
-  'templates.save': cmd(z.object({ id: z.string().optional(), spec: TemplateSpec }).strict(), Template),
+  'templates.save': cmd(z.object({ id: z.string().optional(), spec: TemplateSpecChecked }).strict(), Template),
   'templates.delete': cmd(IdRef, Ok),
+  /** Read files and say what they would become (nothing is stored). */
   'templates.import': cmd(z.object({ files: z.array(ImportFile).min(1).max(100) }).strict(), z.array(ImportResult)),
+  /** Store what the same files hold, per the user's choices; read again here so secrets never round-trip masked. */
+  'templates.importSave': cmd(
+    z
+      .object({
+        files: z.array(ImportFile).min(1).max(100),
+        decisions: z.array(ImportDecision).max(10_000).default([]),
+        /** The user saw the host directories the files mount and agreed. */
+        confirmHostMounts: z.boolean().default(false),
+      })
+      .strict(),
+    z.array(ImportOutcome),
+  ),
   'templates.export': cmd(
     z.object({ id: z.string(), format: z.enum(['yaml', 'json']).default('yaml') }).strict(),
     z.object({ filename: z.string(), content: z.string() }),
@@ -124,7 +173,7 @@ export const commands = {
 
   'engines.list': cmd(Empty, z.array(EngineInfo)),
   'engines.refresh': cmd(Empty, z.array(EngineInfo)),
-  'engines.add': cmd(EngineConfig, EngineInfo),
+  'engines.add': cmd(NewEngineConfig, EngineInfo),
   'engines.remove': cmd(IdRef, Ok),
 
   'queue.state': cmd(Empty, QueueState),

@@ -26,27 +26,34 @@ export function parseCpus(value: string | number): number | null {
   return cpus > 0 ? cpus : null;
 }
 
-export const MemoryQuantity = z
-  .union([z.number(), z.string()])
-  .transform((v, ctx) => {
-    const bytes = parseMemory(v);
-    if (bytes === null) {
-      ctx.addIssue({ code: 'custom', message: `expected a positive memory size such as 256Mi, 1G or 67108864, got ${JSON.stringify(v)}` });
-      return z.NEVER;
-    }
-    return bytes;
-  });
+/** Docker and Podman refuse a memory limit below 6 MiB ("Minimum memory limit allowed is 6MB"). */
+export const MIN_MEMORY_BYTES = 6 * 1024 ** 2;
 
-export const CpuQuantity = z
-  .union([z.number(), z.string()])
-  .transform((v, ctx) => {
-    const cpus = parseCpus(v);
-    if (cpus === null) {
-      ctx.addIssue({ code: 'custom', message: `expected a positive CPU count such as 0.5, 2 or 500m, got ${JSON.stringify(v)}` });
-      return z.NEVER;
-    }
-    return cpus;
-  });
+/**
+ * A memory limit as the user wrote it ("256Mi", "1g", 67108864): checked here, kept as written,
+ * turned into bytes only by the executor. Stored templates may hold plain byte counts.
+ */
+export const MemoryQuantity = z.union([z.number(), z.string()], { error: 'Memory limit must be a size such as 256Mi or 1G' }).superRefine((v, ctx) => {
+  const bytes = parseMemory(v);
+  if (bytes === null) {
+    ctx.addIssue({ code: 'custom', message: `Memory limit must be a size such as 256Mi, 1G or 67108864 (bytes), not ${JSON.stringify(v)}` });
+  }
+});
+
+/** The same, with the engines' minimum: what a user may save (stored data is read without it). */
+export const MemoryLimit = MemoryQuantity.superRefine((v, ctx) => {
+  const bytes = parseMemory(v);
+  if (bytes !== null && bytes < MIN_MEMORY_BYTES) {
+    ctx.addIssue({ code: 'custom', message: `Memory limit ${String(v)} is below the engines' minimum of 6Mi` });
+  }
+});
+
+/** CPUs as written ("0.5", 2, "500m"); converted to NanoCpus by the executor. */
+export const CpuQuantity = z.union([z.number(), z.string()], { error: 'CPUs must be a number such as 0.5, 2 or 500m' }).superRefine((v, ctx) => {
+  if (parseCpus(v) === null) {
+    ctx.addIssue({ code: 'custom', message: `CPUs must be a positive number such as 0.5, 2 or 500m, not ${JSON.stringify(v)}` });
+  }
+});
 
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];

@@ -1,22 +1,47 @@
 import { z } from 'zod';
-import { CpuQuantity, MemoryQuantity } from './quantity';
+import { imageReferenceProblem, outputDirProblem } from './references';
+import { CpuQuantity, MemoryLimit, MemoryQuantity } from './quantity';
+import { checkSchedule } from './schedule';
 
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+// Every message below is what the editor shows under its field and what the core's VALIDATION
+// error carries: one sentence in the user's words, naming the field as the editor labels it.
+
+/** A whole number in a range, refused in one sentence whatever is wrong with it. */
+export const wholeNumber = (label: string, min: number, max: number, unit = '', hint = '') => {
+  const message = `${label} must be a whole number${unit ? ` of ${unit}` : ''} from ${min} to ${max}${hint ? ` (${hint})` : ''}`;
+  return z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message });
+};
+
+const seconds = (label: string, min: number, max: number) => {
+  const message = `${label} must be a number of seconds from ${min} to ${max}`;
+  return z.number({ error: message }).min(min, { error: message }).max(max, { error: message });
+};
+
 export const EnvVar = z.object({
-  name: z.string().regex(ENV_NAME, 'expected an environment variable name (letters, digits, _; not starting with a digit)'),
-  value: z.string(),
+  name: z.string({ error: 'Variable name is required' }).regex(ENV_NAME, {
+    error: 'Variable names use letters, digits and _, and do not start with a digit',
+  }),
+  value: z.string({ error: 'Variable value must be text' }),
   /** Secret values are stored encrypted where the host can, and shown masked. */
   secret: z.boolean().default(false),
 });
 export type EnvVar = z.infer<typeof EnvVar>;
 
-const absolutePath = (what: string) =>
-  z.string().min(1).refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), `expected an absolute ${what} path`);
+const isAbsolute = (p: string) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);
+const absolutePath = (label: string, example: string) =>
+  z
+    .string({ error: `${label} is required` })
+    .min(1, { error: `${label} is required` })
+    .refine(isAbsolute, { error: `${label} must be an absolute path such as ${example}` });
 
+/** A host directory bind-mounted into the container (docker run -v host:container[:ro]). */
 export const Mount = z.object({
-  hostPath: absolutePath('host'),
-  containerPath: absolutePath('container').refine((p) => p.startsWith('/'), 'expected an absolute container path'),
+  hostPath: absolutePath('Host path', '/srv/data'),
+  containerPath: absolutePath('Container path', '/data').refine((p) => p.startsWith('/'), {
+    error: 'Container path must be an absolute path such as /data',
+  }),
   readOnly: z.boolean().default(false),
 });
 export type Mount = z.infer<typeof Mount>;
@@ -28,17 +53,19 @@ export const Limits = z
   })
   .strict();
 export type Limits = z.infer<typeof Limits>;
+/** What a user may save: the engines' minimum applies (CPUs above this machine's count: the core checks). */
+export const CheckedLimits = Limits.extend({ memory: MemoryLimit.optional() });
 
 export const DEFAULT_NEVER_RETRY_EXIT_CODES = [125, 126, 127] as const;
 
 export const RetryPolicy = z
   .object({
     /** Failed attempts allowed before the job fails (Kubernetes backoffLimit). */
-    limit: z.number().int().min(0).max(100).default(0),
-    backoffInitialSeconds: z.number().min(0).max(86_400).default(10),
-    backoffFactor: z.number().min(1).max(10).default(2),
-    backoffMaxSeconds: z.number().min(0).max(86_400).default(360),
-    neverRetryExitCodes: z.array(z.number().int().min(0).max(255)).default([...DEFAULT_NEVER_RETRY_EXIT_CODES]),
+    limit: wholeNumber('Retries', 0, 100).default(0),
+    backoffInitialSeconds: seconds('First retry delay', 0, 86_400).default(10),
+    backoffFactor: z.number({ error: 'Backoff factor must be a number from 1 to 10' }).min(1, { error: 'Backoff factor must be a number from 1 to 10' }).max(10, { error: 'Backoff factor must be a number from 1 to 10' }).default(2),
+    backoffMaxSeconds: seconds('Longest retry delay', 0, 86_400).default(360),
+    neverRetryExitCodes: z.array(wholeNumber('Exit codes that never retry', 0, 255), { error: 'Exit codes that never retry must be a list of numbers' }).default([...DEFAULT_NEVER_RETRY_EXIT_CODES]),
   })
   .strict();
 export type RetryPolicy = z.infer<typeof RetryPolicy>;
@@ -48,65 +75,116 @@ export type ConcurrencyPolicy = z.infer<typeof ConcurrencyPolicy>;
 export const MissedRunPolicy = z.enum(['CatchUpOnce', 'Skip']);
 export type MissedRunPolicy = z.infer<typeof MissedRunPolicy>;
 
-/** Five- or six-field cron as croner reads it; the importer and the store check it really fires. */
+/**
+ * A cron schedule. Five fields (minute hour day-of-month month day-of-week) or a shorthand
+ * (@daily…); six, the first being seconds, only with `seconds: true`, which a template file says
+ * the same way. `allowFrequent` records that the user confirmed firing more often than once a minute.
+ */
 export const Schedule = z
   .object({
-    cron: z.string().min(1),
-    timeZone: z.string().min(1).optional(),
+    cron: z.string({ error: 'Schedule is required' }).min(1, { error: 'Schedule is required' }),
+    seconds: z.boolean().optional(),
+    timeZone: z.string().min(1, { error: 'Time zone must be an IANA name such as Europe/Paris' }).optional(),
     concurrencyPolicy: ConcurrencyPolicy.default('Allow'),
     missedRunPolicy: MissedRunPolicy.default('Skip'),
     enabled: z.boolean().default(true),
+    allowFrequent: z.boolean().optional(),
   })
   .strict();
 export type Schedule = z.infer<typeof Schedule>;
+/** What a user may save: it fires, has the fields it promises, and is not sub-minute unconfirmed. */
+export const CheckedSchedule = Schedule.superRefine((s, ctx) => {
+  const { error } = checkSchedule(s);
+  if (error) ctx.addIssue({ code: 'custom', path: ['cron'], message: `Schedule: ${error}` });
+});
 
-export const EngineChoice = z.enum(['any', 'docker', 'podman']);
+export const EngineChoice = z.enum(['any', 'docker', 'podman'], { error: 'Engine must be any, docker or podman' });
 export type EngineChoice = z.infer<typeof EngineChoice>;
-export const PullPolicy = z.enum(['IfNotPresent', 'Always', 'Never']);
-export const NetworkMode = z.enum(['none', 'bridge', 'host']);
-export const CompletionMode = z.enum(['NonIndexed', 'Indexed']);
+export const PullPolicy = z.enum(['IfNotPresent', 'Always', 'Never'], { error: 'Pull policy must be IfNotPresent, Always or Never' });
+export const NetworkMode = z.enum(['none', 'bridge', 'host'], { error: 'Network must be none, bridge or host' });
+export const CompletionMode = z.enum(['NonIndexed', 'Indexed'], { error: 'Completion mode must be NonIndexed or Indexed' });
 
-export const Command = z.union([z.string().min(1), z.array(z.string()).min(1)]);
+export const Command = z.union(
+  [z.string().min(1, { error: 'Command must not be empty' }), z.array(z.string()).min(1, { error: 'Command must not be empty' })],
+  { error: 'Command must be a shell line or a list of arguments' },
+);
 export type Command = z.infer<typeof Command>;
 
 export const PRIORITY_HIGHEST = 1;
 export const PRIORITY_LOWEST = 5;
-export const Priority = z.number().int().min(PRIORITY_HIGHEST).max(PRIORITY_LOWEST);
+export const Priority = z
+  .number({ error: 'Priority must be 1 (highest) to 5 (lowest)' })
+  .int({ error: 'Priority must be 1 (highest) to 5 (lowest)' })
+  .min(PRIORITY_HIGHEST, { error: 'Priority must be 1 (highest) to 5 (lowest)' })
+  .max(PRIORITY_LOWEST, { error: 'Priority must be 1 (highest) to 5 (lowest)' });
 
-/** What to run: everything a user writes in a template file. */
+/** Kubernetes activeDeadlineSeconds, capped at 30 days: a template's and a run's alike. */
+export const MAX_TIMEOUT_SECONDS = 30 * 86_400;
+export const TimeoutSeconds = wholeNumber('Timeout', 1, MAX_TIMEOUT_SECONDS, 'seconds', '30 days');
+
+const NAME_MAX = 120;
+
+/** What to run: everything a user writes in a template file. Read as stored: see TemplateSpecChecked. */
 export const TemplateSpec = z
   .object({
-    name: z.string().trim().min(1).max(120),
-    description: z.string().max(2000).optional(),
-    image: z.string().trim().min(1).max(512).regex(/^[^\s]+$/, 'expected an image reference without spaces'),
+    name: z
+      .string({ error: 'Name is required' })
+      .trim()
+      .min(1, { error: 'Name is required' })
+      .max(NAME_MAX, { error: `Name must be at most ${NAME_MAX} characters` }),
+    description: z.string().max(2000, { error: 'Description must be at most 2000 characters' }).optional(),
+    image: z
+      .string({ error: 'Image is required' })
+      .trim()
+      .min(1, { error: 'Image is required' })
+      .max(512, { error: 'Image must be at most 512 characters' })
+      .regex(/^[^\s]+$/, { error: 'Image must not contain spaces' }),
     /** argv array, or a string that runs as `sh -c`. */
     command: Command.optional(),
-    entrypoint: z.array(z.string()).min(1).optional(),
+    entrypoint: z.array(z.string(), { error: 'Entrypoint must be a list of arguments' }).min(1, { error: 'Entrypoint must not be empty' }).optional(),
     env: z.array(EnvVar).default([]),
-    workingDir: absolutePath('working directory').optional(),
-    user: z.string().min(1).optional(),
+    workingDir: absolutePath('Working directory', '/work').optional(),
+    user: z.string().min(1, { error: 'User must not be empty' }).optional(),
     mounts: z.array(Mount).default([]),
     /** A container path whose files are copied out as artifacts when the attempt ends. */
-    outputDir: absolutePath('output directory').optional(),
+    outputDir: absolutePath('Artifacts dir', '/out').optional(),
     limits: Limits.default({}),
     network: NetworkMode.default('bridge'),
-    tty: z.boolean().default(false),
+    tty: z.boolean({ error: 'tty must be true or false' }).default(false),
     /** Kubernetes activeDeadlineSeconds: the whole job, across attempts. */
-    timeoutSeconds: z.number().int().positive().max(30 * 86_400).optional(),
+    timeoutSeconds: TimeoutSeconds.optional(),
     retry: RetryPolicy.default(RetryPolicy.parse({})),
     priority: Priority.default(3),
     engine: EngineChoice.default('any'),
     pullPolicy: PullPolicy.default('IfNotPresent'),
-    labels: z.record(z.string(), z.string()).default({}),
-    parallelism: z.number().int().min(1).max(64).default(1),
-    completions: z.number().int().min(1).max(1000).default(1),
+    labels: z.record(z.string(), z.string({ error: 'Label values must be text' }), { error: 'Labels must be a map of names to text' }).default({}),
+    parallelism: wholeNumber('Parallelism', 1, 64).default(1),
+    completions: wholeNumber('Completions', 1, 1000).default(1),
     completionMode: CompletionMode.default('NonIndexed'),
-    keepContainer: z.boolean().default(false),
+    keepContainer: z.boolean({ error: 'keepContainer must be true or false' }).default(false),
     schedule: Schedule.optional(),
   })
   .strict();
 export type TemplateSpec = z.infer<typeof TemplateSpec>;
 export type TemplateSpecInput = z.input<typeof TemplateSpec>;
+
+/**
+ * The same fields with the rules a new value must meet (what the engines accept, what Jobdeck can
+ * collect): for what a user saves or imports. Stored templates and jobs are read with the plain
+ * TemplateSpec, so a rule added later never makes a store unreadable.
+ */
+export const TemplateSpecChecked = TemplateSpec.extend({
+  image: TemplateSpec.shape.image.superRefine((v, ctx) => {
+    const problem = imageReferenceProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  outputDir: TemplateSpec.shape.outputDir.unwrap().superRefine((v, ctx) => {
+    const problem = outputDirProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }).optional(),
+  limits: CheckedLimits.default({}),
+  schedule: CheckedSchedule.optional(),
+});
 
 export const Template = TemplateSpec.extend({
   id: z.string().min(1),
@@ -126,8 +204,8 @@ export const JobOverrides = z
   .object({
     command: Command.optional(),
     env: z.array(EnvVar).optional(),
-    limits: Limits.optional(),
-    timeoutSeconds: z.number().int().positive().max(30 * 86_400).optional(),
+    limits: CheckedLimits.optional(),
+    timeoutSeconds: TimeoutSeconds.optional(),
     priority: Priority.optional(),
     engine: EngineChoice.optional(),
   })

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportTemplate, importTemplateFile, validateCron } from '../../src/main/core/templates';
+import { exportTemplate, importTemplateFile, scheduleProblem } from '../../src/main/core/templates';
 
 const fixture = (name: string) => ({ name, content: readFileSync(join(__dirname, '../fixtures/templates', name), 'utf8') });
 
@@ -22,7 +22,7 @@ describe('templates: Jobdeck format', () => {
       { name: 'GREETING', value: 'hi', secret: false },
       { name: 'TOKEN', value: 'abc', secret: true },
     ]);
-    expect(t.limits).toEqual({ memory: 64 * 1024 * 1024, cpus: 0.5 });
+    expect(t.limits).toEqual({ memory: '64Mi', cpus: 0.5 });
     expect(t.retry).toMatchObject({ limit: 2, backoffInitialSeconds: 1, neverRetryExitCodes: [125, 126, 127] });
   });
 
@@ -65,7 +65,7 @@ describe('templates: Kubernetes manifests', () => {
       mounts: [{ hostPath: '/srv/data', containerPath: '/data', readOnly: true }],
     });
     expect(t.retry.limit).toBe(2);
-    expect(t.limits).toEqual({ memory: 128 * 1024 * 1024, cpus: 0.5 });
+    expect(t.limits).toEqual({ memory: '128Mi', cpus: '500m' });
     expect(t.env).toEqual([{ name: 'MODE', value: 'nightly', secret: false }]);
   });
 
@@ -83,6 +83,44 @@ describe('templates: Kubernetes manifests', () => {
       'spec.jobTemplate.spec.template.spec.containers[0].resources.requests',
     ];
     for (const w of expected) expect(warnings.some((x) => x.startsWith(w)), w).toBe(true);
+  });
+
+  it('a CronJob schedule has five fields, as a cluster reads it: six (seconds) are refused', () => {
+    const content = fixture('cronjob.yaml').content.replace('"0 3 * * *"', '"*/10 * * * * *"');
+    expect(content).toContain('*/10 * * * * *');
+    const r = importTemplateFile({ name: 'c.yaml', content });
+    expect(r.ok).toBe(false);
+    expect(r.errors).toEqual([
+      {
+        path: 'spec.schedule (as schedule.cron)',
+        message: 'Schedule: expected 5 fields (minute hour day-of-month month day-of-week), got 6: a CronJob schedule has five fields, as in a cluster',
+      },
+    ]);
+  });
+
+  it('a Jobdeck file says seconds and the sub-minute confirmation with fields, and is told so', () => {
+    const f = (schedule: string) =>
+      importTemplateFile({ name: 's.yaml', content: `apiVersion: jobdeck/v1\nkind: Template\nname: s\nimage: busybox\nschedule: ${schedule}\n` });
+    expect(f('{ cron: "*/10 * * * * *" }').errors[0]!.message).toMatch(/got 6; to fire at given seconds, add seconds: true to the schedule$/);
+    expect(f('{ cron: "*/10 * * * * *", seconds: true }').errors[0]!.message).toMatch(/more often than once a minute; to allow it, add allowFrequent: true to the schedule$/);
+    expect(f('{ cron: "*/10 * * * * *", seconds: true, allowFrequent: true }').ok).toBe(true);
+  });
+
+  it('a hostPath volume becomes a read-write mount unless the volumeMount says readOnly', () => {
+    const content = [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata: { name: hp }',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      volumes: [ { name: a, hostPath: { path: /srv/a } }, { name: b, hostPath: { path: /srv/b } } ]',
+      '      containers: [ { name: c, image: busybox, volumeMounts: [ { name: a, mountPath: /a }, { name: b, mountPath: /b, readOnly: true } ] } ]',
+    ].join('\n');
+    expect(importTemplateFile({ name: 'hp.yaml', content }).templates[0]!.mounts).toEqual([
+      { hostPath: '/srv/a', containerPath: '/a', readOnly: false },
+      { hostPath: '/srv/b', containerPath: '/b', readOnly: true },
+    ]);
   });
 
   it('maps a Job in JSON with the Kubernetes default backoffLimit of 6', () => {
@@ -113,11 +151,11 @@ describe('templates: bad files get a clear error, and nothing is stored', () => 
   });
 
   it.each([
-    ['bad-negative-limit.yaml', 'limits.memory', /positive memory size/],
+    ['bad-negative-limit.yaml', 'limits.memory', /Memory limit must be a size/],
     ['bad-unknown-field.yaml', '(root)', /comand.*not a Jobdeck template field/],
     ['bad-kind.yaml', 'kind', /apps\/v1 Deployment is not a template.*batch\/v1/],
     ['bad-cron-never.yaml', 'schedule.cron', /never fires/],
-    ['bad-second-doc.yaml', 'documents[1].image', /expected string/],
+    ['bad-second-doc.yaml', 'documents[1].image', /Image is required/],
   ])('%s: %s', (name, path, message) => {
     const r = importTemplateFile(fixture(name));
     expect(r.ok).toBe(false);
@@ -172,10 +210,10 @@ describe('templates: bad files get a clear error, and nothing is stored', () => 
 
 describe('templates: cron validation', () => {
   it('accepts a schedule that fires and rejects bad syntax, a bad zone and one that never fires', () => {
-    expect(validateCron('*/5 * * * *')).toBeNull();
-    expect(validateCron('0 9 * * 1-5', 'Asia/Tokyo')).toBeNull();
-    expect(validateCron('61 * * * *')).toMatch(/invalid cron/);
-    expect(validateCron('0 0 * * *', 'Mars/Olympus')).toMatch(/unknown time zone/);
-    expect(validateCron('0 0 30 2 *')).toMatch(/never fires/);
+    expect(scheduleProblem({ cron: '*/5 * * * *' })).toBeNull();
+    expect(scheduleProblem({ cron: '0 9 * * 1-5', timeZone: 'Asia/Tokyo' })).toBeNull();
+    expect(scheduleProblem({ cron: '61 * * * *' })).toMatch(/not a cron schedule/);
+    expect(scheduleProblem({ cron: '0 0 * * *', timeZone: 'Mars/Olympus' })).toMatch(/unknown time zone/);
+    expect(scheduleProblem({ cron: '0 0 30 2 *' })).toMatch(/never fires/);
   });
 });

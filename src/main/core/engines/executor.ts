@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { parseCpus, parseMemory } from '../../../shared/quantity';
 import { extractArtifacts } from '../artifacts';
 import { engineMessage, initExecFailureExitCode, isConnectionError, startFailureExitCode, statusOf } from './errors';
 import { ensureImage, ImageError } from './images';
@@ -49,9 +50,18 @@ export function createOptions(req: AttemptRequest): Docker.ContainerCreateOption
       Init: true,
       NetworkMode: s.network,
       Binds: s.mounts.map((m) => `${m.hostPath}:${m.containerPath}${m.readOnly ? ':ro' : ''}`),
-      ...(s.limits.memory ? { Memory: s.limits.memory, MemorySwap: s.limits.memory } : {}),
-      ...(s.limits.cpus ? { NanoCpus: Math.round(s.limits.cpus * 1e9) } : {}),
+      ...engineLimits(s.limits),
     },
+  };
+}
+
+/** The template keeps limits as the user wrote them ("64Mi", "500m"); the engine wants bytes and nano-CPUs. */
+export function engineLimits(limits: AttemptRequest['spec']['limits']): { Memory?: number; MemorySwap?: number; NanoCpus?: number } {
+  const memory = limits.memory === undefined ? null : parseMemory(limits.memory);
+  const cpus = limits.cpus === undefined ? null : parseCpus(limits.cpus);
+  return {
+    ...(memory ? { Memory: memory, MemorySwap: memory } : {}),
+    ...(cpus ? { NanoCpus: Math.round(cpus * 1e9) } : {}),
   };
 }
 

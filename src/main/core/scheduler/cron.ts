@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
 import type { Job } from '../../../shared/job';
+import { checkSchedule } from '../../../shared/schedule';
 import type { ConcurrencyPolicy, MissedRunPolicy, Template } from '../../../shared/template';
 
 export type CronDecision = { run: false; cancel: string[] } | { run: true; cancel: string[] };
@@ -63,7 +64,8 @@ export class CronScheduler {
   /** Arm, re-arm or drop timers to match the templates as they are now. */
   sync(): void {
     const wanted = new Map<string, Template>();
-    for (const t of this.host.templates()) if (t.schedule?.enabled) wanted.set(t.id, t);
+    // A schedule stored before the shared rule (seven fields, sub-minute unconfirmed) is never armed.
+    for (const t of this.host.templates()) if (t.schedule?.enabled && !checkSchedule(t.schedule).error) wanted.set(t.id, t);
     for (const [id, timer] of this.timers) {
       const t = wanted.get(id);
       if (!t || keyOf(t) !== timer.key) {

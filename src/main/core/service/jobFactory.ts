@@ -4,6 +4,7 @@ import type { Job } from '../../../shared/job';
 import { applyOverrides, type JobOverrides, type TemplateSpec } from '../../../shared/template';
 import { iso } from '../clock';
 import { maskSpec, sealEnv } from '../secrets';
+import { assertHostLimits } from '../templates/hostLimits';
 import type { CoreContext } from './context';
 
 export interface NewJob {
@@ -23,6 +24,7 @@ export function createJob(ctx: CoreContext, n: NewJob): Job {
     if (!ctx.store.getJob(dep)) throw new AppError('NOT_FOUND', `dependsOn: no job ${dep}`);
   }
   const overridden = n.overrides ? applyOverrides(n.spec, n.overrides) : n.spec;
+  if (n.origin !== 'schedule') assertHostLimits(overridden);
   const spec: TemplateSpec = { ...overridden, env: sealEnv(overridden.env, ctx.codec, n.spec.env) };
   const job: Job = {
     id: randomUUID(),

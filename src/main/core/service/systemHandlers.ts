@@ -13,6 +13,7 @@ type SystemHandlers = Omit<
   | 'templates.save'
   | 'templates.delete'
   | 'templates.import'
+  | 'templates.importSave'
   | 'templates.export'
   | 'jobs.create'
   | 'jobs.list'

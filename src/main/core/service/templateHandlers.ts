@@ -1,16 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/errors';
-import type { Handlers, TemplateSummary } from '../../../shared/ipc';
+import type { Handlers, ImportOutcome, ImportResult, TemplateSummary } from '../../../shared/ipc';
 import type { Job } from '../../../shared/job';
-import { specOf, type Template, type TemplateSpec } from '../../../shared/template';
+import { specOf, type EnvVar, type Template, type TemplateSpec } from '../../../shared/template';
 import { iso } from '../clock';
-import { maskSpec, sealEnv } from '../secrets';
-import { exportTemplate, importTemplateFile, validateCron } from '../templates';
+import { maskSpec, sealEnv, unsealEnv } from '../secrets';
+import { exportTemplate, importTemplateFile, type ParsedFile } from '../templates';
+import { changesBetween, keepStoredSecrets } from '../templates/diff';
+import { assertHostLimits, cpuProblem } from '../templates/hostLimits';
+import { freeName, hostMounts, planImport, type PlanItem } from '../templates/importPlan';
 import type { CoreContext } from './context';
 
 type TemplateHandlers = Pick<
   Handlers,
-  'templates.list' | 'templates.get' | 'templates.save' | 'templates.delete' | 'templates.import' | 'templates.export'
+  | 'templates.list'
+  | 'templates.get'
+  | 'templates.save'
+  | 'templates.delete'
+  | 'templates.import'
+  | 'templates.importSave'
+  | 'templates.export'
 >;
 
 export function mustTemplate(ctx: CoreContext, id: string): Template {
@@ -19,10 +28,80 @@ export function mustTemplate(ctx: CoreContext, id: string): Template {
   return t;
 }
 
-function checkSchedule(spec: TemplateSpec): void {
-  if (!spec.schedule) return;
-  const problem = validateCron(spec.schedule.cron, spec.schedule.timeZone);
-  if (problem) throw new AppError('VALIDATION', `schedule.cron: ${problem}`, [{ path: 'schedule.cron', message: problem }]);
+/** The one way a template is stored: same rules for the editor, an import and a replace. */
+function storeTemplate(ctx: CoreContext, id: string | undefined, spec: TemplateSpec): Template {
+  assertHostLimits(spec);
+  const now = iso(ctx.clock.now());
+  const previous = id ? mustTemplate(ctx, id) : undefined;
+  const clash = ctx.store.listTemplates().find((t) => t.name === spec.name && t.id !== id);
+  if (clash) throw new AppError('CONFLICT', `a template named "${spec.name}" already exists`, [{ path: 'name', message: `Name "${spec.name}" is already used by another template` }]);
+  const template: Template = {
+    ...spec,
+    env: sealEnv(spec.env, ctx.codec, previous?.env),
+    id: previous?.id ?? randomUUID(),
+    createdAt: previous?.createdAt ?? now,
+    updatedAt: now,
+  };
+  ctx.store.putTemplate(template);
+  ctx.cron.sync();
+  ctx.hub.emit('template.changed', { id: template.id, removed: false });
+  return template;
+}
+
+/** A stored env with secrets in clear, to compare with what a file holds (never sent out). */
+function plainEnv(ctx: CoreContext, env: EnvVar[]): EnvVar[] {
+  return unsealEnv(env, ctx.codec).map((kv, i) => ({ ...env[i]!, value: kv.slice(kv.indexOf('=') + 1) }));
+}
+
+function previewFile(ctx: CoreContext, f: ParsedFile): ImportResult {
+  const byName = new Map(ctx.store.listTemplates().map((t) => [t.name, t]));
+  const errors = [...f.errors];
+  f.templates.forEach((spec, i) => {
+    const problem = cpuProblem(spec);
+    if (problem) errors.push({ path: `${f.templates.length > 1 ? `documents[${i}].` : ''}limits.cpus`, message: problem });
+  });
+  return {
+    file: f.file,
+    ok: errors.length === 0,
+    warnings: f.warnings,
+    errors,
+    templates: errors.length
+      ? []
+      : f.templates.map((spec) => {
+          const existing = byName.get(spec.name);
+          if (!existing) return { spec: maskSpec(spec) };
+          const before = { ...specOf(existing), env: plainEnv(ctx, existing.env) };
+          // A secret the file leaves empty keeps the stored value on replace: no change to show.
+          const kept = (e: EnvVar) => (e.secret && e.value === '' ? before.env.find((b) => b.name === e.name && b.secret && b.value !== '') ?? e : e);
+          const after = { ...spec, env: spec.env.map(kept) };
+          return { spec: maskSpec(spec), existing: { id: existing.id, changes: changesBetween(before, after) } };
+        }),
+  };
+}
+
+function saveItem(ctx: CoreContext, item: PlanItem): ImportOutcome {
+  const base = { file: item.file, name: item.spec.name };
+  const existing = ctx.store.listTemplates().find((t) => t.name === item.spec.name);
+  const action = item.action ?? (existing ? undefined : 'create');
+  if (action === 'skip') return { ...base, outcome: 'skipped' };
+  if (action === undefined) {
+    return { ...base, outcome: 'failed', message: `a template named "${item.spec.name}" already exists: choose Replace, Keep both or Skip` };
+  }
+  try {
+    if (action === 'replace' && existing) {
+      const t = storeTemplate(ctx, existing.id, { ...item.spec, env: keepStoredSecrets(item.spec.env, existing.env) });
+      return { ...base, outcome: 'replaced', id: t.id };
+    }
+    if (action === 'keepBoth' && existing) {
+      const name = freeName(item.spec.name, new Set(ctx.store.listTemplates().map((t) => t.name)));
+      const t = storeTemplate(ctx, undefined, { ...item.spec, name });
+      return { ...base, outcome: 'keptBoth', id: t.id, savedAs: name };
+    }
+    const t = storeTemplate(ctx, undefined, item.spec);
+    return { ...base, outcome: 'created', id: t.id };
+  } catch (error) {
+    return { ...base, outcome: 'failed', message: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 export function templateHandlers(ctx: CoreContext): TemplateHandlers {
@@ -37,11 +116,12 @@ export function templateHandlers(ctx: CoreContext): TemplateHandlers {
       return ctx.store.listTemplates().map((t): TemplateSummary => {
         const j = last.get(t.id);
         return {
-          ...maskSpec(t),
+          template: maskSpec(t),
           ...(j
             ? {
                 lastJob: {
                   id: j.id,
+                  seq: j.seq,
                   status: j.status,
                   ...(j.exitCode !== undefined ? { exitCode: j.exitCode } : {}),
                   ...(j.finishedAt ? { finishedAt: j.finishedAt } : {}),
@@ -55,22 +135,7 @@ export function templateHandlers(ctx: CoreContext): TemplateHandlers {
       return maskSpec(mustTemplate(ctx, id));
     },
     async 'templates.save'({ id, spec }) {
-      checkSchedule(spec);
-      const now = iso(ctx.clock.now());
-      const previous = id ? mustTemplate(ctx, id) : undefined;
-      const clash = ctx.store.listTemplates().find((t) => t.name === spec.name && t.id !== id);
-      if (clash) throw new AppError('CONFLICT', `a template named "${spec.name}" already exists`, [{ path: 'name', message: 'already used by another template' }]);
-      const template: Template = {
-        ...spec,
-        env: sealEnv(spec.env, ctx.codec, previous?.env),
-        id: previous?.id ?? randomUUID(),
-        createdAt: previous?.createdAt ?? now,
-        updatedAt: now,
-      };
-      ctx.store.putTemplate(template);
-      ctx.cron.sync();
-      ctx.hub.emit('template.changed', { id: template.id, removed: false });
-      return maskSpec(template);
+      return maskSpec(storeTemplate(ctx, id, spec));
     },
     async 'templates.delete'({ id }) {
       mustTemplate(ctx, id);
@@ -80,10 +145,21 @@ export function templateHandlers(ctx: CoreContext): TemplateHandlers {
       return { ok: true };
     },
     async 'templates.import'({ files }) {
-      return files.map((f) => {
-        const r = importTemplateFile(f);
-        return { ...r, templates: r.templates.map(maskSpec) };
-      });
+      return files.map((f) => previewFile(ctx, importTemplateFile(f)));
+    },
+    async 'templates.importSave'({ files, decisions, confirmHostMounts }) {
+      const parsed = files.map(importTemplateFile);
+      const items = planImport(parsed, ctx.store.listTemplates(), decisions);
+      const mounts = hostMounts(items);
+      if (mounts.length && !confirmHostMounts) {
+        const message = `these templates mount host directories; confirm them to save: ${mounts.join('; ')}`;
+        throw new AppError('VALIDATION', message, [{ path: 'confirmHostMounts', message }]);
+      }
+      const outcomes: ImportOutcome[] = parsed
+        .filter((f) => !f.ok)
+        .map((f) => ({ file: f.file, name: f.file, outcome: 'failed', message: f.errors.map((e) => `${e.path}: ${e.message}`).join('; ') }));
+      for (const item of items) outcomes.push(saveItem(ctx, item));
+      return outcomes;
     },
     async 'templates.export'({ id, format }) {
       return exportTemplate(specOf(mustTemplate(ctx, id)), format);

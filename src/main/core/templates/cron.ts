@@ -1,21 +1,22 @@
-import { Cron } from 'croner';
+import { checkSchedule } from '../../../shared/schedule';
+import type { Schedule } from '../../../shared/template';
 
-/** An error message, or null when the schedule is valid and fires at least once. */
-export function validateCron(expr: string, timeZone?: string): string | null {
-  if (timeZone) {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone });
-    } catch {
-      return `unknown time zone "${timeZone}" (expected an IANA name such as Europe/Paris)`;
-    }
+/** An error message, or null when the schedule may be saved (the shared rule the editor shows). */
+export function scheduleProblem(s: Pick<Schedule, 'cron' | 'seconds' | 'timeZone' | 'allowFrequent'>): string | null {
+  return checkSchedule(s).error ?? null;
+}
+
+/**
+ * The editor's schedule messages point at its checkboxes; a file says the same with fields.
+ * A CronJob has no seconds at all, as a cluster reads it.
+ */
+export function scheduleMessageForFile(message: string, format: 'jobdeck' | 'kubernetes'): string {
+  if (format === 'kubernetes') {
+    return message
+      .replace(/; to fire at given seconds, choose "with seconds"$/, ': a CronJob schedule has five fields, as in a cluster')
+      .replace(/; confirm it to save$/, '');
   }
-  let cron: Cron;
-  try {
-    cron = new Cron(expr, { paused: true, ...(timeZone ? { timezone: timeZone } : {}) });
-  } catch (error) {
-    return `invalid cron expression "${expr}": ${error instanceof Error ? error.message : String(error)}`;
-  }
-  const next = cron.nextRun();
-  cron.stop();
-  return next ? null : `cron expression "${expr}" never fires`;
+  return message
+    .replace(/choose "with seconds"$/, 'add seconds: true to the schedule')
+    .replace(/confirm it to save$/, 'to allow it, add allowFrequent: true to the schedule');
 }

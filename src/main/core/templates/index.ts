@@ -1,13 +1,20 @@
 import { stringify } from 'yaml';
 import type { Issue } from '../../../shared/errors';
-import type { ImportResult } from '../../../shared/ipc';
 import type { TemplateSpec } from '../../../shared/template';
-import { validateCron } from './cron';
 import { fromJobdeck, JOBDECK_API_VERSION, type Mapped } from './jobdeckFormat';
 import { fromKubernetes } from './kubernetes';
 import { isRecord, parseDocuments } from './parse';
 
-export { validateCron } from './cron';
+export { scheduleProblem } from './cron';
+
+/** One file read: the templates it holds (secrets in clear: this never leaves main as is). */
+export interface ParsedFile {
+  file: string;
+  ok: boolean;
+  templates: TemplateSpec[];
+  errors: Issue[];
+  warnings: string[];
+}
 
 const SUPPORTED = `supported: apiVersion ${JOBDECK_API_VERSION} kind Template, or apiVersion batch/v1 kind Job or CronJob`;
 
@@ -27,8 +34,8 @@ function mapDocument(doc: unknown): Mapped {
  * One dropped or opened file → the templates it holds, or the errors that keep every one of
  * them out (a bad file stores nothing). Never throws.
  */
-export function importTemplateFile(file: { name: string; content: string }): ImportResult {
-  const result = (errors: Issue[], templates: TemplateSpec[] = [], warnings: string[] = []): ImportResult => ({
+export function importTemplateFile(file: { name: string; content: string }): ParsedFile {
+  const result = (errors: Issue[], templates: TemplateSpec[] = [], warnings: string[] = []): ParsedFile => ({
     file: file.name,
     ok: errors.length === 0,
     templates: errors.length ? [] : templates,
@@ -49,9 +56,6 @@ export function importTemplateFile(file: { name: string; content: string }): Imp
         errors.push(...mapped.errors.map((e) => ({ ...e, path: prefix + e.path })));
         return;
       }
-      const s = mapped.spec.schedule;
-      const cronProblem = s ? validateCron(s.cron, s.timeZone) : null;
-      if (cronProblem) errors.push({ path: `${prefix}schedule.cron`, message: cronProblem });
       warnings.push(...mapped.warnings.map((w) => prefix + w));
       templates.push(mapped.spec);
     });

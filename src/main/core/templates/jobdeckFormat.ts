@@ -1,5 +1,6 @@
 import { zodIssues, type Issue } from '../../../shared/errors';
-import { TemplateSpec } from '../../../shared/template';
+import { TemplateSpecChecked, type TemplateSpec } from '../../../shared/template';
+import { scheduleMessageForFile } from './cron';
 import { isRecord } from './parse';
 
 export const JOBDECK_API_VERSION = 'jobdeck/v1';
@@ -18,8 +19,10 @@ function normalizeEnv(env: unknown): unknown {
 export function fromJobdeck(doc: Record<string, unknown>): Mapped {
   const { apiVersion: _a, kind: _k, ...fields } = doc;
   const candidate = 'env' in fields ? { ...fields, env: normalizeEnv(fields.env) } : fields;
-  const parsed = TemplateSpec.safeParse(candidate);
-  if (!parsed.success) return { ok: false, errors: zodIssues(parsed.error).map(explainUnknownKeys) };
+  const parsed = TemplateSpecChecked.safeParse(candidate);
+  if (!parsed.success) {
+    return { ok: false, errors: zodIssues(parsed.error).map(explainUnknownKeys).map((i) => ({ ...i, message: scheduleMessageForFile(i.message, 'jobdeck') })) };
+  }
   return { ok: true, spec: parsed.data, warnings: [] };
 }
 

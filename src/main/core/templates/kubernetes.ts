@@ -1,6 +1,7 @@
 import { zodIssues, type Issue } from '../../../shared/errors';
-import { TemplateSpec, type TemplateSpecInput } from '../../../shared/template';
+import { TemplateSpecChecked, type TemplateSpecInput } from '../../../shared/template';
 import type { Mapped } from './jobdeckFormat';
+import { scheduleMessageForFile } from './cron';
 import { isRecord } from './parse';
 
 /** Kubernetes' own default for backoffLimit. */
@@ -143,9 +144,15 @@ export function fromKubernetes(doc: Obj, kind: 'Job' | 'CronJob'): Mapped {
     });
   }
   if (r.errors.length) return { ok: false, errors: r.errors };
-  const parsed = TemplateSpec.safeParse(spec);
+  const parsed = TemplateSpecChecked.safeParse(spec);
   if (!parsed.success) {
-    return { ok: false, errors: zodIssues(parsed.error).map((i) => ({ ...i, path: `${mappedFrom(i.path, cPath, jobPath)} (as ${i.path})` })) };
+    return {
+      ok: false,
+      errors: zodIssues(parsed.error).map((i) => ({
+        path: `${mappedFrom(i.path, cPath, jobPath)} (as ${i.path})`,
+        message: scheduleMessageForFile(i.message, 'kubernetes'),
+      })),
+    };
   }
   return { ok: true, spec: parsed.data, warnings: r.warnings };
 }

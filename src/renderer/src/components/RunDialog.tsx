@@ -1,16 +1,17 @@
 import { useState } from 'react';
 import { commandText } from '../../../shared/jobNumbers';
-import type { JobOverridesInput } from '../../../shared/template';
+import { TimeoutSeconds, type JobOverridesInput } from '../../../shared/template';
 import { client } from '../client/client';
 import { reportError, useApp, type RunRequest } from '../store/app';
 import { parseEnv } from './envText';
 import { Modal } from './Modal';
+import './templates.css';
 
 /** Run a template (or clone a job) with per-run overrides; the template itself is not changed. */
 export function RunDialog({ request }: { request: RunRequest }) {
   const templates = useApp((s) => s.templates);
   const close = () => useApp.getState().openRun(undefined);
-  const [templateId, setTemplateId] = useState(request.templateId ?? templates[0]?.id ?? '');
+  const [templateId, setTemplateId] = useState(request.templateId ?? templates[0]?.template.id ?? '');
   const [command, setCommand] = useState('');
   const [envText, setEnvText] = useState('');
   const [timeout, setTimeoutText] = useState('');
@@ -18,18 +19,23 @@ export function RunDialog({ request }: { request: RunRequest }) {
   const [engine, setEngine] = useState('');
   const [busy, setBusy] = useState(false);
   const env = parseEnv(envText);
-  const timeoutError = timeout && !(Number.isInteger(Number(timeout)) && Number(timeout) > 0) ? 'a whole number of seconds' : undefined;
+  const [timeoutTouched, setTimeoutTouched] = useState(false);
+  // The template's own rule (and message): a run may not set what a template may not.
+  const timeoutCheck = timeout.trim() ? TimeoutSeconds.safeParse(Number.isFinite(Number(timeout)) ? Number(timeout) : timeout) : undefined;
+  const timeoutError = timeoutCheck && !timeoutCheck.success ? timeoutCheck.error.issues[0]?.message : undefined;
+  const chosen = templates.find((t) => t.template.id === templateId)?.template;
   const cloning = request.cloneOf !== undefined;
   // What will run, shown in full on hover: a long image or command is cut, never pushes the dialog.
   const cloned = useApp((s) => (request.cloneOf ? s.details[request.cloneOf]?.spec : undefined));
-  const source = cloning ? cloned : templates.find((t) => t.id === templateId);
+  const source = cloning ? cloned : chosen;
 
   const submit = async () => {
+    setTimeoutTouched(true);
     if (env.error || timeoutError || (!cloning && !templateId)) return;
     const overrides: JobOverridesInput = {
       ...(command.trim() ? { command: command.trim() } : {}),
       ...(env.env.length ? { env: env.env } : {}),
-      ...(timeout ? { timeoutSeconds: Number(timeout) } : {}),
+      ...(timeout.trim() ? { timeoutSeconds: Number(timeout) } : {}),
       ...(priority ? { priority: Number(priority) } : {}),
       ...(engine === 'any' || engine === 'docker' || engine === 'podman' ? { engine } : {}),
     };
@@ -67,7 +73,7 @@ export function RunDialog({ request }: { request: RunRequest }) {
             <span>Template</span>
             <select value={templateId} onChange={(e) => setTemplateId(e.target.value)} autoFocus>
               {templates.length === 0 && <option value="">No templates yet — drop a file on the window</option>}
-              {templates.map((t) => (
+              {templates.map(({ template: t }) => (
                 <option key={t.id} value={t.id}>
                   {t.name}
                 </option>
@@ -97,11 +103,28 @@ export function RunDialog({ request }: { request: RunRequest }) {
           {env.error && <em className="field-error">{env.error}</em>}
         </label>
         <div className="row">
-          <label className="field">
-            <span>Timeout (s)</span>
-            <input value={timeout} onChange={(e) => setTimeoutText(e.target.value)} inputMode="numeric" placeholder="template's" />
-            {timeoutError && <em className="field-error">{timeoutError}</em>}
-          </label>
+          <div className="field">
+            <label className="field-label" htmlFor="run-timeout">
+              Timeout (s)
+            </label>
+            <input
+              id="run-timeout"
+              value={timeout}
+              onChange={(e) => {
+                setTimeoutText(e.target.value);
+                setTimeoutTouched(true);
+              }}
+              inputMode="numeric"
+              placeholder={chosen?.timeoutSeconds !== undefined ? `template's: ${chosen.timeoutSeconds}` : "template's: none"}
+              aria-invalid={timeoutTouched && !!timeoutError}
+              {...(timeoutTouched && timeoutError ? { 'aria-describedby': 'run-timeout-error' } : {})}
+            />
+            {timeoutTouched && timeoutError && (
+              <em className="field-error" id="run-timeout-error" data-testid="error-run-timeout">
+                {timeoutError}
+              </em>
+            )}
+          </div>
           <label className="field">
             <span>Priority</span>
             <select value={priority} onChange={(e) => setPriority(e.target.value)}>

@@ -1,8 +1,22 @@
 import { useEffect, useState } from 'react';
+import type { ImportResult } from '../../../shared/ipc';
 import { client } from '../client/client';
 import { reportError, useApp } from '../store/app';
 
+/**
+ * Dropped files waiting for the user's choices: the files themselves are kept, because the save
+ * step sends them again and main reads them afresh (a secret never round-trips masked).
+ */
+export interface ImportPreviewState {
+  /** A new drop is a new preview: choices made for the last one do not carry over. */
+  id: number;
+  files: { name: string; content: string }[];
+  results: ImportResult[];
+}
+
 const hasFiles = (e: DragEvent) => !!e.dataTransfer && Array.from(e.dataTransfer.types).includes('Files');
+
+let previews = 0;
 
 /** Reads dropped files by content (a dropped file may have no path) and asks the core to parse them. */
 export async function importFiles(files: File[]): Promise<void> {
@@ -11,7 +25,7 @@ export async function importFiles(files: File[]): Promise<void> {
   try {
     const payload = await Promise.all(files.slice(0, 100).map(async (f) => ({ name: f.name, content: await f.text() })));
     const results = await client.invoke('templates.import', { files: payload });
-    app.setImportPreview(results);
+    app.setImportPreview({ id: ++previews, files: payload, results });
     app.go('templates');
   } catch (error) {
     reportError(error);

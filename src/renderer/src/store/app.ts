@@ -1,10 +1,12 @@
 import { create } from 'zustand';
 import type { EngineInfo } from '../../../shared/engine';
-import type { ImportResult, QueueState, TemplateSummary } from '../../../shared/ipc';
+import type { QueueState, TemplateSummary } from '../../../shared/ipc';
 import type { Job } from '../../../shared/job';
 import { summarize, type JobSummary } from '../../../shared/query';
 import type { Settings } from '../../../shared/settings';
 import { client } from '../client/client';
+import type { ImportPreviewState } from '../drop/useTemplateFileDrop';
+import { foldLastJob } from '../views/templateList';
 
 export type View = 'queue' | 'history' | 'job' | 'templates' | 'engines' | 'dashboard' | 'settings';
 
@@ -32,9 +34,9 @@ interface AppState {
   settings: Settings | undefined;
   toasts: Toast[];
   /** Files dropped on the window, parsed by templates.import and waiting to be saved. */
-  importPreview: ImportResult[] | undefined;
+  importPreview: ImportPreviewState | undefined;
   run: RunRequest | undefined;
-  setImportPreview(p: ImportResult[] | undefined): void;
+  setImportPreview(p: ImportPreviewState | undefined): void;
   openRun(r: RunRequest | undefined): void;
   go(view: View, jobId?: string): void;
   toast(tone: Toast['tone'], text: string): void;
@@ -92,7 +94,7 @@ export const useApp = create<AppState>((set, get) => ({
         if (job.status === 'pending' || job.status === 'running') active[job.id] = summarize(job);
         else delete active[job.id];
         const details = s.details[job.id] ? { ...s.details, [job.id]: job } : s.details;
-        return { active, details, historyVersion: s.historyVersion + 1 };
+        return { active, details, templates: foldLastJob(s.templates, job), historyVersion: s.historyVersion + 1 };
       }),
     );
     client.on('job.removed', ({ ids }) =>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { EngineConfig } from '../../../shared/engine';
+import { NewEngineConfig } from '../../../shared/engine';
 import { formatPath } from '../../../shared/errors';
 import { client } from '../client/client';
 import { spanMs } from '../../../shared/jobNumbers';
@@ -95,7 +95,7 @@ function AddEngine({ onDone }: { onDone(): void }) {
   const [kind, setKind] = useState<'docker' | 'podman'>('docker');
   const [host, setHost] = useState('tcp://');
   const [touched, setTouched] = useState(false);
-  const parsed = EngineConfig.safeParse({ id, kind, host });
+  const parsed = NewEngineConfig.safeParse({ id, kind, host });
   const issues: Record<string, string> = {};
   if (!parsed.success && touched) for (const i of parsed.error.issues) issues[formatPath(i.path)] ??= i.message;
 

@@ -1,31 +1,98 @@
 import { useState } from 'react';
+import type { ImportAction, ImportedTemplate } from '../../../shared/ipc';
 import { client } from '../client/client';
+import '../components/templates.css';
 import { reportError, useApp } from '../store/app';
+import { choiceKey, mountsToConfirm, outcomeSentence, pendingItems } from './importOutcome';
 
-/** What the dropped files would become: per file its templates, errors and warnings; save the good ones. */
+const CHOICES: { action: ImportAction; label: string }[] = [
+  { action: 'replace', label: 'Replace' },
+  { action: 'keepBoth', label: 'Keep both' },
+  { action: 'skip', label: 'Skip' },
+];
+
+/** A template that has a stored namesake: what replacing it changes, and the user's choice. */
+function Existing({ t, choice, onChoose, id }: { t: ImportedTemplate; choice: ImportAction | undefined; onChoose(a: ImportAction): void; id: string }) {
+  const changes = t.existing!.changes;
+  return (
+    <div data-testid="import-existing">
+      <div className="issue issue-warning">
+        Replaces the existing template <b>{t.spec.name}</b>
+        {changes.length === 0 ? ' (no changes)' : `: ${changes.length} change${changes.length === 1 ? '' : 's'}`}
+      </div>
+      {changes.length > 0 && (
+        <table className="changes" data-testid="import-changes">
+          <thead>
+            <tr>
+              <th scope="col">Field</th>
+              <th scope="col">Now</th>
+              <th scope="col">From the file</th>
+            </tr>
+          </thead>
+          <tbody>
+            {changes.map((c) => (
+              <tr key={c.field} data-testid="import-change">
+                <td>{c.field}</td>
+                <td className="from">{c.from ?? '(not set)'}</td>
+                <td className="to">{c.to ?? '(removed)'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div className="import-choice">
+        <fieldset>
+          <legend>{t.spec.name}:</legend>
+          {CHOICES.map((c) => (
+            <label key={c.action} className="check">
+              <input type="radio" name={id} checked={choice === c.action} onChange={() => onChoose(c.action)} />
+              {c.label}
+            </label>
+          ))}
+        </fieldset>
+      </div>
+    </div>
+  );
+}
+
+/**
+ * What the dropped files would become: per file its templates, errors and warnings; for each
+ * template that has a namesake, Replace / Keep both / Skip; every host mount to confirm. Saving
+ * sends the files again, and main stores what it reads from them.
+ */
 export function ImportPreview() {
-  const results = useApp((s) => s.importPreview);
+  const preview = useApp((s) => s.importPreview);
+  const [choices, setChoices] = useState<Record<string, ImportAction>>({});
+  const [mountsOk, setMountsOk] = useState(false);
   const [saving, setSaving] = useState(false);
-  if (!results) return null;
-  const good = results.filter((r) => r.ok).flatMap((r) => r.templates);
+  if (!preview) return null;
+  const { files, results } = preview;
+  const items = pendingItems(results, choices);
+  const undecided = items.filter((i) => i.action === undefined);
+  const storing = items.filter((i) => i.action !== undefined && i.action !== 'skip');
+  const mounts = mountsToConfirm(items);
   const close = () => useApp.getState().setImportPreview(undefined);
+  const ready = !saving && undecided.length === 0 && storing.length > 0 && (mounts.length === 0 || mountsOk);
 
-  const saveAll = async () => {
+  const save = async () => {
     setSaving(true);
-    let saved = 0;
-    for (const spec of good) {
-      try {
-        await client.invoke('templates.save', { spec });
-        saved++;
-      } catch (error) {
-        reportError(error);
-      }
+    try {
+      const decisions = items.filter((i) => i.action !== undefined).map((i) => ({ file: i.file, index: i.index, action: i.action! }));
+      const outcomes = await client.invoke('templates.importSave', { files, decisions, confirmHostMounts: mountsOk });
+      await useApp.getState().loadTemplates().catch(reportError);
+      const { tone, text } = outcomeSentence(outcomes);
+      useApp.getState().toast(tone, text);
+      close();
+    } catch (error) {
+      reportError(error);
+    } finally {
+      setSaving(false);
     }
-    setSaving(false);
-    await useApp.getState().loadTemplates().catch(reportError);
-    useApp.getState().toast('success', `Saved ${saved} template${saved === 1 ? '' : 's'}`);
-    close();
   };
+
+  const label = undecided.length
+    ? `Choose for ${undecided.length} template${undecided.length === 1 ? '' : 's'}`
+    : `Save ${storing.length} template${storing.length === 1 ? '' : 's'}`;
 
   return (
     <div className="panel import" data-testid="import-preview">
@@ -35,24 +102,32 @@ export function ImportPreview() {
         </h3>
         <div className="spacer" />
         <button onClick={close}>Discard</button>
-        <button className="primary" disabled={saving || good.length === 0} onClick={() => void saveAll()} data-testid="import-save">
-          Save {good.length} template{good.length === 1 ? '' : 's'}
+        <button className="primary" disabled={!ready} onClick={() => void save()} data-testid="import-save">
+          {label}
         </button>
       </div>
-      {results.map((r, i) => (
-        <div key={`${r.file}-${i}`} className={`import-file ${r.ok ? 'ok' : 'bad'}`} data-testid="import-file" data-ok={r.ok}>
+      {results.map((r, file) => (
+        <div key={`${r.file}-${file}`} className={`import-file ${r.ok ? 'ok' : 'bad'}`} data-testid="import-file" data-ok={r.ok}>
           <div className="import-name">
             <span className={`dot ${r.ok ? 'dot-ok' : 'dot-bad'}`} />
             <b className="mono">{r.file}</b>
             <span className="muted">{r.ok ? `${r.templates.length} template${r.templates.length === 1 ? '' : 's'}` : 'not imported'}</span>
           </div>
-          {r.templates.map((t) => (
-            <div key={t.name} className="import-template">
-              <b>{t.name}</b> <span className="mono muted">{t.image}</span>{' '}
+          {r.templates.map((t, index) => (
+            <div key={`${t.spec.name}-${index}`} className="import-template" data-testid="import-template" data-template={t.spec.name}>
+              <b>{t.spec.name}</b> <span className="mono muted">{t.spec.image}</span>{' '}
               <span className="muted">
-                · {t.engine} · P{t.priority}
-                {t.schedule ? ` · ${t.schedule.cron}` : ''}
+                · {t.spec.engine} · P{t.spec.priority}
+                {t.spec.schedule ? ` · ${t.spec.schedule.cron}` : ''}
               </span>
+              {t.existing && (
+                <Existing
+                  t={t}
+                  id={`import-choice-${choiceKey(file, index)}`}
+                  choice={choices[choiceKey(file, index)]}
+                  onChoose={(a) => setChoices((c) => ({ ...c, [choiceKey(file, index)]: a }))}
+                />
+              )}
             </div>
           ))}
           {r.errors.map((e, j) => (
@@ -67,6 +142,23 @@ export function ImportPreview() {
           ))}
         </div>
       ))}
+      {mounts.length > 0 && (
+        <div className="mounts-confirm" data-testid="import-mounts">
+          <p>These templates mount directories of this machine into their containers:</p>
+          <ul className="mount-list">
+            {mounts.map(({ name, mount: m }, i) => (
+              <li key={i} data-testid="import-mount">
+                <b>{name}</b>: <span className="mono">{m.hostPath}</span> → <span className="mono">{m.containerPath}</span>{' '}
+                <b className={m.readOnly ? '' : 'mode-rw'}>({m.readOnly ? 'read-only' : 'read-write'})</b>
+              </li>
+            ))}
+          </ul>
+          <label className="check">
+            <input type="checkbox" checked={mountsOk} onChange={(e) => setMountsOk(e.target.checked)} data-testid="import-mounts-confirm" />
+            Mount these host directories
+          </label>
+        </div>
+      )}
     </div>
   );
 }

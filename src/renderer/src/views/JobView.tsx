@@ -7,6 +7,7 @@ import { client } from '../client/client';
 import { ExitBadge } from '../components/ExitBadge';
 import { between, bytes, duration, until, when } from '../components/format';
 import { LogPane } from '../components/LogPane';
+import { MountList } from '../components/MountList';
 import { StatusPill } from '../components/StatusPill';
 import { useNow } from '../components/useNow';
 import { reportError, useApp } from '../store/app';
@@ -101,6 +102,7 @@ export function JobView() {
         <aside className="job-side">
           <Timings job={job} />
           <Attempts job={job} />
+          <MountList mounts={job.spec.mounts} />
           <Panel title="Artifacts">
             {artifacts.length === 0 ? (
               <p className="muted small">None{job.spec.outputDir ? ` yet (from ${job.spec.outputDir})` : ' (no outputDir)'}</p>

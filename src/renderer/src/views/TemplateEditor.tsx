@@ -1,26 +1,43 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { Template } from '../../../shared/template';
-import { client } from '../client/client';
-import { ClientError } from '../client/client';
+import { ClientError, client } from '../client/client';
+import { MountEditor } from '../components/MountList';
+import { ScheduleField, type ScheduleValue } from '../components/ScheduleField';
 import { reportError, useApp } from '../store/app';
-import { formFromTemplate, validate, type TemplateForm } from './templateForm';
+import { formFromTemplate, pathOf, validate, visibleIssues, type TemplateForm } from './templateForm';
 
-/** Edit or create a template; every field shows the shared schema's message for it as you type. */
+/** Which form field each part of the schedule box is. */
+const SCHEDULE_KEYS: Record<keyof ScheduleValue, keyof TemplateForm> = {
+  cron: 'cron',
+  seconds: 'cronSeconds',
+  timeZone: 'timeZone',
+  enabled: 'scheduleEnabled',
+  allowFrequent: 'allowFrequent',
+};
+
+/**
+ * Edit or create a template. It is given a Template (never a list summary); each field shows the
+ * shared schema's message for it once the user has typed there, or all of them on Save.
+ */
 export function TemplateEditor({ template, onDone }: { template: Template | undefined; onDone(): void }) {
+  const uid = useId();
   const [form, setForm] = useState<TemplateForm>(() => formFromTemplate(template));
-  const [touched, setTouched] = useState(false);
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [submitted, setSubmitted] = useState(false);
+  const [busy, setBusy] = useState(false);
   const [serverIssues, setServerIssues] = useState<Record<string, string>>({});
   const { spec, issues: localIssues } = validate(form, template);
-  const issues = { ...serverIssues, ...(touched ? localIssues : {}) };
+  const issues = visibleIssues(localIssues, serverIssues, touched, submitted);
   const set = <K extends keyof TemplateForm>(k: K, v: TemplateForm[K]) => {
     setForm((f) => ({ ...f, [k]: v }));
-    setTouched(true);
+    setTouched((t) => new Set([...t, pathOf(k)]));
     setServerIssues({});
   };
 
   const save = async () => {
-    setTouched(true);
+    setSubmitted(true);
     if (!spec) return;
+    setBusy(true);
     try {
       await client.invoke('templates.save', { ...(template ? { id: template.id } : {}), spec });
       useApp.getState().toast('success', `Saved ${spec.name}`);
@@ -31,23 +48,45 @@ export function TemplateEditor({ template, onDone }: { template: Template | unde
         setServerIssues(Object.fromEntries(error.issues.map((i) => [i.path.replace(/^spec\./, ''), i.message])));
       }
       reportError(error);
+    } finally {
+      setBusy(false);
     }
   };
 
-  const text = (k: keyof TemplateForm, label: string, placeholder = '', path: string = k) => (
-    <label className={`field ${issues[path] ? 'invalid' : ''}`}>
-      <span>{label}</span>
-      <input value={form[k] as string} placeholder={placeholder} onChange={(e) => set(k, e.target.value as never)} name={k} />
-      {issues[path] && <em className="field-error" data-testid={`error-${path}`}>{issues[path]}</em>}
-    </label>
-  );
+  const text = (k: keyof TemplateForm, label: string, placeholder = '') => {
+    const path = pathOf(k);
+    const id = `${uid}-${k}`;
+    // The error sits outside the label and is tied to the input, so the field keeps its name.
+    return (
+      <div className={`field ${issues[path] ? 'invalid' : ''}`}>
+        <label className="field-label" htmlFor={id}>
+          {label}
+        </label>
+        <input
+          id={id}
+          value={form[k] as string}
+          placeholder={placeholder}
+          onChange={(e) => set(k, e.target.value as never)}
+          name={k}
+          aria-invalid={!!issues[path]}
+          {...(issues[path] ? { 'aria-describedby': `${id}-error` } : {})}
+        />
+        {issues[path] && (
+          <em className="field-error" id={`${id}-error`} data-testid={`error-${path}`}>
+            {issues[path]}
+          </em>
+        )}
+      </div>
+    );
+  };
   const shown = new Set(['name', 'description', 'image', 'command', 'engine', 'network', 'priority', 'timeoutSeconds', 'retry.limit', 'limits.memory', 'limits.cpus', 'outputDir', 'schedule.cron']);
-  const other = Object.entries(issues).filter(([p]) => !shown.has(p) && !p.startsWith('env'));
+  const other = Object.entries(issues).filter(([p]) => !shown.has(p) && !p.startsWith('env') && !p.startsWith('mounts'));
+  const schedule: ScheduleValue = { cron: form.cron, seconds: form.cronSeconds, timeZone: form.timeZone, enabled: form.scheduleEnabled, allowFrequent: form.allowFrequent };
 
   return (
     <div className="editor panel" data-testid="template-editor">
       <h3>{template ? `Edit ${template.name}` : 'New template'}</h3>
-      <form className="form" onSubmit={(e) => (e.preventDefault(), void save())}>
+      <form className="form" onSubmit={(e) => (e.preventDefault(), void save())} noValidate>
         <div className="row">
           {text('name', 'Name', 'nightly-backup')}
           {text('image', 'Image', 'busybox:latest')}
@@ -73,25 +112,34 @@ export function TemplateEditor({ template, onDone }: { template: Template | unde
           </label>
           {text('priority', 'Priority (1–5)')}
           {text('timeoutSeconds', 'Timeout (s)', 'none')}
-          {text('retryLimit', 'Retries', '0', 'retry.limit')}
+          {text('retryLimit', 'Retries', '0')}
         </div>
         <div className="row">
-          {text('memory', 'Memory limit', '256Mi', 'limits.memory')}
-          {text('cpus', 'CPUs', '0.5', 'limits.cpus')}
+          {text('memory', 'Memory limit', '256Mi')}
+          {text('cpus', 'CPUs', '0.5')}
           {text('outputDir', 'Artifacts dir', '/out')}
-          {text('cron', 'Schedule (cron)', '0 3 * * *', 'schedule.cron')}
         </div>
+        <ScheduleField
+          value={schedule}
+          error={issues['schedule.cron'] ?? issues.schedule}
+          onChange={(patch) => {
+            for (const [k, v] of Object.entries(patch) as [keyof ScheduleValue, never][]) set(SCHEDULE_KEYS[k], v);
+          }}
+        />
+        <MountEditor mounts={form.mounts} issues={issues} onChange={(m) => set('mounts', m)} />
         <div className="field">
           <span>Environment</span>
           {form.env.map((e, i) => (
             <div className="env-row" key={i}>
               <input
+                aria-label={`Variable ${i + 1} name`}
                 className={issues[`env[${i}].name`] ? 'invalid' : ''}
                 value={e.name}
                 placeholder="NAME"
                 onChange={(ev) => set('env', form.env.map((x, j) => (j === i ? { ...x, name: ev.target.value } : x)))}
               />
               <input
+                aria-label={`Variable ${i + 1} value`}
                 type={e.secret ? 'password' : 'text'}
                 value={e.value}
                 placeholder="value"
@@ -105,7 +153,7 @@ export function TemplateEditor({ template, onDone }: { template: Template | unde
                 />
                 secret
               </label>
-              <button type="button" className="ghost" onClick={() => set('env', form.env.filter((_, j) => j !== i))} aria-label="Remove">
+              <button type="button" className="ghost" onClick={() => set('env', form.env.filter((_, j) => j !== i))} aria-label={`Remove variable ${i + 1}`}>
                 ✕
               </button>
               {issues[`env[${i}].name`] && <em className="field-error">{issues[`env[${i}].name`]}</em>}
@@ -117,14 +165,14 @@ export function TemplateEditor({ template, onDone }: { template: Template | unde
         </div>
         {other.map(([p, m]) => (
           <p key={p} className="field-error">
-            {p}: {m}
+            {m}
           </p>
         ))}
         <div className="form-actions">
           <button type="button" onClick={onDone}>
             Cancel
           </button>
-          <button type="submit" className="primary" disabled={touched && !spec} data-testid="template-save">
+          <button type="submit" className="primary" disabled={busy} data-testid="template-save">
             Save template
           </button>
         </div>

@@ -7,6 +7,7 @@ import { importFiles, TEMPLATE_DRAG_TYPE } from '../drop/useTemplateFileDrop';
 import { reportError, useApp } from '../store/app';
 import { ImportPreview } from './ImportPreview';
 import { TemplateEditor } from './TemplateEditor';
+import { countLabel, filterTemplates } from './templateList';
 
 /** A Blob link: works the same in Electron and a browser, no file system access needed. */
 function download(filename: string, content: string): void {
@@ -23,7 +24,7 @@ export function TemplatesView() {
   const preview = useApp((s) => s.importPreview);
   const [editing, setEditing] = useState<Template | 'new' | undefined>();
   const [filter, setFilter] = useState('');
-  const shown = templates.filter((t) => !filter || `${t.name} ${t.image}`.toLowerCase().includes(filter.toLowerCase()));
+  const shown = filterTemplates(templates, filter);
 
   const exportOne = (t: Template) =>
     void client.invoke('templates.export', { id: t.id, format: 'yaml' }).then((f) => download(f.filename, f.content), reportError);
@@ -36,8 +37,17 @@ export function TemplatesView() {
     <section className="view" data-testid="templates-view">
       <header className="view-head">
         <h1>Templates</h1>
-        <span className="muted">{templates.length}</span>
-        <input data-search className="search" placeholder="Filter templates…  ( / )" value={filter} onChange={(e) => setFilter(e.target.value)} />
+        <span className="muted" data-testid="template-count" aria-label={`${countLabel(shown.length, templates.length)} templates`}>
+          {countLabel(shown.length, templates.length)}
+        </span>
+        <input
+          data-search
+          className="search"
+          aria-label="Filter templates"
+          placeholder="Filter templates…  ( / )"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+        />
         <div className="spacer" />
         <label className="button">
           Import files…
@@ -56,7 +66,7 @@ export function TemplatesView() {
           New template
         </button>
       </header>
-      {preview && <ImportPreview />}
+      {preview && <ImportPreview key={preview.id} />}
       {editing && (
         <TemplateEditor key={editing === 'new' ? 'new' : editing.id} template={editing === 'new' ? undefined : editing} onDone={() => setEditing(undefined)} />
       )}
@@ -78,7 +88,7 @@ export function TemplatesView() {
             </tr>
           </thead>
           <tbody>
-            {shown.map((t) => (
+            {shown.map(({ template: t, lastJob }) => (
               <tr
                 key={t.id}
                 draggable
@@ -104,12 +114,12 @@ export function TemplatesView() {
                 <td>{t.engine}</td>
                 <td className="mono muted">{t.schedule ? `${t.schedule.cron}${t.schedule.enabled ? '' : ' (off)'}` : '–'}</td>
                 <td>
-                  {t.lastJob ? (
-                    <button className="link" onClick={() => useApp.getState().go('job', t.lastJob!.id)} title={when(t.lastJob.finishedAt)}>
-                      <ExitBadge status={t.lastJob.status} exitCode={t.lastJob.exitCode} />
+                  {lastJob ? (
+                    <button className="link" onClick={() => useApp.getState().go('job', lastJob.id)} title={when(lastJob.finishedAt)} data-testid="template-last">
+                      <ExitBadge status={lastJob.status} exitCode={lastJob.exitCode} />
                     </button>
                   ) : (
-                    <span className="muted">never run</span>
+                    <span className="muted" data-testid="template-last">never run</span>
                   )}
                 </td>
                 <td className="actions">

@@ -20,7 +20,7 @@ export function useTemplateNames(): string[] {
     };
   }, [templates]);
   return useMemo(
-    () => [...new Set([...templates.map((t) => t.name), ...fromJobs])].sort((a, b) => a.localeCompare(b)),
+    () => [...new Set([...templates.map((t) => t.template.name), ...fromJobs])].sort((a, b) => a.localeCompare(b)),
     [templates, fromJobs],
   );
 }

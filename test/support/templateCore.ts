@@ -1,0 +1,98 @@
+// The real core's template and job handlers, store, secrets, scheduler and cron, with fake
+// executors in place of the engines: what a container would be given, without an engine.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { systemClock } from '../../src/main/core/clock';
+import type { EngineRegistry } from '../../src/main/core/engines/registry';
+import { EventHub } from '../../src/main/core/events';
+import { LogStore } from '../../src/main/core/logs';
+import { CronScheduler } from '../../src/main/core/scheduler/cron';
+import { Scheduler } from '../../src/main/core/scheduler/scheduler';
+import { keyFileCodec, unsealEnv } from '../../src/main/core/secrets';
+import type { CoreContext } from '../../src/main/core/service/context';
+import { createJob, maskJob } from '../../src/main/core/service/jobFactory';
+import { jobHandlers } from '../../src/main/core/service/jobHandlers';
+import { templateHandlers } from '../../src/main/core/service/templateHandlers';
+import { JobStore } from '../../src/main/core/store';
+import { commands, type AppEvent, type CommandArgs, type CommandOutput } from '../../src/shared/ipc';
+import { specOf } from '../../src/shared/template';
+import { FakeExecutor } from './fakes';
+
+type Handled = 'templates.list' | 'templates.get' | 'templates.save' | 'templates.delete' | 'templates.import' | 'templates.importSave' | 'templates.export' | 'jobs.create' | 'jobs.get' | 'jobs.list';
+
+export interface TemplateCore {
+  ctx: CoreContext;
+  docker: FakeExecutor;
+  events: AppEvent[];
+  /** A command as a client sends it: input parsed by the contract first, as the dispatcher does. */
+  call<C extends Handled>(command: C, input: unknown): Promise<CommandOutput<C>>;
+  close(): Promise<void>;
+}
+
+export async function templateCore(): Promise<TemplateCore> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'jobdeck-tpl-'));
+  const hub = new EventHub();
+  const events: AppEvent[] = [];
+  hub.on('test', (e) => events.push(e));
+  const store = await JobStore.open({ dataDir, onError: () => undefined });
+  const codec = keyFileCodec(dataDir);
+  const logs = new LogStore(dataDir, { capBytes: () => 1 << 20, onError: () => undefined });
+  const docker = new FakeExecutor('docker');
+  const scheduler = new Scheduler({
+    clock: systemClock,
+    repo: {
+      getJob: (id) => store.getJob(id),
+      activeJobs: () => store.activeJobs(),
+      save: (job) => {
+        store.putJob(job);
+        hub.emit('job.updated', maskJob(job));
+      },
+      touch: (job) => store.putJob(job),
+      persist: () => store.persist(),
+    },
+    settings: () => store.settings(),
+    engines: () => [{ id: 'docker', kind: 'docker', available: true, executor: docker }],
+    prepare: (job) => ({ env: unsealEnv(job.spec.env, codec), labels: {} }),
+    openLog: (jobId, attempt) => logs.openWriter(jobId, attempt),
+    onLog: () => undefined,
+    onEngineLost: () => undefined,
+    onQueueState: () => undefined,
+  });
+  const ctx: CoreContext = {
+    dataDir,
+    clock: systemClock,
+    store,
+    logs,
+    scheduler,
+    engines: undefined as unknown as EngineRegistry,
+    hub,
+    codec,
+    cron: undefined as unknown as CronScheduler,
+  };
+  ctx.cron = new CronScheduler({
+    templates: () => store.listTemplates(),
+    lastRun: (id) => store.cronLastRun(id),
+    setLastRun: (id, at) => store.setCronLastRun(id, at),
+    unfinishedScheduled: () => [],
+    run: (t) => void createJob(ctx, { spec: specOf(t), templateId: t.id, origin: 'schedule' }),
+    cancel: () => undefined,
+  });
+  const handlers = { ...templateHandlers(ctx), ...jobHandlers(ctx) };
+  return {
+    ctx,
+    docker,
+    events,
+    async call<C extends Handled>(command: C, input: unknown) {
+      const args = commands[command].input.parse(input) as CommandArgs<C>;
+      const handler = handlers[command] as unknown as (a: CommandArgs<C>, c: { clientId: string }) => Promise<CommandOutput<C>>;
+      return handler(args, { clientId: 'test' });
+    },
+    async close() {
+      ctx.cron.stop();
+      await scheduler.close(true);
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
