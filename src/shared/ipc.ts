@@ -225,6 +225,8 @@ export const WsClientMessage = z.object({
 });
 export type WsClientMessage = z.infer<typeof WsClientMessage>;
 export type WsServerMessage =
+  /** The first message on a socket the host accepted: until it comes the page is not connected. */
+  | { type: 'ready' }
   | { type: 'result'; id: number; result: Result<unknown> }
   | { type: 'event'; event: AppEvent };
 /**

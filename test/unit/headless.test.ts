@@ -102,21 +102,28 @@ function closedWith(path: string, send?: string): Promise<{ code: number; reason
 }
 
 async function open(): Promise<{ ws: WebSocket; next: () => Promise<WsServerMessage> }> {
-  const ws = await connect(`/ws?token=${TOKEN}`);
-  if (typeof ws === 'number') throw new Error(`refused with ${ws}`);
+  const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws?token=${TOKEN}`, { headers: { Origin: origin() } });
   const queue: WsServerMessage[] = [];
   const waiters: ((m: WsServerMessage) => void)[] = [];
+  // Listening before 'open': the host's first message may come in the same read as the upgrade.
   ws.on('message', (raw) => {
     const m = JSON.parse(String(raw)) as WsServerMessage;
     const w = waiters.shift();
     if (w) w(m);
     else queue.push(m);
   });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`refused with ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
   const next = () => new Promise<WsServerMessage>((resolve) => {
     const m = queue.shift();
     if (m) resolve(m);
     else waiters.push(resolve);
   });
+  // An accepted socket is welcomed first: that is how a page knows it is connected.
+  expect(await next()).toEqual({ type: 'ready' });
   return { ws, next };
 }
 

@@ -93,6 +93,7 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHost
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
     };
     const off = opts.core.onEvent(clientId, (event) => send({ type: 'event', event }));
+    send({ type: 'ready' });
     ws.on('message', (raw) => {
       let parsed: ReturnType<typeof WsClientMessage.safeParse>;
       try {
