@@ -17,3 +17,8 @@ export function routeFromHash(hash: string): { view: View; jobId?: string } {
   const found = VIEWS.find((v) => v.view === name);
   return { view: found ? found.view : 'queue' };
 }
+
+/** The address of a view: what go() puts in the hash and routeFromHash reads back. */
+export function hashFor(view: View, jobId?: string): string {
+  return view === 'job' && jobId ? `#/jobs/${encodeURIComponent(jobId)}` : `#/${view}`;
+}
