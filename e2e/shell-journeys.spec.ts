@@ -132,14 +132,32 @@ test.describe('shell journeys', () => {
     const page = await newPage(browser);
     try {
       const url = `${proxy.url}/?token=${direct.searchParams.get('token')}`;
-      await page.goto(url);
-      await go(page, 'Queue');
+      // A job that prints for a while, open on its page: the log pane must follow it across the cut.
+      const other = await hostClient(host.url);
+      const ticker = await other.call('jobs.create', {
+        spec: { name: 'shell-ticker', image: TEST_IMAGE, engine: 'docker', network: 'none', command: 'for i in $(seq 1 80); do echo tick-$i; sleep 0.25; done' },
+      });
+      await page.goto(`${url}#/jobs/${ticker.id}`);
+      await expect(logText(page)).toContainText('tick-2');
+      const lastTick = async () => Math.max(0, ...[...(await logText(page).innerText()).matchAll(/tick-(\d+)/g)].map((m) => Number(m[1])));
       const pause = page.getByTestId('pause-toggle');
-      await expect(pause).toBeEnabled();
       await expect(page.getByTestId('connection-banner')).toHaveCount(0);
 
       await proxy.cut();
       const banner = page.getByTestId('connection-banner');
+      await expect(banner).toContainText('Not connected to Jobdeck — retrying…');
+      await expect(page.getByTestId('job-cancel')).toBeDisabled();
+      const atCut = await lastTick();
+      await proxy.restore();
+      await expect(banner).toHaveCount(0);
+      // New lines arrive while the job still runs: the pane subscribed again.
+      await expect.poll(lastTick).toBeGreaterThan(atCut + 4);
+      await expect(jobDetail(page)).toHaveAttribute('data-status', 'running');
+      await other.call('jobs.cancel', { id: ticker.id });
+
+      await go(page, 'Queue');
+      await expect(pause).toBeEnabled();
+      await proxy.cut();
       await expect(banner).toContainText('Not connected to Jobdeck — retrying…');
       await expect(pause).toBeDisabled();
       await expect(page.getByRole('button', { name: 'New run' }).first()).toBeDisabled();
@@ -149,7 +167,6 @@ test.describe('shell journeys', () => {
       await screenshot(page, 'shell-host-lost');
       await expectAccessible(page, 'the banner of a lost host');
       // Meanwhile the host changes (its queue is paused by someone else): the page learns it on return.
-      const other = await hostClient(host.url);
       await other.call('queue.pause', {});
 
       await proxy.restore();
@@ -249,12 +266,35 @@ test.describe('shell journeys', () => {
     await expect(run).toBeHidden();
     await expect(jobDetail(page)).not.toHaveAttribute('data-job-id', second!);
     await expect(logText(page)).toContainText('run-by-enter');
-    // The queue's rows are reached the same way (Tab from the nav).
+    // The queue's rows are reached the same way: pause it, queue a run, Tab to its row, Enter.
+    const tabTo = async (testId: string) => {
+      for (let i = 0; i < 20 && (await focused(page)).testId !== testId; i++) await kb.press('Tab');
+      expect((await focused(page)).testId).toBe(testId);
+    };
     await kb.press('g');
     await kb.press('q');
     await expect(page.getByRole('heading', { level: 1, name: 'Queue' })).toBeVisible();
+    await tabTo('pause-toggle');
+    await kb.press('Enter');
+    await expect(page.getByTestId('pause-toggle')).toHaveText('Resume queue');
+    await kb.press('n');
+    await page.getByRole('combobox', { name: 'Template' }).selectOption({ label: KBD });
+    await kb.press('Enter');
+    await expect(jobDetail(page)).toHaveAttribute('data-status', 'pending');
+    const queued = await jobDetail(page).getAttribute('data-job-id');
+    await kb.press('g');
+    await kb.press('q');
+    await tabTo('pending-row');
+    await expect(page.getByTestId('pending-row').first()).toHaveAttribute('data-job-id', queued!);
     await screenshot(page, 'shell-keyboard');
     await expectAccessible(page, 'Queue, by keyboard');
+    await kb.press('Enter');
+    await expect(jobDetail(page)).toHaveAttribute('data-job-id', queued!);
+    await kb.press('g');
+    await kb.press('q');
+    await tabTo('pause-toggle');
+    await kb.press('Enter');
+    await expect(page.getByTestId('pause-toggle')).toHaveText('Pause queue');
     await page.context().close();
   });
 
