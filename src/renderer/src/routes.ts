@@ -1,4 +1,5 @@
-import type { View } from './store/app';
+/** The views of the app; `job` is one job's page (#/jobs/<id>). */
+export type View = 'queue' | 'history' | 'job' | 'templates' | 'engines' | 'dashboard' | 'settings';
 
 export const VIEWS: { view: View; label: string; key: string }[] = [
   { view: 'queue', label: 'Queue', key: 'q' },

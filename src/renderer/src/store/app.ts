@@ -6,9 +6,9 @@ import { summarize, type JobSummary } from '../../../shared/query';
 import type { Settings } from '../../../shared/settings';
 import { client } from '../client/client';
 import type { ConnectionState } from '../client/connection';
-import { hashFor } from '../routes';
+import { hashFor, type View } from '../routes';
 
-export type View = 'queue' | 'history' | 'job' | 'templates' | 'engines' | 'dashboard' | 'settings';
+export type { View };
 
 /** What the run dialog starts from: a template (run) or a finished job (clone with overrides). */
 export type RunRequest = { templateId?: string; cloneOf?: string };
