@@ -16,7 +16,8 @@ interface Props {
   footer: ReactNode;
   /**
    * What Enter in a field does (not in a textarea or on a button, which keep their own Enter).
-   * Without it, Enter clicks the footer's primary button when it is enabled.
+   * Without it, Enter clicks the footer's primary button when it is enabled; a dialog without
+   * either keeps the native behaviour (a form in its body submits itself).
    */
   onSubmit?(): void;
   /** A test id for the dialog element. */
@@ -75,10 +76,14 @@ export function Modal({ title, onClose, children, footer, onSubmit, testId }: Pr
       } else if (e.key === 'Enter' && !e.shiftKey && !e.ctrlKey && !e.altKey && !e.metaKey) {
         const t = e.target;
         if (!(t instanceof HTMLInputElement || t instanceof HTMLSelectElement) || !dialog.contains(t)) return;
-        // Also keeps a form inside the body from submitting on its own: one submit per Enter.
+        const primary = dialog.querySelector<HTMLButtonElement>('footer button.primary');
+        // With no submit of its own and no primary button, a form in the body submits as forms do.
+        if (!latest.current.onSubmit && !primary) return;
+        // Otherwise one submit per Enter: the body's form does not also submit by itself, and a
+        // disabled primary button (the form is not valid yet) means Enter does nothing.
         e.preventDefault();
         if (latest.current.onSubmit) latest.current.onSubmit();
-        else dialog.querySelector<HTMLButtonElement>('footer button.primary:not(:disabled)')?.click();
+        else if (!primary?.disabled) primary?.click();
       }
     };
     document.addEventListener('keydown', onKey, true);
