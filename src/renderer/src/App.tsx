@@ -55,7 +55,7 @@ export function App() {
   useShortcuts();
   const Page = PAGES[view];
   return (
-    <div className={`app ${offline ? 'app-offline' : ''}`}>
+    <div className="app">
       <nav className="nav" aria-label="Views">
         <div className="brand">
           <span className="logo">▣</span> Jobdeck
