@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { AppError } from '../../src/shared/errors';
-import { COMMAND_NAMES, type AppEvent, type Handlers, type WsServerMessage } from '../../src/shared/ipc';
+import { COMMAND_NAMES, WRONG_TOKEN_CLOSE, type AppEvent, type Handlers, type WsServerMessage } from '../../src/shared/ipc';
 import { startHeadless, type HeadlessHost } from '../../src/main/headless/server';
 
 const TOKEN = 'test-token-0123456789abcdefghij';
@@ -88,22 +88,42 @@ function connect(path: string, headers: Record<string, string> = { Origin: origi
   });
 }
 
+/** Opens a socket (sending `send` once open), and resolves with how it was closed and what came before. */
+function closedWith(path: string, send?: string): Promise<{ code: number; reason: string; messages: number }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}${path}`, { headers: { Origin: origin() } });
+    let messages = 0;
+    ws.on('open', () => send && ws.send(send));
+    ws.on('message', () => messages++);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`refused at the upgrade with ${res.statusCode}`)));
+    ws.once('error', reject);
+    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString(), messages }));
+  });
+}
+
 async function open(): Promise<{ ws: WebSocket; next: () => Promise<WsServerMessage> }> {
-  const ws = await connect(`/ws?token=${TOKEN}`);
-  if (typeof ws === 'number') throw new Error(`refused with ${ws}`);
+  const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws?token=${TOKEN}`, { headers: { Origin: origin() } });
   const queue: WsServerMessage[] = [];
   const waiters: ((m: WsServerMessage) => void)[] = [];
+  // Listening before 'open': the host's first message may come in the same read as the upgrade.
   ws.on('message', (raw) => {
     const m = JSON.parse(String(raw)) as WsServerMessage;
     const w = waiters.shift();
     if (w) w(m);
     else queue.push(m);
   });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`refused with ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
   const next = () => new Promise<WsServerMessage>((resolve) => {
     const m = queue.shift();
     if (m) resolve(m);
     else waiters.push(resolve);
   });
+  // An accepted socket is welcomed first: that is how a page knows it is connected.
+  expect(await next()).toEqual({ type: 'ready' });
   return { ws, next };
 }
 
@@ -135,13 +155,22 @@ describe('headless host: HTTP', () => {
 });
 
 describe('headless host: WebSocket', () => {
-  it('refuses a socket without the token', async () => {
-    expect(await connect('/ws')).toBe(401);
+  it('closes a socket without the token with 4401, distinguishable from a host that is down', async () => {
+    expect(await closedWith('/ws')).toEqual({ code: WRONG_TOKEN_CLOSE, reason: 'wrong token', messages: 0 });
   });
 
-  it('refuses a wrong token, also one of the same length', async () => {
-    expect(await connect('/ws?token=nope')).toBe(401);
-    expect(await connect(`/ws?token=${'x'.repeat(TOKEN.length)}`)).toBe(401);
+  it('closes a wrong token with 4401, also one of the same length, and runs nothing it sent', async () => {
+    expect(await closedWith('/ws?token=nope')).toEqual({ code: WRONG_TOKEN_CLOSE, reason: 'wrong token', messages: 0 });
+    const before = fake.calls.length;
+    const listeners = fake.listeners.size;
+    const invoke = JSON.stringify({ type: 'invoke', id: 1, command: 'queue.state', input: {} });
+    expect(await closedWith(`/ws?token=${'x'.repeat(TOKEN.length)}`, invoke)).toEqual({ code: WRONG_TOKEN_CLOSE, reason: 'wrong token', messages: 0 });
+    expect(fake.calls.length).toBe(before);
+    expect(fake.listeners.size).toBe(listeners);
+  });
+
+  it('refuses a wrong token from a foreign Origin at the upgrade (it learns nothing)', async () => {
+    expect(await connect('/ws?token=nope', { Origin: 'http://evil.example' })).toBe(403);
   });
 
   it('refuses a foreign Origin even with the token', async () => {

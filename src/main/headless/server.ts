@@ -7,7 +7,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Jobdeck } from '../core/jobdeck';
 import { createDispatcher } from '../ipc/dispatch';
-import { WsClientMessage, type WsServerMessage } from '../../shared/ipc';
+import { WRONG_TOKEN_CLOSE, WsClientMessage, type WsServerMessage } from '../../shared/ipc';
 
 export interface HeadlessOptions {
   core: Pick<Jobdeck, 'handlers' | 'onEvent' | 'dropClient'>;
@@ -71,9 +71,19 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHost
     };
     if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) return refuse(403, 'Forbidden');
     if (url.pathname !== '/ws') return refuse(404, 'Not Found');
-    if (!sameToken(url.searchParams.get('token'), token)) return refuse(401, 'Unauthorized');
-    // Browsers always send Origin: a page elsewhere cannot ride on a leaked token.
+    // Browsers always send Origin: a page elsewhere cannot ride on a leaked token, nor learn
+    // whether a token it guessed is wrong.
     if (req.headers.origin !== undefined && req.headers.origin !== origin) return refuse(403, 'Forbidden');
+    if (!sameToken(url.searchParams.get('token'), token)) {
+      // A browser sees a refused upgrade only as a failed connection, the same as a host that is
+      // down. Accepting it and closing at once with WRONG_TOKEN_CLOSE tells the page why, and the
+      // socket carries nothing else: no listener reads what it sends.
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        ws.on('error', () => ws.terminate());
+        ws.close(WRONG_TOKEN_CLOSE, 'wrong token');
+      });
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => connection(ws));
   });
 
@@ -83,6 +93,7 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHost
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
     };
     const off = opts.core.onEvent(clientId, (event) => send({ type: 'event', event }));
+    send({ type: 'ready' });
     ws.on('message', (raw) => {
       let parsed: ReturnType<typeof WsClientMessage.safeParse>;
       try {

@@ -1,5 +1,8 @@
 import { client } from './client/client';
+import { LeaveDialog } from './components/ConfirmDialog';
+import { ConnectionBanner } from './components/ConnectionBanner';
 import { RunDialog } from './components/RunDialog';
+import { ShortcutsHelp } from './components/ShortcutsHelp';
 import { Toasts } from './components/Toasts';
 import { TEMPLATE_DRAG_TYPE, useTemplateFileDrop } from './drop/useTemplateFileDrop';
 import { VIEWS } from './routes';
@@ -45,12 +48,15 @@ export function App() {
   const go = useApp((s) => s.go);
   const openRun = useApp((s) => s.openRun);
   const run = useApp((s) => s.run);
+  const help = useApp((s) => s.help);
+  const leaving = useApp((s) => s.leaving);
+  const offline = useApp((s) => s.connection !== 'connected');
   const dragging = useTemplateFileDrop();
   useShortcuts();
   const Page = PAGES[view];
   return (
     <div className="app">
-      <nav className="nav">
+      <nav className="nav" aria-label="Views">
         <div className="brand">
           <span className="logo">▣</span> Jobdeck
         </div>
@@ -60,6 +66,7 @@ export function App() {
             className={`nav-item ${view === v.view || (view === 'job' && v.view === 'history') ? 'active' : ''}`}
             onClick={() => go(v.view)}
             title={`g ${v.key} · Ctrl+${i + 1}`}
+            aria-current={view === v.view || (view === 'job' && v.view === 'history') ? 'page' : undefined}
             data-testid={`nav-${v.view}`}
             {...(v.view === 'queue' ? queueDropTarget : {})}
           >
@@ -69,18 +76,24 @@ export function App() {
         ))}
         <div className="nav-foot">
           <div className="queue-state">{queue.paused ? <span className="pill pill-paused">queue paused</span> : `${queue.running} running · ${queue.pending} pending`}</div>
-          <button className="primary wide" onClick={() => openRun({})} title="n">
+          <button className="primary wide" onClick={() => openRun({})} title="n" disabled={offline}>
             New run
           </button>
-          <div className="hint">
-            <kbd>g</kbd> <kbd>q</kbd> views · <kbd>n</kbd> run · <kbd>/</kbd> search
-          </div>
+          <button className="hint link" onClick={() => useApp.setState({ help: true })}>
+            <kbd>g</kbd> <kbd>q</kbd> views · <kbd>n</kbd> run · <kbd>/</kbd> search · <kbd>?</kbd> all
+          </button>
         </div>
       </nav>
       <main className="main">
-        <Page />
+        <ConnectionBanner />
+        {/* A disabled fieldset disables every control in the view while the host is away. */}
+        <fieldset className="view-frame" disabled={offline}>
+          <Page />
+        </fieldset>
       </main>
       {run && <RunDialog request={run} />}
+      {help && <ShortcutsHelp />}
+      {leaving && <LeaveDialog />}
       {dragging && (
         <div className="drop-overlay">
           <div>Drop template files to import them</div>

@@ -6,15 +6,17 @@ import { reportError, useApp } from './store/app';
 import './styles.css';
 
 const route = routeFromHash(location.hash);
-useApp.getState().go(route.view, route.jobId);
-// The hash is the route from outside too: the desktop shell sets it when a notification is
-// clicked with the window open, and Back/Forward or an edited address change it. The app's own
-// navigation (go) uses history.replaceState, which fires no hashchange, so this does not loop.
-window.addEventListener('hashchange', () => {
+useApp.getState().go(route.view, route.jobId, 'replace');
+// Every view has an address (#/history, #/jobs/<id>): go() pushes one history entry per move,
+// and Back/Forward (popstate) or an address changed from outside (the desktop shell sets the hash
+// when a notification is clicked: hashchange) bring the view in line with it.
+const follow = () => {
   const next = routeFromHash(location.hash);
   const { view, jobId, go } = useApp.getState();
-  if (next.view !== view || (next.view === 'job' && next.jobId !== jobId)) go(next.view, next.jobId);
-});
+  if (next.view !== view || (next.view === 'job' && next.jobId !== jobId)) go(next.view, next.jobId, 'history');
+};
+window.addEventListener('popstate', follow);
+window.addEventListener('hashchange', follow);
 void useApp.getState().start().catch(reportError);
 
 createRoot(document.getElementById('root')!).render(

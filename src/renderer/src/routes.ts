@@ -1,4 +1,5 @@
-import type { View } from './store/app';
+/** The views of the app; `job` is one job's page (#/jobs/<id>). */
+export type View = 'queue' | 'history' | 'job' | 'templates' | 'engines' | 'dashboard' | 'settings';
 
 export const VIEWS: { view: View; label: string; key: string }[] = [
   { view: 'queue', label: 'Queue', key: 'q' },
@@ -16,4 +17,9 @@ export function routeFromHash(hash: string): { view: View; jobId?: string } {
   const name = hash.replace(/^#\//, '');
   const found = VIEWS.find((v) => v.view === name);
   return { view: found ? found.view : 'queue' };
+}
+
+/** The address of a view: what go() puts in the hash and routeFromHash reads back. */
+export function hashFor(view: View, jobId?: string): string {
+  return view === 'job' && jobId ? `#/jobs/${encodeURIComponent(jobId)}` : `#/${view}`;
 }

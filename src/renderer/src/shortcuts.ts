@@ -2,22 +2,30 @@ import { useEffect } from 'react';
 import { VIEWS } from './routes';
 import { useApp } from './store/app';
 
+/** Every shortcut, once: useShortcuts acts on it and the `?` dialog lists it. */
+export const SHORTCUTS: { keys: string[]; what: string }[] = [
+  ...VIEWS.map((v, i) => ({ keys: [`g ${v.key}`, `Ctrl+${i + 1}`], what: `Go to ${v.label}` })),
+  { keys: ['n'], what: 'New run' },
+  { keys: ['/'], what: "Search this view (the log's search on a job page)" },
+  { keys: ['?'], what: 'Show these shortcuts' },
+  { keys: ['↑', '↓'], what: 'Move between rows of Queue and History' },
+  { keys: ['Enter'], what: 'Open the row; in a dialog, submit it' },
+  { keys: ['Esc'], what: 'Close the dialog' },
+];
+
 const typing = (t: EventTarget | null) =>
   t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName) || !!t.closest('.xterm'));
 
 /**
- * Gmail-style `g` then a letter, Ctrl+1..6, `n` for a new run, `/` for the view's search box.
- * Keys typed into a field are left alone.
+ * Gmail-style `g` then a letter, Ctrl+1..6, `n` for a new run, `/` for the view's search box,
+ * `?` for the list. Keys typed into a field are left alone; an open dialog keeps its keys (Modal).
  */
 export function useShortcuts(): void {
   useEffect(() => {
     let gAt = 0;
     const onKey = (e: KeyboardEvent) => {
       const app = useApp.getState();
-      if (e.key === 'Escape') {
-        if (app.run) app.openRun(undefined);
-        return;
-      }
+      if (document.querySelector('[aria-modal="true"]')) return;
       if ((e.ctrlKey || e.metaKey) && /^[1-6]$/.test(e.key)) {
         const v = VIEWS[Number(e.key) - 1];
         if (v) {
@@ -34,14 +42,19 @@ export function useShortcuts(): void {
         return;
       }
       if (e.key === 'g') gAt = Date.now();
-      else if (e.key === 'n') {
+      else if (e.key === '?') {
+        e.preventDefault();
+        useApp.setState({ help: true });
+      } else if (e.key === 'n') {
+        if (app.connection !== 'connected') return;
         e.preventDefault();
         app.openRun({});
       } else if (e.key === '/') {
-        const search = document.querySelector<HTMLInputElement>('[data-search]');
+        const search = document.querySelector<HTMLInputElement>('main [data-search]');
         if (search) {
           e.preventDefault();
           search.focus();
+          search.select();
         }
       }
     };

@@ -1,6 +1,7 @@
 import type { WireError } from '../../../shared/errors';
 import type { AppEvent, Bridge, CommandInput, CommandName, CommandOutput, EventName, EventPayload } from '../../../shared/ipc';
-import { pickBridge } from './transport';
+import { ALWAYS_CONNECTED, type Connection } from './connection';
+import { pickTransport } from './transport';
 
 /** A command's typed failure, as it crossed the boundary. */
 export class ClientError extends Error {
@@ -18,10 +19,13 @@ export interface Client {
   invoke<C extends CommandName>(command: C, input: CommandInput<C>): Promise<CommandOutput<C>>;
   on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void;
   pathForFile(file: File): string | undefined;
+  /** Whether the host is there (always connected in Electron). */
+  connection: Connection;
 }
 
-export function createClient(bridge: Bridge = pickBridge()): Client {
+export function createClient(bridge: Bridge, connection: Connection = ALWAYS_CONNECTED): Client {
   return {
+    connection,
     async invoke(command, input) {
       const result = await bridge.invoke(command, input);
       if (!result.ok) throw new ClientError(result.error);
@@ -38,4 +42,5 @@ export function createClient(bridge: Bridge = pickBridge()): Client {
   };
 }
 
-export const client = createClient();
+const transport = pickTransport();
+export const client = createClient(transport.bridge, transport.connection);

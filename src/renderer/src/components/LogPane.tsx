@@ -5,7 +5,7 @@ import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
 import type { LogChunk } from '../../../shared/ipc';
 import { client } from '../client/client';
-import { reportError } from '../store/app';
+import { reportError, useApp } from '../store/app';
 import { TERMINAL_OPTIONS } from './terminalOptions';
 
 /**
@@ -129,6 +129,14 @@ export function LogPane({ jobId, attempt, live }: Props) {
       // The last lines may land in the file after the last event: read once more at the end.
       offs.push(client.on('job.updated', (job) => job.id === jobId && void read()));
       void client.invoke('logs.subscribe', { id: jobId }).catch(reportError);
+      // A reconnected host has forgotten this page's subscription: subscribe again and catch up.
+      offs.push(
+        useApp.subscribe((s, prev) => {
+          if (s.connectedEpoch === prev.connectedEpoch) return;
+          void client.invoke('logs.subscribe', { id: jobId }).catch(reportError);
+          void read();
+        }),
+      );
     }
     void read();
 
@@ -155,7 +163,9 @@ export function LogPane({ jobId, attempt, live }: Props) {
     <div className="logpane">
       <div className="logpane-bar">
         <input
-          placeholder="Search the log"
+          data-search
+          aria-label="Search the log"
+          placeholder="Search the log  ( / )"
           value={query}
           onChange={(e) => setQuery(e.target.value)}
           onKeyDown={(e) => {

@@ -7,11 +7,22 @@ import type { Settings } from '../../../shared/settings';
 import { client } from '../client/client';
 import type { ImportPreviewState } from '../drop/useTemplateFileDrop';
 import { foldLastJob } from '../views/templateList';
+import type { ConnectionState } from '../client/connection';
+import { hashFor, type View } from '../routes';
 
-export type View = 'queue' | 'history' | 'job' | 'templates' | 'engines' | 'dashboard' | 'settings';
+export type { View };
 
 /** What the run dialog starts from: a template (run) or a finished job (clone with overrides). */
 export type RunRequest = { templateId?: string; cloneOf?: string };
+
+/** A form with changes not saved yet (Settings): leaving the view asks first. */
+export interface Unsaved {
+  /** Saves; false when it could not (the form then shows why). */
+  save(): Promise<boolean>;
+}
+
+/** How go() moved: a new history entry (default), replacing the current one, or following Back/Forward. */
+export type NavMode = 'push' | 'replace' | 'history';
 
 export interface Toast {
   id: number;
@@ -36,13 +47,27 @@ interface AppState {
   /** Files dropped on the window, parsed by templates.import and waiting to be saved. */
   importPreview: ImportPreviewState | undefined;
   run: RunRequest | undefined;
+  /** Whether the host is there; actions that call it are disabled while it is not. */
+  connection: ConnectionState;
+  /** Bumped each time the connection (re)opens: live views subscribe again. */
+  connectedEpoch: number;
+  unsaved: Unsaved | undefined;
+  /** Where the user asked to go while a form had unsaved changes: the confirm dialog is open. */
+  leaving: { view: View; jobId?: string } | undefined;
+  /** The keyboard shortcuts dialog is open. */
+  help: boolean;
+  setUnsaved(u: Unsaved | undefined): void;
+  /** Answers the leave dialog: save (then go), discard (go), or stay. */
+  resolveLeave(choice: 'save' | 'discard' | 'stay'): Promise<void>;
   setImportPreview(p: ImportPreviewState | undefined): void;
   openRun(r: RunRequest | undefined): void;
-  go(view: View, jobId?: string): void;
+  go(view: View, jobId?: string, mode?: NavMode): void;
   toast(tone: Toast['tone'], text: string): void;
   dismiss(id: number): void;
   loadTemplates(): Promise<void>;
   loadJob(id: string): Promise<void>;
+  /** Everything the views show, fetched afresh: at start and after every reconnect. */
+  reload(): Promise<void>;
   start(): Promise<void>;
 }
 
@@ -61,16 +86,43 @@ export const useApp = create<AppState>((set, get) => ({
   toasts: [],
   importPreview: undefined,
   run: undefined,
+  connection: client.connection.state,
+  connectedEpoch: 0,
+  unsaved: undefined,
+  leaving: undefined,
+  help: false,
+  setUnsaved(unsaved) {
+    set({ unsaved });
+  },
+  async resolveLeave(choice) {
+    const { leaving, unsaved } = get();
+    set({ leaving: undefined });
+    if (!leaving || choice === 'stay') return;
+    if (choice === 'save' && unsaved && !(await unsaved.save())) return;
+    set({ unsaved: undefined });
+    get().go(leaving.view, leaving.jobId);
+  },
   setImportPreview(importPreview) {
     set({ importPreview });
   },
   openRun(run) {
     set({ run });
   },
-  go(view, jobId) {
+  go(view, jobId, mode = 'push') {
+    const s = get();
+    const same = view === s.view && (view !== 'job' || jobId === undefined || jobId === s.jobId);
+    if (!same && s.unsaved) {
+      // Back/Forward already moved the address: put the view's own back until the user decides.
+      if (mode === 'history') history.pushState(null, '', hashFor(s.view, s.jobId));
+      set({ leaving: { view, ...(jobId !== undefined ? { jobId } : {}) } });
+      return;
+    }
     set({ view, ...(jobId !== undefined ? { jobId } : {}) });
-    const hash = view === 'job' && jobId ? `#/jobs/${jobId}` : `#/${view}`;
-    if (location.hash !== hash) history.replaceState(null, '', hash);
+    // Only the hash changes: the query string (the headless host's token) stays as it is.
+    const hash = hashFor(view, jobId ?? get().jobId);
+    if (mode === 'history' || location.hash === hash) return;
+    if (mode === 'replace') history.replaceState(null, '', hash);
+    else history.pushState(null, '', hash);
   },
   toast(tone, text) {
     const id = ++toastId;
@@ -86,6 +138,25 @@ export const useApp = create<AppState>((set, get) => ({
   async loadJob(id) {
     const job = await client.invoke('jobs.get', { id });
     set((s) => ({ details: { ...s.details, [id]: job } }));
+  },
+  async reload() {
+    const [page, queue, engines, settings, templates] = await Promise.all([
+      client.invoke('jobs.list', { status: ['pending', 'running'], limit: 1000, sort: 'priority', order: 'asc' }),
+      client.invoke('queue.state', {}),
+      client.invoke('engines.list', {}),
+      client.invoke('settings.get', {}),
+      client.invoke('templates.list', {}),
+    ]);
+    set((s) => ({
+      active: Object.fromEntries(page.items.map((j) => [j.id, j])),
+      queue,
+      engines,
+      settings,
+      templates,
+      historyVersion: s.historyVersion + 1,
+    }));
+    const { jobId, details } = get();
+    if (jobId && details[jobId]) await get().loadJob(jobId);
   },
   async start() {
     client.on('job.updated', (job) =>
@@ -108,14 +179,12 @@ export const useApp = create<AppState>((set, get) => ({
     client.on('engine.status', (e) => set((s) => ({ engines: upsert(s.engines, e) })));
     client.on('template.changed', () => void get().loadTemplates());
     client.on('store.error', (e) => get().toast('error', e.message));
-    const [page, queue, engines, settings] = await Promise.all([
-      client.invoke('jobs.list', { status: ['pending', 'running'], limit: 1000, sort: 'priority', order: 'asc' }),
-      client.invoke('queue.state', {}),
-      client.invoke('engines.list', {}),
-      client.invoke('settings.get', {}),
-    ]);
-    set({ active: Object.fromEntries(page.items.map((j) => [j.id, j])), queue, engines, settings });
-    await get().loadTemplates();
+    const connected = () => {
+      set((s) => ({ connection: 'connected', connectedEpoch: s.connectedEpoch + 1 }));
+      void get().reload().catch(reportError);
+    };
+    client.connection.subscribe((state) => (state === 'connected' ? connected() : set({ connection: state })));
+    if (client.connection.state === 'connected') connected();
   },
 }));
 
@@ -129,5 +198,7 @@ function upsert(list: EngineInfo[], e: EngineInfo): EngineInfo[] {
 
 /** Report a failed action without losing it: the message of a typed error, or the error. */
 export function reportError(error: unknown): void {
+  // While the host is away the banner says so; a toast per failed call would only repeat it.
+  if (useApp.getState().connection !== 'connected') return;
   useApp.getState().toast('error', error instanceof Error ? error.message : String(error));
 }

@@ -6,6 +6,7 @@ import type { JobFilterInput } from '../../../shared/query';
 import { ExitBadge } from '../components/ExitBadge';
 import { duration, when } from '../components/format';
 import { StatusPill } from '../components/StatusPill';
+import { useRovingRows } from '../components/useRovingRows';
 import { useApp } from '../store/app';
 import { useJobPages } from './useJobPages';
 import { useTemplateNames } from './useTemplateNames';
@@ -52,6 +53,11 @@ export function HistoryView() {
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;
   useEffect(() => need(first, last), [first, last, need]);
+  const rows = useRovingRows(total, (i) => {
+    const j = row(i);
+    if (j) go('job', j.id);
+  }, (i) => virtual.scrollToIndex(i));
+  const activeShown = rows.current >= first && rows.current <= last;
 
   return (
     <section className="view view-fill" data-testid="history-view">
@@ -112,7 +118,14 @@ export function HistoryView() {
           <span>Created</span>
           <span>Duration</span>
         </div>
-        <div className="vbody" ref={scroller} data-testid="history-rows">
+        <div
+          className="vbody"
+          ref={(el) => {
+            scroller.current = el;
+            rows.containerRef.current = el;
+          }}
+          data-testid="history-rows"
+        >
           {total === 0 && <p className="empty">No jobs match.</p>}
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
             {items.map((v) => {
@@ -120,6 +133,8 @@ export function HistoryView() {
               return (
                 <div
                   key={v.key}
+                  role="link"
+                  {...rows.rowProps(v.index, activeShown ? v.index === rows.current : v.index === first)}
                   className="vrow clickable"
                   style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${v.start}px)` }}
                   onClick={() => j && go('job', j.id)}

@@ -5,6 +5,7 @@ import { ExitBadge } from '../components/ExitBadge';
 import { duration, since } from '../components/format';
 import { ranMs } from '../../../shared/jobNumbers';
 import { useNow } from '../components/useNow';
+import { useRovingRows } from '../components/useRovingRows';
 import { TEMPLATE_DRAG_TYPE } from '../drop/useTemplateFileDrop';
 import { reportError, useApp } from '../store/app';
 
@@ -25,6 +26,8 @@ export function QueueView() {
   const jobs = Object.values(active);
   const running = jobs.filter((j) => j.status === 'running').sort((a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? ''));
   const pending = jobs.filter((j) => j.status === 'pending').sort(byQueueOrder);
+  const runningRows = useRovingRows(running.length, (i) => running[i] && go('job', running[i].id));
+  const pendingRows = useRovingRows(pending.length, (i) => pending[i] && go('job', pending[i].id));
 
   const act = (p: Promise<unknown>) => void p.catch(reportError);
   const cancel = (id: string) => act(client.invoke('jobs.cancel', { id }));
@@ -87,7 +90,7 @@ export function QueueView() {
       {running.length === 0 ? (
         <p className="empty">Nothing running.</p>
       ) : (
-        <table className="table">
+        <table className="table" aria-label="Running jobs" ref={(el) => void (runningRows.containerRef.current = el)}>
           <thead>
             <tr>
               <th>Job</th>
@@ -96,12 +99,22 @@ export function QueueView() {
               <th>Attempt</th>
               <th>Elapsed</th>
               <th>State</th>
-              <th />
+              <th>
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
-            {running.map((j) => (
-              <tr key={j.id} className="clickable" onClick={() => go('job', j.id)} data-testid="running-row" data-job-id={j.id}>
+            {running.map((j, i) => (
+              <tr
+                key={j.id}
+                className="clickable"
+                onClick={() => go('job', j.id)}
+                data-testid="running-row"
+                data-job-id={j.id}
+                aria-label={`${j.templateName} ${j.id.slice(0, 8)}, running`}
+                {...runningRows.rowProps(i)}
+              >
                 <td className="clip clip-wide" title={j.templateName}>
                   <b>{j.templateName}</b> <span className="muted mono">{j.id.slice(0, 8)}</span>
                 </td>
@@ -131,21 +144,27 @@ export function QueueView() {
       {pending.length === 0 ? (
         <p className="empty">The queue is empty. Press n for a new run, or drag a template from Templates onto this view.</p>
       ) : (
-        <table className="table">
+        <table className="table" aria-label="Pending jobs" ref={(el) => void (pendingRows.containerRef.current = el)}>
           <thead>
             <tr>
-              <th />
+              <th>
+                <span className="sr-only">Move</span>
+              </th>
               <th>Priority</th>
               <th>Job</th>
               <th>Image</th>
               <th>Waiting</th>
-              <th />
+              <th>
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
-            {pending.map((j) => (
+            {pending.map((j, i) => (
               <tr
                 key={j.id}
+                aria-label={`${j.templateName} ${j.id.slice(0, 8)}, pending, priority ${j.priority}`}
+                {...pendingRows.rowProps(i)}
                 className={`clickable ${dropTarget === j.id ? 'drop-target' : ''}`}
                 draggable
                 data-testid="pending-row"

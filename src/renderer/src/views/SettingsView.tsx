@@ -1,58 +1,72 @@
-import { useState } from 'react';
-import { SettingsPatch, type Settings } from '../../../shared/settings';
+import { useEffect, useRef, useState } from 'react';
 import { formatPath } from '../../../shared/errors';
+import { SettingsPatch, type Settings } from '../../../shared/settings';
 import { client } from '../client/client';
 import { reportError, useApp } from '../store/app';
-
-type Status = 'completed' | 'failed' | 'cancelled';
+import { formFromSettings, settingsPatch, type RemovableStatus, type SettingsFormValues } from './settingsPatch';
 
 export function SettingsView() {
   const settings = useApp((s) => s.settings);
   if (!settings) return <section className="view"><p className="empty">Loading…</p></section>;
-  return <SettingsForm key={JSON.stringify(settings)} settings={settings} />;
+  return <SettingsForm settings={settings} />;
 }
 
 function SettingsForm({ settings }: { settings: Settings }) {
-  const [concurrency, setConcurrency] = useState(String(settings.concurrency));
-  const [grace, setGrace] = useState(String(settings.stopGraceSeconds));
-  const [logCapMiB, setLogCapMiB] = useState(String(Math.round(settings.logCapBytes / 1024 ** 2)));
-  const [days, setDays] = useState(settings.retention.days === undefined ? '' : String(settings.retention.days));
-  const [statuses, setStatuses] = useState<Status[]>(settings.retention.statuses);
-  const [notify, setNotify] = useState(settings.notifications.enabled);
-  const [muteSuccess, setMuteSuccess] = useState(settings.notifications.muteSuccess);
-  const [tray, setTray] = useState(settings.closeToTray);
+  // What the form started from; the patch is what changed since. A reload of the settings (after a
+  // reconnect, or a save elsewhere) is taken in only while nothing here is unsaved.
+  const [base, setBase] = useState(settings);
+  const [form, setForm] = useState<SettingsFormValues>(() => formFromSettings(settings));
   const [saving, setSaving] = useState(false);
-
-  const patch = {
-    concurrency: Number(concurrency),
-    stopGraceSeconds: Number(grace),
-    logCapBytes: Math.round(Number(logCapMiB) * 1024 ** 2),
-    // null clears the days in a patch (a key left out would keep the stored value).
-    retention: { days: days.trim() ? Number(days) : null, statuses },
-    notifications: { enabled: notify, muteSuccess },
-    closeToTray: tray,
-  };
+  const patch = settingsPatch(base, form);
+  const dirty = Object.keys(patch).length > 0;
   const parsed = SettingsPatch.strict().safeParse(patch);
   const issues: Record<string, string> = {};
   if (!parsed.success) for (const i of parsed.error.issues) issues[formatPath(i.path)] ??= i.message;
+  const set = <K extends keyof SettingsFormValues>(k: K, v: SettingsFormValues[K]) => setForm((f) => ({ ...f, [k]: v }));
 
-  const save = async () => {
-    if (!parsed.success) return;
+  useEffect(() => {
+    if (settings !== base && !dirty) {
+      setBase(settings);
+      setForm(formFromSettings(settings));
+    }
+  }, [settings, base, dirty]);
+
+  const save = async (): Promise<boolean> => {
+    if (!parsed.success) return false;
     setSaving(true);
     try {
-      useApp.setState({ settings: await client.invoke('settings.update', parsed.data) });
+      const saved = await client.invoke('settings.update', parsed.data);
+      useApp.setState({ settings: saved });
+      setBase(saved);
+      setForm(formFromSettings(saved));
       useApp.getState().toast('success', 'Settings saved');
+      return true;
     } catch (error) {
       reportError(error);
+      return false;
     } finally {
       setSaving(false);
     }
   };
+  const saveRef = useRef(save);
+  saveRef.current = save;
 
-  const num = (label: string, value: string, set: (v: string) => void, path: string, hint?: string) => (
+  // Leaving with unsaved changes asks first: in the app (the leave dialog) and for the page.
+  useEffect(() => {
+    if (!dirty) return;
+    useApp.getState().setUnsaved({ save: () => saveRef.current() });
+    const onUnload = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', onUnload);
+    return () => {
+      useApp.getState().setUnsaved(undefined);
+      window.removeEventListener('beforeunload', onUnload);
+    };
+  }, [dirty]);
+
+  const num = (label: string, k: 'concurrency' | 'stopGraceSeconds' | 'logCapMiB' | 'days', path: string, hint?: string) => (
     <label className={`field ${issues[path] ? 'invalid' : ''}`}>
       <span>{label}</span>
-      <input value={value} onChange={(e) => set(e.target.value)} inputMode="numeric" name={path} />
+      <input value={form[k]} onChange={(e) => set(k, e.target.value)} inputMode="numeric" name={path} />
       {hint && !issues[path] && <small className="muted">{hint}</small>}
       {issues[path] && <em className="field-error">{issues[path]}</em>}
     </label>
@@ -62,52 +76,57 @@ function SettingsForm({ settings }: { settings: Settings }) {
     <section className="view" data-testid="settings-view">
       <header className="view-head">
         <h1>Settings</h1>
+        {dirty && <span className="pill pill-paused" data-testid="settings-unsaved">unsaved changes</span>}
       </header>
       <form className="settings" onSubmit={(e) => (e.preventDefault(), void save())}>
         <div className="panel form">
-          <h3>Queue</h3>
+          <h2 className="panel-title">Queue</h2>
           <div className="row">
-            {num('Concurrent jobs', concurrency, setConcurrency, 'concurrency', 'across all engines (1–64)')}
-            {num('Stop grace (s)', grace, setGrace, 'stopGraceSeconds', 'SIGTERM → SIGKILL on cancel/timeout')}
-            {num('Log cap per attempt (MiB)', logCapMiB, setLogCapMiB, 'logCapBytes')}
+            {num('Concurrent jobs', 'concurrency', 'concurrency', 'across all engines (1–64)')}
+            {num('Stop grace (s)', 'stopGraceSeconds', 'stopGraceSeconds', 'SIGTERM → SIGKILL on cancel/timeout')}
+            {num('Log cap per attempt (MiB)', 'logCapMiB', 'logCapBytes')}
           </div>
         </div>
         <div className="panel form">
-          <h3>Retention</h3>
+          <h2 className="panel-title">Retention</h2>
           <div className="row">
-            {num('Remove finished jobs after (days)', days, setDays, 'retention.days', 'empty keeps them forever')}
-            <div className="field">
-              <span>Statuses to remove</span>
+            {num('Remove finished jobs after (days)', 'days', 'retention.days', 'empty keeps them forever')}
+            <fieldset className="field plain-fieldset">
+              <legend>Statuses to remove</legend>
               <div className="checks">
-                {(['completed', 'failed', 'cancelled'] as const).map((s) => (
+                {(['completed', 'failed', 'cancelled'] as const satisfies readonly RemovableStatus[]).map((s) => (
                   <label key={s} className="check">
                     <input
                       type="checkbox"
-                      checked={statuses.includes(s)}
-                      onChange={(e) => setStatuses(e.target.checked ? [...statuses, s] : statuses.filter((x) => x !== s))}
+                      checked={form.statuses.includes(s)}
+                      onChange={(e) => set('statuses', e.target.checked ? [...form.statuses, s] : form.statuses.filter((x) => x !== s))}
                     />
                     {s}
                   </label>
                 ))}
               </div>
-            </div>
+            </fieldset>
           </div>
         </div>
         <div className="panel form">
-          <h3>Desktop</h3>
+          <h2 className="panel-title">Desktop</h2>
           <label className="check">
-            <input type="checkbox" checked={notify} onChange={(e) => setNotify(e.target.checked)} /> Notify when jobs end
+            <input type="checkbox" checked={form.notify} onChange={(e) => set('notify', e.target.checked)} /> Notify when jobs end
           </label>
           <label className="check">
-            <input type="checkbox" checked={muteSuccess} disabled={!notify} onChange={(e) => setMuteSuccess(e.target.checked)} /> Only notify
-            about failures
+            <input type="checkbox" checked={form.muteSuccess} disabled={!form.notify} onChange={(e) => set('muteSuccess', e.target.checked)} /> Only
+            notify about failures
           </label>
           <label className="check">
-            <input type="checkbox" checked={tray} onChange={(e) => setTray(e.target.checked)} /> Closing the window keeps Jobdeck in the tray
+            <input type="checkbox" checked={form.closeToTray} onChange={(e) => set('closeToTray', e.target.checked)} /> Closing the window keeps
+            Jobdeck in the tray
           </label>
         </div>
         <div className="form-actions">
-          <button type="submit" className="primary" disabled={saving || !parsed.success} data-testid="settings-save">
+          <button type="button" disabled={!dirty || saving} onClick={() => setForm(formFromSettings(base))}>
+            Discard changes
+          </button>
+          <button type="submit" className="primary" disabled={saving || !dirty || !parsed.success} data-testid="settings-save">
             Save settings
           </button>
         </div>
