@@ -8,6 +8,7 @@ import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+import noTypeCycle from './eslint-rules/no-type-cycle.js';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const electron = ['electron', 'electron/*', '@electron/*'];
@@ -58,7 +59,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    plugins: { 'import-x': importX },
+    plugins: { 'import-x': importX, jobdeck: { rules: { 'no-type-cycle': noTypeCycle } } },
     settings: {
       // no-cycle parses every file it follows: TypeScript's parser for TypeScript, plain resolution by extension.
       'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs'],
@@ -68,6 +69,8 @@ export default tseslint.config(
     rules: {
       // A cycle anywhere (source, tests, journeys) fails the lint; type-only imports excepted by the rule.
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      // ...and the cycles a type-only import closes, which import-x/no-cycle skips by design.
+      'jobdeck/no-type-cycle': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
     },

@@ -100,7 +100,27 @@ describe('no import cycles', () => {
     expect(await messages(file, code, 'import-x/no-cycle')).toEqual([expect.stringMatching(/cycle/i)]);
   });
 
+  it.each([
+    // the SecretCodec cycle as it was: secrets.ts took a type from the composition root
+    ['src/main/core/secrets.ts', "import type { JobdeckOptions } from './jobdeck'; export type O = JobdeckOptions;"],
+    // the renderer's: the drop's state type reaching back into the store that holds it
+    ['src/renderer/src/drop/importPreview.ts', "import type { Toast } from '../store/app'; export type T = Toast;"],
+    // a named import of types only counts as a type import too
+    ['src/main/core/logs/mask.ts', "import { type SchedulerDeps } from '../scheduler/scheduler'; export type D = SchedulerDeps;"],
+  ])('refuses a cycle that a type-only import closes, through %s: %s', async (file, code) => {
+    expect(await messages(file, code, 'jobdeck/no-type-cycle')).toEqual([expect.stringContaining('Import cycle through a type-only import')]);
+    // import-x/no-cycle skips these by design: this rule is what catches them
+    expect(await messages(file, code, 'import-x/no-cycle')).toEqual([]);
+  });
+
+  it('leaves an all-value cycle to import-x, reported once', async () => {
+    const code = "import { systemHandlers } from './systemHandlers'; void systemHandlers;";
+    expect(await messages('src/main/core/service/stats.ts', code, 'jobdeck/no-type-cycle')).toEqual([]);
+  });
+
   it('allows the same import where no path leads back', async () => {
-    expect(await messages('src/main/core/service/x.ts', "import { systemHandlers } from './systemHandlers'; void systemHandlers;", 'import-x/no-cycle')).toEqual([]);
+    const code = "import { systemHandlers } from './systemHandlers'; import type { Jobdeck } from '../jobdeck'; void systemHandlers; export type J = Jobdeck;";
+    expect(await messages('src/main/core/service/x.ts', code, 'import-x/no-cycle')).toEqual([]);
+    expect(await messages('src/main/core/service/x.ts', code, 'jobdeck/no-type-cycle')).toEqual([]);
   });
 });
