@@ -1,9 +1,14 @@
 // Lint = the layering rule of DESIGN.md, plus typescript-eslint's recommended set.
 // renderer → shared only; shared → nothing of node/electron/DOM libs; core → never electron;
 // preload → shared + electron; only src/main/index.ts and src/main/electron/** import electron.
+// Inside the core (issue 9): no import cycles; engines and store below scheduler and service;
+// the scheduler reaches the store only through its JobRepo port; logs, artifacts and templates
+// below scheduler and service; only the composition roots wire the concrete classes.
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
+import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+import noTypeCycle from './eslint-rules/no-type-cycle.js';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const electron = ['electron', 'electron/*', '@electron/*'];
@@ -13,7 +18,8 @@ const forbid = (...groups) => ({
     'error',
     {
       paths: groups.flatMap((g) => g.paths ?? []).map((name) => ({ name, message: groups.find((g) => g.paths?.includes(name))?.why })),
-      patterns: groups.flatMap((g) => (g.patterns ?? []).map((p) => ({ group: [p], message: g.why }))),
+      // One entry per group, so an import that matches two of its patterns is reported once.
+      patterns: groups.filter((g) => g.patterns?.length).map((g) => ({ group: g.patterns, message: g.why })),
     },
   ],
 });
@@ -29,12 +35,42 @@ const NODE_LIBS = {
 };
 const UI_LIBS = { paths: ['react', 'react-dom', 'zustand', '@xterm/xterm'], why: 'UI libraries belong to src/renderer' };
 
+// Directions inside src/main/core. Patterns match the import specifier, so `../scheduler/x` and
+// `../scheduler` alike; no-restricted-imports also sees `import type`, which no-cycle ignores.
+const ROOT = { patterns: ['**/jobdeck', '**/core/jobdeck'], why: 'the core never imports its composition root (jobdeck.ts): declare the port beside its owner' };
+const SCHEDULER = { patterns: ['**/scheduler', '**/scheduler/**'], why: 'this part of the core sits below the scheduler: the scheduler calls it, never the reverse' };
+const SERVICE = { patterns: ['**/service', '**/service/**'], why: 'the service (the handlers) sits on top of the core: nothing below it imports it' };
+const STORE = { patterns: ['**/store', '**/store/**'], why: 'the scheduler reaches the store only through its JobRepo port (scheduler/types.ts)' };
+const CORE = [ELECTRON, RENDERER, UI_LIBS, ROOT];
+
+// The concrete classes the composition root wires together; anywhere else they come in as ports.
+// JobStore and DataDirLock have private constructors: they are made through open/acquire.
+const WIRED = 'Scheduler|CronScheduler|EngineRegistry|LogStore|LogBatcher|EventHub|DockerExecutor';
+const WIRING_WHY = 'only the composition roots (src/main/core/jobdeck.ts, src/main/index.ts, src/main/headless.ts) wire concrete classes: take the part from CoreContext or as a port';
+const wiring = (...selectors) => ({
+  'no-restricted-syntax': ['error', ...selectors.map((selector) => ({ selector, message: WIRING_WHY }))],
+});
+const NEW_WIRED = `NewExpression[callee.name=/^(${WIRED})$/]`;
+const OPEN_WIRED = 'CallExpression[callee.object.name=/^(JobStore|DataDirLock)$/][callee.property.name=/^(open|acquire)$/]';
+const NEW_CORE = "CallExpression[callee.name='createJobdeck']";
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'coverage/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    plugins: { 'import-x': importX, jobdeck: { rules: { 'no-type-cycle': noTypeCycle } } },
+    settings: {
+      // no-cycle parses every file it follows: TypeScript's parser for TypeScript, plain resolution by extension.
+      'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'] })],
+    },
     rules: {
+      // A cycle anywhere (source, tests, journeys) fails the lint; type-only imports excepted by the rule.
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      // ...and the cycles a type-only import closes, which import-x/no-cycle skips by design.
+      'jobdeck/no-type-cycle': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
     },
@@ -42,6 +78,18 @@ export default tseslint.config(
   { files: ['src/shared/**/*.ts'], rules: forbid(NODE, ELECTRON, RENDERER, NODE_LIBS, UI_LIBS, { patterns: ['**/main/**', '**/preload/**'], why: 'the contract imports nothing but zod' }) },
   { files: ['src/renderer/**/*.{ts,tsx}'], rules: forbid(NODE, ELECTRON, MAIN, NODE_LIBS) },
   { files: ['src/main/**/*.ts'], ignores: ['src/main/index.ts', 'src/main/electron/**'], rules: forbid(ELECTRON, RENDERER, UI_LIBS) },
+  // Later blocks replace the rule's options for their files, so each lists the whole set.
+  { files: ['src/main/core/**/*.ts'], ignores: ['src/main/core/jobdeck.ts'], rules: forbid(...CORE) },
+  { files: ['src/main/core/{engines,store}/**/*.ts'], rules: forbid(...CORE, SCHEDULER, SERVICE) },
+  { files: ['src/main/core/scheduler/**/*.ts'], rules: forbid(...CORE, STORE, SERVICE) },
+  { files: ['src/main/core/{logs,artifacts,templates}/**/*.ts'], rules: forbid(...CORE, SCHEDULER, SERVICE) },
+  {
+    files: ['src/main/**/*.ts'],
+    ignores: ['src/main/core/jobdeck.ts', 'src/main/index.ts', 'src/main/headless.ts', 'src/main/core/engines/dockerEngine.ts'],
+    rules: wiring(NEW_WIRED, OPEN_WIRED, NEW_CORE),
+  },
+  // The Docker engine factory makes its executor; the composition root chooses the factory.
+  { files: ['src/main/core/engines/dockerEngine.ts'], rules: wiring(`NewExpression[callee.name=/^(${WIRED.replace('|DockerExecutor', '')})$/]`, OPEN_WIRED, NEW_CORE) },
   { files: ['src/main/index.ts', 'src/main/electron/**/*.ts'], rules: forbid(RENDERER, UI_LIBS) },
   { files: ['src/preload/**/*.ts'], rules: forbid(NODE, RENDERER, UI_LIBS, NODE_LIBS, { patterns: ['**/main/**'], why: 'the preload knows only the contract' }) },
 );

@@ -54,17 +54,24 @@ export interface FakeRun {
 /** Containers that exist only in the test: the test decides when and how each ends. */
 export class FakeExecutor implements Executor {
   runs: FakeRun[] = [];
-  constructor(readonly engineId: string) {}
+  /** `clock`: where start and finish times come from (default the real time). */
+  constructor(
+    readonly engineId: string,
+    private readonly clock?: Clock,
+  ) {}
+  private now(): string {
+    return new Date(this.clock ? this.clock.now() : Date.now()).toISOString();
+  }
   start(req: AttemptRequest, sink: AttemptSink): RunningAttempt {
     let resolve!: (o: AttemptOutcome) => void;
     const done = new Promise<AttemptOutcome>((r) => (resolve = r));
     const run: FakeRun = {
       req,
       sink,
-      finish: (o) => resolve({ exitCode: o.reason === 'Completed' ? 0 : null, finishedAt: new Date().toISOString(), ...o }),
+      finish: (o) => resolve({ exitCode: o.reason === 'Completed' ? 0 : null, finishedAt: this.now(), ...o }),
     };
     this.runs.push(run);
-    sink.started(`ctr-${req.jobId}-${req.attempt}`, new Date().toISOString());
+    sink.started(`ctr-${req.jobId}-${req.attempt}`, this.now());
     return {
       done,
       stop: (reason) => {

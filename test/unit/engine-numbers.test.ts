@@ -1,6 +1,7 @@
 // Engines' "Running" and "Checked" (item 12): kept by the core, announced when they change.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EngineInfo } from '../../src/shared/engine';
+import { dockerEngine } from '../../src/main/core/engines/dockerEngine';
 import { EngineRegistry, type EngineChange } from '../../src/main/core/engines/registry';
 import { harness } from '../support/fakes';
 
@@ -8,7 +9,7 @@ function registry() {
   const seen: { info: EngineInfo; change: EngineChange }[] = [];
   const r = new EngineRegistry(
     { env: {}, socketCandidates: [{ kind: 'docker', host: 'unix:///nonexistent/jobdeck-test.sock' }] },
-    { artifactsDir: () => '/tmp' },
+    (c) => dockerEngine(c, { artifactsDir: () => '/tmp' }),
     (info, change) => seen.push({ info, change }),
   );
   return { r, seen };

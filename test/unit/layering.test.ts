@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 // The layering rule is only worth something if it fires: lint a few forbidden imports in place.
 const eslint = new ESLint({ cwd: process.cwd() });
 
-async function messages(filePath: string, code: string): Promise<string[]> {
+async function messages(filePath: string, code: string, rule = 'no-restricted-imports'): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return (result?.messages ?? []).filter((m) => m.ruleId === rule).map((m) => m.message);
 }
 
 describe('layering lint rule', () => {
@@ -30,5 +30,97 @@ describe('layering lint rule', () => {
     ['src/preload/x.ts', "import { contextBridge } from 'electron'; void contextBridge;"],
   ])('allows %s: %s', async (file, code) => {
     expect(await messages(file, code)).toEqual([]);
+  });
+});
+
+describe('import directions inside the core', () => {
+  it.each([
+    // engines and store sit below scheduler and service
+    ['src/main/core/engines/x.ts', "import { Scheduler } from '../scheduler/scheduler'; void Scheduler;", 'below the scheduler'],
+    ['src/main/core/engines/x.ts', "import type { CoreContext } from '../service/context'; export type C = CoreContext;", 'the service'],
+    ['src/main/core/store/x.ts', "import type { JobRepo } from '../scheduler'; export type R = JobRepo;", 'below the scheduler'],
+    ['src/main/core/store/x.ts', "import { jobHandlers } from '../service/jobHandlers'; void jobHandlers;", 'the service'],
+    // the scheduler reaches the store only through JobRepo
+    ['src/main/core/scheduler/x.ts', "import { JobStore } from '../store'; void JobStore;", 'JobRepo'],
+    ['src/main/core/scheduler/x.ts', "import type { StateFile } from '../store/schema'; export type S = StateFile;", 'JobRepo'],
+    // logs, artifacts and templates sit below scheduler and service (type imports included)
+    ['src/main/core/logs/x.ts', "import type { AttemptLog } from '../scheduler/scheduler'; export type A = AttemptLog;", 'below the scheduler'],
+    ['src/main/core/artifacts/x.ts', "import type { CoreContext } from '../service/context'; export type C = CoreContext;", 'the service'],
+    ['src/main/core/templates/x.ts', "import { Scheduler } from '../scheduler/scheduler'; void Scheduler;", 'below the scheduler'],
+    // the shape of the old SecretCodec cycle: a core module naming a type of its composition root
+    ['src/main/core/secrets.ts', "import type { JobdeckOptions } from './jobdeck'; export type O = JobdeckOptions;", 'composition root'],
+    ['src/main/core/service/x.ts', "import type { Jobdeck } from '../jobdeck'; export type J = Jobdeck;", 'composition root'],
+  ])('refuses %s: %s', async (file, code, why) => {
+    const found = await messages(file, code);
+    expect(found).not.toHaveLength(0);
+    expect(found.join('\n')).toContain(why);
+  });
+
+  it.each([
+    ['src/main/core/scheduler/x.ts', "import type { Executor } from '../engines/types'; export type E = Executor;"],
+    ['src/main/core/service/x.ts', "import type { Scheduler } from '../scheduler/scheduler'; export type S = Scheduler;"],
+    ['src/main/core/service/x.ts', "import type { JobStore } from '../store'; export type S = JobStore;"],
+    ['src/main/core/scheduler/x.ts', "import type { AttemptLog } from '../logs/attemptLog'; export type A = AttemptLog;"],
+    ['src/main/core/jobdeck.ts', "import { Scheduler } from './scheduler/scheduler'; import { JobStore } from './store'; void Scheduler; void JobStore;"],
+  ])('allows %s: %s', async (file, code) => {
+    expect(await messages(file, code)).toEqual([]);
+  });
+});
+
+describe('only the composition roots wire concrete classes', () => {
+  it.each([
+    ['src/main/core/service/x.ts', "import { Scheduler } from '../scheduler/scheduler'; export const s = new Scheduler(null as never);"],
+    ['src/main/core/reconcile.ts', "import { JobStore } from './store'; export const s = JobStore.open(null as never);"],
+    ['src/main/core/engines/registry.ts', "import { DockerExecutor } from './executor'; export const e = new DockerExecutor('d', null as never, null as never);"],
+    ['src/main/core/service/x.ts', "import { EventHub } from '../events'; export const h = new EventHub();"],
+    ['src/main/headless/server.ts', "import { createJobdeck } from '../core/jobdeck'; export const c = createJobdeck(null as never);"],
+  ])('refuses %s: %s', async (file, code) => {
+    expect(await messages(file, code, 'no-restricted-syntax')).toEqual([expect.stringContaining('composition roots')]);
+  });
+
+  it.each([
+    ['src/main/core/jobdeck.ts', "import { Scheduler } from './scheduler/scheduler'; export const s = new Scheduler(null as never);"],
+    ['src/main/core/engines/dockerEngine.ts', "import { DockerExecutor } from './executor'; export const e = new DockerExecutor('d', null as never, null as never);"],
+    ['src/main/headless.ts', "import { createJobdeck } from './core/jobdeck'; export const c = createJobdeck(null as never);"],
+    ['src/main/index.ts', "import { createJobdeck } from './core/jobdeck'; export const c = createJobdeck(null as never);"],
+  ])('allows %s: %s', async (file, code) => {
+    expect(await messages(file, code, 'no-restricted-syntax')).toEqual([]);
+  });
+});
+
+describe('no import cycles', () => {
+  it.each([
+    // systemHandlers imports stats: stats importing systemHandlers back closes a circle
+    ['src/main/core/service/stats.ts', "import { systemHandlers } from './systemHandlers'; void systemHandlers;"],
+    // ipc imports template: the reverse closes a circle in the contract
+    ['src/shared/template.ts', "import { commands } from './ipc'; void commands;"],
+    // jobdeck imports secrets: a value import back is a circle whatever the direction rules say
+    ['src/main/core/secrets.ts', "import { createJobdeck } from './jobdeck'; void createJobdeck;"],
+  ])('refuses a cycle through %s: %s', async (file, code) => {
+    expect(await messages(file, code, 'import-x/no-cycle')).toEqual([expect.stringMatching(/cycle/i)]);
+  });
+
+  it.each([
+    // the SecretCodec cycle as it was: secrets.ts took a type from the composition root
+    ['src/main/core/secrets.ts', "import type { JobdeckOptions } from './jobdeck'; export type O = JobdeckOptions;"],
+    // the renderer's: the drop's state type reaching back into the store that holds it
+    ['src/renderer/src/drop/importPreview.ts', "import type { Toast } from '../store/app'; export type T = Toast;"],
+    // a named import of types only counts as a type import too
+    ['src/main/core/logs/mask.ts', "import { type SchedulerDeps } from '../scheduler/scheduler'; export type D = SchedulerDeps;"],
+  ])('refuses a cycle that a type-only import closes, through %s: %s', async (file, code) => {
+    expect(await messages(file, code, 'jobdeck/no-type-cycle')).toEqual([expect.stringContaining('Import cycle through a type-only import')]);
+    // import-x/no-cycle skips these by design: this rule is what catches them
+    expect(await messages(file, code, 'import-x/no-cycle')).toEqual([]);
+  });
+
+  it('leaves an all-value cycle to import-x, reported once', async () => {
+    const code = "import { systemHandlers } from './systemHandlers'; void systemHandlers;";
+    expect(await messages('src/main/core/service/stats.ts', code, 'jobdeck/no-type-cycle')).toEqual([]);
+  });
+
+  it('allows the same import where no path leads back', async () => {
+    const code = "import { systemHandlers } from './systemHandlers'; import type { Jobdeck } from '../jobdeck'; void systemHandlers; export type J = Jobdeck;";
+    expect(await messages('src/main/core/service/x.ts', code, 'import-x/no-cycle')).toEqual([]);
+    expect(await messages('src/main/core/service/x.ts', code, 'jobdeck/no-type-cycle')).toEqual([]);
   });
 });

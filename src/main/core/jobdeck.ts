@@ -4,9 +4,12 @@ import type { LockKind } from '../../shared/dataDir';
 import type { AppEvent, Handlers } from '../../shared/ipc';
 import { join } from 'node:path';
 import { specOf } from '../../shared/template';
-import { iso, systemClock } from './clock';
+import { iso, systemClock, type Clock } from './clock';
 import { DataDirLock } from './dataDirLock';
-import { EngineRegistry } from './engines/registry';
+import type { EngineCandidate } from './engines/discovery';
+import { dockerEngine } from './engines/dockerEngine';
+import type { ExecutorOptions } from './engines/executor';
+import { EngineRegistry, type EngineDriver } from './engines/registry';
 import { EventHub } from './events';
 import { containerLabels } from './labels';
 import { LogBatcher, LogStore } from './logs';
@@ -14,20 +17,13 @@ import { reconcile, sweepAfterOutage } from './reconcile';
 import { runRetention } from './retention';
 import { CronScheduler } from './scheduler/cron';
 import { Scheduler, type EngineSlot } from './scheduler/scheduler';
-import { keyFileCodec, unsealEnv } from './secrets';
+import { keyFileCodec, unsealEnv, type SecretCodec } from './secrets';
 import type { CoreContext } from './service/context';
 import { createJob, maskJob } from './service/jobFactory';
 import { jobHandlers } from './service/jobHandlers';
 import { systemHandlers } from './service/systemHandlers';
 import { templateHandlers } from './service/templateHandlers';
 import { JobStore } from './store';
-
-/** Encrypts secret env values at rest; Electron passes safeStorage, headless a key file codec. */
-export interface SecretCodec {
-  readonly available: boolean;
-  encrypt(plain: string): string;
-  decrypt(stored: string): string;
-}
 
 export interface JobdeckOptions {
   /** Where the store, logs and artifacts live (Electron: app.getPath('userData')). */
@@ -43,6 +39,13 @@ export interface JobdeckOptions {
   socketCandidates?: string[];
   /** Who holds the data directory's lock, for the message a second start gets (default 'cli'). */
   kind?: LockKind;
+  /**
+   * How each discovered engine is reached: its executor, its probe, its containers (default
+   * dockerEngine, over the Docker Engine API). Tests pass fakes; a Kubernetes engine comes here.
+   */
+  engineDriver?: (candidate: EngineCandidate, options: ExecutorOptions) => EngineDriver;
+  /** Time for the scheduler, cron and retention (default the system clock; tests pass a fake). */
+  clock?: Clock;
 }
 
 export interface Jobdeck {
@@ -71,7 +74,7 @@ export async function createJobdeck(opts: JobdeckOptions): Promise<Jobdeck> {
 }
 
 async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Jobdeck> {
-  const clock = systemClock;
+  const clock = opts.clock ?? systemClock;
   const hub = new EventHub();
   const store = await JobStore.open({
     dataDir: opts.dataDir,
@@ -86,12 +89,13 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
   const batcher = new LogBatcher((jobId, chunks) => hub.emitLogs(jobId, chunks), 30);
   const artifactsDir = (jobId: string, attempt: number) => join(opts.dataDir, 'artifacts', jobId, String(attempt));
   let reconciled = false;
+  const connect = opts.engineDriver ?? dockerEngine;
   const engines = new EngineRegistry(
     {
       env: opts.env ?? process.env,
       ...(opts.socketCandidates ? { socketCandidates: opts.socketCandidates.map(parseCandidate) } : {}),
     },
-    { artifactsDir },
+    (candidate) => connect(candidate, { artifactsDir }),
     (info, change) => {
       hub.emit('engine.status', info);
       // Nothing starts before reconcile has claimed what the last run left running.

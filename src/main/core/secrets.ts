@@ -3,7 +3,16 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { dirname, join } from 'node:path';
 import { SECRET_MASK } from '../../shared/ipc';
 import type { EnvVar, TemplateSpec } from '../../shared/template';
-import type { SecretCodec } from './jobdeck';
+
+/**
+ * Encrypts secret env values at rest; Electron passes safeStorage, headless a key file codec.
+ * Declared here, beside the code that uses it, so the composition root is imported by no one.
+ */
+export interface SecretCodec {
+  readonly available: boolean;
+  encrypt(plain: string): string;
+  decrypt(stored: string): string;
+}
 
 const SEALED = 'sealed:v1:';
 

@@ -1,4 +1,4 @@
-import type { SecretCodec } from '../core/jobdeck';
+import type { SecretCodec } from '../core/secrets';
 
 /** The slice of Electron's safeStorage that Jobdeck uses. */
 export interface SafeStorageLike {

@@ -1,30 +1,42 @@
 import type Docker from 'dockerode';
 import type { EngineConfig, EngineInfo, EngineKind } from '../../../shared/engine';
-import { createDockerClient } from './client';
 import { discoverEngines, type DiscoveryInput, type EngineCandidate } from './discovery';
 import { engineMessage } from './errors';
-import { DockerExecutor, type ExecutorOptions } from './executor';
+import type { Executor } from './types';
+
+/** The Docker Engine API calls that reconcile makes besides running attempts (Podman's compat API answers them too). */
+export interface ContainerApi {
+  listContainers(options: { all: boolean; filters: { label: string[] } }): Promise<Docker.ContainerInfo[]>;
+  getContainer(id: string): { start(): Promise<unknown>; remove(options: { force: boolean; v: boolean }): Promise<unknown> };
+}
+
+/** What a probe learns of an engine that answered. */
+export interface EngineProbe {
+  version?: string;
+  apiVersion?: string;
+}
+
+/**
+ * One engine's connection: what probes it, what runs attempts on it, what reconcile lists and
+ * removes. The composition root chooses how it is made (dockerEngine; a fake in tests).
+ */
+export interface EngineDriver {
+  readonly executor: Executor;
+  readonly docker: ContainerApi;
+  /** Rejects when the engine does not answer. */
+  probe(): Promise<EngineProbe>;
+  /** Which engine answers, asked only when discovery did not say. */
+  detectKind(): Promise<EngineKind>;
+}
+
+export type EngineDriverFactory = (candidate: EngineCandidate) => EngineDriver;
 
 export interface Engine {
   info: EngineInfo;
   candidate: EngineCandidate;
-  docker: Docker;
-  executor: DockerExecutor;
-}
-
-/** Podman answers GET /libpod/_ping; Docker does not. */
-async function detectKind(docker: Docker): Promise<EngineKind> {
-  try {
-    await new Promise<void>((resolve, reject) => {
-      docker.modem.dial(
-        { path: '/libpod/_ping', method: 'GET', statusCodes: { 200: true }, options: {} },
-        (err: unknown) => (err ? reject(err) : resolve()),
-      );
-    });
-    return 'podman';
-  } catch {
-    return 'docker';
-  }
+  docker: ContainerApi;
+  executor: Executor;
+  driver: EngineDriver;
 }
 
 /**
@@ -43,7 +55,8 @@ export class EngineRegistry {
 
   constructor(
     private readonly discovery: Omit<DiscoveryInput, 'settings'>,
-    private readonly executorOptions: ExecutorOptions,
+    /** Makes each discovered engine's connection (and so its executor). */
+    private readonly connect: EngineDriverFactory,
     /** Every change of an engine's info, with what changed; the views show each one live. */
     private readonly onStatus: (info: EngineInfo, change: EngineChange) => void,
   ) {}
@@ -58,11 +71,12 @@ export class EngineRegistry {
         next.set(c.id, existing);
         continue;
       }
-      const docker = createDockerClient(c.host, c.tls);
+      const driver = this.connect(c);
       const engine: Engine = {
         candidate: c,
-        docker,
-        executor: new DockerExecutor(c.id, docker, this.executorOptions),
+        docker: driver.docker,
+        executor: driver.executor,
+        driver,
         info: {
           id: c.id,
           kind: c.kind ?? 'docker',
@@ -124,16 +138,9 @@ export class EngineRegistry {
 
   async probe(e: Engine): Promise<EngineInfo> {
     try {
-      await e.docker.ping();
-      const version = (await e.docker.version()) as { Version?: string; ApiVersion?: string };
-      const kind = e.candidate.kind ?? (await detectKind(e.docker));
-      this.update(e, {
-        status: 'available',
-        kind,
-        ...(version.Version ? { version: version.Version } : {}),
-        ...(version.ApiVersion ? { apiVersion: version.ApiVersion } : {}),
-        error: undefined,
-      });
+      const found = await e.driver.probe();
+      const kind = e.candidate.kind ?? (await e.driver.detectKind());
+      this.update(e, { status: 'available', kind, ...found, error: undefined });
     } catch (error) {
       this.update(e, { status: 'unavailable', error: `${e.candidate.host}: ${engineMessage(error)}` });
     }

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import type { LogChunk, LogPage, LogStream } from '../../../shared/ipc';
 import { attemptArtifactsDir, idSegment } from '../artifacts/paths';
 import type { ResumeMarks } from '../engines/types';
-import type { AttemptLog } from '../scheduler/scheduler';
+import type { AttemptLog } from './attemptLog';
 import { CODE, lastCompleteLine, parseLine, TAIL_BYTES, toChunk, truncationMarker, type Line } from './format';
 
 /**

@@ -3,7 +3,7 @@
 // exported from the log hold the mask, never the value. As CI systems do, values too short to be
 // told from ordinary text are left alone: MIN_SECRET_LENGTH.
 import { SECRET_MASK, type LogChunk, type LogStream } from '../../../shared/ipc';
-import type { AttemptLog } from '../scheduler/scheduler';
+import type { AttemptLog } from './attemptLog';
 
 /**
  * Shorter secret values are not masked. A one- to three-character value ("1", "on", "dev")

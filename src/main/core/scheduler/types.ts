@@ -1,8 +1,12 @@
-import type { LogChunk, LogStream, QueueState } from '../../../shared/ipc';
+import type { LogChunk, QueueState } from '../../../shared/ipc';
 import type { Job } from '../../../shared/job';
 import type { Settings } from '../../../shared/settings';
 import type { Clock } from '../clock';
 import type { AttemptRequest, Executor } from '../engines/types';
+import type { AttemptLog } from '../logs/attemptLog';
+
+// The log writer is the logs module's; the scheduler only names it (logs never import the scheduler).
+export type { AttemptLog };
 
 /** The jobs the scheduler reads and writes; the store in the app, a Map in unit tests. */
 export interface JobRepo {
@@ -23,19 +27,6 @@ export interface EngineSlot {
   /** Per-engine limit; undefined = only the global one. */
   limit?: number;
   executor: Executor;
-}
-
-export interface AttemptLog {
-  /**
-   * `raw`: how many characters of the job's output `data` stands for, when that differs from
-   * data.length (masked secrets); the resume point after a restart counts those.
-   */
-  append(stream: LogStream, data: string, t?: string, raw?: number): LogChunk | null;
-  /** The output ended: write what was held back (masking), returning what to announce. */
-  end?(t?: string): LogChunk[];
-  readonly bytes: number;
-  readonly truncated: boolean;
-  close(): Promise<void>;
 }
 
 export interface SchedulerDeps {

@@ -2,9 +2,9 @@ import type { Clock } from '../clock';
 import type { CronScheduler } from '../scheduler/cron';
 import type { EngineRegistry } from '../engines/registry';
 import type { EventHub } from '../events';
-import type { SecretCodec } from '../jobdeck';
 import type { LogStore } from '../logs';
 import type { Scheduler } from '../scheduler/scheduler';
+import type { SecretCodec } from '../secrets';
 import type { JobStore } from '../store';
 
 /** What every handler group reaches: the parts createJobdeck wires together. */

@@ -1,18 +1,9 @@
 import { useEffect, useState } from 'react';
-import type { ImportResult } from '../../../shared/ipc';
 import { client } from '../client/client';
 import { reportError, useApp } from '../store/app';
+import type { ImportPreviewState } from './importPreview';
 
-/**
- * Dropped files waiting for the user's choices: the files themselves are kept, because the save
- * step sends them again and main reads them afresh (a secret never round-trips masked).
- */
-export interface ImportPreviewState {
-  /** A new drop is a new preview: choices made for the last one do not carry over. */
-  id: number;
-  files: { name: string; content: string }[];
-  results: ImportResult[];
-}
+export type { ImportPreviewState };
 
 const hasFiles = (e: DragEvent) => !!e.dataTransfer && Array.from(e.dataTransfer.types).includes('Files');
 

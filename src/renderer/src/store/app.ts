@@ -5,7 +5,7 @@ import type { Job } from '../../../shared/job';
 import { summarize, type JobSummary } from '../../../shared/query';
 import type { Settings } from '../../../shared/settings';
 import { client } from '../client/client';
-import type { ImportPreviewState } from '../drop/useTemplateFileDrop';
+import type { ImportPreviewState } from '../drop/importPreview';
 import { foldLastJob } from '../views/templateList';
 import type { ConnectionState } from '../client/connection';
 import { hashFor, type View } from '../routes';
