@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import WebSocket from 'ws';
 import type { CommandName, CommandOutput, Result, WsServerMessage } from '../../src/shared/ipc';
-import { startHost as startHeadless } from '../../e2e/support/setupSteps';
+import { startHost as startHeadless } from './headlessHost';
 
 /**
  * The headless host in a child process of its own (started as the e2e suite starts it), so a
