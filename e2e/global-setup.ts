@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DATA_DIR_ENV, URL_ENV } from './support/env';
-import { buildIfNeeded, ensureEngines, ensureTestImage, startHost, stopHost } from './support/setupSteps';
+import { buildIfNeeded, ensureEngines, ensureTestImage, startHost, stopHost } from '../test/support/headlessHost';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -110,7 +110,9 @@ for (const engine of ['docker', 'podman'] as const satisfies readonly EngineKind
       test('dashboard and settings', async () => {
         await go(page, 'Dashboard');
         await expect(page.getByTestId('dashboard-view')).toBeVisible();
-        await page.waitForTimeout(500);
+        // The figures have come and the chart has drawn: what the shot is for.
+        await expect(page.getByTestId('chart-range')).toBeVisible();
+        await expect(page.getByTestId('duration-chart').locator('canvas').first()).toBeVisible();
         await shot(page, 'dashboard');
         await go(page, 'Settings');
         await expect(page.getByTestId('settings-view')).toBeVisible();

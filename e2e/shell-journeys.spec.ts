@@ -7,7 +7,7 @@ import type { Settings } from '../src/shared/settings';
 import { expectAccessible } from './support/a11y';
 import { go, jobDetail, logText, openApp } from './support/app';
 import { hostUrl } from './support/env';
-import { startHost, stopHost, type RunningHost } from './support/setupSteps';
+import { startHost, stopHost, type RunningHost } from '../test/support/headlessHost';
 import { focused, hostClient, screenshot, TcpProxy, type HostClient } from './support/shell';
 import { TEST_IMAGE } from './support/env';
 

@@ -2,7 +2,7 @@
 // the renderer benches measure in. Nothing here starts or needs a container engine.
 import { availableParallelism, loadavg } from 'node:os';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildIfNeeded, startHost as startHeadless, stopHost } from '../../e2e/support/setupSteps';
+import { buildIfNeeded, startHost as startHeadless, stopHost } from '../../test/support/headlessHost';
 
 export const CHROMIUM = process.env.JOBDECK_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];

@@ -1,8 +1,8 @@
 // What global setup hands to the specs, through the environment of the worker processes.
 export const URL_ENV = 'JOBDECK_E2E_URL';
 export const DATA_DIR_ENV = 'JOBDECK_E2E_DATA_DIR';
-export const TEST_IMAGE = 'jobdeck-test:latest';
-export const PODMAN_CONF = process.env.CONTAINERS_CONF ?? '/tmp/jobdeck-engines/containers.conf';
+// The image is the one every tier shares (test/support/testImage.ts); the specs take it from here.
+export { TEST_IMAGE } from '../../test/support/testImage';
 
 export function hostUrl(): string {
   const url = process.env[URL_ENV];

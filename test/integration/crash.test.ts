@@ -12,7 +12,6 @@ import { buildHost, startHost, type HostProcess } from '../support/hostProcess';
 
 const targets = await engineTargets();
 const terminal = (j: Job) => ['completed', 'failed', 'cancelled'].includes(j.status);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Numbered lines, one every 0.2 s, then the job's own exit code. */
 function counter(name: string, lines: number, exitCode: number, engine: EngineTarget['kind']) {
@@ -39,13 +38,19 @@ async function stdoutOf(host: HostProcess, id: string): Promise<string> {
   return out.filter((c) => c.stream === 'stdout').map((c) => c.data).join('');
 }
 
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+/**
+ * Resolves with what `probe` finds, asked again on each event the host sends (a job's change,
+ * or output of a job subscribed to), never on a timer.
+ */
+async function until<T>(host: HostProcess, what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    // Listening before the probe asks: an event while it is answered is not missed.
+    const event = host.nextEvent(Math.max(0, deadline - Date.now()));
     const v = await probe();
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(250);
+    await event;
   }
 }
 
@@ -94,18 +99,22 @@ describe.each(targets)('crash: on $kind', (target) => {
       const ids: string[] = [];
       for (let i = 0; i < 15; i++) ids.push((await host.call('jobs.create', { spec: counter(`job${i}`, LINES, code(i), target.kind) })).id);
 
-      // Let all ten get well into their output, then kill without warning.
-      await until('10 jobs running with output', 30_000, async () => {
+      // Let all ten get well into their output (15 of their 50 lines stored), then kill without warning.
+      for (const id of ids) await host.call('logs.subscribe', { id });
+      const going = await until(host, '10 jobs running', 30_000, async () => {
         const jobs = await allJobs(host, ids);
-        const going = jobs.filter((j) => j.status === 'running' && j.attempts[0]?.containerId);
-        return going.length === 10 ? going : undefined;
+        const started = jobs.filter((j) => j.status === 'running' && j.attempts[0]?.containerId);
+        return started.length === 10 ? started : undefined;
       });
-      await sleep(3_000);
+      await until(host, 'the ten 15 lines into their output', 30_000, async () => {
+        const outs = await Promise.all(going.map(async (j) => (await stdoutOf(host, j.id)).includes(`${j.templateName} line 15\n`)));
+        return outs.every(Boolean) ? true : undefined;
+      });
       expect(await host.kill('SIGKILL')).toBe('SIGKILL');
       expect(await containersOf(dataDir, true), 'the containers outlive the app').toHaveLength(10);
 
       host = await launch(dataDir);
-      const done = await until('all 15 jobs to end', 90_000, async () => {
+      const done = await until(host, 'all 15 jobs to end', 90_000, async () => {
         const jobs = await allJobs(host, ids);
         return jobs.every(terminal) ? jobs : undefined;
       });
@@ -132,10 +141,10 @@ describe.each(targets)('crash: on $kind', (target) => {
       const spec = { ...counter('secretive', 10, 0, target.kind), env: [{ name: 'TOKEN', value: SECRET, secret: true }] };
       const template = await host.call('templates.save', { spec });
       const job = await host.call('jobs.create', { templateId: template.id });
-      await until('the job to run', 30_000, async () => ((await host.call('jobs.get', { id: job.id })).attempts[0]?.containerId ? true : undefined));
+      await until(host, 'the job to run', 30_000, async () => ((await host.call('jobs.get', { id: job.id })).attempts[0]?.containerId ? true : undefined));
       await host.kill('SIGKILL');
       host = await launch(dataDir);
-      const done = await until('the job to end', 60_000, async () => {
+      const done = await until(host, 'the job to end', 60_000, async () => {
         const j = await host.call('jobs.get', { id: job.id });
         return terminal(j) ? j : undefined;
       });
@@ -170,7 +179,7 @@ describe.each(targets)('crash: on $kind', (target) => {
       expect(await host.exited).toBe('SIGKILL');
 
       host = await launch(dataDir);
-      const done = await until('all 5 jobs to end', 60_000, async () => {
+      const done = await until(host, 'all 5 jobs to end', 60_000, async () => {
         const jobs = await allJobs(host, ids);
         return jobs.every(terminal) ? jobs : undefined;
       });

@@ -242,8 +242,8 @@ describe.each(targets)('on $kind', (target) => {
       const created = await t.call('jobs.create', {
         spec: base('survivor', { command: 'for i in $(seq 1 8); do echo line-$i; sleep 0.3; done; exit 7' }),
       });
-      await t.waitFor(created.id, (j) => (j.attempts[0]?.logBytes ?? 0) > 0 || j.status !== 'running', 20_000);
-      await new Promise((r) => setTimeout(r, 600));
+      // Three of the eight lines stored (7 bytes each): the app quits in the middle of the output.
+      await t.waitFor(created.id, (j) => (j.attempts[0]?.logBytes ?? 0) >= 3 * 'line-1\n'.length || j.status !== 'running', 20_000);
       await t.core.close({ stopRunning: false }); // the app quits and leaves the job running
       t = await startCore(target, { dataDir: t.dataDir, instanceId: t.instanceId });
       await t.call('settings.update', { concurrency: 4, stopGraceSeconds: 2 });
@@ -274,8 +274,9 @@ describe('engines: discovery', () => {
       expect(engine).toMatchObject({ id: 'docker', status: 'unavailable' });
       expect(engine!.error).toMatch(/jobdeck-no-such-engine\.sock/);
       const job = await t.call('jobs.create', { spec: base('waits', { command: 'true', engine: 'docker' }) });
-      await new Promise((r) => setTimeout(r, 700));
-      expect(await t.call('jobs.get', { id: job.id })).toMatchObject({ status: 'pending', waitingFor: 'docker', attempts: [] });
+      // The queue has looked at it (job.updated says so) and it waits for its engine.
+      const waiting = await t.waitFor(job.id, (j) => j.waitingFor !== undefined || j.status !== 'pending', 10_000);
+      expect(waiting).toMatchObject({ status: 'pending', waitingFor: 'docker', attempts: [] });
     } finally {
       await t.close();
     }

@@ -8,7 +8,6 @@ import { clientFor, engineTargets, leftovers, TEST_IMAGE } from '../support/engi
 import { startPrivateEngine, type PrivateEngine } from '../support/privateEngine';
 
 const targets = await engineTargets();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const LINES = 25; // 5 s of output
 
 function counter(name: string, kind: 'docker' | 'podman') {
@@ -68,10 +67,9 @@ describe.each(targets)('outage: on $kind', (target) => {
       }
       const [info] = await core.call('engines.list', {});
       expect(info).toMatchObject({ status: 'unavailable' });
-      // Past the 1 s backoff: the retries wait for the engine too, and nothing has started.
-      await sleep(2_500);
+      // Past the 1 s backoff the retries wait for the engine too (job.updated says so), and nothing has started.
       for (const id of ids) {
-        const job = await core.call('jobs.get', { id });
+        const job = await core.waitFor(id, (j) => j.waitingFor !== undefined, 30_000);
         expect(job.status, job.templateName).toBe('pending');
         expect(job.waitingFor, job.templateName).toBe(target.kind);
         expect(job.attempts, job.templateName).toHaveLength(id === run1 || id === run2 ? 1 : 0);

@@ -45,7 +45,7 @@ describe.skipIf(Boolean(why))(`store faults through the app${why ? ` (skipped: $
     const first = await t.call('jobs.create', { spec: spec('before') });
     await t.waitFor(first.id);
     await t.core.handlers['settings.get']({}, { clientId: 'test' });
-    await new Promise((r) => setTimeout(r, 300)); // past the coalescing delay: on disk
+    await t.core.flush(); // everything so far on disk
     const good = state();
     expect(JSON.parse(good).jobs.map((j: { id: string }) => j.id)).toContain(first.id);
 
@@ -56,22 +56,21 @@ describe.skipIf(Boolean(why))(`store faults through the app${why ? ` (skipped: $
       job = await t.call('jobs.create', { spec: spec('during-ro') });
       const done = await t.waitFor(job.id);
       expect(done).toMatchObject({ status: 'completed', exitCode: 0 });
-      await new Promise((r) => setTimeout(r, 300));
-      const said = storeErrors(t.events).slice(errorsBefore);
-      expect(said.join('\n')).toMatch(/could not save the store .*EROFS/);
-      expect(said.join('\n')).toMatch(/could not write the log of job .*The job runs on/);
+      await t.core.flush(); // resolves once the write has failed and been reported
+      const said = () => storeErrors(t.events).slice(errorsBefore).join('\n');
+      expect(said()).toMatch(/could not save the store .*EROFS/);
+      await expect.poll(said).toMatch(/could not write the log of job .*The job runs on/);
       expect(state(), 'the last good file is untouched').toBe(good);
       expect((await t.call('jobs.get', { id: job.id })).status).toBe('completed');
     } finally {
       remount('rw');
     }
     await t.call('settings.update', { concurrency: 3 }); // the next change writes everything kept in memory
-    await new Promise((r) => setTimeout(r, 300));
-    expect(JSON.parse(state()).jobs.map((j: { id: string }) => j.id)).toEqual(expect.arrayContaining([first.id, job.id]));
+    await expect.poll(() => JSON.parse(state()).jobs.map((j: { id: string }) => j.id)).toEqual(expect.arrayContaining([first.id, job.id]));
   });
 
   it('a full disk: the app keeps running and says so; the last good file parses as it was; freeing space saves everything', async () => {
-    await new Promise((r) => setTimeout(r, 300));
+    await t.core.flush();
     const good = state();
     const filler = join(dir, 'filler');
     // Fill the tmpfs to the last byte (ENOSPC ends the write).
@@ -84,15 +83,14 @@ describe.skipIf(Boolean(why))(`store faults through the app${why ? ` (skipped: $
     const job = await t.call('jobs.create', { spec: spec('during-full') });
     const done = await t.waitFor(job.id);
     expect(done.status).toBe('completed');
-    await new Promise((r) => setTimeout(r, 300));
+    await t.core.flush(); // resolves once the write has failed and been reported
     const said = storeErrors(t.events).slice(errorsBefore);
     expect(said.join('\n')).toMatch(/could not save the store .*ENOSPC/);
     expect(state(), 'the last good file is untouched').toBe(good);
     expect(() => JSON.parse(state())).not.toThrow();
 
     rmSync(filler);
-    await t.call('settings.update', { concurrency: 4 });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(JSON.parse(state()).jobs.map((j: { id: string }) => j.id)).toContain(job.id);
+    await t.call('settings.update', { concurrency: 4 }); // the next change writes everything kept in memory
+    await expect.poll(() => JSON.parse(state()).jobs.map((j: { id: string }) => j.id)).toContain(job.id);
   });
 });

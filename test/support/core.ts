@@ -14,7 +14,12 @@ export interface TestCore {
   events: AppEvent[];
   /** Call a command as a client would: input parsed by the contract's schema. */
   call<C extends CommandName>(command: C, input: unknown): Promise<CommandOutput<C>>;
-  /** Resolve when the job reaches a terminal state (or `until` says so). */
+  /**
+   * Resolve when the job reaches a terminal state (or `until` says so). Looked at again on every
+   * event the core sends this client, never on a timer. An `until` of its own also subscribes
+   * this client to the job's output (for good), since a log grows without a job.updated; the
+   * plain wait for the end does not (the benches' figures must not pay for events).
+   */
   waitFor(id: string, until?: (j: Job) => boolean, timeoutMs?: number): Promise<Job>;
   close(): Promise<void>;
 }
@@ -43,19 +48,31 @@ export async function startCore(target: EngineTarget, opts: { dataDir?: string; 
   const terminal = (j: Job) => ['completed', 'failed', 'cancelled'].includes(j.status);
   const waitFor = async (id: string, until: (j: Job) => boolean = terminal, timeoutMs = 60_000): Promise<Job> => {
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const job = await call('jobs.get', { id });
-      if (until(job)) return job;
-      if (Date.now() > deadline) throw new Error(`job ${id} still ${job.status} after ${timeoutMs} ms`);
-      await new Promise<void>((resolve) => {
-        const w = () => {
-          waiters.delete(w);
-          clearTimeout(t);
-          resolve();
-        };
-        const t = setTimeout(w, 250);
-        waiters.add(w);
-      });
+    let woken = false;
+    const wake = () => void (woken = true);
+    waiters.add(wake);
+    try {
+      if (until !== terminal) await call('logs.subscribe', { id });
+      for (;;) {
+        woken = false;
+        const job = await call('jobs.get', { id });
+        if (until(job)) return job;
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`job ${id} still ${job.status} after ${timeoutMs} ms`);
+        // An event that came while jobs.get was answered counts: look again at once.
+        if (woken) continue;
+        await new Promise<void>((resolve) => {
+          const w = () => {
+            waiters.delete(w);
+            clearTimeout(t);
+            resolve();
+          };
+          const t = setTimeout(w, left); // the deadline, not a poll
+          waiters.add(w);
+        });
+      }
+    } finally {
+      waiters.delete(wake);
     }
   };
   return {

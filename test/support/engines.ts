@@ -2,10 +2,9 @@ import Docker from 'dockerode';
 import { existsSync, readFileSync } from 'node:fs';
 import { pack } from 'tar-stream';
 import type { EngineKind } from '../../src/shared/engine';
+import { APPLETS, BUSYBOX, TEST_IMAGE } from './testImage';
 
-export const TEST_IMAGE = 'jobdeck-test:latest';
-const BUSYBOX = '/bin/busybox';
-const APPLETS = ['sh', 'echo', 'cat', 'sleep', 'true', 'false', 'printf', 'seq', 'head', 'tail', 'dd', 'env', 'id', 'ls', 'mkdir', 'touch', 'tr', 'wc', 'yes', 'test', '['];
+export { TEST_IMAGE };
 
 export interface EngineTarget {
   kind: EngineKind;

@@ -3,8 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import WebSocket from 'ws';
-import type { CommandName, CommandOutput, Result, WsServerMessage } from '../../src/shared/ipc';
-import { startHost as startHeadless } from '../../e2e/support/setupSteps';
+import type { AppEvent, CommandName, CommandOutput, Result, WsServerMessage } from '../../src/shared/ipc';
+import { startHost as startHeadless } from './headlessHost';
 
 /**
  * The headless host in a child process of its own (started as the e2e suite starts it), so a
@@ -41,6 +41,11 @@ export interface HostProcess {
   kill(signal: NodeJS.Signals): Promise<NodeJS.Signals | number | null>;
   /** Everything the host printed about itself, stdout and stderr. */
   output(): string;
+  /**
+   * Resolves with the next event the host sends this connection (jobs' changes; the output of
+   * jobs subscribed to with logs.subscribe), or with undefined after `timeoutMs`.
+   */
+  nextEvent(timeoutMs: number): Promise<AppEvent | undefined>;
 }
 
 export async function startHost(dataDir: string, env: Record<string, string> = {}): Promise<HostProcess> {
@@ -58,10 +63,12 @@ export async function startHost(dataDir: string, env: Record<string, string> = {
   });
   ws.on('error', () => undefined); // a killed host drops the socket; calls then reject below
   let next = 0;
+  const eventWaiters = new Set<(e: AppEvent | undefined) => void>();
   const pending = new Map<number, { resolve: (r: Result<unknown>) => void; reject: (e: Error) => void }>();
   ws.on('message', (raw) => {
     const m = JSON.parse(String(raw)) as WsServerMessage;
     if (m.type === 'result') pending.get(m.id)?.resolve(m.result);
+    if (m.type === 'event') for (const w of [...eventWaiters]) w(m.event);
   });
   ws.on('close', () => {
     for (const p of pending.values()) p.reject(new Error('host connection closed'));
@@ -80,6 +87,18 @@ export async function startHost(dataDir: string, env: Record<string, string> = {
       pending.delete(id);
       if (!result.ok) throw new Error(`${command}: ${result.error.code}: ${result.error.message}`);
       return result.value as CommandOutput<C>;
+    },
+    nextEvent(timeoutMs) {
+      return new Promise((resolve) => {
+        const done = (e: AppEvent | undefined) => {
+          eventWaiters.delete(done);
+          clearTimeout(timer);
+          resolve(e);
+        };
+        const timer = setTimeout(() => done(undefined), timeoutMs);
+        timer.unref(); // a wait that found its answer another way leaves nothing behind
+        eventWaiters.add(done);
+      });
     },
     kill(signal) {
       ws.terminate();

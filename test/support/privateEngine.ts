@@ -14,9 +14,33 @@ export interface PrivateEngine {
   kind: EngineKind;
   host: string;
   start(): Promise<void>;
-  /** SIGKILL: the engine vanishes without telling anyone. */
+  /** SIGKILL: the engine vanishes without telling anyone (dockerd with its containerd). */
   kill(): Promise<void>;
   dispose(): Promise<void>;
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
+/** SIGKILL to the process in `pidFile` (not a child of ours), then its end, then the file gone. */
+async function killContainerd(pidFile: string): Promise<void> {
+  const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : NaN;
+  if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+    // Not our child: no exit event reaches us, so its /proc entry is looked at until it goes.
+    const deadline = Date.now() + 10_000;
+    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
+  rmSync(pidFile, { force: true });
 }
 
 export async function startPrivateEngine(kind: EngineKind): Promise<PrivateEngine> {
@@ -67,6 +91,10 @@ export async function startPrivateEngine(kind: EngineKind): Promise<PrivateEngin
       const gone = new Promise((r) => c.once('exit', r));
       c.kill('SIGKILL');
       await gone;
+      // dockerd's containerd outlives it, or dies a moment later; a dockerd started meanwhile
+      // finds its pid file, takes it for a running containerd and times out dialling a dying
+      // one. So it goes with the daemon, and the next start begins a containerd of its own.
+      if (kind === 'docker') await killContainerd(join(dir, 'exec', 'containerd', 'containerd.pid'));
     },
     async dispose() {
       const c = child;

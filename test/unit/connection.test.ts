@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { startHeadless, type HeadlessHost } from '../../src/main/headless/server';
 import { COMMAND_NAMES, type AppEvent, type Handlers } from '../../src/shared/ipc';
@@ -84,12 +84,16 @@ describe('headless connection (browser side)', () => {
   });
 
   it('says the token is wrong, fails commands with that, and does not retry', async () => {
+    // A reconnect would be a timer (connection.ts): on vitest's fake clock, moving it past any
+    // backoff fires one if it was set, without waiting for the real time.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const before = opens;
     const b = bridgeTo('wrong');
     const r = await b.bridge.invoke('queue.state', {});
     expect(r).toEqual({ ok: false, error: { code: 'INTERNAL', message: WRONG_TOKEN_MESSAGE } });
     expect(b.connection.state).toBe('wrong-token');
-    await new Promise((resolve) => setTimeout(resolve, 5 * FAST.maxMs));
+    await vi.advanceTimersByTimeAsync(5 * FAST.maxMs);
+    vi.useRealTimers();
     expect(opens - before).toBe(1);
     expect(b.states).toEqual(['wrong-token']);
   });

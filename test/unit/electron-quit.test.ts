@@ -7,6 +7,9 @@ function harness(over: Partial<QuitDeps> & { answer?: number } = {}) {
   const calls: string[] = [];
   const timers: { fn: () => void; ms: number; cancelled: boolean }[] = [];
   let release: (() => void) | undefined;
+  let closing!: () => void;
+  /** Resolves when the flow asks the core to close: the moment the tests look at what it did. */
+  const closed = new Promise<void>((r) => (closing = r));
   const deps: QuitDeps = {
     running: () => 2,
     ask: async (q) => {
@@ -15,6 +18,7 @@ function harness(over: Partial<QuitDeps> & { answer?: number } = {}) {
     },
     close: ({ stopRunning }) => {
       calls.push(`close:${stopRunning}`);
+      closing();
       return new Promise<void>((resolve) => (release = resolve));
     },
     quit: () => void calls.push('quit'),
@@ -27,10 +31,8 @@ function harness(over: Partial<QuitDeps> & { answer?: number } = {}) {
     ...over,
   };
   const flow = new QuitFlow(deps);
-  return { flow, log, calls, timers, release: () => release?.() };
+  return { flow, log, calls, timers, closed, release: () => release?.() };
 }
-
-const tick = () => new Promise((r) => setTimeout(r, 0));
 
 describe('electron shell: quitting while jobs run', () => {
   it('asks with three answers; anything unknown is a cancel', () => {
@@ -41,10 +43,17 @@ describe('electron shell: quitting while jobs run', () => {
 
   it('holds the quit while the question is open, and swallows a second quit meanwhile', async () => {
     let answer: ((n: number) => void) | undefined;
-    const h = harness({ ask: () => new Promise<number>((r) => (answer = r)) });
+    let asked!: () => void;
+    const questionOpen = new Promise<void>((r) => (asked = r));
+    const h = harness({
+      ask: () => {
+        asked();
+        return new Promise<number>((r) => (answer = r));
+      },
+    });
     expect(h.flow.beforeQuit()).toBe(false);
     expect(h.flow.beforeQuit()).toBe(false);
-    await tick();
+    await questionOpen;
     expect(h.calls).toEqual([]);
     answer!(2);
     await h.flow.settled();
@@ -55,7 +64,7 @@ describe('electron shell: quitting while jobs run', () => {
   it('leaves jobs running: closes without stopping, then quits, and lets the real quit through', async () => {
     const h = harness({ answer: 0 });
     expect(h.flow.beforeQuit()).toBe(false);
-    await tick();
+    await h.closed;
     h.release();
     await h.flow.settled();
     expect(h.calls).toEqual(['ask:2 jobs are still running', 'close:false', 'quit']);
@@ -68,7 +77,7 @@ describe('electron shell: quitting while jobs run', () => {
   it('stops them, and quits anyway after the hard limit, saying so in the log', async () => {
     const h = harness({ answer: 1 });
     h.flow.beforeQuit();
-    await tick();
+    await h.closed;
     expect(h.calls).toEqual(['ask:2 jobs are still running', 'close:true']);
     expect(h.timers[0]!.ms).toBe(QUIT_TIMEOUT_MS);
     expect(QUIT_TIMEOUT_MS).toBe(10_000);

@@ -55,7 +55,7 @@ describe('IPC: hostile input to every command (fast-check)', () => {
 
   it('leaves the store file untouched when the input is refused', async () => {
     await core.handlers['settings.get']({}, { clientId: 'fuzz' });
-    await new Promise((r) => setTimeout(r, 150));
+    await core.flush();
     const before = readFileSync(join(dataDir, 'state.json'), 'utf8');
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...COMMAND_NAMES), fc.oneof(fc.string(), fc.integer(), fc.array(fc.anything())), async (command, input) => {
@@ -65,7 +65,8 @@ describe('IPC: hostile input to every command (fast-check)', () => {
       }),
       { numRuns: 300 },
     );
-    await new Promise((r) => setTimeout(r, 150));
+    // Whatever the refused inputs might have changed in memory would be written now.
+    await core.flush();
     expect(readFileSync(join(dataDir, 'state.json'), 'utf8')).toBe(before);
   });
 

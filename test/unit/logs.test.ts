@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LogBatcher, LogStore } from '../../src/main/core/logs';
 import type { LogChunk } from '../../src/shared/ipc';
 import { tempDirs } from '../support/tmp';
@@ -187,6 +187,14 @@ describe('logs: merged pages', () => {
 describe('logs: the live batcher', () => {
   const c = (stream: LogChunk['stream'], data: string, attempt = 1): LogChunk => ({ attempt, stream, data, t: `t-${data}` });
 
+  // The batcher's interval is a setTimeout: the tests move vitest's fake clock across it.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('coalesces chunks per job and merges adjacent chunks of one attempt and stream', async () => {
     const sent: [string, LogChunk[]][] = [];
     const b = new LogBatcher((id, chunks) => sent.push([id, chunks]), 10);
@@ -196,13 +204,15 @@ describe('logs: the live batcher', () => {
     b.push('a', c('stderr', '4', 2));
     b.push('b', c('stdout', '5'));
     expect(sent).toHaveLength(0);
-    await new Promise((r) => setTimeout(r, 30));
+    vi.advanceTimersByTime(9);
+    expect(sent).toHaveLength(0);
+    vi.advanceTimersByTime(1);
     expect(sent).toEqual([
       ['a', [{ ...c('stdout', '12'), t: 't-1' }, c('stderr', '3'), c('stderr', '4', 2)]],
       ['b', [c('stdout', '5')]],
     ]);
     b.push('a', c('stdout', '6'));
-    await new Promise((r) => setTimeout(r, 30));
+    vi.advanceTimersByTime(10);
     expect(sent).toHaveLength(3);
     b.close();
   });
@@ -214,7 +224,7 @@ describe('logs: the live batcher', () => {
     let i = 0;
     while (Date.now() - start < 200) {
       b.push('a', c('stdout', String(i++)));
-      await new Promise((r) => setTimeout(r, 1));
+      vi.advanceTimersByTime(1);
     }
     b.push('a', c('stdout', 'last'));
     b.close();

@@ -5,13 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { JobStore, NewerSchemaError, type FileWriter, type StoreProblem } from '../../src/main/core/store';
 import type { Job } from '../../src/shared/job';
 import { spec, storedJob } from '../support/fakes';
+import { fakeStoreTime, passTime, watchedWriter } from '../support/storeTime';
 import { tempDirs } from '../support/tmp';
 
 // The change journal: while changes keep coming, they reach the disk as appended lines within
 // writeDelayMs, and state.json is rewritten only now and then; a crash replays the journal.
 
 const tmp = tempDirs('jobdeck-store-journal-');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const journals = (dir: string) => readdirSync(dir).filter((f) => /^journal-\d+\.jsonl$/.test(f));
 /** The data dir as a crash would leave it now: copied synchronously, without the temp files. */
 function crashCopy(dir: string): string {
@@ -25,29 +25,28 @@ const job = storedJob;
 describe('store: the change journal', () => {
   it('under a steady stream of changes, each reaches the disk in the journal soon, while state.json is not rewritten', async () => {
     const dir = tmp();
-    // minWriteGapMs: a pause in the stream on a busy machine must not make it a quiet time.
-    const s = await JobStore.open({ dataDir: dir, writeDelayMs: 20, minWriteGapMs: 10_000, maxWriteDelayMs: 10_000 });
+    fakeStoreTime();
+    const writer = watchedWriter();
+    const s = await JobStore.open({ dataDir: dir, writer, writeDelayMs: 20, minWriteGapMs: 10_000, maxWriteDelayMs: 10_000 });
     const jobs = Array.from({ length: 20 }, () => job());
     for (const j of jobs) s.putJob(j);
     await s.flush();
     const writes = s.writes;
     let k = 0;
-    let stop = false;
     const changeOf = (j: Job | undefined) => Number(/change (\d+)/.exec(j?.message ?? '')?.[1] ?? -1);
-    const stream = (async () => {
-      while (!stop) {
+    /** A change every 2 ms (of the fake clock) for `ms`. */
+    const stream = async (ms: number) => {
+      for (let t = 0; t < ms; t += 2) {
         const j = jobs[k++ % jobs.length]!;
         s.putJob({ ...s.getJob(j.id)!, status: k % 2 ? 'running' : 'pending', message: `change ${k}` });
-        await sleep(2);
+        await passTime(writer, 2, 2);
       }
-    })();
-    await sleep(400);
-    // What memory holds now must be on disk soon after, while the changes keep coming.
+    };
+    await stream(400);
+    // What memory holds now must be on disk soon after (writeDelayMs), while the changes keep coming.
     const then = new Map(jobs.map((j) => [j.id, changeOf(s.getJob(j.id))]));
-    await sleep(100); // writeDelayMs, and room for a busy machine
+    await stream(100);
     const copy = crashCopy(dir);
-    stop = true;
-    await stream;
     expect(s.writes - writes).toBe(0);
     expect(s.appends).toBeGreaterThan(5);
     expect(journals(copy).length).toBeGreaterThan(0);
@@ -79,10 +78,12 @@ describe('store: the change journal', () => {
 
   it('at rest a change is written into state.json, not the journal', async () => {
     const dir = tmp();
-    const s = await JobStore.open({ dataDir: dir, writeDelayMs: 10, minWriteGapMs: 0 });
+    fakeStoreTime();
+    const writer = watchedWriter();
+    const s = await JobStore.open({ dataDir: dir, writer, writeDelayMs: 10, minWriteGapMs: 0 });
     const j = job();
     s.putJob(j);
-    await sleep(80);
+    await passTime(writer, 80);
     expect(s.appends).toBe(0);
     expect(journals(dir)).toEqual([]);
     expect(readFileSync(join(dir, 'state.json'), 'utf8')).toContain(j.id);
@@ -90,8 +91,10 @@ describe('store: the change journal', () => {
 
   it('replays every kind of change: jobs put and removed, templates put and deleted, settings, meta', async () => {
     const dir = tmp();
-    const s = await JobStore.open({ dataDir: dir, writeDelayMs: 5, minWriteGapMs: 60_000, maxWriteDelayMs: 60_000 });
-    await sleep(10);
+    fakeStoreTime();
+    const writer = watchedWriter();
+    const s = await JobStore.open({ dataDir: dir, writer, writeDelayMs: 5, minWriteGapMs: 60_000, maxWriteDelayMs: 60_000 });
+    await passTime(writer, 10);
     const [a, b] = [job(), job()];
     s.putJob(a);
     s.putJob(b);
@@ -102,7 +105,7 @@ describe('store: the change journal', () => {
     s.updateSettings({ concurrency: 9 });
     const seq = s.nextSeq();
     s.setCronLastRun('t1', '2026-02-02T00:00:00.000Z');
-    await sleep(60);
+    await passTime(writer, 60);
     expect(s.appends).toBeGreaterThan(0);
     const r = await JobStore.open({ dataDir: crashCopy(dir) });
     expect(r.getJob(a.id)).toBeUndefined();
@@ -189,24 +192,25 @@ describe('store: the change journal', () => {
     const dir = tmp();
     await (await JobStore.open({ dataDir: dir })).close();
     let failing = false;
-    const writer: FileWriter = {
+    fakeStoreTime();
+    const writer = watchedWriter({
       async write(file, data) {
         if (failing) throw new Error('EROFS: read-only file system');
         writeFileSync(file, JSON.stringify(data));
       },
-    };
+    });
     const problems: StoreProblem[] = [];
     const s = await JobStore.open({ dataDir: dir, writer, writeDelayMs: 5, minWriteGapMs: 0, onError: (p) => problems.push(p) });
     failing = true;
     s.putJob(job());
-    await sleep(150);
+    await passTime(writer, 150);
     expect(problems).toHaveLength(1);
     s.putJob(job());
-    await sleep(150);
+    await passTime(writer, 150);
     expect(problems).toHaveLength(2);
     failing = false;
     s.putJob(job());
-    await sleep(100);
+    await passTime(writer, 100);
     expect(problems).toHaveLength(2);
     expect((await JobStore.open({ dataDir: dir })).activeJobs()).toHaveLength(3);
   });
@@ -215,7 +219,8 @@ describe('store: the change journal', () => {
     const dir = tmp();
     let failing = true;
     const problems: StoreProblem[] = [];
-    const writer: FileWriter = {
+    fakeStoreTime();
+    const writer = watchedWriter({
       async write(file, data) {
         writeFileSync(file, JSON.stringify(data));
       },
@@ -223,13 +228,13 @@ describe('store: the change journal', () => {
         if (failing) throw new Error('EIO: i/o error, write');
         appendFileSync(file, text);
       },
-    };
+    });
     const s = await JobStore.open({ dataDir: dir, writer, writeDelayMs: 5, minWriteGapMs: 60_000, maxWriteDelayMs: 60_000, onError: (p) => problems.push(p) });
-    await sleep(10);
+    await passTime(writer, 10);
     const writes = s.writes;
     const j = job();
     s.putJob(j);
-    await sleep(60);
+    await passTime(writer, 60);
     expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/could not save the store \(.*journal-\d+\.jsonl\): EIO/)]);
     // state.json is written at once instead, with the change.
     expect(s.writes - writes).toBe(1);

@@ -1,14 +1,14 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { JobStore, MIGRATIONS, NewerSchemaError, type FileWriter, type StoreProblem } from '../../src/main/core/store';
 import type { Job } from '../../src/shared/job';
 import { JobFilter } from '../../src/shared/query';
 import { spec, storedJob } from '../support/fakes';
+import { fakeStoreTime, passTime, watchedWriter } from '../support/storeTime';
 import { tempDirs } from '../support/tmp';
 
 const tmp = tempDirs('jobdeck-store-');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const readJson = <T>(file: string) => JSON.parse(readFileSync(file, 'utf8')) as T;
 
 const job = storedJob;
@@ -51,22 +51,26 @@ describe('store: persistence', () => {
   });
 
   it('coalesces a burst of 1,000 changes into at most 2 whole-file writes', async () => {
-    const s = await JobStore.open({ dataDir: tmp(), writeDelayMs: 50 });
+    fakeStoreTime();
+    const writer = watchedWriter();
+    const s = await JobStore.open({ dataDir: tmp(), writeDelayMs: 50, writer });
     const before = s.writes;
     for (let i = 0; i < 1000; i++) s.putJob(job());
-    await sleep(200);
+    await passTime(writer, 200);
     expect(s.writes - before).toBeGreaterThanOrEqual(1);
     expect(s.writes - before).toBeLessThanOrEqual(2);
     await s.close();
   });
 
   it('writes at most once per writeDelayMs under a steady stream of changes', async () => {
-    const s = await JobStore.open({ dataDir: tmp(), writeDelayMs: 40 });
+    fakeStoreTime();
+    const writer = watchedWriter();
+    const s = await JobStore.open({ dataDir: tmp(), writeDelayMs: 40, writer });
     const before = s.writes;
     const start = Date.now();
     while (Date.now() - start < 400) {
       s.putJob(job());
-      await sleep(2);
+      await passTime(writer, 2, 1);
     }
     await s.close();
     const elapsed = Date.now() - start;
@@ -75,10 +79,13 @@ describe('store: persistence', () => {
 
   it('writes atomically through a temp file and rename: the file always parses, no temp file is left', async () => {
     const dir = tmp();
+    fakeStoreTime();
     const s = await JobStore.open({ dataDir: dir, writeDelayMs: 1 });
     for (let i = 0; i < 50; i++) {
       s.putJob(job());
-      await sleep(2);
+      // The write this starts is not waited for: the file is read wherever that write has got to.
+      await vi.advanceTimersByTimeAsync(2);
+      await new Promise((r) => setImmediate(r));
       expect(() => JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'))).not.toThrow();
     }
     await s.close();

@@ -57,6 +57,8 @@ export interface Jobdeck {
   runningCount(): number;
   /** Where this process can be reached (the headless host's URL), written into the data dir's lock. */
   setUrl(url: string): void;
+  /** Resolves once every change so far is written to the store's files (what tests wait on). */
+  flush(): Promise<void>;
   close(options?: { stopRunning?: boolean }): Promise<void>;
 }
 
@@ -201,6 +203,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     dropClient: (clientId) => hub.drop(clientId),
     runningCount: () => ctx.scheduler.runningAttempts(),
     setUrl: (url) => lock.setUrl(url),
+    flush: () => store.flush(),
     async close(options) {
       clearInterval(retention);
       ctx.cron.stop();

@@ -1,11 +1,11 @@
-// The steps of global setup, each safe to repeat: build, engines, test image, headless host.
+// The steps of e2e global setup, each safe to repeat: build, engines, test image, headless host.
+// The integration suites (hostProcess.ts) and the benches (bench/support/host.ts) start the
+// host the same way.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync, copyFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PODMAN_CONF, TEST_IMAGE } from './env';
-
-const APPLETS = ['sh', 'echo', 'cat', 'sleep', 'true', 'false', 'printf', 'seq', 'head', 'tail', 'env', 'ls', 'mkdir', 'touch', 'wc', 'yes', 'test', '['];
+import { APPLETS, BUSYBOX, PODMAN_CONF, TEST_IMAGE } from './testImage';
 
 function newest(dir: string): number {
   let t = 0;
@@ -49,12 +49,12 @@ export function ensureTestImage(): void {
   const haveDocker = answers('docker', ['image', 'inspect', TEST_IMAGE]);
   const havePodman = answers('podman', ['image', 'exists', TEST_IMAGE], podmanEnv);
   if (haveDocker && havePodman) return;
-  if (!existsSync('/bin/busybox')) throw new Error('/bin/busybox is missing: apt-get install busybox-static');
+  if (!existsSync(BUSYBOX)) throw new Error(`${BUSYBOX} is missing: apt-get install busybox-static`);
   const rootfs = mkdtempSync(join(tmpdir(), 'jobdeck-rootfs-'));
   for (const d of ['bin', 'tmp', 'out']) mkdirSync(join(rootfs, d));
   chmodSync(join(rootfs, 'tmp'), 0o1777);
   chmodSync(join(rootfs, 'out'), 0o777);
-  copyFileSync('/bin/busybox', join(rootfs, 'bin/busybox'));
+  copyFileSync(BUSYBOX, join(rootfs, 'bin/busybox'));
   chmodSync(join(rootfs, 'bin/busybox'), 0o755);
   for (const a of APPLETS) symlinkSync('busybox', join(rootfs, 'bin', a));
   const tar = execFileSync('tar', ['-C', rootfs, '-c', '.'], { maxBuffer: 64 * 1024 * 1024 });
