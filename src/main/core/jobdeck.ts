@@ -20,7 +20,7 @@ import { createJob, maskJob } from './service/jobFactory';
 import { jobHandlers } from './service/jobHandlers';
 import { systemHandlers } from './service/systemHandlers';
 import { templateHandlers } from './service/templateHandlers';
-import { JobStore } from './store';
+import { JobRepository, JobStore } from './store';
 
 /** Encrypts secret env values at rest; Electron passes safeStorage, headless a key file codec. */
 export interface SecretCodec {
@@ -115,18 +115,14 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       };
     });
   };
+  // The one writer of jobs; `scheduler` is read only when a change is saved, after it exists.
+  const jobs = new JobRepository(store, {
+    announce: (job) => hub.emit('job.updated', maskJob(job)),
+    wake: () => scheduler.pump(),
+  });
   const scheduler = new Scheduler({
     clock,
-    repo: {
-      getJob: (id) => store.getJob(id),
-      activeJobs: () => store.activeJobs(),
-      save: (job) => {
-        store.putJob(job);
-        hub.emit('job.updated', maskJob(job));
-      },
-      touch: (job) => store.putJob(job),
-      persist: () => store.persist(),
-    },
+    repo: jobs.schedulerPort(),
     settings: () => store.settings(),
     engines: slots,
     prepare: (job, attempt, index) => ({
@@ -158,6 +154,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     dataDir: opts.dataDir,
     clock,
     store,
+    jobs,
     logs,
     scheduler,
     engines,
