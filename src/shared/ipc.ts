@@ -24,6 +24,17 @@ export const LogChunk = z.object({
 });
 export type LogChunk = z.infer<typeof LogChunk>;
 
+/**
+ * A chunk as it is written, sent live: `from`/`to` are the byte range its records take in the
+ * attempt's log file (the offsets of logs.read). A pane that has shown the log up to `from`
+ * writes `data` as it is; one that finds a gap reads the file from where it is, once.
+ */
+export const LiveLogChunk = LogChunk.extend({
+  from: z.number().int().min(0),
+  to: z.number().int().min(0),
+});
+export type LiveLogChunk = z.infer<typeof LiveLogChunk>;
+
 export const LogPage = z.object({
   chunks: z.array(LogChunk),
   /** Byte offset to pass for the next page. */
@@ -211,7 +222,8 @@ export const isCommandName = (name: unknown): name is CommandName =>
 export const events = {
   'job.updated': Job,
   'job.removed': z.object({ ids: z.array(z.string()) }),
-  'log.chunks': z.object({ id: z.string(), chunks: z.array(LogChunk) }),
+  /** What the pane writes (see LiveLogChunk), sent only to clients that subscribed to the job. */
+  'log.chunks': z.object({ id: z.string(), chunks: z.array(LiveLogChunk) }),
   'engine.status': EngineInfo,
   'queue.state': QueueState,
   'image.progress': z.object({

@@ -1,4 +1,4 @@
-import type { LogChunk, LogStream, QueueState } from '../../src/shared/ipc';
+import type { LiveLogChunk, LogStream, QueueState } from '../../src/shared/ipc';
 import type { Job } from '../../src/shared/job';
 import { Settings } from '../../src/shared/settings';
 import { TemplateSpec, type TemplateSpecInput } from '../../src/shared/template';
@@ -82,9 +82,10 @@ export class FakeExecutor implements Executor {
 class MemoryLog implements AttemptLog {
   bytes = 0;
   truncated = false;
-  append(stream: LogStream, data: string, t?: string): LogChunk {
+  append(stream: LogStream, data: string, t?: string): LiveLogChunk {
+    const from = this.bytes;
     this.bytes += data.length;
-    return { attempt: 1, stream, data, t: t ?? new Date().toISOString() };
+    return { attempt: 1, stream, data, t: t ?? new Date().toISOString(), from, to: this.bytes };
   }
   async close(): Promise<void> {}
 }

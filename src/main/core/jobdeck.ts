@@ -3,6 +3,7 @@
 import type { LockKind } from '../../shared/dataDir';
 import type { AppEvent, Handlers } from '../../shared/ipc';
 import { join } from 'node:path';
+import { isTerminal } from '../../shared/job';
 import { specOf } from '../../shared/template';
 import { iso, systemClock } from './clock';
 import { DataDirLock } from './dataDirLock';
@@ -117,7 +118,11 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
   };
   // The one writer of jobs; `scheduler` is read only when a change is saved, after it exists.
   const jobs = new JobRepository(store, {
-    announce: (job) => hub.emit('job.updated', maskJob(job)),
+    announce: (job) => {
+      // A pane takes a job's end as "no more output": its last chunks go out first.
+      if (isTerminal(job.status)) batcher.flush();
+      hub.emit('job.updated', maskJob(job));
+    },
     wake: () => scheduler.pump(),
   });
   const scheduler = new Scheduler({

@@ -1,4 +1,4 @@
-import type { LogChunk, LogStream, QueueState } from '../../../shared/ipc';
+import type { LiveLogChunk, LogStream, QueueState } from '../../../shared/ipc';
 import type { Job } from '../../../shared/job';
 import type { Settings } from '../../../shared/settings';
 import type { Clock } from '../clock';
@@ -30,9 +30,9 @@ export interface AttemptLog {
    * `raw`: how many characters of the job's output `data` stands for, when that differs from
    * data.length (masked secrets); the resume point after a restart counts those.
    */
-  append(stream: LogStream, data: string, t?: string, raw?: number): LogChunk | null;
+  append(stream: LogStream, data: string, t?: string, raw?: number): LiveLogChunk | null;
   /** The output ended: write what was held back (masking), returning what to announce. */
-  end?(t?: string): LogChunk[];
+  end?(t?: string): LiveLogChunk[];
   readonly bytes: number;
   readonly truncated: boolean;
   close(): Promise<void>;
@@ -48,7 +48,7 @@ export interface SchedulerDeps {
   openLog(jobId: string, attempt: number): AttemptLog;
   /** The job's secret values, decrypted: masked in its output before it is stored or shown. */
   secrets?(job: Job): string[];
-  onLog(jobId: string, chunk: LogChunk): void;
+  onLog(jobId: string, chunk: LiveLogChunk): void;
   onEngineLost(engineId: string, message: string): void;
   onQueueState(state: QueueState): void;
   /** An attempt began or ended: the per-engine running counts (runningAttempts) changed. */
