@@ -29,7 +29,10 @@ export interface AttemptOutcome {
   peakMemoryBytes?: number;
 }
 
-/** What the executor reports while an attempt runs. */
+/**
+ * What the executor reports while an attempt runs. Every time in it (and in AttemptOutcome) is an
+ * ISO string with milliseconds, UTC: the executor reads the engine's stamps, nothing after it does.
+ */
 export interface AttemptSink {
   started(containerId: string, startedAt: string): void;
   log(stream: LogStream, data: string, t: string): void;
