@@ -46,6 +46,19 @@ export const LogPage = z.object({
 });
 export type LogPage = z.infer<typeof LogPage>;
 
+/** One step of an image pull for a job's attempt: what `docker pull` prints, per event. */
+export const PullProgress = z.object({
+  status: z.string(),
+  /** Bytes of the layer being fetched so far, and its size, where the engine says. */
+  current: z.number().optional(),
+  total: z.number().optional(),
+});
+export type PullProgress = z.infer<typeof PullProgress>;
+
+/** An image pull while a job waits for it: shown on the job's page. */
+export const ImageProgress = PullProgress.extend({ id: z.string(), engineId: z.string(), image: z.string() });
+export type ImageProgress = z.infer<typeof ImageProgress>;
+
 export const ImportFile = z.object({
   /** Label only (a dropped file may have no path). */
   name: z.string().min(1).max(1024),
@@ -226,14 +239,7 @@ export const events = {
   'log.chunks': z.object({ id: z.string(), chunks: z.array(LiveLogChunk) }),
   'engine.status': EngineInfo,
   'queue.state': QueueState,
-  'image.progress': z.object({
-    id: z.string(),
-    engineId: z.string(),
-    image: z.string(),
-    status: z.string(),
-    current: z.number().optional(),
-    total: z.number().optional(),
-  }),
+  'image.progress': ImageProgress,
   'template.changed': z.object({ id: z.string(), removed: z.boolean() }),
   'store.error': z.object({ message: z.string(), file: z.string().optional() }),
 } as const;

@@ -114,7 +114,7 @@ export interface Harness {
   liveRuns(jobId?: string): FakeRun[];
 }
 
-export function harness(settings: Partial<Settings> = {}, deps: Pick<SchedulerDeps, 'onLiveChange'> = {}): Harness {
+export function harness(settings: Partial<Settings> = {}, deps: Pick<SchedulerDeps, 'onLiveChange' | 'onImageProgress'> = {}): Harness {
   const clock = new FakeClock();
   const jobs = new Map<string, Job>();
   const s = Settings.parse({ concurrency: 1, ...settings });

@@ -145,15 +145,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     onEngineLost: (engineId, message) => engines.markUnavailable(engineId, message),
     onQueueState: (state) => hub.emit('queue.state', state),
     onLiveChange: () => engines.syncRunning((id) => scheduler.runningAttempts(id)),
-    onImageProgress: (id, engineId, image, status, current, total) =>
-      hub.emit('image.progress', {
-        id,
-        engineId,
-        image,
-        status,
-        ...(current !== undefined ? { current } : {}),
-        ...(total !== undefined ? { total } : {}),
-      }),
+    onImageProgress: (progress) => hub.emit('image.progress', progress),
   });
   const ctx: CoreContext = {
     dataDir: opts.dataDir,

@@ -94,7 +94,7 @@ export class DockerExecutor implements Executor {
     const { spec } = req;
     try {
       await ensureImage(this.docker, spec.image, spec.pullPolicy, (status, current, total) =>
-        sink.pullProgress?.(status, current, total),
+        sink.pullProgress?.({ status, ...(current !== undefined ? { current } : {}), ...(total !== undefined ? { total } : {}) }),
       );
     } catch (error) {
       if (error instanceof ImageError) return { exitCode: null, reason: 'ImagePullFailed', message: error.message, finishedAt: now() };

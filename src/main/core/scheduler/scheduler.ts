@@ -7,6 +7,7 @@ import { Deadlines } from './deadlines';
 import { LiveAttempts } from './live';
 import { attemptResult, internalError, judgeAttempt, withAttempt, type EndInfo } from './outcome';
 import { byQueueOrder, dependencyState, indexesToRun } from './order';
+import { pullReporter } from './pulls';
 import type { EngineSlot, SchedulerDeps } from './types';
 
 export type { AttemptLog, EngineSlot, JobRepo, SchedulerDeps } from './types';
@@ -162,9 +163,7 @@ export class Scheduler {
         graceSeconds: this.d.settings().stopGraceSeconds,
         persisted: () => this.persist(),
       },
-      this.sinkFor(job.id, number, (status, current, total) =>
-        this.d.onImageProgress?.(job.id, engine.id, next.spec.image, status, current, total),
-      ),
+      this.sinkFor(job.id, number, pullReporter(this.d, { id: job.id, engineId: engine.id, image: next.spec.image })),
     );
     live.handle = handle;
     const end = this.pendingEnd.get(job.id);

@@ -1,4 +1,4 @@
-import type { LiveLogChunk, LogStream, QueueState } from '../../../shared/ipc';
+import type { ImageProgress, LiveLogChunk, LogStream, QueueState } from '../../../shared/ipc';
 import type { Job } from '../../../shared/job';
 import type { Settings } from '../../../shared/settings';
 import type { Clock } from '../clock';
@@ -53,6 +53,7 @@ export interface SchedulerDeps {
   onQueueState(state: QueueState): void;
   /** An attempt began or ended: the per-engine running counts (runningAttempts) changed. */
   onLiveChange?(): void;
-  onImageProgress?(jobId: string, engineId: string, image: string, status: string, current?: number, total?: number): void;
+  /** An attempt's image is being pulled (at most one event per PULL_EVERY_MS, and every new status). */
+  onImageProgress?(progress: ImageProgress): void;
 }
 
