@@ -19,6 +19,8 @@ const HIGH = 6_000_000;
 const LOW = 2_000_000;
 /** File bytes per logs.read (a catch-up): few round trips for a long log, and a reply still parses in a few ms. */
 const PAGE = 1024 * 1024;
+/** The first page is small so the terminal starts on it while the larger ones come (×4 a read up to PAGE). */
+const FIRST_PAGE = 64 * 1024;
 /** Characters per term.write: xterm parses one write without yielding, so none may be large. */
 const SLICE = 128 * 1024;
 
@@ -62,10 +64,15 @@ export function LogPane({ jobId, attempt, live }: Props) {
     const resize = new ResizeObserver(() => fit.fit());
     resize.observe(host.current);
 
+    let pageBytes = FIRST_PAGE;
     const follower = new LogFollower(
       attempt,
       {
-        read: (offset) => client.invoke('logs.read', { id: jobId, ...(attempt ? { attempt } : {}), offset, maxBytes: PAGE, merge: true }),
+        read: (offset) => {
+          const maxBytes = pageBytes;
+          pageBytes = Math.min(PAGE, pageBytes * 4);
+          return client.invoke('logs.read', { id: jobId, ...(attempt ? { attempt } : {}), offset, maxBytes, merge: true });
+        },
         write: (text, parsed) => {
           term.write(text, parsed);
           if (followRef.current) term.scrollToBottom();
