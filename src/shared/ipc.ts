@@ -24,6 +24,17 @@ export const LogChunk = z.object({
 });
 export type LogChunk = z.infer<typeof LogChunk>;
 
+/**
+ * A chunk as it is written, sent live: `from`/`to` are the byte range its records take in the
+ * attempt's log file (the offsets of logs.read). A pane that has shown the log up to `from`
+ * writes `data` as it is; one that finds a gap reads the file from where it is, once.
+ */
+export const LiveLogChunk = LogChunk.extend({
+  from: z.number().int().min(0),
+  to: z.number().int().min(0),
+});
+export type LiveLogChunk = z.infer<typeof LiveLogChunk>;
+
 export const LogPage = z.object({
   chunks: z.array(LogChunk),
   /** Byte offset to pass for the next page. */
@@ -34,6 +45,19 @@ export const LogPage = z.object({
   truncated: z.boolean(),
 });
 export type LogPage = z.infer<typeof LogPage>;
+
+/** One step of an image pull for a job's attempt: what `docker pull` prints, per event. */
+export const PullProgress = z.object({
+  status: z.string(),
+  /** Bytes of the layer being fetched so far, and its size, where the engine says. */
+  current: z.number().optional(),
+  total: z.number().optional(),
+});
+export type PullProgress = z.infer<typeof PullProgress>;
+
+/** An image pull while a job waits for it: shown on the job's page. */
+export const ImageProgress = PullProgress.extend({ id: z.string(), engineId: z.string(), image: z.string() });
+export type ImageProgress = z.infer<typeof ImageProgress>;
 
 export const ImportFile = z.object({
   /** Label only (a dropped file may have no path). */
@@ -211,17 +235,11 @@ export const isCommandName = (name: unknown): name is CommandName =>
 export const events = {
   'job.updated': Job,
   'job.removed': z.object({ ids: z.array(z.string()) }),
-  'log.chunks': z.object({ id: z.string(), chunks: z.array(LogChunk) }),
+  /** What the pane writes (see LiveLogChunk), sent only to clients that subscribed to the job. */
+  'log.chunks': z.object({ id: z.string(), chunks: z.array(LiveLogChunk) }),
   'engine.status': EngineInfo,
   'queue.state': QueueState,
-  'image.progress': z.object({
-    id: z.string(),
-    engineId: z.string(),
-    image: z.string(),
-    status: z.string(),
-    current: z.number().optional(),
-    total: z.number().optional(),
-  }),
+  'image.progress': ImageProgress,
   'template.changed': z.object({ id: z.string(), removed: z.boolean() }),
   'store.error': z.object({ message: z.string(), file: z.string().optional() }),
 } as const;

@@ -1,4 +1,4 @@
-import type { LogChunk, LogStream, QueueState } from '../../src/shared/ipc';
+import type { LiveLogChunk, LogStream, QueueState } from '../../src/shared/ipc';
 import type { Job } from '../../src/shared/job';
 import { Settings } from '../../src/shared/settings';
 import { TemplateSpec, type TemplateSpecInput } from '../../src/shared/template';
@@ -89,9 +89,10 @@ export class FakeExecutor implements Executor {
 class MemoryLog implements AttemptLog {
   bytes = 0;
   truncated = false;
-  append(stream: LogStream, data: string, t?: string): LogChunk {
+  append(stream: LogStream, data: string, t?: string): LiveLogChunk {
+    const from = this.bytes;
     this.bytes += data.length;
-    return { attempt: 1, stream, data, t: t ?? new Date().toISOString() };
+    return { attempt: 1, stream, data, t: t ?? new Date().toISOString(), from, to: this.bytes };
   }
   async close(): Promise<void> {}
 }
@@ -120,7 +121,7 @@ export interface Harness {
   liveRuns(jobId?: string): FakeRun[];
 }
 
-export function harness(settings: Partial<Settings> = {}, deps: Pick<SchedulerDeps, 'onLiveChange'> = {}): Harness {
+export function harness(settings: Partial<Settings> = {}, deps: Pick<SchedulerDeps, 'onLiveChange' | 'onImageProgress'> = {}): Harness {
   const clock = new FakeClock();
   const jobs = new Map<string, Job>();
   const s = Settings.parse({ concurrency: 1, ...settings });

@@ -14,7 +14,7 @@ import type { CoreContext } from '../../src/main/core/service/context';
 import { createJob, maskJob } from '../../src/main/core/service/jobFactory';
 import { jobHandlers } from '../../src/main/core/service/jobHandlers';
 import { templateHandlers } from '../../src/main/core/service/templateHandlers';
-import { JobStore } from '../../src/main/core/store';
+import { JobRepository, JobStore } from '../../src/main/core/store';
 import { commands, type AppEvent, type CommandArgs, type CommandOutput } from '../../src/shared/ipc';
 import { specOf } from '../../src/shared/template';
 import { FakeExecutor } from './fakes';
@@ -39,18 +39,13 @@ export async function templateCore(): Promise<TemplateCore> {
   const codec = keyFileCodec(dataDir);
   const logs = new LogStore(dataDir, { capBytes: () => 1 << 20, onError: () => undefined });
   const docker = new FakeExecutor('docker');
+  const jobs = new JobRepository(store, {
+    announce: (job) => hub.emit('job.updated', maskJob(job)),
+    wake: () => scheduler.pump(),
+  });
   const scheduler = new Scheduler({
     clock: systemClock,
-    repo: {
-      getJob: (id) => store.getJob(id),
-      activeJobs: () => store.activeJobs(),
-      save: (job) => {
-        store.putJob(job);
-        hub.emit('job.updated', maskJob(job));
-      },
-      touch: (job) => store.putJob(job),
-      persist: () => store.persist(),
-    },
+    repo: jobs.schedulerPort(),
     settings: () => store.settings(),
     engines: () => [{ id: 'docker', kind: 'docker', available: true, executor: docker }],
     prepare: (job) => ({ env: unsealEnv(job.spec.env, codec), labels: {} }),
@@ -63,6 +58,7 @@ export async function templateCore(): Promise<TemplateCore> {
     dataDir,
     clock: systemClock,
     store,
+    jobs,
     logs,
     scheduler,
     engines: undefined as unknown as EngineRegistry,

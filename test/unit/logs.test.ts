@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LogBatcher, LogStore } from '../../src/main/core/logs';
-import type { LogChunk } from '../../src/shared/ipc';
+import type { LiveLogChunk, LogChunk } from '../../src/shared/ipc';
 import { tempDirs } from '../support/tmp';
 
 const tmp = tempDirs('jobdeck-logs-');
@@ -185,7 +185,8 @@ describe('logs: merged pages', () => {
 });
 
 describe('logs: the live batcher', () => {
-  const c = (stream: LogChunk['stream'], data: string, attempt = 1): LogChunk => ({ attempt, stream, data, t: `t-${data}` });
+  /** A chunk as a writer returns it: `from` where its record begins in the file. */
+  const c = (stream: LogChunk['stream'], data: string, attempt = 1, from = 0): LiveLogChunk => ({ attempt, stream, data, t: `t-${data}`, from, to: from + data.length });
 
   // The batcher's interval is a setTimeout: the tests move vitest's fake clock across it.
   beforeEach(() => {
@@ -196,11 +197,11 @@ describe('logs: the live batcher', () => {
   });
 
   it('coalesces chunks per job and merges adjacent chunks of one attempt and stream', async () => {
-    const sent: [string, LogChunk[]][] = [];
+    const sent: [string, LiveLogChunk[]][] = [];
     const b = new LogBatcher((id, chunks) => sent.push([id, chunks]), 10);
     b.push('a', c('stdout', '1'));
-    b.push('a', c('stdout', '2'));
-    b.push('a', c('stderr', '3'));
+    b.push('a', c('stdout', '2', 1, 1));
+    b.push('a', c('stderr', '3', 1, 2));
     b.push('a', c('stderr', '4', 2));
     b.push('b', c('stdout', '5'));
     expect(sent).toHaveLength(0);
@@ -208,7 +209,7 @@ describe('logs: the live batcher', () => {
     expect(sent).toHaveLength(0);
     vi.advanceTimersByTime(1);
     expect(sent).toEqual([
-      ['a', [{ ...c('stdout', '12'), t: 't-1' }, c('stderr', '3'), c('stderr', '4', 2)]],
+      ['a', [{ ...c('stdout', '12'), t: 't-1' }, c('stderr', '3', 1, 2), c('stderr', '4', 2)]],
       ['b', [c('stdout', '5')]],
     ]);
     b.push('a', c('stdout', '6'));
@@ -218,7 +219,7 @@ describe('logs: the live batcher', () => {
   });
 
   it('flushes every interval under a steady stream and sends what is left on close', async () => {
-    const sent: LogChunk[][] = [];
+    const sent: LiveLogChunk[][] = [];
     const b = new LogBatcher((_id, chunks) => sent.push(chunks), 20);
     const start = Date.now();
     let i = 0;

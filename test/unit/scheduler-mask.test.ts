@@ -22,7 +22,7 @@ function setup() {
     truncated: false,
     append(stream: LogStream, data: string, t?: string) {
       written.push(data);
-      return { attempt: 1, stream, data, t: t ?? '' };
+      return { attempt: 1, stream, data, t: t ?? '', from: 0, to: 0 };
     },
     close: async () => undefined,
   });

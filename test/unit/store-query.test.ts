@@ -142,8 +142,8 @@ describe('store: pages against a plain filter and sort', () => {
           s.removeJobs([id]);
           jobs.delete(id);
         } else if (x < 0.35) {
-          // Changed in place, then put (as the scheduler does).
-          const live = s.getJob(id)!;
+          // A changed copy of the stored job, then put (stored jobs are frozen: the repository's way).
+          const live = { ...s.getJob(id)! };
           live.status = 'failed';
           live.message = 'Disk full again';
           live.finishedAt = new Date(T0 + Math.floor(r() * 100) * 1000).toISOString();

@@ -1,4 +1,4 @@
-import type { AppEvent, EventName, EventPayload, LogChunk } from '../../shared/ipc';
+import type { AppEvent, EventName, EventPayload, LiveLogChunk } from '../../shared/ipc';
 
 type Listener = (event: AppEvent) => void;
 
@@ -48,7 +48,7 @@ export class EventHub {
     for (const set of this.listeners.values()) for (const l of set) safe(l, event);
   }
 
-  emitLogs(jobId: string, chunks: LogChunk[]): void {
+  emitLogs(jobId: string, chunks: LiveLogChunk[]): void {
     const subs = this.logSubs.get(jobId);
     if (!subs) return;
     const event: AppEvent = { name: 'log.chunks', payload: { id: jobId, chunks } };

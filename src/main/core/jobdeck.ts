@@ -3,6 +3,7 @@
 import type { LockKind } from '../../shared/dataDir';
 import type { AppEvent, Handlers } from '../../shared/ipc';
 import { join } from 'node:path';
+import { isTerminal } from '../../shared/job';
 import { specOf } from '../../shared/template';
 import { iso, systemClock, type Clock } from './clock';
 import { DataDirLock } from './dataDirLock';
@@ -23,7 +24,7 @@ import { createJob, maskJob } from './service/jobFactory';
 import { jobHandlers } from './service/jobHandlers';
 import { systemHandlers } from './service/systemHandlers';
 import { templateHandlers } from './service/templateHandlers';
-import { JobStore } from './store';
+import { JobRepository, JobStore } from './store';
 
 export interface JobdeckOptions {
   /** Where the store, logs and artifacts live (Electron: app.getPath('userData')). */
@@ -121,18 +122,18 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       };
     });
   };
+  // The one writer of jobs; `scheduler` is read only when a change is saved, after it exists.
+  const jobs = new JobRepository(store, {
+    announce: (job) => {
+      // A pane takes a job's end as "no more output": its last chunks go out first.
+      if (isTerminal(job.status)) batcher.flush();
+      hub.emit('job.updated', maskJob(job));
+    },
+    wake: () => scheduler.pump(),
+  });
   const scheduler = new Scheduler({
     clock,
-    repo: {
-      getJob: (id) => store.getJob(id),
-      activeJobs: () => store.activeJobs(),
-      save: (job) => {
-        store.putJob(job);
-        hub.emit('job.updated', maskJob(job));
-      },
-      touch: (job) => store.putJob(job),
-      persist: () => store.persist(),
-    },
+    repo: jobs.schedulerPort(),
     settings: () => store.settings(),
     engines: slots,
     prepare: (job, attempt, index) => ({
@@ -150,20 +151,13 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     onEngineLost: (engineId, message) => engines.markUnavailable(engineId, message),
     onQueueState: (state) => hub.emit('queue.state', state),
     onLiveChange: () => engines.syncRunning((id) => scheduler.runningAttempts(id)),
-    onImageProgress: (id, engineId, image, status, current, total) =>
-      hub.emit('image.progress', {
-        id,
-        engineId,
-        image,
-        status,
-        ...(current !== undefined ? { current } : {}),
-        ...(total !== undefined ? { total } : {}),
-      }),
+    onImageProgress: (progress) => hub.emit('image.progress', progress),
   });
   const ctx: CoreContext = {
     dataDir: opts.dataDir,
     clock,
     store,
+    jobs,
     logs,
     scheduler,
     engines,

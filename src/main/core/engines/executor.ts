@@ -94,7 +94,7 @@ export class DockerExecutor implements Executor {
     const { spec } = req;
     try {
       await ensureImage(this.docker, spec.image, spec.pullPolicy, (status, current, total) =>
-        sink.pullProgress?.(status, current, total),
+        sink.pullProgress?.({ status, ...(current !== undefined ? { current } : {}), ...(total !== undefined ? { total } : {}) }),
       );
     } catch (error) {
       if (error instanceof ImageError) return { exitCode: null, reason: 'ImagePullFailed', message: error.message, finishedAt: now() };
@@ -170,7 +170,7 @@ export class DockerExecutor implements Executor {
     } else {
       try {
         const info = await container.inspect();
-        startedAt = engineTime(info.State.StartedAt) ?? now();
+        startedAt = isoTime(info.State.StartedAt) ?? now();
         sink.started(container.id, startedAt);
       } catch (error) {
         return this.failure(error, 'inspecting the container', container.id);
@@ -182,7 +182,8 @@ export class DockerExecutor implements Executor {
       ...sink,
       log: (stream, data, t) => {
         if (stream === 'stderr') stderrTail = (stderrTail + data).slice(-512);
-        sink.log(stream, data, t);
+        // The engine's RFC3339Nano stamp read here, once: the sink gets ISO times only.
+        sink.log(stream, data, stampToIso(t));
       },
     };
     try {
@@ -200,8 +201,8 @@ export class DockerExecutor implements Executor {
         exitCode,
         reason,
         containerId: container.id,
-        startedAt: engineTime(state.StartedAt) ?? startedAt,
-        finishedAt: stampToIso(engineTime(state.FinishedAt) ?? now()),
+        startedAt: isoTime(state.StartedAt) ?? startedAt,
+        finishedAt: isoTime(state.FinishedAt) ?? now(),
         ...(peak !== undefined ? { peakMemoryBytes: peak } : {}),
         ...(state.Error ? { message: state.Error } : {}),
       };
@@ -329,8 +330,11 @@ function logStream(container: Docker.Container, query: Record<string, unknown>):
   });
 }
 
-/** An engine time, or undefined for Go's zero time (never started, not finished). */
-const engineTime = (t: string | undefined): string | undefined => (t && !t.startsWith('0001') ? t : undefined);
+/**
+ * An engine time as the ISO string (milliseconds, UTC) every time the executor reports is, or
+ * undefined for Go's zero time (never started, not finished).
+ */
+const isoTime = (t: string | undefined): string | undefined => (t && !t.startsWith('0001') ? stampToIso(t) : undefined);
 
 const emitTo = (sink: AttemptSink) => (t: StampedText) => sink.log(t.stream, t.data, t.stamp);
 

@@ -1,5 +1,5 @@
 import type { EndReason } from '../../../shared/job';
-import type { LogStream } from '../../../shared/ipc';
+import type { LogStream, PullProgress } from '../../../shared/ipc';
 import type { TemplateSpec } from '../../../shared/template';
 
 /** One container to run for one attempt of a job. */
@@ -29,11 +29,14 @@ export interface AttemptOutcome {
   peakMemoryBytes?: number;
 }
 
-/** What the executor reports while an attempt runs. */
+/**
+ * What the executor reports while an attempt runs. Every time in it (and in AttemptOutcome) is an
+ * ISO string with milliseconds, UTC: the executor reads the engine's stamps, nothing after it does.
+ */
 export interface AttemptSink {
   started(containerId: string, startedAt: string): void;
   log(stream: LogStream, data: string, t: string): void;
-  pullProgress?(status: string, current?: number, total?: number): void;
+  pullProgress?(progress: PullProgress): void;
   /**
    * The container has exited: record the exit durably. Awaited before the container is removed,
    * so a crash between the two still leaves the true exit code to the next start.

@@ -1,26 +1,27 @@
-import type { LogChunk } from '../../../shared/ipc';
+import type { LiveLogChunk } from '../../../shared/ipc';
 
 /**
  * Live log chunks, coalesced per job and sent every `intervalMs` (~30 ms): a flood of tiny
- * writes becomes a few events a second, adjacent chunks of one attempt and stream merged into one.
+ * writes becomes a few events a second, adjacent chunks of one attempt and stream merged into one
+ * (adjacent in the file too: the merged chunk's byte range must be the records it stands for).
  */
 export class LogBatcher {
-  private pending = new Map<string, LogChunk[]>();
+  private pending = new Map<string, LiveLogChunk[]>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
 
   constructor(
-    private readonly flushTo: (jobId: string, chunks: LogChunk[]) => void,
+    private readonly flushTo: (jobId: string, chunks: LiveLogChunk[]) => void,
     private readonly intervalMs = 30,
   ) {}
 
-  push(jobId: string, chunk: LogChunk): void {
+  push(jobId: string, chunk: LiveLogChunk): void {
     let list = this.pending.get(jobId);
     if (!list) this.pending.set(jobId, (list = []));
     const last = list[list.length - 1];
-    if (last && last.attempt === chunk.attempt && last.stream === chunk.stream) {
+    if (last && last.attempt === chunk.attempt && last.stream === chunk.stream && last.to === chunk.from) {
       // Keeps the first chunk's time: when this stretch of output began.
-      list[list.length - 1] = { ...last, data: last.data + chunk.data };
+      list[list.length - 1] = { ...last, data: last.data + chunk.data, to: chunk.to };
     } else {
       list.push(chunk);
     }

@@ -2,7 +2,7 @@ import { closeSync, createWriteStream, ftruncateSync, mkdirSync, openSync, readS
 import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { dirname, join } from 'node:path';
-import type { LogChunk, LogPage, LogStream } from '../../../shared/ipc';
+import type { LiveLogChunk, LogChunk, LogPage, LogStream } from '../../../shared/ipc';
 import { attemptArtifactsDir, idSegment } from '../artifacts/paths';
 import type { ResumeMarks } from '../engines/types';
 import type { AttemptLog } from './attemptLog';
@@ -156,6 +156,8 @@ export class AttemptLogWriter implements AttemptLog {
    */
   bytes: number;
   truncated = false;
+  /** The log file's size once what was appended is written: where the next record begins. */
+  private position: number;
   /** The first write error (disk full…): the log is then incomplete; the job carries on. */
   error: Error | undefined;
   private readonly out: WriteStream;
@@ -177,6 +179,7 @@ export class AttemptLogWriter implements AttemptLog {
       this.fail(error);
     }
     this.bytes = existing.size;
+    this.position = existing.size;
     this.truncated = existing.truncated;
     this.out = this.stream(file);
   }
@@ -187,7 +190,7 @@ export class AttemptLogWriter implements AttemptLog {
     this.onError?.(this.error);
   }
 
-  append(stream: LogStream, data: string, t: string = new Date().toISOString(), raw?: number): LogChunk | null {
+  append(stream: LogStream, data: string, t: string = new Date().toISOString(), raw?: number): LiveLogChunk | null {
     if (this.truncated) return null;
     const size = Buffer.byteLength(data);
     if (this.bytes + size > this.capBytes) {
@@ -195,14 +198,16 @@ export class AttemptLogWriter implements AttemptLog {
       const marker = truncationMarker(this.bytes);
       // Starts on a line of its own even when the output stopped mid-line.
       const text = `\n${marker}`;
+      const from = this.position;
       this.writeLine({ t, s: CODE.system, d: text, tr: 1 });
-      return { attempt: this.attempt, stream: 'system', t, data: text };
+      return { attempt: this.attempt, stream: 'system', t, data: text, from, to: this.position };
     }
     this.bytes += size;
+    const from = this.position;
     this.writeLine(raw !== undefined && raw !== data.length ? { t, s: CODE[stream], d: data, n: raw } : { t, s: CODE[stream], d: data });
     if (stream === 'stdout') this.plainOut += data;
     else if (stream === 'stderr') this.plainErr += data;
-    return { attempt: this.attempt, stream, t, data };
+    return { attempt: this.attempt, stream, t, data, from, to: this.position };
   }
 
   async close(): Promise<void> {
@@ -219,7 +224,9 @@ export class AttemptLogWriter implements AttemptLog {
   private scheduled = false;
 
   private writeLine(line: Line): void {
-    this.pendingLines += `${JSON.stringify(line)}\n`;
+    const text = `${JSON.stringify(line)}\n`;
+    this.position += Buffer.byteLength(text);
+    this.pendingLines += text;
     if (this.pendingLines.length >= 256 * 1024) this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;

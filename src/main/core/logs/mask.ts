@@ -2,7 +2,7 @@
 // the log file, the live log.chunks events, stdout.txt/stderr.txt and whatever is later read or
 // exported from the log hold the mask, never the value. As CI systems do, values too short to be
 // told from ordinary text are left alone: MIN_SECRET_LENGTH.
-import { SECRET_MASK, type LogChunk, type LogStream } from '../../../shared/ipc';
+import { SECRET_MASK, type LiveLogChunk, type LogStream } from '../../../shared/ipc';
 import type { AttemptLog } from './attemptLog';
 
 /**
@@ -119,7 +119,7 @@ class MaskedLog implements AttemptLog {
     return this.inner.truncated;
   }
 
-  append(stream: LogStream, data: string, t?: string): LogChunk | null {
+  append(stream: LogStream, data: string, t?: string): LiveLogChunk | null {
     if (stream === 'system') return this.inner.append(stream, maskText(data, this.secrets), t);
     let m = this.streams.get(stream);
     if (!m) this.streams.set(stream, (m = new StreamMasker(this.secrets)));
@@ -127,8 +127,8 @@ class MaskedLog implements AttemptLog {
     return out.text ? this.inner.append(stream, out.text, t, out.consumed) : null;
   }
 
-  end(t?: string): LogChunk[] {
-    const chunks: LogChunk[] = [];
+  end(t?: string): LiveLogChunk[] {
+    const chunks: LiveLogChunk[] = [];
     for (const [stream, m] of this.streams) {
       const out = m.end();
       const c = out.text ? this.inner.append(stream, out.text, t, out.consumed) : null;

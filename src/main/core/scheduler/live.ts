@@ -2,6 +2,7 @@ import type { LogStream } from '../../../shared/ipc';
 import type { Job } from '../../../shared/job';
 import type { RunningAttempt } from '../engines/types';
 import { maskedLog } from '../logs/mask';
+import { withAttempt } from './outcome';
 import type { AttemptLog, SchedulerDeps } from './types';
 
 export interface Live {
@@ -65,17 +66,14 @@ export class LiveAttempts {
     if (!live) return;
     const chunk = live.log.append(stream, data, t);
     if (chunk) this.d.onLog(jobId, chunk);
-    // The log's size for the views; persisted at most once a second, without an event.
-    const job = this.d.repo.getJob(jobId);
-    const a = job?.attempts.find((x) => x.number === attempt);
-    if (!job || !a) return;
-    a.logBytes = live.log.bytes;
-    a.logTruncated = live.log.truncated;
+    // The log's size for the views: saved (without an event) at most once a second, as a new
+    // record (stored jobs are frozen); the attempt's end records the final size.
     const now = this.d.clock.now();
-    if (now - live.lastTouch >= 1000) {
-      live.lastTouch = now;
-      this.d.repo.touch(job);
-    }
+    if (now - live.lastTouch < 1000) return;
+    const job = this.d.repo.getJob(jobId);
+    if (!job?.attempts.some((x) => x.number === attempt)) return;
+    live.lastTouch = now;
+    this.d.repo.touch(withAttempt(job, attempt, { logBytes: live.log.bytes, logTruncated: live.log.truncated }));
   }
 
   /** The attempt is over: forget it, write and announce what the masker held back, close its log. */

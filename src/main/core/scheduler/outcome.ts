@@ -2,7 +2,6 @@
 // keeps its pod failure and backoff policies apart from the Job controller): pure, table-tested.
 import type { Attempt, EndReason, Job } from '../../../shared/job';
 import type { AttemptOutcome } from '../engines/types';
-import { stampToIso } from '../engines/timestamps';
 import { backoffMs, mayRetry } from './backoff';
 
 export interface EndInfo {
@@ -43,7 +42,7 @@ export function attemptResult(outcome: AttemptOutcome, log?: { bytes: number; tr
     finishedAt: outcome.finishedAt,
     ...(outcome.message ? { message: outcome.message } : {}),
     ...(outcome.containerId ? { containerId: outcome.containerId } : {}),
-    ...(outcome.startedAt ? { startedAt: stampToIso(outcome.startedAt) } : {}),
+    ...(outcome.startedAt ? { startedAt: outcome.startedAt } : {}),
     ...(outcome.peakMemoryBytes !== undefined ? { peakMemoryBytes: outcome.peakMemoryBytes } : {}),
     ...(log ? { logBytes: log.bytes, logTruncated: log.truncated } : {}),
   };

@@ -3,11 +3,11 @@ import type { QueueState } from '../../../shared/ipc';
 import { assertTransition, isTerminal, type Attempt, type Job, type JobStatus } from '../../../shared/job';
 import { iso } from '../clock';
 import type { AttemptOutcome, AttemptSink, RunningAttempt, StopReason } from '../engines/types';
-import { stampToIso } from '../engines/timestamps';
 import { Deadlines } from './deadlines';
 import { LiveAttempts } from './live';
 import { attemptResult, internalError, judgeAttempt, withAttempt, type EndInfo } from './outcome';
 import { byQueueOrder, dependencyState, indexesToRun } from './order';
+import { pullReporter } from './pulls';
 import type { EngineSlot, SchedulerDeps } from './types';
 
 export type { AttemptLog, EngineSlot, JobRepo, SchedulerDeps } from './types';
@@ -163,9 +163,7 @@ export class Scheduler {
         graceSeconds: this.d.settings().stopGraceSeconds,
         persisted: () => this.persist(),
       },
-      this.sinkFor(job.id, number, (status, current, total) =>
-        this.d.onImageProgress?.(job.id, engine.id, next.spec.image, status, current, total),
-      ),
+      this.sinkFor(job.id, number, pullReporter(this.d, { id: job.id, engineId: engine.id, image: next.spec.image })),
     );
     live.handle = handle;
     const end = this.pendingEnd.get(job.id);
@@ -200,7 +198,7 @@ export class Scheduler {
   private sinkFor(jobId: string, number: number, onPull?: AttemptSink['pullProgress']): AttemptSink {
     return {
       started: (containerId, startedAt) => this.onStarted(jobId, number, containerId, startedAt),
-      log: (stream, data, t) => this.live.output(jobId, number, stream, data, stampToIso(t)),
+      log: (stream, data, t) => this.live.output(jobId, number, stream, data, t),
       exited: (outcome) => this.onExited(jobId, number, outcome),
       ...(onPull ? { pullProgress: onPull } : {}),
     };
@@ -235,7 +233,7 @@ export class Scheduler {
   }
 
   private onStarted(jobId: string, number: number, containerId: string, startedAt: string): void {
-    const next = this.patchAttempt(jobId, number, { containerId, status: 'running', startedAt: stampToIso(startedAt) });
+    const next = this.patchAttempt(jobId, number, { containerId, status: 'running', startedAt });
     if (next) this.d.repo.save(next);
   }
 

@@ -1,4 +1,4 @@
-import type { LogChunk, QueueState } from '../../../shared/ipc';
+import type { ImageProgress, LiveLogChunk, QueueState } from '../../../shared/ipc';
 import type { Job } from '../../../shared/job';
 import type { Settings } from '../../../shared/settings';
 import type { Clock } from '../clock';
@@ -39,11 +39,12 @@ export interface SchedulerDeps {
   openLog(jobId: string, attempt: number): AttemptLog;
   /** The job's secret values, decrypted: masked in its output before it is stored or shown. */
   secrets?(job: Job): string[];
-  onLog(jobId: string, chunk: LogChunk): void;
+  onLog(jobId: string, chunk: LiveLogChunk): void;
   onEngineLost(engineId: string, message: string): void;
   onQueueState(state: QueueState): void;
   /** An attempt began or ended: the per-engine running counts (runningAttempts) changed. */
   onLiveChange?(): void;
-  onImageProgress?(jobId: string, engineId: string, image: string, status: string, current?: number, total?: number): void;
+  /** An attempt's image is being pulled (at most one event per PULL_EVERY_MS, and every new status). */
+  onImageProgress?(progress: ImageProgress): void;
 }
 

@@ -42,10 +42,9 @@ export function createJob(ctx: CoreContext, n: NewJob): Job {
     attempts: [],
     ...(n.scheduledFor ? { scheduledFor: n.scheduledFor } : {}),
   };
-  ctx.store.putJob(job);
-  ctx.hub.emit('job.updated', maskJob(job));
-  ctx.scheduler.pump();
-  return ctx.store.getJob(job.id) ?? job;
+  ctx.jobs.save(job);
+  // The wake may have started it already: the job as it is now.
+  return ctx.jobs.get(job.id) ?? job;
 }
 
 export function maskJob(job: Job): Job {

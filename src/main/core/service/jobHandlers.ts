@@ -78,11 +78,7 @@ export function jobHandlers(ctx: CoreContext): JobHandlers {
           .reduce((m, j) => Math.max(m, j.seq), before.seq - 1);
         seq = (ahead + before.seq) / 2;
       }
-      const next: Job = { ...job, priority, seq };
-      ctx.store.putJob(next);
-      ctx.hub.emit('job.updated', maskJob(next));
-      ctx.scheduler.pump();
-      return maskJob(next);
+      return maskJob(ctx.jobs.save({ ...job, priority, seq }));
     },
     async 'jobs.remove'({ ids }) {
       const jobs = ids.map((id) => mustJob(ctx, id));

@@ -5,6 +5,7 @@ import { applyPatch } from '../../../shared/patch';
 import { Settings, type SettingsPatch } from '../../../shared/settings';
 import { Template } from '../../../shared/template';
 import type { StoreProblem } from './files';
+import { deepFreeze } from './frozen';
 import { History } from './history';
 import { JobTable } from './jobs';
 import { emptyState, readStoreDir, type HistoryLoad } from './load';
@@ -143,13 +144,18 @@ export class JobStore {
 
   // jobs
   getJob(id: string): Job | undefined {
-    return this.jobs.get(id);
+    return deepFreeze(this.jobs.get(id));
   }
-  /** Insert or replace. The object is kept as given (the scheduler updates it in place and touches it). */
-  putJob(job: Job): void {
+  /**
+   * Insert or replace; the object is kept frozen (frozen.ts). Only the repository (repository.ts)
+   * calls this, so that every change is also announced; journal replay at open is the exception.
+   */
+  putJob(job: Job): Job {
     check(Job, job, `job ${job.id}`);
+    deepFreeze(job);
     this.jobs.put(job);
     this.scheduler.changed({ job });
+    return job;
   }
   removeJobs(ids: string[]): number {
     const removed = this.jobs.remove(ids);
@@ -158,18 +164,19 @@ export class JobStore {
   }
   /** Pending and running jobs; they are always in the hot set, so this stays cheap at 100k jobs. */
   activeJobs(): Job[] {
-    return this.jobs.active();
+    return this.jobs.active().map(deepFreeze);
   }
   /** Every job, each given its full check first if it has not had it. */
-  allJobs(): Generator<Job> {
-    return this.jobs.all();
+  *allJobs(): Generator<Job> {
+    for (const j of this.jobs.all()) yield deepFreeze(j);
   }
   /** A page of jobs, from the order of the filter's sort (see JobTable.list). */
   jobTemplateNames(): string[] {
     return this.jobs.templateNames();
   }
   listJobs(filter: JobFilter): { total: number; items: Job[] } {
-    return this.jobs.list(filter);
+    const page = this.jobs.list(filter);
+    return { total: page.total, items: page.items.map(deepFreeze) };
   }
   /** Resolves once the background work after open is done (or the store was closed). */
   whenChecked(): Promise<void> {

@@ -3,9 +3,10 @@ import { SearchAddon } from '@xterm/addon-search';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
-import type { LogChunk } from '../../../shared/ipc';
+import { isTerminal } from '../../../shared/job';
 import { client } from '../client/client';
 import { reportError, useApp } from '../store/app';
+import { LogFollower } from './logFollow';
 import { TERMINAL_OPTIONS } from './terminalOptions';
 
 /**
@@ -16,33 +17,12 @@ import { TERMINAL_OPTIONS } from './terminalOptions';
  */
 const HIGH = 6_000_000;
 const LOW = 2_000_000;
-/** File bytes per logs.read: few round trips for a long log, and a reply still parses in a few ms. */
+/** File bytes per logs.read (a catch-up): few round trips for a long log, and a reply still parses in a few ms. */
 const PAGE = 1024 * 1024;
+/** The first page is small so the terminal starts on it while the larger ones come (×4 a read up to PAGE). */
+const FIRST_PAGE = 64 * 1024;
 /** Characters per term.write: xterm parses one write without yielding, so none may be large. */
 const SLICE = 128 * 1024;
-
-const RED = '\x1b[31m';
-const DIM = '\x1b[2m';
-const RESET = '\x1b[0m';
-
-/** stderr in red, Jobdeck's own notes dimmed (the terminal takes \n as \r\n: convertEol). */
-function render(stream: LogChunk['stream'], text: string): string {
-  if (stream === 'stderr') return `${RED}${text}${RESET}`;
-  if (stream === 'system') return `${DIM}${text}${RESET}`;
-  return text;
-}
-
-/** A page of chunks as terminal text: each run of one stream rendered at once (a line per chunk is common). */
-function renderPage(chunks: LogChunk[]): string {
-  let out = '';
-  for (let i = 0; i < chunks.length; ) {
-    const stream = chunks[i]!.stream;
-    let data = '';
-    for (; i < chunks.length && chunks[i]!.stream === stream; i++) data += chunks[i]!.data;
-    out += render(stream, data);
-  }
-  return out;
-}
 
 interface Props {
   jobId: string;
@@ -51,10 +31,11 @@ interface Props {
 }
 
 /**
- * A live log pane. The log file is the one source: live events only say "there is more", and the
- * pane reads the file from its offset, so every byte is shown exactly once. Write flow control:
- * while xterm has more than HIGH bytes pending the pane stops reading and resumes under LOW, so a
- * flood of output never piles up in memory or freezes the window.
+ * A live log pane. Live chunks carry the text the pane writes and where it lies in the log file;
+ * the pane reads the file by range only to fill a gap (opened late, reconnected, fell behind), so
+ * a byte crosses from main once (logFollow.ts). Write flow control: while xterm has more than HIGH
+ * characters pending the pane takes no more and reads on under LOW, so a flood of output never
+ * piles up in memory or freezes the window.
  */
 export function LogPane({ jobId, attempt, live }: Props) {
   const host = useRef<HTMLDivElement>(null);
@@ -83,65 +64,44 @@ export function LogPane({ jobId, attempt, live }: Props) {
     const resize = new ResizeObserver(() => fit.fit());
     resize.observe(host.current);
 
-    let disposed = false;
-    let pending = 0; // characters handed to xterm and not yet parsed
-    let offset = 0; // file offset of the next byte not yet shown
-    let reading = false;
-    let more = false; // news arrived while reading
-
-    const write = (s: string) => {
-      for (let i = 0; i < s.length; i += SLICE) {
-        // A slice may end inside an escape sequence or a surrogate pair: xterm's parser carries on.
-        const part = s.length <= SLICE ? s : s.slice(i, i + SLICE);
-        pending += part.length;
-        term.write(part, () => {
-          pending -= part.length;
-          if (pending < LOW && more) void read();
-        });
-      }
-      if (followRef.current) term.scrollToBottom();
-    };
-
-    const read = async () => {
-      more = true;
-      if (reading || disposed) return;
-      reading = true;
-      try {
-        while (more && !disposed) {
-          if (pending > HIGH) return; // the write callback resumes us under LOW
-          more = false;
-          const page = await client.invoke('logs.read', { id: jobId, ...(attempt ? { attempt } : {}), offset, maxBytes: PAGE, merge: true });
-          if (disposed) return;
-          offset = page.nextOffset;
-          if (page.chunks.length) write(renderPage(page.chunks));
-          if (!page.eof) more = true;
-        }
-      } catch (error) {
-        reportError(error);
-      } finally {
-        reading = false;
-      }
-    };
+    let pageBytes = FIRST_PAGE;
+    const follower = new LogFollower(
+      attempt,
+      {
+        read: (offset) => {
+          const maxBytes = pageBytes;
+          pageBytes = Math.min(PAGE, pageBytes * 4);
+          return client.invoke('logs.read', { id: jobId, ...(attempt ? { attempt } : {}), offset, maxBytes, merge: true });
+        },
+        write: (text, parsed) => {
+          term.write(text, parsed);
+          if (followRef.current) term.scrollToBottom();
+        },
+        onError: reportError,
+      },
+      { high: HIGH, low: LOW, slice: SLICE },
+    );
 
     const offs: (() => void)[] = [];
     if (live) {
-      offs.push(client.on('log.chunks', ({ id, chunks }) => id === jobId && chunks.some((c) => c.attempt === attempt) && void read()));
-      // The last lines may land in the file after the last event: read once more at the end.
-      offs.push(client.on('job.updated', (job) => job.id === jobId && void read()));
+      offs.push(client.on('log.chunks', ({ id, chunks }) => id === jobId && follower.onChunks(chunks)));
+      // The job ended: a last read by range for what no event brought (output written before this
+      // pane's subscription reached main, and not in the file yet when the pane first read it).
+      offs.push(client.on('job.updated', (job) => job.id === jobId && isTerminal(job.status) && follower.catchUp()));
       void client.invoke('logs.subscribe', { id: jobId }).catch(reportError);
       // A reconnected host has forgotten this page's subscription: subscribe again and catch up.
       offs.push(
         useApp.subscribe((s, prev) => {
           if (s.connectedEpoch === prev.connectedEpoch) return;
           void client.invoke('logs.subscribe', { id: jobId }).catch(reportError);
-          void read();
+          follower.catchUp();
         }),
       );
     }
-    void read();
+    follower.catchUp();
 
     return () => {
-      disposed = true;
+      follower.dispose();
       for (const off of offs) off();
       if (live) void client.invoke('logs.unsubscribe', { id: jobId }).catch(() => undefined);
       resize.disconnect();

@@ -8,6 +8,7 @@ import { ExitBadge } from '../components/ExitBadge';
 import { between, bytes, duration, until, when } from '../components/format';
 import { LogPane } from '../components/LogPane';
 import { MountList } from '../components/MountList';
+import { PullProgress } from '../components/PullProgress';
 import { StatusPill } from '../components/StatusPill';
 import { useNow } from '../components/useNow';
 import { reportError, useApp } from '../store/app';
@@ -97,6 +98,7 @@ export function JobView() {
             ))}
             {job.attempts.length === 0 && <span className="muted">Waiting for the first attempt{job.waitingFor ? ` (engine ${job.waitingFor})` : ''}…</span>}
           </div>
+          <PullProgress job={job} />
           {shown !== undefined && <LogPane key={`${job.id}:${shown}`} jobId={job.id} attempt={shown} live={live} />}
         </div>
         <aside className="job-side">
