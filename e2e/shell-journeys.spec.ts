@@ -8,6 +8,7 @@ import { expectAccessible } from './support/a11y';
 import { go, jobDetail, logText, openApp } from './support/app';
 import { hostUrl } from './support/env';
 import { startHost, stopHost, type RunningHost } from './support/setupSteps';
+import { sentCalls, tile } from './support/polish';
 import { focused, hostClient, screenshot, TcpProxy, type HostClient } from './support/shell';
 import { TEST_IMAGE } from './support/env';
 
@@ -130,6 +131,7 @@ test.describe('shell journeys', () => {
     const proxy = new TcpProxy(Number(direct.port));
     await proxy.start();
     const page = await newPage(browser);
+    const statsCalls = sentCalls(page, 'stats.get');
     try {
       const url = `${proxy.url}/?token=${direct.searchParams.get('token')}`;
       // A job that prints for a while, open on its page: the log pane must follow it across the cut.
@@ -173,10 +175,27 @@ test.describe('shell journeys', () => {
       await expect(banner).toHaveCount(0);
       await go(page, 'Queue');
       await expect(page.locator('nav')).toContainText('queue paused');
+
       // And it works again.
       await pause.click();
       await expect(pause).toHaveText('Pause queue');
       await expect(page.locator('nav')).not.toContainText('queue paused');
+
+      // The Dashboard learns on return what finished while the host was away, at once (not at its
+      // next periodic refresh): a job that completed during the cut is counted.
+      await go(page, 'Dashboard');
+      await expect(tile(page, 'Cancelled')).toHaveText('1');
+      await expect(tile(page, 'Completed')).toHaveText('0');
+      // Its load on opening and the refresh that follows the job events are both sent before the cut.
+      await expect.poll(statsCalls).toBeGreaterThanOrEqual(2);
+      await proxy.cut();
+      await expect(banner).toBeVisible();
+      const quick = await other.call('jobs.create', { spec: { name: 'shell-offline', image: TEST_IMAGE, engine: 'docker', network: 'none', command: 'true' } });
+      await expect.poll(async () => (await other.call('jobs.get', { id: quick.id })).status, { timeout: 60_000 }).toBe('completed');
+      await proxy.restore();
+      await expect(banner).toHaveCount(0);
+      // Sooner than the Dashboard's own periodic refresh (2 s after the reconnect's reload).
+      await expect(tile(page, 'Completed')).toHaveText('1', { timeout: 1500 });
       other.close();
       await screenshot(page, 'shell-host-back');
       await expectAccessible(page, 'the app after the host came back');
