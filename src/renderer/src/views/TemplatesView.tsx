@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Template } from '../../../shared/template';
 import { client } from '../client/client';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ExitBadge } from '../components/ExitBadge';
 import { when } from '../components/format';
 import { importFiles, TEMPLATE_DRAG_TYPE } from '../drop/useTemplateFileDrop';
@@ -24,13 +25,17 @@ export function TemplatesView() {
   const preview = useApp((s) => s.importPreview);
   const [editing, setEditing] = useState<Template | 'new' | undefined>();
   const [filter, setFilter] = useState('');
+  const [deleting, setDeleting] = useState<Template | undefined>();
   const shown = filterTemplates(templates, filter);
 
   const exportOne = (t: Template) =>
     void client.invoke('templates.export', { id: t.id, format: 'yaml' }).then((f) => download(f.filename, f.content), reportError);
   const remove = (t: Template) => {
-    if (!confirm(`Delete template ${t.name}? Its jobs stay in the history.`)) return;
-    void client.invoke('templates.delete', { id: t.id }).then(() => useApp.getState().loadTemplates(), reportError);
+    setDeleting(undefined);
+    void client.invoke('templates.delete', { id: t.id }).then(() => {
+      useApp.getState().toast('success', `Deleted template ${t.name}`);
+      return useApp.getState().loadTemplates();
+    }, reportError);
   };
 
   return (
@@ -67,6 +72,25 @@ export function TemplatesView() {
         </button>
       </header>
       {preview && <ImportPreview key={preview.id} />}
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete template ${deleting.name}?`}
+          confirmLabel="Delete template"
+          danger
+          onConfirm={() => remove(deleting)}
+          onCancel={() => setDeleting(undefined)}
+          testId="delete-dialog"
+        >
+          <p>
+            {deleting.schedule ? (
+              <>
+                Its schedule <code>{deleting.schedule.cron}</code> stops: no new runs start from it.{' '}
+              </>
+            ) : null}
+            Its past jobs stay in History under the name <b>{deleting.name}</b>; jobs already queued or running go on.
+          </p>
+        </ConfirmDialog>
+      )}
       {editing && (
         <TemplateEditor key={editing === 'new' ? 'new' : editing.id} template={editing === 'new' ? undefined : editing} onDone={() => setEditing(undefined)} />
       )}
@@ -132,7 +156,7 @@ export function TemplatesView() {
                   <button className="small" onClick={() => exportOne(t)}>
                     Export
                   </button>
-                  <button className="small danger" onClick={() => remove(t)}>
+                  <button className="small danger" onClick={() => setDeleting(t)}>
                     Delete
                   </button>
                 </td>
