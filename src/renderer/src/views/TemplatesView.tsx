@@ -107,7 +107,7 @@ export function TemplatesView() {
               <th>Image</th>
               <th>Engine</th>
               <th>Schedule</th>
-              <th>Last result</th>
+              <th className="nowrap">Last result</th>
               <th />
             </tr>
           </thead>
@@ -137,7 +137,7 @@ export function TemplatesView() {
                 </td>
                 <td>{t.engine}</td>
                 <td className="mono muted">{t.schedule ? `${t.schedule.cron}${t.schedule.enabled ? '' : ' (off)'}` : '–'}</td>
-                <td>
+                <td className="nowrap">
                   {lastJob ? (
                     <button className="link" onClick={() => useApp.getState().go('job', lastJob.id)} title={when(lastJob.finishedAt)} data-testid="template-last">
                       <ExitBadge status={lastJob.status} exitCode={lastJob.exitCode} />
