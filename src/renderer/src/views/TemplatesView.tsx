@@ -136,7 +136,7 @@ export function TemplatesView() {
                   {t.image}
                 </td>
                 <td>{t.engine}</td>
-                <td className="mono muted">{t.schedule ? `${t.schedule.cron}${t.schedule.enabled ? '' : ' (off)'}` : '–'}</td>
+                <td className="mono muted nowrap">{t.schedule ? `${t.schedule.cron}${t.schedule.enabled ? '' : ' (off)'}` : '–'}</td>
                 <td className="nowrap">
                   {lastJob ? (
                     <button className="link" onClick={() => useApp.getState().go('job', lastJob.id)} title={when(lastJob.finishedAt)} data-testid="template-last">
