@@ -9,13 +9,14 @@ import { go, jobDetail, logText, openApp } from './support/app';
 import { hostUrl } from './support/env';
 import { startHost, stopHost, type RunningHost } from './support/setupSteps';
 import { sentCalls, tile } from './support/polish';
-import { focused, hostClient, screenshot, TcpProxy, type HostClient } from './support/shell';
+import { focused, hostClient, screenshot, TcpProxy, templateDrop, type HostClient } from './support/shell';
 import { TEST_IMAGE } from './support/env';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ENGINE = 'shell-remote';
 const KBD = 'shell-kbd';
 const KBD_NEW = 'shell-kbd-made';
+const KBD_IMPORTED = 'shell-kbd-imported';
 
 async function newPage(browser: import('@playwright/test').Browser): Promise<Page> {
   // axe's Playwright runner needs a page of a context made with browser.newContext().
@@ -52,7 +53,7 @@ test.describe('shell journeys', () => {
     await api.call('queue.resume', {}).catch(() => undefined);
     await api.call('engines.remove', { id: ENGINE }).catch(() => undefined);
     // The keyboard journey deletes the template it makes; one a failed run left behind goes too.
-    for (const t of await api.call('templates.list', {})) if (t.template.name === KBD_NEW) await api.call('templates.delete', { id: t.template.id });
+    for (const t of await api.call('templates.list', {})) if (t.template.name === KBD_NEW || t.template.name === KBD_IMPORTED) await api.call('templates.delete', { id: t.template.id });
     await api.call('settings.update', { concurrency: before.concurrency, stopGraceSeconds: before.stopGraceSeconds, queuePaused: before.queuePaused, engines: before.engines });
     api.close();
   });
@@ -397,6 +398,33 @@ test.describe('shell journeys', () => {
     await expect(del).toBeHidden();
     await expect(row).toHaveCount(0);
     await expect(page.locator('.toasts')).toContainText(`Deleted template ${KBD_NEW}`);
+
+    // Import files…: the preview is a dialog too. Escape drops it (nothing saved), focus returns.
+    const chooseFile = async () => {
+      const chooser = page.waitForEvent('filechooser');
+      await kb.press('Enter');
+      const file = templateDrop(KBD_IMPORTED, 'echo imported');
+      await (await chooser).setFiles({ name: file.name, mimeType: file.mimeType, buffer: file.buffer });
+    };
+    await tabToText('Import files…');
+    await chooseFile();
+    const importing = page.getByRole('dialog', { name: 'Import 1 file' });
+    await expect(importing).toContainText(`${KBD_IMPORTED}.yaml`);
+    expect(await importing.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+    await kb.press('Escape');
+    await expect(importing).toBeHidden();
+    expect((await focused(page)).text).toBe('Import files…');
+    await chooseFile();
+    await expect(importing).toBeVisible();
+    await expectAccessible(page, 'the import dialog');
+    await tabToText('Save 1 template', importing);
+    await kb.press('Enter');
+    await expect(importing).toBeHidden();
+    await expect(page.locator('.toasts')).toContainText('Saved 1 new template');
+    await kb.press('/');
+    await kb.press('ControlOrMeta+a');
+    await kb.type(KBD_IMPORTED);
+    await expect(row).toHaveAttribute('data-template', KBD_IMPORTED);
     await page.context().close();
   });
 

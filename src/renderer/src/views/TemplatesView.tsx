@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { Template } from '../../../shared/template';
 import { client } from '../client/client';
 import { ConfirmDialog } from '../components/ConfirmDialog';
@@ -26,6 +26,7 @@ export function TemplatesView() {
   const [editing, setEditing] = useState<Template | 'new' | undefined>();
   const [filter, setFilter] = useState('');
   const [deleting, setDeleting] = useState<Template | undefined>();
+  const picker = useRef<HTMLInputElement>(null);
   const shown = filterTemplates(templates, filter);
 
   const exportOne = (t: Template) =>
@@ -54,19 +55,20 @@ export function TemplatesView() {
           onChange={(e) => setFilter(e.target.value)}
         />
         <div className="spacer" />
-        <label className="button">
-          Import files…
-          <input
-            type="file"
-            multiple
-            accept=".yaml,.yml,.json"
-            hidden
-            onChange={(e) => {
-              void importFiles(Array.from(e.target.files ?? []));
-              e.target.value = '';
-            }}
-          />
-        </label>
+        {/* A real button (a label is not reachable by Tab): it opens the hidden file picker. */}
+        <button onClick={() => picker.current?.click()}>Import files…</button>
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          accept=".yaml,.yml,.json"
+          hidden
+          aria-label="Template files to import"
+          onChange={(e) => {
+            void importFiles(Array.from(e.target.files ?? []));
+            e.target.value = '';
+          }}
+        />
         <button className="primary" onClick={() => setEditing('new')}>
           New template
         </button>
