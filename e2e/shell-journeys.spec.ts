@@ -8,12 +8,15 @@ import { expectAccessible } from './support/a11y';
 import { go, jobDetail, logText, openApp } from './support/app';
 import { hostUrl } from './support/env';
 import { startHost, stopHost, type RunningHost } from '../test/support/headlessHost';
-import { focused, hostClient, screenshot, TcpProxy, type HostClient } from './support/shell';
+import { sentCalls, tile } from './support/polish';
+import { focused, hostClient, screenshot, TcpProxy, templateDrop, type HostClient } from './support/shell';
 import { TEST_IMAGE } from './support/env';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ENGINE = 'shell-remote';
 const KBD = 'shell-kbd';
+const KBD_NEW = 'shell-kbd-made';
+const KBD_IMPORTED = 'shell-kbd-imported';
 
 async function newPage(browser: import('@playwright/test').Browser): Promise<Page> {
   // axe's Playwright runner needs a page of a context made with browser.newContext().
@@ -49,6 +52,8 @@ test.describe('shell journeys', () => {
     // Leave the shared host as it was: queue running, no remote engine, the settings of before.
     await api.call('queue.resume', {}).catch(() => undefined);
     await api.call('engines.remove', { id: ENGINE }).catch(() => undefined);
+    // The keyboard journey deletes the template it makes; one a failed run left behind goes too.
+    for (const t of await api.call('templates.list', {})) if (t.template.name === KBD_NEW || t.template.name === KBD_IMPORTED) await api.call('templates.delete', { id: t.template.id });
     await api.call('settings.update', { concurrency: before.concurrency, stopGraceSeconds: before.stopGraceSeconds, queuePaused: before.queuePaused, engines: before.engines });
     api.close();
   });
@@ -130,6 +135,7 @@ test.describe('shell journeys', () => {
     const proxy = new TcpProxy(Number(direct.port));
     await proxy.start();
     const page = await newPage(browser);
+    const statsCalls = sentCalls(page, 'stats.get');
     try {
       const url = `${proxy.url}/?token=${direct.searchParams.get('token')}`;
       // A job that prints for a while, open on its page: the log pane must follow it across the cut.
@@ -173,10 +179,27 @@ test.describe('shell journeys', () => {
       await expect(banner).toHaveCount(0);
       await go(page, 'Queue');
       await expect(page.locator('nav')).toContainText('queue paused');
+
       // And it works again.
       await pause.click();
       await expect(pause).toHaveText('Pause queue');
       await expect(page.locator('nav')).not.toContainText('queue paused');
+
+      // The Dashboard learns on return what finished while the host was away, at once (not at its
+      // next periodic refresh): a job that completed during the cut is counted.
+      await go(page, 'Dashboard');
+      await expect(tile(page, 'Cancelled')).toHaveText('1');
+      await expect(tile(page, 'Completed')).toHaveText('0');
+      // Its load on opening and the refresh that follows the job events are both sent before the cut.
+      await expect.poll(statsCalls).toBeGreaterThanOrEqual(2);
+      await proxy.cut();
+      await expect(banner).toBeVisible();
+      const quick = await other.call('jobs.create', { spec: { name: 'shell-offline', image: TEST_IMAGE, engine: 'docker', network: 'none', command: 'true' } });
+      await expect.poll(async () => (await other.call('jobs.get', { id: quick.id })).status, { timeout: 60_000 }).toBe('completed');
+      await proxy.restore();
+      await expect(banner).toHaveCount(0);
+      // Sooner than the Dashboard's own periodic refresh (2 s after the reconnect's reload).
+      await expect(tile(page, 'Completed')).toHaveText('1', { timeout: 1500 });
       other.close();
       await screenshot(page, 'shell-host-back');
       await expectAccessible(page, 'the app after the host came back');
@@ -295,6 +318,113 @@ test.describe('shell journeys', () => {
     await tabTo('pause-toggle');
     await kb.press('Enter');
     await expect(page.getByTestId('pause-toggle')).toHaveText('Pause queue');
+
+    // Templates: the editor and the delete confirmation are dialogs, used by keyboard alone.
+    const tabToText = async (text: string, within?: import('@playwright/test').Locator) => {
+      for (let i = 0; i < 40; i++) {
+        const f = await focused(page);
+        if (f.text === text && (!within || (await within.evaluate((el) => el.contains(document.activeElement))))) return;
+        await kb.press('Tab');
+      }
+      throw new Error(`Tab never reached ${text}`);
+    };
+    await kb.press('g');
+    await kb.press('t');
+    await expect(page.getByRole('heading', { level: 1, name: 'Templates' })).toBeVisible();
+    await tabToText('New template');
+    await kb.press('Enter');
+    const editor = page.getByRole('dialog', { name: 'New template' });
+    await expect(editor).toBeVisible();
+    await expect(editor.getByLabel('Name', { exact: true })).toBeFocused();
+    await kb.type(KBD_NEW);
+    await kb.press('Tab');
+    await expect(editor.getByLabel('Image', { exact: true })).toBeFocused();
+    await kb.type(TEST_IMAGE);
+    // Enter in a field saves: the dialog closes, the list has the template, focus is back on the opener.
+    await kb.press('Enter');
+    await expect(editor).toBeHidden();
+    await expect(page.locator('.toasts')).toContainText(`Saved ${KBD_NEW}`);
+    expect((await focused(page)).text).toBe('New template');
+    await kb.press('/');
+    await kb.type(KBD_NEW);
+    const row = page.getByTestId('template-row');
+    await expect(row).toHaveCount(1);
+    await expect(row).toHaveAttribute('data-template', KBD_NEW);
+    // Reopen, change, Escape: the unsaved change is asked about, not dropped.
+    await tabToText('Edit', row);
+    await kb.press('Enter');
+    const edit = page.getByRole('dialog', { name: `Edit ${KBD_NEW}` });
+    await expect(edit).toBeVisible();
+    await expect(edit.getByLabel('Image', { exact: true })).toHaveValue(TEST_IMAGE);
+    await kb.press('Tab');
+    await kb.press('Tab');
+    await expect(edit.getByLabel('Description')).toBeFocused();
+    await kb.type('typed by keyboard');
+    await screenshot(page, 'shell-keyboard-editor');
+    await expectAccessible(page, 'the template editor dialog');
+    await kb.press('Escape');
+    const leave = page.getByRole('dialog', { name: 'Unsaved changes' });
+    await expect(leave).toContainText(`Your changes to the template ${KBD_NEW} are not saved yet.`);
+    await expectAccessible(page, 'the leave dialog over the editor');
+    // Escape again keeps editing: the text is still there.
+    await kb.press('Escape');
+    await expect(leave).toBeHidden();
+    await expect(edit.getByLabel('Description')).toHaveValue('typed by keyboard');
+    await expect(edit.getByLabel('Description')).toBeFocused();
+    // Then Escape, and Discard: the dialog closes, the template is as it was.
+    await kb.press('Escape');
+    await expect(leave).toBeVisible();
+    await tabToText('Discard', leave);
+    await kb.press('Enter');
+    await expect(leave).toBeHidden();
+    await expect(edit).toBeHidden();
+    await expect(row).not.toContainText('typed by keyboard');
+    // Delete asks in the app, naming the template and what happens to its past jobs; Escape keeps it.
+    await tabToText('Delete', row);
+    await kb.press('Enter');
+    const del = page.getByRole('dialog', { name: `Delete template ${KBD_NEW}?` });
+    await expect(del).toContainText(`Its past jobs stay in History under the name ${KBD_NEW}`);
+    expect((await focused(page)).text).toBe('Cancel');
+    await screenshot(page, 'shell-keyboard-delete');
+    await expectAccessible(page, 'the delete confirmation');
+    await kb.press('Escape');
+    await expect(del).toBeHidden();
+    await expect(row).toHaveCount(1);
+    expect((await focused(page)).text).toBe('Delete');
+    await kb.press('Enter');
+    await expect(del).toBeVisible();
+    await tabToText('Delete template', del);
+    await kb.press('Enter');
+    await expect(del).toBeHidden();
+    await expect(row).toHaveCount(0);
+    await expect(page.locator('.toasts')).toContainText(`Deleted template ${KBD_NEW}`);
+
+    // Import files…: the preview is a dialog too. Escape drops it (nothing saved), focus returns.
+    const chooseFile = async () => {
+      const chooser = page.waitForEvent('filechooser');
+      await kb.press('Enter');
+      const file = templateDrop(KBD_IMPORTED, 'echo imported');
+      await (await chooser).setFiles({ name: file.name, mimeType: file.mimeType, buffer: file.buffer });
+    };
+    await tabToText('Import files…');
+    await chooseFile();
+    const importing = page.getByRole('dialog', { name: 'Import 1 file' });
+    await expect(importing).toContainText(`${KBD_IMPORTED}.yaml`);
+    expect(await importing.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+    await kb.press('Escape');
+    await expect(importing).toBeHidden();
+    expect((await focused(page)).text).toBe('Import files…');
+    await chooseFile();
+    await expect(importing).toBeVisible();
+    await expectAccessible(page, 'the import dialog');
+    await tabToText('Save 1 template', importing);
+    await kb.press('Enter');
+    await expect(importing).toBeHidden();
+    await expect(page.locator('.toasts')).toContainText('Saved 1 new template');
+    await kb.press('/');
+    await kb.press('ControlOrMeta+a');
+    await kb.type(KBD_IMPORTED);
+    await expect(row).toHaveAttribute('data-template', KBD_IMPORTED);
     await page.context().close();
   });
 

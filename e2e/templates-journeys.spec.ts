@@ -127,7 +127,12 @@ test('schedule a cron and read its words and next five runs in a chosen zone; se
   await schedule.getByLabel('Yes, start a job more often than once a minute').check();
   await expect(editor.getByTestId('error-schedule.cron')).toHaveCount(0);
   await expectAccessible(page, 'template editor with a schedule');
+  // Cancel with unsaved changes asks first; Discard drops them and nothing is saved.
   await editor.getByRole('button', { name: 'Cancel' }).click();
+  const leave = page.getByRole('dialog', { name: 'Unsaved changes' });
+  await expect(leave).toContainText('Your changes to the new template are not saved yet.');
+  await leave.getByRole('button', { name: 'Discard' }).click();
+  await expect(editor).toBeHidden();
   await expect(templateRow(page, 'tpl-cron')).toHaveCount(0);
 });
 

@@ -33,11 +33,14 @@ export function templateRow(page: Page, name: string) {
   return page.getByTestId('template-row').filter({ has: page.getByText(name, { exact: true }) });
 }
 
-/** Templates → Delete, confirmed in the browser's dialog. */
+/** Templates → Delete, confirmed in the app's dialog, which says the past jobs stay in History. */
 export async function deleteTemplate(page: Page, name: string): Promise<void> {
   await go(page, 'Templates');
-  page.once('dialog', (d) => void d.accept());
   await templateRow(page, name).getByRole('button', { name: 'Delete', exact: true }).click();
+  const confirm = page.getByRole('dialog', { name: `Delete template ${name}?` });
+  await expect(confirm).toContainText(`Its past jobs stay in History under the name ${name}`);
+  await confirm.getByRole('button', { name: 'Delete template' }).click();
+  await expect(confirm).toBeHidden();
   await expect(templateRow(page, name)).toHaveCount(0);
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const EngineKind = z.enum(['docker', 'podman']);
+export const EngineKind = z.enum(['docker', 'podman'], { error: 'Kind must be docker or podman' });
 export type EngineKind = z.infer<typeof EngineKind>;
 
 const HOST_FORMS = 'unix:///path/to/socket, npipe:////./pipe/name, tcp://host:port or ssh://user@host';
@@ -56,15 +56,26 @@ export const TlsConfig = z
  */
 export const EngineConfig = z
   .object({
-    id: z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lowercase letters, digits and dashes'),
+    id: z
+      .string({ error: 'Id is required' })
+      .min(1, { error: 'Id is required' })
+      .max(64, { error: 'Id must be at most 64 characters' })
+      .regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'Id uses lowercase letters, digits and dashes, and starts with a letter or digit' }),
     kind: EngineKind,
     host: z
-      .string()
-      .min(1)
-      .refine((h) => /^(unix|npipe|tcp|ssh|http|https):\/\//.test(h) || h.startsWith('/') || h.startsWith('//./pipe/'), HOST_FORMS),
+      .string({ error: 'Engine address is required' })
+      .min(1, { error: 'Engine address is required' })
+      .refine((h) => /^(unix|npipe|tcp|ssh|http|https):\/\//.test(h) || h.startsWith('/') || h.startsWith('//./pipe/'), {
+        error: `Engine address must be ${HOST_FORMS}`,
+      }),
     tls: TlsConfig.optional(),
     /** Jobs may run here at most this many at once; unset means only the global limit applies. */
-    concurrency: z.number().int().min(1).max(64).optional(),
+    concurrency: z
+      .number({ error: 'Concurrent jobs on an engine must be a whole number from 1 to 64' })
+      .int({ error: 'Concurrent jobs on an engine must be a whole number from 1 to 64' })
+      .min(1, { error: 'Concurrent jobs on an engine must be a whole number from 1 to 64' })
+      .max(64, { error: 'Concurrent jobs on an engine must be a whole number from 1 to 64' })
+      .optional(),
   })
   .strict();
 export type EngineConfig = z.infer<typeof EngineConfig>;

@@ -157,7 +157,8 @@ export const commands = {
     z
       .object({
         templateId: z.string().optional(),
-        spec: TemplateSpec.optional(),
+        /** A new spec, checked as templates.save checks one (stored ones read with TemplateSpec). */
+        spec: TemplateSpecChecked.optional(),
         overrides: JobOverrides.default({}),
         dependsOn: z.array(z.string()).max(100).default([]),
       })

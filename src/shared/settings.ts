@@ -1,21 +1,31 @@
 import { z } from 'zod';
 import { EngineConfig } from './engine';
 import { patchOf } from './patch';
+import { wholeNumber } from './template';
+
+// Messages name the field as the Settings view labels it, in the unit it shows.
+const MiB = 1024 ** 2;
+const logCap = `Log cap per attempt must be a whole number of MiB from 1 to ${16 * 1024}`;
 
 export const Settings = z
   .object({
     /** Jobs running at once across all engines. */
-    concurrency: z.number().int().min(1).max(64).default(4),
+    concurrency: wholeNumber('Concurrent jobs', 1, 64).default(4),
     /** Per engine id; an engine absent here is limited only by `concurrency`. */
-    engineConcurrency: z.record(z.string(), z.number().int().min(1).max(64)).default({}),
+    engineConcurrency: z.record(z.string(), wholeNumber('Concurrent jobs on an engine', 1, 64)).default({}),
     engines: z.array(EngineConfig).default([]),
     /** Seconds between SIGTERM and SIGKILL when a job is cancelled or times out. */
-    stopGraceSeconds: z.number().int().min(0).max(300).default(10),
-    logCapBytes: z.number().int().min(1024).max(16 * 1024 ** 3).default(64 * 1024 ** 2),
+    stopGraceSeconds: wholeNumber('Stop grace', 0, 300, 'seconds').default(10),
+    logCapBytes: z
+      .number({ error: logCap })
+      .int({ error: logCap })
+      .min(1024, { error: logCap })
+      .max(16 * 1024 * MiB, { error: logCap })
+      .default(64 * MiB),
     retention: z
       .object({
-        days: z.number().int().min(1).max(3650).optional(),
-        statuses: z.array(z.enum(['completed', 'failed', 'cancelled'])).default(['completed', 'failed', 'cancelled']),
+        days: wholeNumber('Remove finished jobs after', 1, 3650, 'days', 'empty keeps them forever').optional(),
+        statuses: z.array(z.enum(['completed', 'failed', 'cancelled'], { error: 'Statuses to remove are completed, failed and cancelled' })).default(['completed', 'failed', 'cancelled']),
       })
       .strict()
       .default({ statuses: ['completed', 'failed', 'cancelled'] }),

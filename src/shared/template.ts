@@ -25,7 +25,7 @@ export const EnvVar = z.object({
   }),
   value: z.string({ error: 'Variable value must be text' }),
   /** Secret values are stored encrypted where the host can, and shown masked. */
-  secret: z.boolean().default(false),
+  secret: z.boolean({ error: 'Variable secret must be true or false' }).default(false),
 });
 export type EnvVar = z.infer<typeof EnvVar>;
 
@@ -42,7 +42,7 @@ export const Mount = z.object({
   containerPath: absolutePath('Container path', '/data').refine((p) => p.startsWith('/'), {
     error: 'Container path must be an absolute path such as /data',
   }),
-  readOnly: z.boolean().default(false),
+  readOnly: z.boolean({ error: 'Mount readOnly must be true or false' }).default(false),
 });
 export type Mount = z.infer<typeof Mount>;
 
@@ -70,9 +70,9 @@ export const RetryPolicy = z
   .strict();
 export type RetryPolicy = z.infer<typeof RetryPolicy>;
 
-export const ConcurrencyPolicy = z.enum(['Allow', 'Forbid', 'Replace']);
+export const ConcurrencyPolicy = z.enum(['Allow', 'Forbid', 'Replace'], { error: 'Concurrency policy must be Allow, Forbid or Replace' });
 export type ConcurrencyPolicy = z.infer<typeof ConcurrencyPolicy>;
-export const MissedRunPolicy = z.enum(['CatchUpOnce', 'Skip']);
+export const MissedRunPolicy = z.enum(['CatchUpOnce', 'Skip'], { error: 'Missed run policy must be CatchUpOnce or Skip' });
 export type MissedRunPolicy = z.infer<typeof MissedRunPolicy>;
 
 /**
@@ -83,12 +83,12 @@ export type MissedRunPolicy = z.infer<typeof MissedRunPolicy>;
 export const Schedule = z
   .object({
     cron: z.string({ error: 'Schedule is required' }).min(1, { error: 'Schedule is required' }),
-    seconds: z.boolean().optional(),
-    timeZone: z.string().min(1, { error: 'Time zone must be an IANA name such as Europe/Paris' }).optional(),
+    seconds: z.boolean({ error: 'Schedule seconds must be true or false' }).optional(),
+    timeZone: z.string({ error: 'Time zone must be an IANA name such as Europe/Paris' }).min(1, { error: 'Time zone must be an IANA name such as Europe/Paris' }).optional(),
     concurrencyPolicy: ConcurrencyPolicy.default('Allow'),
     missedRunPolicy: MissedRunPolicy.default('Skip'),
-    enabled: z.boolean().default(true),
-    allowFrequent: z.boolean().optional(),
+    enabled: z.boolean({ error: 'Schedule enabled must be true or false' }).default(true),
+    allowFrequent: z.boolean({ error: 'Schedule allowFrequent must be true or false' }).optional(),
   })
   .strict();
 export type Schedule = z.infer<typeof Schedule>;
@@ -105,7 +105,7 @@ export const NetworkMode = z.enum(['none', 'bridge', 'host'], { error: 'Network 
 export const CompletionMode = z.enum(['NonIndexed', 'Indexed'], { error: 'Completion mode must be NonIndexed or Indexed' });
 
 export const Command = z.union(
-  [z.string().min(1, { error: 'Command must not be empty' }), z.array(z.string()).min(1, { error: 'Command must not be empty' })],
+  [z.string().min(1, { error: 'Command must not be empty' }), z.array(z.string({ error: 'Command arguments must be text' })).min(1, { error: 'Command must not be empty' })],
   { error: 'Command must be a shell line or a list of arguments' },
 );
 export type Command = z.infer<typeof Command>;
@@ -132,7 +132,7 @@ export const TemplateSpec = z
       .trim()
       .min(1, { error: 'Name is required' })
       .max(NAME_MAX, { error: `Name must be at most ${NAME_MAX} characters` }),
-    description: z.string().max(2000, { error: 'Description must be at most 2000 characters' }).optional(),
+    description: z.string({ error: 'Description must be text' }).max(2000, { error: 'Description must be at most 2000 characters' }).optional(),
     image: z
       .string({ error: 'Image is required' })
       .trim()
@@ -141,11 +141,11 @@ export const TemplateSpec = z
       .regex(/^[^\s]+$/, { error: 'Image must not contain spaces' }),
     /** argv array, or a string that runs as `sh -c`. */
     command: Command.optional(),
-    entrypoint: z.array(z.string(), { error: 'Entrypoint must be a list of arguments' }).min(1, { error: 'Entrypoint must not be empty' }).optional(),
-    env: z.array(EnvVar).default([]),
+    entrypoint: z.array(z.string({ error: 'Entrypoint arguments must be text' }), { error: 'Entrypoint must be a list of arguments' }).min(1, { error: 'Entrypoint must not be empty' }).optional(),
+    env: z.array(EnvVar, { error: 'Environment must be a list of name and value pairs' }).default([]),
     workingDir: absolutePath('Working directory', '/work').optional(),
-    user: z.string().min(1, { error: 'User must not be empty' }).optional(),
-    mounts: z.array(Mount).default([]),
+    user: z.string({ error: 'User must be text' }).min(1, { error: 'User must not be empty' }).optional(),
+    mounts: z.array(Mount, { error: 'Mounts must be a list of hostPath and containerPath pairs' }).default([]),
     /** A container path whose files are copied out as artifacts when the attempt ends. */
     outputDir: absolutePath('Artifacts dir', '/out').optional(),
     limits: Limits.default({}),

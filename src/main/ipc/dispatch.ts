@@ -1,4 +1,5 @@
-import { AppError, validationError, type WireError } from '../../shared/errors';
+import type { z } from 'zod';
+import { AppError, zodIssues, type WireError } from '../../shared/errors';
 import { commands, isCommandName, type CallContext, type Handlers, type Result } from '../../shared/ipc';
 
 export type Dispatch = (command: unknown, input: unknown, ctx: CallContext) => Promise<Result<unknown>>;
@@ -17,7 +18,7 @@ export function createDispatcher(handlers: Handlers, onUnexpected: ErrorSink = (
       return fail({ code: 'UNKNOWN_COMMAND', message: `unknown command ${describe(command)}` });
     }
     const parsed = commands[command].input.safeParse(input ?? {});
-    if (!parsed.success) return fail(validationError(`input to ${command}`, parsed.error).toWire());
+    if (!parsed.success) return fail(refused(command, parsed.error));
     try {
       const handler = handlers[command] as (args: unknown, ctx: CallContext) => Promise<unknown>;
       return { ok: true, value: await handler(parsed.data, ctx) };
@@ -27,6 +28,15 @@ export function createDispatcher(handlers: Handlers, onUnexpected: ErrorSink = (
       return fail({ code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) });
     }
   };
+}
+
+/**
+ * A refused input reads as its first field's own message ("Image: …", as the schemas in src/shared
+ * word them): that is the sentence a toast shows. The issues keep their paths for forms.
+ */
+function refused(command: string, error: z.ZodError): WireError {
+  const issues = zodIssues(error);
+  return { code: 'VALIDATION', message: issues[0]?.message ?? `${command} could not read its input`, issues };
 }
 
 function fail(error: WireError): Result<never> {

@@ -4,6 +4,15 @@ import 'uplot/dist/uPlot.min.css';
 import type { Stats } from '../../../shared/query';
 import { chartData } from '../../../shared/statsChart';
 
+const JOB_INCREMENTS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000];
+
+/** Tick labels in one unit that fits them all (ms under a second), never two ticks read alike. */
+function durationTicks(splits: number[]): string[] {
+  const top = Math.max(0, ...splits.map(Math.abs));
+  const [factor, unit] = top < 1 ? [1000, 'ms'] : top < 120 ? [1, 's'] : top < 7200 ? [1 / 60, 'min'] : [1 / 3600, 'h'];
+  return splits.map((v) => (v === 0 ? '0' : `${Number((v * factor).toPrecision(3))} ${unit}`));
+}
+
 /**
  * Mean duration per bucket (line) and finished jobs per bucket (bars), from stats.get. The x axis
  * is the range the figures cover, fixed: sparse data must not let uPlot pick its own (it once ran
@@ -29,7 +38,12 @@ export function DurationChart({ stats }: { stats: Pick<Stats, 'from' | 'to' | 'b
           x: { time: true, auto: false, range: () => [d.xMin, d.xMax] },
           n: { auto: true, range: (_u, _min, max) => [0, Math.max(1, max)] },
         },
-        axes: [axis, { ...axis, label: 'seconds', scale: 's' }, { ...axis, side: 1, scale: 'n', label: 'jobs', grid: { show: false } }],
+        axes: [
+          axis,
+          { ...axis, label: 'duration', scale: 's', values: (_u, splits) => durationTicks(splits), size: 60 },
+          // Jobs are counted whole: no 0.2-job ticks on a sparse range.
+          { ...axis, side: 1, scale: 'n', label: 'jobs', grid: { show: false }, incrs: JOB_INCREMENTS, values: (_u, splits) => splits.map(String) },
+        ],
         series: [
           {},
           { label: 'mean duration (s)', scale: 's', stroke: '#58a6ff', width: 2, points: { show: true }, spanGaps: false },

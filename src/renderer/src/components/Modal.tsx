@@ -22,6 +22,8 @@ interface Props {
   onSubmit?(): void;
   /** A test id for the dialog element. */
   testId?: string;
+  /** A dialog holding a form or a table (the template editor, the import preview): wider, its body scrolls. */
+  wide?: boolean;
 }
 
 /**
@@ -30,7 +32,7 @@ interface Props {
  * it before (the button or key that opened it). Not the native <dialog>: its top layer would put
  * the dialog above the toasts that report what its actions did.
  */
-export function Modal({ title, onClose, children, footer, onSubmit, testId }: Props) {
+export function Modal({ title, onClose, children, footer, onSubmit, testId, wide = false }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const titleId = useId();
   // Read while rendering, before any autoFocus inside the dialog moves the focus.
@@ -97,7 +99,7 @@ export function Modal({ title, onClose, children, footer, onSubmit, testId }: Pr
 
   return createPortal(
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="modal" role="dialog" aria-modal="true" aria-labelledby={titleId} tabIndex={-1} ref={ref} data-testid={testId}>
+      <div className={`modal${wide ? ' modal-wide' : ''}`} role="dialog" aria-modal="true" aria-labelledby={titleId} tabIndex={-1} ref={ref} data-testid={testId}>
         <header>
           <h2 id={titleId}>{title}</h2>
           <button type="button" className="ghost" onClick={onClose} aria-label="Close">

@@ -15,8 +15,10 @@ export type { View };
 /** What the run dialog starts from: a template (run) or a finished job (clone with overrides). */
 export type RunRequest = { templateId?: string; cloneOf?: string };
 
-/** A form with changes not saved yet (Settings): leaving the view asks first. */
+/** A form with changes not saved yet (Settings, the template editor): leaving it asks first. */
 export interface Unsaved {
+  /** What the changes are to, as the leave dialog names it ("Settings", "the template nightly"). */
+  what: string;
   /** Saves; false when it could not (the form then shows why). */
   save(): Promise<boolean>;
 }
@@ -52,12 +54,14 @@ interface AppState {
   /** Bumped each time the connection (re)opens: live views subscribe again. */
   connectedEpoch: number;
   unsaved: Unsaved | undefined;
-  /** Where the user asked to go while a form had unsaved changes: the confirm dialog is open. */
-  leaving: { view: View; jobId?: string } | undefined;
+  /** What the user asked for (another view, closing the editor) while a form had unsaved changes: the leave dialog is open. */
+  leaving: { then(): void } | undefined;
   /** The keyboard shortcuts dialog is open. */
   help: boolean;
   setUnsaved(u: Unsaved | undefined): void;
-  /** Answers the leave dialog: save (then go), discard (go), or stay. */
+  /** Runs `then` now, or once the user has saved or discarded the unsaved changes (the leave dialog asks). */
+  leave(then: () => void): void;
+  /** Answers the leave dialog: save (then go on), discard (go on), or stay. */
   resolveLeave(choice: 'save' | 'discard' | 'stay'): Promise<void>;
   setImportPreview(p: ImportPreviewState | undefined): void;
   openRun(r: RunRequest | undefined): void;
@@ -94,13 +98,17 @@ export const useApp = create<AppState>((set, get) => ({
   setUnsaved(unsaved) {
     set({ unsaved });
   },
+  leave(then) {
+    if (get().unsaved) set({ leaving: { then } });
+    else then();
+  },
   async resolveLeave(choice) {
     const { leaving, unsaved } = get();
     set({ leaving: undefined });
     if (!leaving || choice === 'stay') return;
     if (choice === 'save' && unsaved && !(await unsaved.save())) return;
     set({ unsaved: undefined });
-    get().go(leaving.view, leaving.jobId);
+    leaving.then();
   },
   setImportPreview(importPreview) {
     set({ importPreview });
@@ -114,7 +122,7 @@ export const useApp = create<AppState>((set, get) => ({
     if (!same && s.unsaved) {
       // Back/Forward already moved the address: put the view's own back until the user decides.
       if (mode === 'history') history.pushState(null, '', hashFor(s.view, s.jobId));
-      set({ leaving: { view, ...(jobId !== undefined ? { jobId } : {}) } });
+      get().leave(() => get().go(view, jobId));
       return;
     }
     set({ view, ...(jobId !== undefined ? { jobId } : {}) });

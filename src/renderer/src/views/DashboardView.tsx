@@ -46,6 +46,14 @@ function useStats(range: Range): Stats | undefined {
     }, REFRESH_MS);
   }, [version]);
   useEffect(() => () => clearTimeout(timer.current), []);
+  // After a reconnect the figures are fetched afresh at once: jobs may have ended while away.
+  const epoch = useApp((s) => s.connectedEpoch);
+  const seenEpoch = useRef(epoch);
+  useEffect(() => {
+    if (epoch === seenEpoch.current) return;
+    seenEpoch.current = epoch;
+    load(current.current);
+  }, [epoch]);
   return got?.range === range ? got.stats : undefined;
 }
 

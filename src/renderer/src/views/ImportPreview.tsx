@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ImportAction, ImportedTemplate } from '../../../shared/ipc';
 import { client } from '../client/client';
+import { Modal } from '../components/Modal';
 import '../components/templates.css';
 import { reportError, useApp } from '../store/app';
 import { choiceKey, mountsToConfirm, outcomeSentence, pendingItems } from './importOutcome';
@@ -95,17 +96,20 @@ export function ImportPreview() {
     : `Save ${storing.length} template${storing.length === 1 ? '' : 's'}`;
 
   return (
-    <div className="panel import" data-testid="import-preview">
-      <div className="panel-head">
-        <h3>
-          Import {results.length} file{results.length === 1 ? '' : 's'}
-        </h3>
-        <div className="spacer" />
-        <button onClick={close}>Discard</button>
-        <button className="primary" disabled={!ready} onClick={() => void save()} data-testid="import-save">
-          {label}
-        </button>
-      </div>
+    <Modal
+      title={`Import ${results.length} file${results.length === 1 ? '' : 's'}`}
+      onClose={close}
+      testId="import-preview"
+      wide
+      footer={
+        <>
+          <button onClick={close}>Discard</button>
+          <button className="primary" disabled={!ready} onClick={() => void save()} data-testid="import-save">
+            {label}
+          </button>
+        </>
+      }
+    >
       {results.map((r, file) => (
         <div key={`${r.file}-${file}`} className={`import-file ${r.ok ? 'ok' : 'bad'}`} data-testid="import-file" data-ok={r.ok}>
           <div className="import-name">
@@ -159,6 +163,6 @@ export function ImportPreview() {
           </label>
         </div>
       )}
-    </div>
+    </Modal>
   );
 }

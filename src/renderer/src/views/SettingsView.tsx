@@ -54,7 +54,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
   // Leaving with unsaved changes asks first: in the app (the leave dialog) and for the page.
   useEffect(() => {
     if (!dirty) return;
-    useApp.getState().setUnsaved({ save: () => saveRef.current() });
+    useApp.getState().setUnsaved({ what: 'Settings', save: () => saveRef.current() });
     const onUnload = (e: BeforeUnloadEvent) => e.preventDefault();
     window.addEventListener('beforeunload', onUnload);
     return () => {

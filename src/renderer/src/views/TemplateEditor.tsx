@@ -1,6 +1,7 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { Template } from '../../../shared/template';
 import { ClientError, client } from '../client/client';
+import { Modal } from '../components/Modal';
 import { MountEditor } from '../components/MountList';
 import { ScheduleField, type ScheduleValue } from '../components/ScheduleField';
 import { reportError, useApp } from '../store/app';
@@ -21,7 +22,8 @@ const SCHEDULE_KEYS: Record<keyof ScheduleValue, keyof TemplateForm> = {
  */
 export function TemplateEditor({ template, onDone }: { template: Template | undefined; onDone(): void }) {
   const uid = useId();
-  const [form, setForm] = useState<TemplateForm>(() => formFromTemplate(template));
+  const [initial] = useState<TemplateForm>(() => formFromTemplate(template));
+  const [form, setForm] = useState<TemplateForm>(initial);
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -34,24 +36,46 @@ export function TemplateEditor({ template, onDone }: { template: Template | unde
     setServerIssues({});
   };
 
-  const save = async () => {
+  const dirty = JSON.stringify(form) !== JSON.stringify(initial);
+
+  /** True once stored: the leave dialog's Save goes on only then. */
+  const save = async (): Promise<boolean> => {
     setSubmitted(true);
-    if (!spec) return;
+    if (!spec || busy) return false;
     setBusy(true);
     try {
       await client.invoke('templates.save', { ...(template ? { id: template.id } : {}), spec });
+      useApp.getState().setUnsaved(undefined);
       useApp.getState().toast('success', `Saved ${spec.name}`);
       await useApp.getState().loadTemplates();
       onDone();
+      return true;
     } catch (error) {
       if (error instanceof ClientError && error.issues) {
         setServerIssues(Object.fromEntries(error.issues.map((i) => [i.path.replace(/^spec\./, ''), i.message])));
       }
       reportError(error);
+      return false;
     } finally {
       setBusy(false);
     }
   };
+  const saveRef = useRef(save);
+  saveRef.current = save;
+
+  // Changes not saved yet: Escape, Cancel, the backdrop or another view ask first (the leave dialog).
+  const what = template ? `the template ${template.name}` : 'the new template';
+  useEffect(() => {
+    if (!dirty) return;
+    useApp.getState().setUnsaved({ what, save: () => saveRef.current() });
+    const onUnload = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', onUnload);
+    return () => {
+      useApp.getState().setUnsaved(undefined);
+      window.removeEventListener('beforeunload', onUnload);
+    };
+  }, [dirty, what]);
+  const close = () => useApp.getState().leave(onDone);
 
   const text = (k: keyof TemplateForm, label: string, placeholder = '') => {
     const path = pathOf(k);
@@ -84,8 +108,24 @@ export function TemplateEditor({ template, onDone }: { template: Template | unde
   const schedule: ScheduleValue = { cron: form.cron, seconds: form.cronSeconds, timeZone: form.timeZone, enabled: form.scheduleEnabled, allowFrequent: form.allowFrequent };
 
   return (
-    <div className="editor panel" data-testid="template-editor">
-      <h3>{template ? `Edit ${template.name}` : 'New template'}</h3>
+    <Modal
+      title={template ? `Edit ${template.name}` : 'New template'}
+      onClose={close}
+      onSubmit={() => void save()}
+      testId="template-editor"
+      wide
+      footer={
+        <>
+          {dirty && <span className="muted small" data-testid="editor-unsaved">unsaved changes</span>}
+          <button type="button" onClick={close}>
+            Cancel
+          </button>
+          <button type="button" className="primary" disabled={busy} onClick={() => void save()} data-testid="template-save">
+            Save template
+          </button>
+        </>
+      }
+    >
       <form className="form" onSubmit={(e) => (e.preventDefault(), void save())} noValidate>
         <div className="row">
           {text('name', 'Name', 'nightly-backup')}
@@ -168,15 +208,7 @@ export function TemplateEditor({ template, onDone }: { template: Template | unde
             {m}
           </p>
         ))}
-        <div className="form-actions">
-          <button type="button" onClick={onDone}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy} data-testid="template-save">
-            Save template
-          </button>
-        </div>
       </form>
-    </div>
+    </Modal>
   );
 }

@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { Template } from '../../../shared/template';
 import { client } from '../client/client';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ExitBadge } from '../components/ExitBadge';
 import { when } from '../components/format';
 import { importFiles, TEMPLATE_DRAG_TYPE } from '../drop/useTemplateFileDrop';
@@ -24,13 +25,18 @@ export function TemplatesView() {
   const preview = useApp((s) => s.importPreview);
   const [editing, setEditing] = useState<Template | 'new' | undefined>();
   const [filter, setFilter] = useState('');
+  const [deleting, setDeleting] = useState<Template | undefined>();
+  const picker = useRef<HTMLInputElement>(null);
   const shown = filterTemplates(templates, filter);
 
   const exportOne = (t: Template) =>
     void client.invoke('templates.export', { id: t.id, format: 'yaml' }).then((f) => download(f.filename, f.content), reportError);
   const remove = (t: Template) => {
-    if (!confirm(`Delete template ${t.name}? Its jobs stay in the history.`)) return;
-    void client.invoke('templates.delete', { id: t.id }).then(() => useApp.getState().loadTemplates(), reportError);
+    setDeleting(undefined);
+    void client.invoke('templates.delete', { id: t.id }).then(() => {
+      useApp.getState().toast('success', `Deleted template ${t.name}`);
+      return useApp.getState().loadTemplates();
+    }, reportError);
   };
 
   return (
@@ -49,24 +55,44 @@ export function TemplatesView() {
           onChange={(e) => setFilter(e.target.value)}
         />
         <div className="spacer" />
-        <label className="button">
-          Import files…
-          <input
-            type="file"
-            multiple
-            accept=".yaml,.yml,.json"
-            hidden
-            onChange={(e) => {
-              void importFiles(Array.from(e.target.files ?? []));
-              e.target.value = '';
-            }}
-          />
-        </label>
+        {/* A real button (a label is not reachable by Tab): it opens the hidden file picker. */}
+        <button onClick={() => picker.current?.click()}>Import files…</button>
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          accept=".yaml,.yml,.json"
+          hidden
+          aria-label="Template files to import"
+          onChange={(e) => {
+            void importFiles(Array.from(e.target.files ?? []));
+            e.target.value = '';
+          }}
+        />
         <button className="primary" onClick={() => setEditing('new')}>
           New template
         </button>
       </header>
       {preview && <ImportPreview key={preview.id} />}
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete template ${deleting.name}?`}
+          confirmLabel="Delete template"
+          danger
+          onConfirm={() => remove(deleting)}
+          onCancel={() => setDeleting(undefined)}
+          testId="delete-dialog"
+        >
+          <p>
+            {deleting.schedule ? (
+              <>
+                Its schedule <code>{deleting.schedule.cron}</code> stops: no new runs start from it.{' '}
+              </>
+            ) : null}
+            Its past jobs stay in History under the name <b>{deleting.name}</b>; jobs already queued or running go on.
+          </p>
+        </ConfirmDialog>
+      )}
       {editing && (
         <TemplateEditor key={editing === 'new' ? 'new' : editing.id} template={editing === 'new' ? undefined : editing} onDone={() => setEditing(undefined)} />
       )}
@@ -83,7 +109,7 @@ export function TemplatesView() {
               <th>Image</th>
               <th>Engine</th>
               <th>Schedule</th>
-              <th>Last result</th>
+              <th className="nowrap">Last result</th>
               <th />
             </tr>
           </thead>
@@ -112,8 +138,8 @@ export function TemplatesView() {
                   {t.image}
                 </td>
                 <td>{t.engine}</td>
-                <td className="mono muted">{t.schedule ? `${t.schedule.cron}${t.schedule.enabled ? '' : ' (off)'}` : '–'}</td>
-                <td>
+                <td className="mono muted nowrap">{t.schedule ? `${t.schedule.cron}${t.schedule.enabled ? '' : ' (off)'}` : '–'}</td>
+                <td className="nowrap">
                   {lastJob ? (
                     <button className="link" onClick={() => useApp.getState().go('job', lastJob.id)} title={when(lastJob.finishedAt)} data-testid="template-last">
                       <ExitBadge status={lastJob.status} exitCode={lastJob.exitCode} />
@@ -132,7 +158,7 @@ export function TemplatesView() {
                   <button className="small" onClick={() => exportOne(t)}>
                     Export
                   </button>
-                  <button className="small danger" onClick={() => remove(t)}>
+                  <button className="small danger" onClick={() => setDeleting(t)}>
                     Delete
                   </button>
                 </td>
