@@ -177,6 +177,13 @@ test('the dashboard range switch shows that it loads, then an axis that ends now
   await dash.getByRole('button', { name: '30d', exact: true }).click();
   await expect.poll(async () => (await range()).max - (await range()).min).toBe(30 * 86_400_000);
   await expect(dash.getByTestId('dashboard-view')).toContainText(NUM.retry);
+  // Failures by template: each bar is as long as the share its figure reads (1/2 is half a bar).
+  for (const row of await dash.locator('.bar-row').all()) {
+    const [failed, total] = (await row.locator('.mono').innerText()).split('/').map(Number);
+    const track = (await row.locator('.bar').boundingBox())!.width;
+    const bar = (await row.locator('.bar > div').boundingBox())!.width;
+    expect(Math.abs(bar / track - failed! / total!), `bar of ${await row.innerText()}`).toBeLessThan(0.02);
+  }
   await numShot(dash, 'numbers-dashboard');
   await expectAccessible(dash, 'Dashboard');
   await dash.context().close();

@@ -46,7 +46,7 @@ export function DurationChart({ stats }: { stats: Pick<Stats, 'from' | 'to' | 'b
         ],
         series: [
           {},
-          { label: 'mean duration (s)', scale: 's', stroke: '#58a6ff', width: 2, points: { show: true }, spanGaps: false },
+          { label: 'mean duration', scale: 's', value: (_u, v) => (v === null ? '--' : (durationTicks([v])[0] ?? '--')), stroke: '#58a6ff', width: 2, points: { show: true }, spanGaps: false },
           { label: 'completed', scale: 'n', stroke: '#3fb950', fill: 'rgba(63,185,80,0.15)', points: { show: false }, paths: uPlot.paths.bars!({ size: [0.6, 40] }) },
           { label: 'failed', scale: 'n', stroke: '#f85149', fill: 'rgba(248,81,73,0.2)', points: { show: false }, paths: uPlot.paths.bars!({ size: [0.3, 20] }) },
         ],

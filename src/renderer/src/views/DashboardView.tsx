@@ -62,7 +62,6 @@ export function DashboardView() {
   const stats = useStats(range);
 
   const failuresByTemplate = (stats?.byTemplate ?? []).filter((t) => t.failed > 0).sort((a, b) => b.failed - a.failed);
-  const maxFailed = Math.max(1, ...failuresByTemplate.map((t) => t.failed));
 
   return (
     <section className="view" data-testid="dashboard-view">
@@ -111,7 +110,8 @@ export function DashboardView() {
                     {t.templateName}
                   </span>
                   <div className="bar">
-                    <div style={{ width: `${(t.failed / maxFailed) * 100}%` }} />
+                    {/* The bar is the share that failed, as the figure beside it reads (1/2 is half a bar). */}
+                    <div style={{ width: `${(t.failed / Math.max(1, t.total)) * 100}%` }} />
                   </div>
                   <span className="mono">
                     {t.failed}/{t.total}
