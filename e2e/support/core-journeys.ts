@@ -2,22 +2,7 @@
 // (a dropped file, or the editor), and screenshots into docs/screenshots/.
 import { expect, type Page } from '@playwright/test';
 import { dropFiles, go, jobBadge } from './app';
-import { TEST_IMAGE } from './env';
-
-/** A template file of the Docker engine (no bridge network on the test machines). */
-export function templateYaml(name: string, command: string, extra: string[] = []): string {
-  return [
-    'apiVersion: jobdeck/v1',
-    'kind: Template',
-    `name: ${name}`,
-    `image: ${TEST_IMAGE}`,
-    'engine: docker',
-    'network: none',
-    'pullPolicy: IfNotPresent',
-    `command: ${JSON.stringify(command)}`,
-    ...extra,
-  ].join('\n');
-}
+export { templateYaml } from './templates';
 
 /** Drop one file on the window and save it from the preview. */
 export async function importTemplate(page: Page, name: string, yaml: string): Promise<void> {

@@ -4,8 +4,6 @@ import { createServer, Socket, type Server } from 'node:net';
 import type { Page } from '@playwright/test';
 import WebSocket from 'ws';
 import type { CommandName, CommandOutput, Result, WsServerMessage } from '../../src/shared/ipc';
-import { TEST_IMAGE } from './env';
-import type { DropFile } from './templates';
 
 export interface HostClient {
   call<C extends CommandName>(command: C, input: unknown): Promise<CommandOutput<C>>;
@@ -115,25 +113,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `docs/screenshots/${name}.png` });
 }
 
-export function templateYaml(name: string, command: string, extra = ''): string {
-  return [
-    'apiVersion: jobdeck/v1',
-    'kind: Template',
-    `name: ${name}`,
-    `image: ${TEST_IMAGE}`,
-    'engine: docker',
-    'network: none',
-    'pullPolicy: IfNotPresent',
-    `command: ${JSON.stringify(command)}`,
-    extra,
-  ]
-    .filter(Boolean)
-    .join('\n');
-}
-
-export function templateDrop(name: string, command: string): DropFile {
-  return { name: `${name}.yaml`, mimeType: 'application/yaml', buffer: Buffer.from(templateYaml(name, command)) };
-}
+export { templateDrop } from './templates';
 
 /** The element that has the keyboard focus, described the way a test finds it. */
 export function focused(page: Page): Promise<{ testId: string | null; text: string; tag: string }> {

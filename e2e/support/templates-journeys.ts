@@ -2,7 +2,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { go } from './app';
 import { TEST_IMAGE } from './env';
-import type { DropFile } from './templates';
+import { templateDrop, type DropFile } from './templates';
 
 export const yamlFile = (name: string, lines: string[]): DropFile => ({
   name,
@@ -11,18 +11,7 @@ export const yamlFile = (name: string, lines: string[]): DropFile => ({
 });
 
 /** A Jobdeck template on Docker with no network (the test engines have no bridge). */
-export function templateFile(name: string, command: string, extra: string[] = []): DropFile {
-  return yamlFile(`${name}.yaml`, [
-    'apiVersion: jobdeck/v1',
-    'kind: Template',
-    `name: ${name}`,
-    `image: ${TEST_IMAGE}`,
-    'engine: docker',
-    'network: none',
-    `command: ${JSON.stringify(command)}`,
-    ...extra,
-  ]);
-}
+export const templateFile = templateDrop;
 
 /** A batch/v1 Job whose pod mounts a host directory, as kubectl would take it. */
 export function hostPathManifest(name: string, hostDir: string): DropFile {

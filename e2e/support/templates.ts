@@ -15,6 +15,26 @@ export const names = (engine: EngineKind) => ({
   slow: `e2e-slow-${engine}`,
 });
 
+/** A template file for Docker with no network (the test engines have no bridge); extra lines appended. */
+export function templateYaml(name: string, command: string, extra: string[] = []): string {
+  return [
+    'apiVersion: jobdeck/v1',
+    'kind: Template',
+    `name: ${name}`,
+    `image: ${TEST_IMAGE}`,
+    'engine: docker',
+    'network: none',
+    'pullPolicy: IfNotPresent',
+    `command: ${JSON.stringify(command)}`,
+    ...extra,
+  ].join('\n');
+}
+
+/** The same, as a file dropped on the window. */
+export function templateDrop(name: string, command: string, extra: string[] = []): DropFile {
+  return { name: `${name}.yaml`, mimeType: 'application/yaml', buffer: Buffer.from(templateYaml(name, command, extra)) };
+}
+
 /** Output spread over a few seconds, so lines are seen arriving while the job runs. */
 export const HELLO_LINES = 8;
 
