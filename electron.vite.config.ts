@@ -13,8 +13,8 @@ export default defineConfig({
       externalizeDeps: true,
       rollupOptions: {
         input: {
-          index: resolve(__dirname, 'src/main/index.ts'),
-          headless: resolve(__dirname, 'src/main/headless.ts'),
+          index: resolve(__dirname, 'src/main/electronMain.ts'),
+          headless: resolve(__dirname, 'src/main/headless/main.ts'),
         },
       },
     },

@@ -1,6 +1,7 @@
 // Lint = the layering rule of DESIGN.md, plus typescript-eslint's recommended set.
 // renderer → shared only; shared → nothing of node/electron/DOM libs; core → never electron;
-// preload → shared + electron; only src/main/index.ts and src/main/electron/** import electron.
+// preload → shared + electron; only src/main/electronMain.ts (the Electron entry; built as out/main/index.js) imports electron:
+// src/main/desktop/ holds the desktop shell's policy, electron-free so it is tested in Node.
 // Inside the core (issue 9): no import cycles; engines and store below scheduler and service;
 // the scheduler reaches the store only through its JobRepo port; logs, artifacts and templates
 // below scheduler and service; only the composition roots wire the concrete classes.
@@ -25,7 +26,7 @@ const forbid = (...groups) => ({
 });
 
 const NODE = { paths: nodeBuiltins, why: 'this layer runs without Node (DESIGN.md layers)' };
-const ELECTRON = { paths: ['electron'], patterns: ['electron/*', '@electron/*'], why: 'only src/main/index.ts, src/main/electron/ and src/preload may import electron' };
+const ELECTRON = { paths: ['electron'], patterns: ['electron/*', '@electron/*'], why: 'only src/main/electronMain.ts and src/preload may import electron; put policy in src/main/desktop/ and pass the Electron object in' };
 const MAIN = { patterns: ['**/main/**', '**/preload/**'], why: 'the renderer knows only src/shared and its client' };
 const RENDERER = { patterns: ['**/renderer/**'], why: 'the core and the contract never reach into the renderer' };
 const NODE_LIBS = {
@@ -45,8 +46,8 @@ const CORE = [ELECTRON, RENDERER, UI_LIBS, ROOT];
 
 // The concrete classes the composition root wires together; anywhere else they come in as ports.
 // JobStore and DataDirLock have private constructors: they are made through open/acquire.
-const WIRED = 'Scheduler|CronScheduler|EngineRegistry|LogStore|LogBatcher|EventHub|DockerExecutor';
-const WIRING_WHY = 'only the composition roots (src/main/core/jobdeck.ts, src/main/index.ts, src/main/headless.ts) wire concrete classes: take the part from CoreContext or as a port';
+const WIRED = 'Scheduler|CronLauncher|EngineRegistry|LogStore|LogBatcher|EventHub|DockerExecutor';
+const WIRING_WHY = 'only the composition roots (src/main/core/jobdeck.ts, src/main/electronMain.ts, src/main/headless/main.ts) wire concrete classes: take the part from CoreContext or as a port';
 const wiring = (...selectors) => ({
   'no-restricted-syntax': ['error', ...selectors.map((selector) => ({ selector, message: WIRING_WHY }))],
 });
@@ -77,7 +78,7 @@ export default tseslint.config(
   },
   { files: ['src/shared/**/*.ts'], rules: forbid(NODE, ELECTRON, RENDERER, NODE_LIBS, UI_LIBS, { patterns: ['**/main/**', '**/preload/**'], why: 'the contract imports nothing but zod' }) },
   { files: ['src/renderer/**/*.{ts,tsx}'], rules: forbid(NODE, ELECTRON, MAIN, NODE_LIBS) },
-  { files: ['src/main/**/*.ts'], ignores: ['src/main/index.ts', 'src/main/electron/**'], rules: forbid(ELECTRON, RENDERER, UI_LIBS) },
+  { files: ['src/main/**/*.ts'], ignores: ['src/main/electronMain.ts'], rules: forbid(ELECTRON, RENDERER, UI_LIBS) },
   // Later blocks replace the rule's options for their files, so each lists the whole set.
   { files: ['src/main/core/**/*.ts'], ignores: ['src/main/core/jobdeck.ts'], rules: forbid(...CORE) },
   { files: ['src/main/core/{engines,store}/**/*.ts'], rules: forbid(...CORE, SCHEDULER, SERVICE) },
@@ -85,11 +86,11 @@ export default tseslint.config(
   { files: ['src/main/core/{logs,artifacts,templates}/**/*.ts'], rules: forbid(...CORE, SCHEDULER, SERVICE) },
   {
     files: ['src/main/**/*.ts'],
-    ignores: ['src/main/core/jobdeck.ts', 'src/main/index.ts', 'src/main/headless.ts', 'src/main/core/engines/dockerEngine.ts'],
+    ignores: ['src/main/core/jobdeck.ts', 'src/main/electronMain.ts', 'src/main/headless/main.ts', 'src/main/core/engines/dockerEngine.ts'],
     rules: wiring(NEW_WIRED, OPEN_WIRED, NEW_CORE),
   },
   // The Docker engine factory makes its executor; the composition root chooses the factory.
   { files: ['src/main/core/engines/dockerEngine.ts'], rules: wiring(`NewExpression[callee.name=/^(${WIRED.replace('|DockerExecutor', '')})$/]`, OPEN_WIRED, NEW_CORE) },
-  { files: ['src/main/index.ts', 'src/main/electron/**/*.ts'], rules: forbid(RENDERER, UI_LIBS) },
+  { files: ['src/main/electronMain.ts'], rules: forbid(RENDERER, UI_LIBS) },
   { files: ['src/preload/**/*.ts'], rules: forbid(NODE, RENDERER, UI_LIBS, NODE_LIBS, { patterns: ['**/main/**'], why: 'the preload knows only the contract' }) },
 );

@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LogStore } from '../../src/main/core/logs';
-import { JobStore } from '../../src/main/core/store';
+import { LogStore } from '../../src/main/core/logs/logStore';
+import { JobStore } from '../../src/main/core/store/jobStore';
 import { Job, type JobStatus } from '../../src/shared/job';
 import { TemplateSpec } from '../../src/shared/template';
 

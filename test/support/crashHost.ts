@@ -1,4 +1,4 @@
-// The headless host as the crash tests run it: the real entry point (src/main/headless.ts),
+// The headless host as the crash tests run it: the real entry point (src/main/headless/main.ts),
 // with one fault that only a test can place. JOBDECK_TEST_KILL_AFTER_START=N kills this process
 // with SIGKILL the moment the engine has started the Nth container, before Jobdeck has written
 // anything about that start: the window a crash test must cover.
@@ -17,4 +17,4 @@ if (killAfter > 0) {
   };
 }
 
-await import('../../src/main/headless');
+await import('../../src/main/headless/main');

@@ -1,6 +1,6 @@
 import { appendFile } from 'node:fs/promises';
 import { afterEach, vi } from 'vitest';
-import { lowdbWriter, type FileWriter } from '../../src/main/core/store';
+import { lowdbWriter, type FileWriter } from '../../src/main/core/store/writes';
 
 // The store times its writes with setTimeout and Date.now (writes.ts). These tests run them on
 // vitest's fake timers and wait for the store's disk work itself, never for a stretch of real

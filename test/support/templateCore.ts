@@ -6,15 +6,16 @@ import { join } from 'node:path';
 import { systemClock } from '../../src/main/core/clock';
 import type { EngineRegistry } from '../../src/main/core/engines/registry';
 import { EventHub } from '../../src/main/core/events';
-import { LogStore } from '../../src/main/core/logs';
-import { CronScheduler } from '../../src/main/core/scheduler/cron';
+import { LogStore } from '../../src/main/core/logs/logStore';
+import { CronLauncher } from '../../src/main/core/scheduler/cronLauncher';
 import { Scheduler } from '../../src/main/core/scheduler/scheduler';
 import { keyFileCodec, unsealEnv } from '../../src/main/core/secrets';
 import type { CoreContext } from '../../src/main/core/service/context';
 import { createJob, maskJob } from '../../src/main/core/service/jobFactory';
 import { jobHandlers } from '../../src/main/core/service/jobHandlers';
 import { templateHandlers } from '../../src/main/core/service/templateHandlers';
-import { JobRepository, JobStore } from '../../src/main/core/store';
+import { JobRepository } from '../../src/main/core/store/repository';
+import { JobStore } from '../../src/main/core/store/jobStore';
 import { commands, type AppEvent, type CommandArgs, type CommandOutput } from '../../src/shared/ipc';
 import { specOf } from '../../src/shared/template';
 import { FakeExecutor } from './fakes';
@@ -64,9 +65,9 @@ export async function templateCore(): Promise<TemplateCore> {
     engines: undefined as unknown as EngineRegistry,
     hub,
     codec,
-    cron: undefined as unknown as CronScheduler,
+    cron: undefined as unknown as CronLauncher,
   };
-  ctx.cron = new CronScheduler({
+  ctx.cron = new CronLauncher({
     templates: () => store.listTemplates(),
     lastRun: (id) => store.cronLastRun(id),
     setLastRun: (id, at) => store.setCronLastRun(id, at),

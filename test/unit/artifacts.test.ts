@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pack, type Header } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
-import { ArtifactCapError, extractArtifacts, listArtifacts, removeJobArtifacts } from '../../src/main/core/artifacts';
+import { ArtifactCapError, extractArtifacts, listArtifacts, removeJobArtifacts } from '../../src/main/core/artifacts/artifactFiles';
 import { tempDirs } from '../support/tmp';
 
 const tmp = tempDirs('jobdeck-artifacts-');

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CronScheduler, type CronHost } from '../../src/main/core/scheduler/cron';
+import { CronLauncher, type CronHost } from '../../src/main/core/scheduler/cronLauncher';
 import type { Template } from '../../src/shared/template';
 import { Template as TemplateSchema } from '../../src/shared/template';
 
@@ -18,7 +18,7 @@ describe('cron catch-up across restarts (fake clock)', () => {
   });
   const disk = new Map<string, string>();
   const runs: string[] = [];
-  let live: CronScheduler | undefined;
+  let live: CronLauncher | undefined;
   const host: CronHost = {
     templates: () => [template],
     lastRun: (id) => disk.get(id),
@@ -29,7 +29,7 @@ describe('cron catch-up across restarts (fake clock)', () => {
   };
   const boot = (now: string) => {
     live?.stop();
-    live = new CronScheduler(host);
+    live = new CronLauncher(host);
     live.start(new Date(now));
   };
   afterEach(() => live?.stop());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideFire, missedRun } from '../../src/main/core/scheduler/cron';
+import { decideFire, missedRun } from '../../src/main/core/scheduler/cronLauncher';
 
 describe('cron schedules', () => {
   it('Allow runs alongside, Forbid skips, Replace cancels what still runs', () => {

@@ -1,6 +1,6 @@
 // Quitting with jobs running: an asynchronous question, and a hard limit on stopping them.
 import { describe, expect, it } from 'vitest';
-import { QUIT_TIMEOUT_MS, QuitFlow, quitChoice, quitQuestion, type QuitDeps } from '../../src/main/electron/quit';
+import { QUIT_TIMEOUT_MS, QuitFlow, quitChoice, quitQuestion, type QuitDeps } from '../../src/main/desktop/quit';
 
 function harness(over: Partial<QuitDeps> & { answer?: number } = {}) {
   const log: string[] = [];

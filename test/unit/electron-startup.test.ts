@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataDirLock } from '../../src/main/core/dataDirLock';
-import { startOrExplain } from '../../src/main/electron/startup';
+import { startOrExplain } from '../../src/main/desktop/startup';
 
 describe('electron shell: a start that meets a headless host on its data dir', () => {
   it('shows the lock holder in an error dialog and quits with 1', async () => {

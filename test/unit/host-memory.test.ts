@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chooseHostAddress, HOST_MEMORY_FILE, portFree, readHostMemory, writeHostMemory } from '../../src/main/hostMemory';
+import { chooseHostAddress, HOST_MEMORY_FILE, portFree, readHostMemory, writeHostMemory } from '../../src/main/headless/hostMemory';
 
 describe('headless host: port and token kept across restarts', () => {
   const memory = { port: 45123, token: 'a'.repeat(32) };

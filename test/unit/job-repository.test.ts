@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { JobRepository, JobStore } from '../../src/main/core/store';
+import { JobRepository } from '../../src/main/core/store/repository';
+import { JobStore } from '../../src/main/core/store/jobStore';
 import { jobHandlers } from '../../src/main/core/service/jobHandlers';
 import { SECRET_MASK } from '../../src/shared/ipc';
 import type { Job } from '../../src/shared/job';

@@ -17,7 +17,10 @@ describe('layering lint rule', () => {
     ['src/shared/x.ts', "import { join } from 'path'; join('a');"],
     ['src/shared/x.ts', "import React from 'react'; void React;"],
     ['src/main/core/x.ts', "import { app } from 'electron'; void app;"],
-    ['src/main/headless.ts', "import { app } from 'electron'; void app;"],
+    ['src/main/headless/main.ts', "import { app } from 'electron'; void app;"],
+    // the desktop shell's policy stays electron-free, so it is tested in Node without the binary
+    ['src/main/desktop/tray.ts', "import { Tray } from 'electron'; void Tray;"],
+    ['src/main/desktop/x.ts', "import { shell } from 'electron/main'; void shell;"],
     ['src/preload/x.ts', "import { readFileSync } from 'fs'; readFileSync('a');"],
   ])('refuses %s importing across layers: %s', async (file, code) => {
     expect(await messages(file, code)).not.toHaveLength(0);
@@ -26,7 +29,7 @@ describe('layering lint rule', () => {
   it.each([
     ['src/renderer/src/x.ts', "import { commands } from '../../shared/ipc'; void commands;"],
     ['src/main/core/x.ts', "import { readFileSync } from 'node:fs'; readFileSync('a');"],
-    ['src/main/index.ts', "import { app } from 'electron'; void app;"],
+    ['src/main/electronMain.ts', "import { app } from 'electron'; void app;"],
     ['src/preload/x.ts', "import { contextBridge } from 'electron'; void contextBridge;"],
   ])('allows %s: %s', async (file, code) => {
     expect(await messages(file, code)).toEqual([]);
@@ -41,7 +44,7 @@ describe('import directions inside the core', () => {
     ['src/main/core/store/x.ts', "import type { JobRepo } from '../scheduler'; export type R = JobRepo;", 'below the scheduler'],
     ['src/main/core/store/x.ts', "import { jobHandlers } from '../service/jobHandlers'; void jobHandlers;", 'the service'],
     // the scheduler reaches the store only through JobRepo
-    ['src/main/core/scheduler/x.ts', "import { JobStore } from '../store'; void JobStore;", 'JobRepo'],
+    ['src/main/core/scheduler/x.ts', "import { JobStore } from '../store/jobStore'; void JobStore;", 'JobRepo'],
     ['src/main/core/scheduler/x.ts', "import type { StateFile } from '../store/schema'; export type S = StateFile;", 'JobRepo'],
     // logs, artifacts and templates sit below scheduler and service (type imports included)
     ['src/main/core/logs/x.ts', "import type { AttemptLog } from '../scheduler/scheduler'; export type A = AttemptLog;", 'below the scheduler'],
@@ -59,9 +62,9 @@ describe('import directions inside the core', () => {
   it.each([
     ['src/main/core/scheduler/x.ts', "import type { Executor } from '../engines/types'; export type E = Executor;"],
     ['src/main/core/service/x.ts', "import type { Scheduler } from '../scheduler/scheduler'; export type S = Scheduler;"],
-    ['src/main/core/service/x.ts', "import type { JobStore } from '../store'; export type S = JobStore;"],
+    ['src/main/core/service/x.ts', "import type { JobStore } from '../store/jobStore'; export type S = JobStore;"],
     ['src/main/core/scheduler/x.ts', "import type { AttemptLog } from '../logs/attemptLog'; export type A = AttemptLog;"],
-    ['src/main/core/jobdeck.ts', "import { Scheduler } from './scheduler/scheduler'; import { JobStore } from './store'; void Scheduler; void JobStore;"],
+    ['src/main/core/jobdeck.ts', "import { Scheduler } from './scheduler/scheduler'; import { JobStore } from './store/jobStore'; void Scheduler; void JobStore;"],
   ])('allows %s: %s', async (file, code) => {
     expect(await messages(file, code)).toEqual([]);
   });
@@ -70,7 +73,7 @@ describe('import directions inside the core', () => {
 describe('only the composition roots wire concrete classes', () => {
   it.each([
     ['src/main/core/service/x.ts', "import { Scheduler } from '../scheduler/scheduler'; export const s = new Scheduler(null as never);"],
-    ['src/main/core/reconcile.ts', "import { JobStore } from './store'; export const s = JobStore.open(null as never);"],
+    ['src/main/core/reconcile.ts', "import { JobStore } from './store/jobStore'; export const s = JobStore.open(null as never);"],
     ['src/main/core/engines/registry.ts', "import { DockerExecutor } from './executor'; export const e = new DockerExecutor('d', null as never, null as never);"],
     ['src/main/core/service/x.ts', "import { EventHub } from '../events'; export const h = new EventHub();"],
     ['src/main/headless/server.ts', "import { createJobdeck } from '../core/jobdeck'; export const c = createJobdeck(null as never);"],
@@ -81,8 +84,8 @@ describe('only the composition roots wire concrete classes', () => {
   it.each([
     ['src/main/core/jobdeck.ts', "import { Scheduler } from './scheduler/scheduler'; export const s = new Scheduler(null as never);"],
     ['src/main/core/engines/dockerEngine.ts', "import { DockerExecutor } from './executor'; export const e = new DockerExecutor('d', null as never, null as never);"],
-    ['src/main/headless.ts', "import { createJobdeck } from './core/jobdeck'; export const c = createJobdeck(null as never);"],
-    ['src/main/index.ts', "import { createJobdeck } from './core/jobdeck'; export const c = createJobdeck(null as never);"],
+    ['src/main/headless/main.ts', "import { createJobdeck } from '../core/jobdeck'; export const c = createJobdeck(null as never);"],
+    ['src/main/electronMain.ts', "import { createJobdeck } from './core/jobdeck'; export const c = createJobdeck(null as never);"],
   ])('allows %s: %s', async (file, code) => {
     expect(await messages(file, code, 'no-restricted-syntax')).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LogStore } from '../../src/main/core/logs';
+import { LogStore } from '../../src/main/core/logs/logStore';
 import { LogFollower, type FollowLimits } from '../../src/renderer/src/components/logFollow';
 import type { LiveLogChunk, LogPage } from '../../src/shared/ipc';
 import { tempDirs } from '../support/tmp';
@@ -168,7 +168,7 @@ describe('log writer: the byte range of each chunk', () => {
 
 describe('log batcher: byte ranges', () => {
   it('merges only chunks adjacent in the file, so a merged range is the records it stands for', async () => {
-    const { LogBatcher } = await import('../../src/main/core/logs');
+    const { LogBatcher } = await import('../../src/main/core/logs/batcher');
     const sent: LiveLogChunk[][] = [];
     const b = new LogBatcher((_id, chunks) => sent.push(chunks), 1_000_000);
     const c = (data: string, from: number): LiveLogChunk => ({ attempt: 1, stream: 'stdout', t: '', data, from, to: from + 10 });

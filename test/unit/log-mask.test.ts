@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LogStore } from '../../src/main/core/logs';
+import { LogStore } from '../../src/main/core/logs/logStore';
 import { maskableSecrets, maskedLog, maskText, MIN_SECRET_LENGTH, StreamMasker } from '../../src/main/core/logs/mask';
 import { SECRET_MASK } from '../../src/shared/ipc';
 

@@ -1,7 +1,8 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LogBatcher, LogStore } from '../../src/main/core/logs';
+import { LogBatcher } from '../../src/main/core/logs/batcher';
+import { LogStore } from '../../src/main/core/logs/logStore';
 import type { LiveLogChunk, LogChunk } from '../../src/shared/ipc';
 import { tempDirs } from '../support/tmp';
 

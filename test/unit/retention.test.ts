@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listArtifacts } from '../../src/main/core/artifacts';
-import { LogStore } from '../../src/main/core/logs';
+import { listArtifacts } from '../../src/main/core/artifacts/artifactFiles';
+import { LogStore } from '../../src/main/core/logs/logStore';
 import { runRetention } from '../../src/main/core/retention';
-import { JobStore } from '../../src/main/core/store';
+import { JobStore } from '../../src/main/core/store/jobStore';
 import type { Job } from '../../src/shared/job';
 import { spec } from '../support/fakes';
 import { tempDirs } from '../support/tmp';

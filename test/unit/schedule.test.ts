@@ -78,12 +78,12 @@ describe('schedule: words and next runs in the schedule\'s zone', () => {
 
 describe('schedule: what the core arms', () => {
   it('a schedule stored before the rule (seven fields) is never armed; a valid one is', async () => {
-    const { CronScheduler } = await import('../../src/main/core/scheduler/cron');
+    const { CronLauncher } = await import('../../src/main/core/scheduler/cronLauncher');
     const { Template } = await import('../../src/shared/template');
     const t = (id: string, cron: string) =>
       Template.parse({ id, name: id, image: 'busybox', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', schedule: { cron } });
     const templates = [t('every-second', '* * * * * * *'), t('nightly', '0 3 * * *')];
-    const cron = new CronScheduler({
+    const cron = new CronLauncher({
       templates: () => templates,
       lastRun: () => undefined,
       setLastRun: () => undefined,

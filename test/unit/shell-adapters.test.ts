@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { noticeForJob } from '../../src/main/electron/notifications';
-import { safeStorageCodec } from '../../src/main/electron/secretCodec';
-import { isSafeExternalUrl, isTrustedSender, secureWebPreferences } from '../../src/main/electron/security';
-import { initialTray, onJobEnded, onWindowFocused, trayIcon, trayMenu, trayTooltip } from '../../src/main/electron/tray';
-import { DEFAULT_WINDOW, restoreWindowState } from '../../src/main/electron/windowState';
+import { noticeForJob } from '../../src/main/desktop/notifications';
+import { safeStorageCodec } from '../../src/main/desktop/secretCodec';
+import { isSafeExternalUrl, isTrustedSender, secureWebPreferences } from '../../src/main/desktop/security';
+import { initialTray, onJobEnded, onWindowFocused, trayIcon, trayMenu, trayTooltip } from '../../src/main/desktop/tray';
+import { DEFAULT_WINDOW, restoreWindowState } from '../../src/main/desktop/windowState';
 import { Settings } from '../../src/shared/settings';
 
 describe('electron shell: window options', () => {

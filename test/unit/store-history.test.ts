@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { JobStore, type FileWriter, type StoreProblem } from '../../src/main/core/store';
+import { JobStore } from '../../src/main/core/store/jobStore';
+import { type FileWriter } from '../../src/main/core/store/writes';
+import { type StoreProblem } from '../../src/main/core/store/files';
 import type { Job } from '../../src/shared/job';
 import { spec, storedJob } from '../support/fakes';
 import { tempDirs } from '../support/tmp';

@@ -2,7 +2,10 @@ import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, writeFil
 import { appendFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { JobStore, NewerSchemaError, type FileWriter, type StoreProblem } from '../../src/main/core/store';
+import { JobStore } from '../../src/main/core/store/jobStore';
+import { NewerSchemaError } from '../../src/main/core/store/schema';
+import { type FileWriter } from '../../src/main/core/store/writes';
+import { type StoreProblem } from '../../src/main/core/store/files';
 import type { Job } from '../../src/shared/job';
 import { spec, storedJob } from '../support/fakes';
 import { fakeStoreTime, passTime, watchedWriter } from '../support/storeTime';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { JobStore } from '../../src/main/core/store';
+import { JobStore } from '../../src/main/core/store/jobStore';
 import { time } from '../../src/main/core/store/query';
 import type { Job, JobStatus } from '../../src/shared/job';
 import { JobFilter, type JobFilterInput } from '../../src/shared/query';

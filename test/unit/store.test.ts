@@ -1,7 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { JobStore, MIGRATIONS, NewerSchemaError, type FileWriter, type StoreProblem } from '../../src/main/core/store';
+import { JobStore } from '../../src/main/core/store/jobStore';
+import { MIGRATIONS, NewerSchemaError } from '../../src/main/core/store/schema';
+import { type FileWriter } from '../../src/main/core/store/writes';
+import { type StoreProblem } from '../../src/main/core/store/files';
 import type { Job } from '../../src/shared/job';
 import { JobFilter } from '../../src/shared/query';
 import { spec, storedJob } from '../support/fakes';

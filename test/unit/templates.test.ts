@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportTemplate, importTemplateFile, scheduleProblem } from '../../src/main/core/templates';
+import { exportTemplate, importTemplateFile, scheduleProblem } from '../../src/main/core/templates/templateFiles';
 
 const fixture = (name: string) => ({ name, content: readFileSync(join(__dirname, '../fixtures/templates', name), 'utf8') });
 

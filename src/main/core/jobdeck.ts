@@ -13,10 +13,11 @@ import type { ExecutorOptions } from './engines/executor';
 import { EngineRegistry, type EngineDriver } from './engines/registry';
 import { EventHub } from './events';
 import { containerLabels } from './labels';
-import { LogBatcher, LogStore } from './logs';
+import { LogBatcher } from './logs/batcher';
+import { LogStore } from './logs/logStore';
 import { reconcile, sweepAfterOutage } from './reconcile';
 import { runRetention } from './retention';
-import { CronScheduler } from './scheduler/cron';
+import { CronLauncher } from './scheduler/cronLauncher';
 import { Scheduler, type EngineSlot } from './scheduler/scheduler';
 import { keyFileCodec, unsealEnv, type SecretCodec } from './secrets';
 import type { CoreContext } from './service/context';
@@ -24,7 +25,8 @@ import { createJob, maskJob } from './service/jobFactory';
 import { jobHandlers } from './service/jobHandlers';
 import { systemHandlers } from './service/systemHandlers';
 import { templateHandlers } from './service/templateHandlers';
-import { JobRepository, JobStore } from './store';
+import { JobRepository } from './store/repository';
+import { JobStore } from './store/jobStore';
 
 export interface JobdeckOptions {
   /** Where the store, logs and artifacts live (Electron: app.getPath('userData')). */
@@ -163,9 +165,9 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     engines,
     hub,
     codec,
-    cron: undefined as unknown as CronScheduler,
+    cron: undefined as unknown as CronLauncher,
   };
-  ctx.cron = new CronScheduler({
+  ctx.cron = new CronLauncher({
     templates: () => store.listTemplates(),
     lastRun: (id) => store.cronLastRun(id),
     setLastRun: (id, at) => store.setCronLastRun(id, at),

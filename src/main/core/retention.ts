@@ -1,7 +1,7 @@
 import { isTerminal, type Job } from '../../shared/job';
-import { removeJobArtifacts } from './artifacts';
-import type { LogStore } from './logs';
-import type { JobStore } from './store';
+import { removeJobArtifacts } from './artifacts/artifactFiles';
+import type { LogStore } from './logs/logStore';
+import type { JobStore } from './store/jobStore';
 
 export interface RetentionRule {
   olderThanDays: number;

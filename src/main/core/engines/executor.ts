@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { parseCpus, parseMemory } from '../../../shared/quantity';
-import { extractArtifacts } from '../artifacts';
+import { extractArtifacts } from '../artifacts/artifactFiles';
 import { engineMessage, initExecFailureExitCode, isConnectionError, startFailureExitCode, statusOf } from './errors';
 import { ensureImage, ImageError } from './images';
 import { FrameDemuxer, RawText, rawSink, StampedLineSplitter, type FrameTarget, type StampedText } from './logFrames';

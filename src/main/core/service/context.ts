@@ -1,11 +1,12 @@
 import type { Clock } from '../clock';
-import type { CronScheduler } from '../scheduler/cron';
+import type { CronLauncher } from '../scheduler/cronLauncher';
 import type { EngineRegistry } from '../engines/registry';
 import type { EventHub } from '../events';
-import type { LogStore } from '../logs';
+import type { LogStore } from '../logs/logStore';
 import type { Scheduler } from '../scheduler/scheduler';
 import type { SecretCodec } from '../secrets';
-import type { JobRepository, JobStore } from '../store';
+import type { JobRepository } from '../store/repository';
+import type { JobStore } from '../store/jobStore';
 
 /** What every handler group reaches: the parts createJobdeck wires together. */
 export interface CoreContext {
@@ -17,7 +18,7 @@ export interface CoreContext {
   logs: LogStore;
   scheduler: Scheduler;
   engines: EngineRegistry;
-  cron: CronScheduler;
+  cron: CronLauncher;
   hub: EventHub;
   codec: SecretCodec;
 }

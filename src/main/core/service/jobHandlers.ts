@@ -3,7 +3,7 @@ import type { Handlers } from '../../../shared/ipc';
 import { isTerminal, type Job } from '../../../shared/job';
 import { summarize } from '../../../shared/query';
 import { specOf } from '../../../shared/template';
-import { removeJobArtifacts } from '../artifacts';
+import { removeJobArtifacts } from '../artifacts/artifactFiles';
 import type { CoreContext } from './context';
 import { createJob, maskJob } from './jobFactory';
 import { mustTemplate } from './templateHandlers';

@@ -1,6 +1,6 @@
 import { AppError } from '../../../shared/errors';
 import type { Handlers } from '../../../shared/ipc';
-import { listArtifacts } from '../artifacts';
+import { listArtifacts } from '../artifacts/artifactFiles';
 import { runRetention } from '../retention';
 import type { CoreContext } from './context';
 import { mustJob } from './jobHandlers';

@@ -5,7 +5,7 @@ import type { Job } from '../../../shared/job';
 import { specOf, type EnvVar, type Template, type TemplateSpec } from '../../../shared/template';
 import { iso } from '../clock';
 import { maskSpec, sealEnv, unsealEnv } from '../secrets';
-import { exportTemplate, importTemplateFile, type ParsedFile } from '../templates';
+import { exportTemplate, importTemplateFile, type ParsedFile } from '../templates/templateFiles';
 import { changesBetween, keepStoredSecrets } from '../templates/diff';
 import { assertHostLimits, cpuProblem } from '../templates/hostLimits';
 import { freeName, hostMounts, planImport, type PlanItem } from '../templates/importPlan';

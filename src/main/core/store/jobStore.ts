@@ -11,7 +11,7 @@ import { JobTable } from './jobs';
 import { emptyState, readStoreDir, type HistoryLoad } from './load';
 import { firstIssue } from './records';
 import { Meta, SCHEMA_VERSION, type StateFile } from './schema';
-import { lowdbWriter, WriteScheduler, type FileWriter } from './writes';
+import { lowdbWriter, WriteCoalescer, type FileWriter } from './writes';
 
 export interface StoreOptions {
   dataDir: string;
@@ -55,7 +55,7 @@ export class JobStore {
 
   private readonly history: History;
   private readonly jobs: JobTable;
-  private readonly scheduler: WriteScheduler;
+  private readonly scheduler: WriteCoalescer;
   private readonly templates = new Map<string, Template>();
   private settingsValue: Settings;
   private metaValue: Meta;
@@ -76,7 +76,7 @@ export class JobStore {
       historyMaxDelayMs: opts.historyMaxDelayMs ?? 10_000,
       recentFinished,
     };
-    this.scheduler = new WriteScheduler(opts.dataDir, timing, opts.writer ?? lowdbWriter(), opts.onError, this.history, () => this.snapshot());
+    this.scheduler = new WriteCoalescer(opts.dataDir, timing, opts.writer ?? lowdbWriter(), opts.onError, this.history, () => this.snapshot());
     this.jobs = new JobTable(this.history, recentFinished, { changed: () => this.scheduler.changed(), report: (p) => this.report(p) });
     if (this.jobs.load(history, state.jobs, state.removedFromHistory ?? [])) this.scheduler.stateDirty = true;
   }

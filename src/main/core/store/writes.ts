@@ -46,7 +46,7 @@ export interface WriteTiming {
  * (journal.ts) while they keep coming, and whole-file writes of state.json and the history files
  * once they are quiet (or overdue). A failed write is reported and tried again on the next change.
  */
-export class WriteScheduler {
+export class WriteCoalescer {
   /** Whole-file writes done (for tests and benchmarks). */
   writes = 0;
   /** Appends to the change journal done. */

@@ -1,6 +1,6 @@
 import type { ImportAction, ImportDecision } from '../../../shared/ipc';
 import type { Template, TemplateSpec } from '../../../shared/template';
-import type { ParsedFile } from './index';
+import type { ParsedFile } from './templateFiles';
 
 /** One template of one file, with the stored template of the same name it would replace. */
 export interface PlanItem {

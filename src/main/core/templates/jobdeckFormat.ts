@@ -1,6 +1,6 @@
 import { zodIssues, type Issue } from '../../../shared/errors';
 import { TemplateSpecChecked, type TemplateSpec } from '../../../shared/template';
-import { scheduleMessageForFile } from './cron';
+import { scheduleMessageForFile } from './scheduleRules';
 import { isRecord } from './parse';
 
 export const JOBDECK_API_VERSION = 'jobdeck/v1';

@@ -1,7 +1,7 @@
 import { zodIssues, type Issue } from '../../../shared/errors';
 import { TemplateSpecChecked, type TemplateSpecInput } from '../../../shared/template';
 import type { Mapped } from './jobdeckFormat';
-import { scheduleMessageForFile } from './cron';
+import { scheduleMessageForFile } from './scheduleRules';
 import { isRecord } from './parse';
 
 /** Kubernetes' own default for backoffLimit. */

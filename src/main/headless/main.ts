@@ -4,8 +4,8 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createJobdeck } from './core/jobdeck';
-import { startHeadless } from './headless/server';
+import { createJobdeck } from '../core/jobdeck';
+import { startHeadless } from './server';
 import { chooseHostAddress, readHostMemory, writeHostMemory } from './hostMemory';
 
 function defaultDataDir(): string {

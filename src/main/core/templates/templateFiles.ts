@@ -5,7 +5,7 @@ import { fromJobdeck, JOBDECK_API_VERSION, type Mapped } from './jobdeckFormat';
 import { fromKubernetes } from './kubernetes';
 import { isRecord, parseDocuments } from './parse';
 
-export { scheduleProblem } from './cron';
+export { scheduleProblem } from './scheduleRules';
 
 /** One file read: the templates it holds (secrets in clear: this never leaves main as is). */
 export interface ParsedFile {

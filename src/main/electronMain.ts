@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, safeStorage, screen, session, shell, Tray } from 'electron';
 import { createJobdeck, type Jobdeck } from './core/jobdeck';
-import { JobEndLedger } from './electron/jobEnds';
-import { readJsonFile, writeJsonFile } from './electron/jsonFile';
-import { goToRouteScript, jobRoute, noticeForJob } from './electron/notifications';
-import { QuitFlow } from './electron/quit';
-import { safeStorageCodec } from './electron/secretCodec';
-import { CONTENT_SECURITY_POLICY, isSafeExternalUrl, isTrustedIpcEvent, rendererLoad, rendererSource, secureWebPreferences } from './electron/security';
-import { bringToFront, runAsSingleInstance } from './electron/singleInstance';
-import { startOrExplain } from './electron/startup';
+import { JobEndLedger } from './desktop/jobEnds';
+import { readJsonFile, writeJsonFile } from './desktop/jsonFile';
+import { goToRouteScript, jobRoute, noticeForJob } from './desktop/notifications';
+import { QuitFlow } from './desktop/quit';
+import { safeStorageCodec } from './desktop/secretCodec';
+import { CONTENT_SECURITY_POLICY, isSafeExternalUrl, isTrustedIpcEvent, rendererLoad, rendererSource, secureWebPreferences } from './desktop/security';
+import { bringToFront, runAsSingleInstance } from './desktop/singleInstance';
+import { startOrExplain } from './desktop/startup';
 import {
   initialTray,
   onJobEnded,
@@ -25,8 +25,8 @@ import {
   trayTooltip,
   withSnapshot,
   type TrayState,
-} from './electron/tray';
-import { restoreWindowState, type WindowState } from './electron/windowState';
+} from './desktop/tray';
+import { restoreWindowState, type WindowState } from './desktop/windowState';
 import { createDispatcher } from './ipc/dispatch';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type AppEvent } from '../shared/ipc';
 import type { Job } from '../shared/job';

@@ -44,7 +44,7 @@ export interface CronHost {
 }
 
 /** One croner timer per enabled schedule; rebuilt when templates change. */
-export class CronScheduler {
+export class CronLauncher {
   private timers = new Map<string, { key: string; cron: Cron }>();
 
   constructor(private readonly host: CronHost) {}

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { HostMemory } from '../shared/dataDir';
+import { HostMemory } from '../../shared/dataDir';
 
 export const HOST_MEMORY_FILE = 'headless.json';
 

@@ -1,2 +1,0 @@
-export { LogBatcher } from './batcher';
-export { AttemptLogWriter, LogStore } from './logStore';
