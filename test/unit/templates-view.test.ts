@@ -28,7 +28,7 @@ describe('editing a template that has run', () => {
     expect(Template.safeParse(summary).success).toBe(false);
     expect(TemplateSpec.safeParse(summary).success).toBe(false);
 
-    const form = { ...formFromTemplate(summary!.template), command: 'echo two', scheduleEnabled: false };
+    const form = { ...formFromTemplate(summary!.template), script: 'echo two', scheduleEnabled: false };
     const { spec, issues } = validate(form, summary!.template);
     expect(issues).toEqual({});
     const saved = await core.call('templates.save', { id: t.id, spec });
