@@ -86,6 +86,7 @@ test.describe('core journeys', () => {
       .getByRole('textbox', { name: /^Command/ })
       .fill('echo "token=$API_TOKEN"; printf "half=%s" "${API_TOKEN%??????????}"; sleep 1; echo "${API_TOKEN#??????????} end"');
     await editor.getByRole('combobox', { name: /^Engine/ }).selectOption('docker');
+    await editor.locator('summary', { hasText: 'Environment & mounts' }).click();
     await editor.getByRole('button', { name: '+ Variable' }).click();
     await editor.getByPlaceholder('NAME').fill('API_TOKEN');
     await editor.getByPlaceholder('value').fill(SECRET);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { expectAccessible } from './support/a11y';
 import { dropFiles, go, jobBadge, jobDetail, logText, openApp, runTemplate } from './support/app';
-import { field, hostPathManifest, newTemplate, openEditor, preview, savePreview, screenshot, templateFile, templateRow } from './support/templates-journeys';
+import { field, hostPathManifest, newTemplate, openEditor, openSection, preview, savePreview, screenshot, templateFile, templateRow } from './support/templates-journeys';
 
 test.describe.configure({ mode: 'serial' });
 let context: BrowserContext;
@@ -103,6 +103,7 @@ test('schedule a cron and read its words and next five runs in a chosen zone; se
   const editor = await newTemplate(page);
   await field(editor, 'Name').fill('tpl-cron');
   await field(editor, 'Image').fill('jobdeck-test:latest');
+  await openSection(editor, 'Schedule');
   const schedule = editor.getByTestId('schedule-field');
   await schedule.getByLabel(/^Cron/).fill('30 3 * * 1-5');
   await schedule.getByTestId('schedule-zone').selectOption('Asia/Tokyo');
@@ -193,6 +194,8 @@ test('bad image, memory and artifacts dir: plain words, and only after typing', 
   await expect(editor.getByTestId('error-image')).toHaveText('Image repository names must be lowercase: busybox, not BusyBox');
   // Name was not typed in: no error for it yet.
   await expect(editor.getByTestId('error-name')).toHaveCount(0);
+  await openSection(editor, 'Limits & retry');
+  await openSection(editor, 'Environment & mounts');
   await field(editor, 'Memory limit').fill('4Mi');
   await expect(editor.getByTestId('error-limits.memory')).toHaveText("Memory limit 4Mi is below the engines' minimum of 6Mi");
   await field(editor, 'Artifacts dir').fill('/proc');

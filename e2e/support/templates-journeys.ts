@@ -58,6 +58,14 @@ export async function newTemplate(page: Page): Promise<Locator> {
   return editor;
 }
 
+/** Opens one of the editor's disclosure sections (Environment & mounts, Limits & retry…) as a person does: a click on its title. */
+export async function openSection(editor: Locator, title: string): Promise<Locator> {
+  const section = editor.locator('details.editor-section').filter({ has: editor.page().locator('summary', { hasText: title }) });
+  if ((await section.getAttribute('open')) === null) await section.locator('summary').click();
+  await expect(section).toHaveAttribute('open', '');
+  return section;
+}
+
 /** A field of the editor by its visible label. */
 export const field = (editor: Locator, label: string): Locator => editor.getByLabel(label, { exact: true });
 

@@ -8,7 +8,20 @@ export interface ScheduleValue {
   timeZone: string;
   enabled: boolean;
   allowFrequent: boolean;
+  concurrencyPolicy: string;
+  missedRunPolicy: string;
 }
+
+/** Kubernetes CronJob's concurrencyPolicy and Jobdeck's missed-run rule, said in words. */
+const CONCURRENCY = [
+  { value: 'Allow', label: 'Allow (runs may overlap)' },
+  { value: 'Forbid', label: 'Forbid (skip while one runs)' },
+  { value: 'Replace', label: 'Replace (cancel the running one)' },
+];
+const MISSED = [
+  { value: 'Skip', label: 'Skip (runs missed while closed are dropped)' },
+  { value: 'CatchUpOnce', label: 'Catch up once (one run for all missed)' },
+];
 
 /**
  * The cron box with what it means before it is saved: in words, the next five fire times in the
@@ -38,6 +51,28 @@ export function ScheduleField({ value, error, onChange }: { value: ScheduleValue
             {zones.map((z) => (
               <option key={z} value={z}>
                 {z}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div className="row">
+        <label className="field">
+          <span>If still running</span>
+          <select name="concurrencyPolicy" value={value.concurrencyPolicy} onChange={(e) => onChange({ concurrencyPolicy: e.target.value })}>
+            {CONCURRENCY.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Missed runs</span>
+          <select name="missedRunPolicy" value={value.missedRunPolicy} onChange={(e) => onChange({ missedRunPolicy: e.target.value })}>
+            {MISSED.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
               </option>
             ))}
           </select>

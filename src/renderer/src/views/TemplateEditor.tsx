@@ -1,46 +1,98 @@
-import { useEffect, useId, useRef, useState } from 'react';
-import type { Template } from '../../../shared/template';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { TemplateSpecChecked, type Template, type TemplateSpec } from '../../../shared/template';
 import { ClientError, client } from '../client/client';
+import { fieldKit } from '../components/editor/fieldKit';
+import { TemplateFormSections } from '../components/editor/TemplateFormSections';
+import { YamlTab } from '../components/editor/YamlTab';
 import { Modal } from '../components/Modal';
-import { MountEditor } from '../components/MountList';
-import { ScheduleField, type ScheduleValue } from '../components/ScheduleField';
+import { checkYaml, toYaml } from '../components/yaml/yamlIssues';
 import { reportError, useApp } from '../store/app';
-import { formFromTemplate, pathOf, validate, visibleIssues, type TemplateForm } from './templateForm';
+import { docOf, pathOf, readForm, specFromForm, validate, visibleIssues, type TemplateDoc, type TemplateForm } from './templateForm';
 
-/** Which form field each part of the schedule box is. */
-const SCHEDULE_KEYS: Record<keyof ScheduleValue, keyof TemplateForm> = {
-  cron: 'cron',
-  seconds: 'cronSeconds',
-  timeZone: 'timeZone',
-  enabled: 'scheduleEnabled',
-  allowFrequent: 'allowFrequent',
-};
+type Mode = 'form' | 'yaml';
+
+interface Start {
+  doc: TemplateDoc;
+  form: TemplateForm | undefined;
+  /** Why the form cannot show this template as it is: it opens in YAML. */
+  problem?: string;
+}
+
+function start(template: Template | undefined): Start {
+  const doc = docOf(template);
+  const read = readForm(doc, !template);
+  return 'problem' in read ? { doc, form: undefined, problem: read.problem } : { doc, form: read.form };
+}
 
 /**
- * Edit or create a template. It is given a Template (never a list summary); each field shows the
- * shared schema's message for it once the user has typed there, or all of them on Save.
+ * Edit or create a template, as a form or as YAML: one document under both tabs. Each form field
+ * shows the shared schema's message once typed in (all of them on Save); the YAML tab checks the
+ * same schema as the user types. Keys the form does not show are kept on save.
  */
 export function TemplateEditor({ template, onDone }: { template: Template | undefined; onDone(): void }) {
   const uid = useId();
-  const [initial] = useState<TemplateForm>(() => formFromTemplate(template));
-  const [form, setForm] = useState<TemplateForm>(initial);
+  const engines = useApp((s) => s.engines);
+  const [initial] = useState(() => start(template));
+  const [doc, setDoc] = useState<TemplateDoc>(initial.doc);
+  const [form, setForm] = useState<TemplateForm | undefined>(initial.form);
+  const [mode, setMode] = useState<Mode>(initial.form ? 'form' : 'yaml');
+  const [yamlText, setYamlText] = useState(() => (initial.form ? '' : toYaml(initial.doc)));
+  const [blocked, setBlocked] = useState<string | undefined>(initial.problem && `The form cannot show this template as it is (${initial.problem}); edit it here.`);
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [serverIssues, setServerIssues] = useState<Record<string, string>>({});
-  const { spec, issues: localIssues } = validate(form, template);
-  const issues = visibleIssues(localIssues, serverIssues, touched, submitted);
+
+  const yamlCheck = useMemo(() => (mode === 'yaml' ? checkYaml(yamlText) : undefined), [mode, yamlText]);
+  const formResult = form && mode === 'form' ? validate(form, doc) : undefined;
+  const issues = formResult ? visibleIssues(formResult.issues, serverIssues, touched, submitted) : {};
+  /** The document as it stands now, whichever tab has it. */
+  const current: TemplateDoc | undefined = mode === 'form' ? (form ? specFromForm(form, doc) : undefined) : yamlCheck?.syntaxOk ? yamlCheck.doc : undefined;
+  const [initialJson] = useState(() => JSON.stringify(initial.form ? specFromForm(initial.form, initial.doc) : initial.doc));
+  const dirty = current === undefined || JSON.stringify(current) !== initialJson;
+
   const set = <K extends keyof TemplateForm>(k: K, v: TemplateForm[K]) => {
-    setForm((f) => ({ ...f, [k]: v }));
+    setForm((f) => (f ? { ...f, [k]: v } : f));
     setTouched((t) => new Set([...t, pathOf(k)]));
     setServerIssues({});
   };
 
-  const dirty = JSON.stringify(form) !== JSON.stringify(initial);
+  const toYamlTab = () => {
+    if (mode === 'yaml' || !form) return;
+    setYamlText(toYaml(specFromForm(form, doc)));
+    setBlocked(undefined);
+    setMode('yaml');
+  };
+  const toFormTab = () => {
+    if (mode === 'form' || !yamlCheck) return;
+    if (!yamlCheck.syntaxOk || !yamlCheck.doc) {
+      const first = yamlCheck.problems[0];
+      setBlocked(`Fix the YAML first${first ? ` (line ${first.line}, column ${first.col}: ${first.message})` : ''}: the form can only show a template that reads as YAML. Your text is kept.`);
+      return;
+    }
+    const read = readForm(yamlCheck.doc);
+    if ('problem' in read) {
+      setBlocked(`The form cannot show this as it is (${read.problem}). Change it here, or keep editing as YAML.`);
+      return;
+    }
+    setDoc(yamlCheck.doc);
+    setForm(read.form);
+    setBlocked(undefined);
+    setMode('form');
+  };
+
+  /** The spec to send, or undefined (and the problems shown) when it is not valid yet. */
+  const specToSave = (): TemplateSpec | undefined => {
+    if (mode === 'form') return formResult?.spec;
+    if (!yamlCheck?.syntaxOk || !yamlCheck.doc || yamlCheck.problems.length) return undefined;
+    const r = TemplateSpecChecked.safeParse(yamlCheck.doc);
+    return r.success ? r.data : undefined;
+  };
 
   /** True once stored: the leave dialog's Save goes on only then. */
   const save = async (): Promise<boolean> => {
     setSubmitted(true);
+    const spec = specToSave();
     if (!spec || busy) return false;
     setBusy(true);
     try {
@@ -77,35 +129,13 @@ export function TemplateEditor({ template, onDone }: { template: Template | unde
   }, [dirty, what]);
   const close = () => useApp.getState().leave(onDone);
 
-  const text = (k: keyof TemplateForm, label: string, placeholder = '') => {
-    const path = pathOf(k);
-    const id = `${uid}-${k}`;
-    // The error sits outside the label and is tied to the input, so the field keeps its name.
-    return (
-      <div className={`field ${issues[path] ? 'invalid' : ''}`}>
-        <label className="field-label" htmlFor={id}>
-          {label}
-        </label>
-        <input
-          id={id}
-          value={form[k] as string}
-          placeholder={placeholder}
-          onChange={(e) => set(k, e.target.value as never)}
-          name={k}
-          aria-invalid={!!issues[path]}
-          {...(issues[path] ? { 'aria-describedby': `${id}-error` } : {})}
-        />
-        {issues[path] && (
-          <em className="field-error" id={`${id}-error`} data-testid={`error-${path}`}>
-            {issues[path]}
-          </em>
-        )}
-      </div>
-    );
-  };
-  const shown = new Set(['name', 'description', 'image', 'command', 'engine', 'network', 'priority', 'timeoutSeconds', 'retry.limit', 'limits.memory', 'limits.cpus', 'outputDir', 'schedule.cron']);
-  const other = Object.entries(issues).filter(([p]) => !shown.has(p) && !p.startsWith('env') && !p.startsWith('mounts'));
-  const schedule: ScheduleValue = { cron: form.cron, seconds: form.cronSeconds, timeZone: form.timeZone, enabled: form.scheduleEnabled, allowFrequent: form.allowFrequent };
+  const shownPaths = ['name', 'description', 'image', 'command', 'engine', 'network', 'priority', 'timeoutSeconds', 'retry.', 'limits.', 'outputDir', 'schedule.', 'parallelism', 'completions', 'completionMode', 'entrypoint', 'workingDir', 'user', 'labels', 'pullPolicy', 'tty', 'keepContainer', 'env', 'mounts'];
+  const other = Object.entries(issues).filter(([p]) => !shownPaths.some((s) => p === s || p.startsWith(s) || p.startsWith(`${s}[`)));
+  const tab = (m: Mode, label: string, onClick: () => void) => (
+    <button type="button" role="tab" id={`${uid}-tab-${m}`} aria-selected={mode === m} aria-controls={`${uid}-panel`} className={`tab ${mode === m ? 'active' : ''}`} onClick={onClick} data-testid={`editor-tab-${m}`}>
+      {label}
+    </button>
+  );
 
   return (
     <Modal
@@ -126,89 +156,24 @@ export function TemplateEditor({ template, onDone }: { template: Template | unde
         </>
       }
     >
-      <form className="form" onSubmit={(e) => (e.preventDefault(), void save())} noValidate>
-        <div className="row">
-          {text('name', 'Name', 'nightly-backup')}
-          {text('image', 'Image', 'busybox:latest')}
-        </div>
-        {text('description', 'Description')}
-        {text('command', 'Command', 'echo hello  (or ["echo","hello"])')}
-        <div className="row">
-          <label className="field">
-            <span>Engine</span>
-            <select value={form.engine} onChange={(e) => set('engine', e.target.value)}>
-              <option value="any">any</option>
-              <option value="docker">docker</option>
-              <option value="podman">podman</option>
-            </select>
-          </label>
-          <label className="field">
-            <span>Network</span>
-            <select value={form.network} onChange={(e) => set('network', e.target.value)}>
-              <option value="none">none</option>
-              <option value="bridge">bridge</option>
-              <option value="host">host</option>
-            </select>
-          </label>
-          {text('priority', 'Priority (1–5)')}
-          {text('timeoutSeconds', 'Timeout (s)', 'none')}
-          {text('retryLimit', 'Retries', '0')}
-        </div>
-        <div className="row">
-          {text('memory', 'Memory limit', '256Mi')}
-          {text('cpus', 'CPUs', '0.5')}
-          {text('outputDir', 'Artifacts dir', '/out')}
-        </div>
-        <ScheduleField
-          value={schedule}
-          error={issues['schedule.cron'] ?? issues.schedule}
-          onChange={(patch) => {
-            for (const [k, v] of Object.entries(patch) as [keyof ScheduleValue, never][]) set(SCHEDULE_KEYS[k], v);
-          }}
-        />
-        <MountEditor mounts={form.mounts} issues={issues} onChange={(m) => set('mounts', m)} />
-        <div className="field">
-          <span>Environment</span>
-          {form.env.map((e, i) => (
-            <div className="env-row" key={i}>
-              <input
-                aria-label={`Variable ${i + 1} name`}
-                className={issues[`env[${i}].name`] ? 'invalid' : ''}
-                value={e.name}
-                placeholder="NAME"
-                onChange={(ev) => set('env', form.env.map((x, j) => (j === i ? { ...x, name: ev.target.value } : x)))}
-              />
-              <input
-                aria-label={`Variable ${i + 1} value`}
-                type={e.secret ? 'password' : 'text'}
-                value={e.value}
-                placeholder="value"
-                onChange={(ev) => set('env', form.env.map((x, j) => (j === i ? { ...x, value: ev.target.value } : x)))}
-              />
-              <label className="check">
-                <input
-                  type="checkbox"
-                  checked={e.secret}
-                  onChange={(ev) => set('env', form.env.map((x, j) => (j === i ? { ...x, secret: ev.target.checked } : x)))}
-                />
-                secret
-              </label>
-              <button type="button" className="ghost" onClick={() => set('env', form.env.filter((_, j) => j !== i))} aria-label={`Remove variable ${i + 1}`}>
-                ✕
-              </button>
-              {issues[`env[${i}].name`] && <em className="field-error">{issues[`env[${i}].name`]}</em>}
-            </div>
-          ))}
-          <button type="button" className="small" onClick={() => set('env', [...form.env, { name: '', value: '', secret: false }])}>
-            + Variable
-          </button>
-        </div>
-        {other.map(([p, m]) => (
-          <p key={p} className="field-error">
-            {m}
-          </p>
-        ))}
-      </form>
+      <div className="editor-tabs" role="tablist" aria-label="Edit as">
+        {tab('form', 'Form', toFormTab)}
+        {tab('yaml', 'Edit as YAML', toYamlTab)}
+      </div>
+      <div role="tabpanel" id={`${uid}-panel`} aria-labelledby={`${uid}-tab-${mode}`}>
+        {mode === 'form' && form ? (
+          <form className="form" onSubmit={(e) => (e.preventDefault(), void save())} noValidate>
+            <TemplateFormSections kit={fieldKit({ uid, form, issues, set })} form={form} doc={doc} issues={issues} engines={engines} set={set} />
+            {other.map(([p, m]) => (
+              <p key={p} className="field-error">
+                {p}: {m}
+              </p>
+            ))}
+          </form>
+        ) : (
+          <YamlTab text={yamlText} problems={submitted || yamlText ? (yamlCheck?.problems ?? []) : []} serverIssues={serverIssues} blocked={blocked} onChange={(t) => (setYamlText(t), setServerIssues({}), setBlocked(undefined))} />
+        )}
+      </div>
     </Modal>
   );
 }
