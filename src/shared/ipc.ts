@@ -152,6 +152,19 @@ export const commands = {
     z.object({ id: z.string(), format: z.enum(['yaml', 'json']).default('yaml') }).strict(),
     z.object({ filename: z.string(), content: z.string() }),
   ),
+  /** A copy under a free name ("name (copy)", "name (copy 2)"), secrets included, no schedule running twice: the copy's is off. */
+  'templates.duplicate': cmd(z.object({ id: z.string(), name: z.string().trim().min(1).max(120).optional() }).strict(), Template),
+  /** Several templates (all when ids is absent): one multi-document file, or a file per template. */
+  'templates.exportMany': cmd(
+    z
+      .object({
+        ids: z.array(z.string()).min(1).max(10_000).optional(),
+        format: z.enum(['yaml', 'json']).default('yaml'),
+        bundle: z.enum(['oneFile', 'filePerTemplate']).default('oneFile'),
+      })
+      .strict(),
+    z.object({ files: z.array(z.object({ filename: z.string(), content: z.string() })) }),
+  ),
 
   'jobs.create': cmd(
     z

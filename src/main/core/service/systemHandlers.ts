@@ -15,6 +15,8 @@ type SystemHandlers = Omit<
   | 'templates.import'
   | 'templates.importSave'
   | 'templates.export'
+  | 'templates.duplicate'
+  | 'templates.exportMany'
   | 'jobs.create'
   | 'jobs.list'
   | 'jobs.templateNames'

@@ -5,7 +5,7 @@ import type { Job } from '../../../shared/job';
 import { specOf, type EnvVar, type Template, type TemplateSpec } from '../../../shared/template';
 import { iso } from '../clock';
 import { maskSpec, sealEnv, unsealEnv } from '../secrets';
-import { exportTemplate, importTemplateFile, type ParsedFile } from '../templates/templateFiles';
+import { exportTemplate, exportTemplates, importTemplateFile, type ParsedFile } from '../templates/templateFiles';
 import { changesBetween, keepStoredSecrets } from '../templates/diff';
 import { assertHostLimits, cpuProblem } from '../templates/hostLimits';
 import { freeName, hostMounts, planImport, type PlanItem } from '../templates/importPlan';
@@ -20,6 +20,8 @@ type TemplateHandlers = Pick<
   | 'templates.import'
   | 'templates.importSave'
   | 'templates.export'
+  | 'templates.duplicate'
+  | 'templates.exportMany'
 >;
 
 export function mustTemplate(ctx: CoreContext, id: string): Template {
@@ -104,6 +106,15 @@ function saveItem(ctx: CoreContext, item: PlanItem): ImportOutcome {
   }
 }
 
+/** "name (copy)", then "name (copy 2)"…, within the name limit. */
+export function copyNameFor(name: string, taken: ReadonlySet<string>): string {
+  for (let n = 1; ; n++) {
+    const suffix = n === 1 ? ' (copy)' : ` (copy ${n})`;
+    const candidate = `${name.slice(0, 120 - suffix.length)}${suffix}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
 export function templateHandlers(ctx: CoreContext): TemplateHandlers {
   return {
     async 'templates.list'() {
@@ -163,6 +174,23 @@ export function templateHandlers(ctx: CoreContext): TemplateHandlers {
     },
     async 'templates.export'({ id, format }) {
       return exportTemplate(specOf(mustTemplate(ctx, id)), format);
+    },
+    async 'templates.duplicate'({ id, name }) {
+      const source = mustTemplate(ctx, id);
+      const taken = new Set(ctx.store.listTemplates().map((t) => t.name));
+      const copyName = name ?? copyNameFor(source.name, taken);
+      // Secrets go across in clear to be sealed again; a copied schedule waits until turned on.
+      const spec: TemplateSpec = {
+        ...specOf(source),
+        name: copyName,
+        env: plainEnv(ctx, source.env),
+        ...(source.schedule ? { schedule: { ...source.schedule, enabled: false } } : {}),
+      };
+      return maskSpec(storeTemplate(ctx, undefined, spec));
+    },
+    async 'templates.exportMany'({ ids, format, bundle }) {
+      const templates = ids ? ids.map((i) => mustTemplate(ctx, i)) : [...ctx.store.listTemplates()].sort((a, b) => a.name.localeCompare(b.name));
+      return { files: exportTemplates(templates.map(specOf), format, bundle) };
     },
   };
 }

@@ -79,3 +79,30 @@ export function exportTemplate(spec: TemplateSpec, format: 'yaml' | 'json'): { f
   const header = secrets ? '# Secret values are not exported: fill them in before use.\n' : '';
   return { filename: `${base}.yaml`, content: header + stringify(doc) };
 }
+
+/**
+ * Several templates for export: one file (YAML documents separated by ---, or a JSON array, both
+ * of which the import reads back) or a file each, with names made unique ("a.yaml", "a-2.yaml").
+ */
+export function exportTemplates(
+  specs: TemplateSpec[],
+  format: 'yaml' | 'json',
+  bundle: 'oneFile' | 'filePerTemplate',
+): { filename: string; content: string }[] {
+  const files = specs.map((s) => exportTemplate(s, format));
+  if (bundle === 'filePerTemplate') {
+    const taken = new Set<string>();
+    return files.map((f) => {
+      const dot = f.filename.lastIndexOf('.');
+      let name = f.filename;
+      for (let n = 2; taken.has(name); n++) name = `${f.filename.slice(0, dot)}-${n}${f.filename.slice(dot)}`;
+      taken.add(name);
+      return { ...f, filename: name };
+    });
+  }
+  if (format === 'json') {
+    const docs: unknown[] = files.map((f) => JSON.parse(f.content));
+    return [{ filename: 'jobdeck-templates.json', content: `${JSON.stringify(docs, null, 2)}\n` }];
+  }
+  return [{ filename: 'jobdeck-templates.yaml', content: files.map((f) => f.content).join('---\n') }];
+}
