@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { parseAllDocuments } from 'yaml';
 import { expectAccessible } from './support/a11y';
-import { go, openApp } from './support/app';
+import { dropFiles, go, openApp } from './support/app';
+import { templateDrop } from './support/templates';
 import { TEST_IMAGE } from './support/env';
 import { field, newTemplate, openEditor, openSection, screenshot, templateRow } from './support/templates-journeys';
 
@@ -205,4 +206,108 @@ test('edit as YAML: an error at its line, fixed, then seen in the form; broken Y
   await expect(field(again, 'Priority')).toHaveValue('1');
   await expect(field(again, 'Retries')).toHaveValue('2');
   await again.getByRole('button', { name: 'Cancel' }).click();
+});
+
+test('duplicate a template: the copy opens as "name (copy)" with every value, its schedule off', async () => {
+  await go(page, 'Templates');
+  await page.getByLabel('Filter templates').fill('ted-');
+  await templateRow(page, FULL).getByRole('button', { name: 'Duplicate', exact: true }).click();
+  const editor = page.getByRole('dialog', { name: `Edit ${FULL} (copy)` });
+  await expect(editor).toBeVisible();
+  await expect(toast(page, `Saved a copy: ${FULL} (copy) (its schedule is off until you turn it on)`)).toBeVisible();
+  await expect(field(editor, 'Name')).toHaveValue(`${FULL} (copy)`);
+  await expect(field(editor, 'Command arguments')).toHaveValue('sh\n-c\necho "$GREETING from $HOSTNAME"');
+  await expect(field(editor, 'Labels')).toHaveValue('team=data\ntier=batch');
+  await expect(editor.getByLabel('Variable 2 value')).toHaveAttribute('type', 'password');
+  await expect(editor.getByTestId('schedule-field').getByLabel('schedule on')).not.toBeChecked();
+  // Save as: a name of its own.
+  await field(editor, 'Name').fill('ted-copied');
+  await save(editor);
+  await expect(templateRow(page, 'ted-copied')).toHaveCount(1);
+  await expect(templateRow(page, FULL)).toHaveCount(1);
+  await expect(templateRow(page, `${FULL} (copy)`)).toHaveCount(0);
+  await expectAccessible(page, 'Templates after a duplicate');
+});
+
+test('export all shown as one file: the downloaded file holds every template, secrets left out', async () => {
+  await go(page, 'Templates');
+  await page.getByLabel('Filter templates').fill('ted-');
+  await expect(page.getByTestId('template-row')).toHaveCount(3);
+  await page.getByTestId('export-all').click();
+  const dialog = page.getByTestId('export-dialog');
+  await expect(dialog).toContainText('Export 3 templates');
+  await expect(dialog.getByLabel('one file (YAML documents separated by ---)')).toBeChecked();
+  await screenshot(page, 'template-editor-export');
+  await expectAccessible(page, 'the export dialog');
+  const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('export-submit').click()]);
+  expect(download.suggestedFilename()).toBe('jobdeck-templates.yaml');
+  const content = readFileSync((await download.path())!, 'utf8');
+  const docs = parseAllDocuments(content).map((d) => d.toJS() as { apiVersion: string; kind: string; name: string; env?: { name: string; value: string }[]; priority?: number });
+  expect(docs.map((d) => d.name)).toEqual(['ted-copied', FULL, 'ted-yaml']);
+  expect(docs.every((d) => d.apiVersion === 'jobdeck/v1' && d.kind === 'Template')).toBe(true);
+  expect(docs.find((d) => d.name === FULL)!.env).toEqual([
+    { name: 'GREETING', value: 'hello', secret: false },
+    { name: 'TOKEN', value: '', secret: true },
+  ]);
+  expect(content).not.toContain('t0ps3cret');
+  expect(docs.find((d) => d.name === 'ted-yaml')!.priority).toBe(1);
+  await expect(toast(page, 'Exported 3 templates to jobdeck-templates.yaml')).toBeVisible();
+});
+
+test('sort by name, last run and next run; filter by text and scheduled only; each scheduled one shows its next run', async () => {
+  await go(page, 'Templates');
+  const names = () => page.getByTestId('template-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-template')));
+  // A schedule that is on, to sort and filter by.
+  const editor = await openEditor(page, 'ted-yaml');
+  await openSection(editor, 'Schedule');
+  await editor.getByTestId('schedule-field').getByLabel(/^Cron/).fill('0 4 * * *');
+  await editor.getByTestId('schedule-zone').selectOption('UTC');
+  await save(editor);
+  const soon = await openEditor(page, 'ted-copied');
+  await soon.getByTestId('schedule-field').getByLabel('schedule on').check();
+  await soon.getByTestId('schedule-field').getByLabel(/^Cron/).fill('0 3 * * *');
+  await soon.getByTestId('schedule-zone').selectOption('UTC');
+  await save(soon);
+
+  await page.getByLabel('Filter templates').fill('ted-');
+  await page.getByLabel('Sort templates by').selectOption('name');
+  await expect.poll(names).toEqual(['ted-copied', FULL, 'ted-yaml']);
+  await page.getByLabel('Sort templates by').selectOption('nextRun');
+  // 03:00 comes before 04:00 (both UTC); the one whose schedule is off comes last.
+  await expect.poll(names).toEqual(['ted-copied', 'ted-yaml', FULL]);
+  await expect(templateRow(page, 'ted-yaml').getByTestId('template-next')).toHaveText(/^\w{3} \d{4}-\d{2}-\d{2} 04:00:00 UTC$/);
+  await expect(templateRow(page, FULL).getByTestId('template-next')).toHaveText('–');
+  await page.getByLabel('scheduled only').check();
+  await expect.poll(names).toEqual(['ted-copied', 'ted-yaml']);
+  await expect(page.getByTestId('template-count')).toHaveText(/^2 of \d+$/);
+  await page.getByLabel('Filter templates').fill('ted-y');
+  await expect.poll(names).toEqual(['ted-yaml']);
+  await page.getByLabel('Filter templates').fill('ted-');
+  await screenshot(page, 'template-editor-list');
+  await expectAccessible(page, 'Templates sorted by next run, scheduled only');
+  // Leave the list as found, and no schedule of ours firing behind the other specs.
+  await page.getByLabel('scheduled only').uncheck();
+  await page.getByLabel('Sort templates by').selectOption('name');
+  const off = await openEditor(page, 'ted-copied');
+  await off.getByTestId('schedule-field').getByLabel('schedule on').uncheck();
+  await save(off);
+  await page.getByLabel('Filter templates').fill('');
+});
+
+test('the import preview shows a dropped file\'s content in the same editor, read-only', async () => {
+  await go(page, 'Templates');
+  await dropFiles(page, [templateDrop('ted-dropped', 'echo dropped', ['labels: { origin: drop }'])]);
+  const preview = page.getByTestId('import-preview');
+  await expect(preview).toContainText('ted-dropped');
+  await preview.getByRole('button', { name: 'Show file' }).click();
+  const content = preview.getByTestId('import-file-content').locator('.cm-content');
+  await expect(content).toContainText('kind: Template');
+  await expect(content).toContainText('labels: { origin: drop }');
+  await expect(content).toHaveAttribute('contenteditable', 'false');
+  await screenshot(page, 'template-editor-import-file');
+  await expectAccessible(page, 'the import preview showing the file');
+  await preview.getByRole('button', { name: 'Hide file' }).click();
+  await expect(preview.getByTestId('import-file-content')).toHaveCount(0);
+  await preview.getByRole('button', { name: 'Discard' }).click();
+  await expect(preview).toBeHidden();
 });

@@ -98,7 +98,12 @@ export const CheckedSchedule = Schedule.superRefine((s, ctx) => {
   if (error) ctx.addIssue({ code: 'custom', path: ['cron'], message: `Schedule: ${error}` });
 });
 
-export const EngineChoice = z.enum(['any', 'docker', 'podman'], { error: 'Engine must be any, docker or podman' });
+/** any, a kind (any engine of it), or one engine by its id (Engines view; remote ones too). */
+const ENGINE_CHOICE_ERROR = 'Engine must be any, docker, podman or the id of an engine (lowercase letters, digits and dashes)';
+export const EngineChoice = z.union(
+  [z.enum(['any', 'docker', 'podman']), z.string().max(64, { error: ENGINE_CHOICE_ERROR }).regex(/^[a-z0-9][a-z0-9-]*$/, { error: ENGINE_CHOICE_ERROR })],
+  { error: ENGINE_CHOICE_ERROR },
+);
 export type EngineChoice = z.infer<typeof EngineChoice>;
 export const PullPolicy = z.enum(['IfNotPresent', 'Always', 'Never'], { error: 'Pull policy must be IfNotPresent, Always or Never' });
 export const NetworkMode = z.enum(['none', 'bridge', 'host'], { error: 'Network must be none, bridge or host' });

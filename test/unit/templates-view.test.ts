@@ -5,7 +5,7 @@ import type { ImportOutcome, TemplateSummary } from '../../src/shared/ipc';
 import { Template, TemplateSpec } from '../../src/shared/template';
 import { outcomeSentence } from '../../src/renderer/src/views/importOutcome';
 import { formFromTemplate, validate, visibleIssues } from '../../src/renderer/src/views/templateForm';
-import { countLabel, filterTemplates, foldLastJob } from '../../src/renderer/src/views/templateList';
+import { countLabel, filterTemplates, foldLastJob, nextRunOf, sortTemplates, type TemplateSort } from '../../src/renderer/src/views/templateList';
 import { templateCore, type TemplateCore } from '../support/templateCore';
 
 describe('editing a template that has run', () => {
@@ -86,5 +86,34 @@ describe('the editor shows an error only where the user typed, or all on Save', 
     expect(visibleIssues(issues, {}, new Set(), false)).toEqual({});
     expect(visibleIssues(issues, {}, new Set(['image']), false)).toEqual({ image: 'Image repository names must be lowercase: busybox, not BusyBox' });
     expect(Object.keys(visibleIssues(issues, {}, new Set(['image']), true)).sort()).toEqual(['image', 'limits.memory', 'name']);
+  });
+});
+
+describe('Templates list: sort, scheduled only, next run', () => {
+  const sched = (id: string, name: string, cron: string | undefined, enabled = true, seq?: number): TemplateSummary => ({
+    template: Template.parse({ id, name, image: 'busybox', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', ...(cron ? { schedule: { cron, timeZone: 'UTC', enabled } } : {}) }),
+    ...(seq !== undefined ? { lastJob: { id: `j${seq}`, seq, status: 'completed' as const } } : {}),
+  });
+  const now = new Date('2026-03-02T10:00:00Z');
+  const list = [sched('a', 'tl-daily', '0 3 * * *', true, 5), sched('b', 'tl-hourly', '30 * * * *', true), sched('c', 'tl-off', '* * * * *', false, 9), sched('d', 'tl-none', undefined, true, 1)];
+  const next = new Map(list.map((s) => [s.template.id, nextRunOf(s.template, now)]));
+
+  it('the next run is the schedule\'s next fire time; none when off or unscheduled', () => {
+    expect(next.get('a')?.toISOString()).toBe('2026-03-03T03:00:00.000Z');
+    expect(next.get('b')?.toISOString()).toBe('2026-03-02T10:30:00.000Z');
+    expect(next.get('c')).toBeUndefined();
+    expect(next.get('d')).toBeUndefined();
+  });
+
+  it('sorts by name, by last run (newest first), by next run (soonest first), the rest last by name', () => {
+    const names = (sort: TemplateSort) => sortTemplates(list, sort, next).map((s) => s.template.name);
+    expect(names('name')).toEqual(['tl-daily', 'tl-hourly', 'tl-none', 'tl-off']);
+    expect(names('lastRun')).toEqual(['tl-off', 'tl-daily', 'tl-none', 'tl-hourly']);
+    expect(names('nextRun')).toEqual(['tl-hourly', 'tl-daily', 'tl-none', 'tl-off']);
+  });
+
+  it('"scheduled only" keeps the templates whose schedule is on, with the text filter', () => {
+    expect(filterTemplates(list, '', true).map((s) => s.template.name)).toEqual(['tl-daily', 'tl-hourly']);
+    expect(filterTemplates(list, 'hour', true).map((s) => s.template.name)).toEqual(['tl-hourly']);
   });
 });

@@ -110,7 +110,8 @@ export class Scheduler {
       for (const index of indexes) {
         if (this.runningAttempts() >= settings.concurrency) return this.scheduleWake(nextWake);
         const choice = job.spec.engine;
-        const matching = engines.filter((e) => choice === 'any' || e.kind === choice);
+        // A kind means any engine of it; anything else names one engine by id.
+        const matching = engines.filter((e) => choice === 'any' || e.kind === choice || e.id === choice);
         const usable = matching.filter((e) => e.available);
         if (usable.length === 0) {
           const waitingFor = choice === 'any' ? 'any engine' : choice;

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { ImportAction, ImportedTemplate } from '../../../shared/ipc';
 import { client } from '../client/client';
 import { Modal } from '../components/Modal';
+import { ShowFile } from '../components/yaml/ShowFile';
 import '../components/templates.css';
 import { reportError, useApp } from '../store/app';
 import { choiceKey, mountsToConfirm, outcomeSentence, pendingItems } from './importOutcome';
@@ -117,6 +118,7 @@ export function ImportPreview() {
             <b className="mono">{r.file}</b>
             <span className="muted">{r.ok ? `${r.templates.length} template${r.templates.length === 1 ? '' : 's'}` : 'not imported'}</span>
           </div>
+          <ShowFile file={files[file]} />
           {r.templates.map((t, index) => (
             <div key={`${t.spec.name}-${index}`} className="import-template" data-testid="import-template" data-template={t.spec.name}>
               <b>{t.spec.name}</b> <span className="mono muted">{t.spec.image}</span>{' '}

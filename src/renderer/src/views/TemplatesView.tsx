@@ -1,14 +1,17 @@
-import { useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
+import { formatFireTime } from '../../../shared/schedule';
 import type { Template } from '../../../shared/template';
 import { client } from '../client/client';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { ExportDialog, type ExportChoice } from '../components/editor/ExportDialog';
 import { ExitBadge } from '../components/ExitBadge';
 import { when } from '../components/format';
 import { importFiles, TEMPLATE_DRAG_TYPE } from '../drop/useTemplateFileDrop';
 import { reportError, useApp } from '../store/app';
 import { ImportPreview } from './ImportPreview';
 import { TemplateEditor } from './TemplateEditor';
-import { countLabel, filterTemplates } from './templateList';
+import { useNow } from '../components/useNow';
+import { countLabel, filterTemplates, nextRunOf, SORT_LABELS, sortTemplates, type TemplateSort } from './templateList';
 
 /** A Blob link: works the same in Electron and a browser, no file system access needed. */
 function download(filename: string, content: string): void {
@@ -26,8 +29,29 @@ export function TemplatesView() {
   const [editing, setEditing] = useState<Template | 'new' | undefined>();
   const [filter, setFilter] = useState('');
   const [deleting, setDeleting] = useState<Template | undefined>();
+  const [sort, setSort] = useState<TemplateSort>('name');
+  const [scheduledOnly, setScheduledOnly] = useState(false);
+  const [exporting, setExporting] = useState<string[] | undefined>();
   const picker = useRef<HTMLInputElement>(null);
-  const shown = filterTemplates(templates, filter);
+  // The next runs move on with the clock: read again each minute, not on every render.
+  const minute = Math.floor(useNow(30_000) / 60_000);
+  const nextRuns = useMemo(() => new Map(templates.map((s) => [s.template.id, nextRunOf(s.template, new Date(minute * 60_000))])), [templates, minute]);
+  const shown = sortTemplates(filterTemplates(templates, filter, scheduledOnly), sort, nextRuns);
+
+  const exportMany = (ids: string[], c: ExportChoice) => {
+    setExporting(undefined);
+    void client.invoke('templates.exportMany', { ids, ...c }).then(({ files }) => {
+      for (const f of files) download(f.filename, f.content);
+      useApp.getState().toast('success', files.length === 1 ? `Exported ${ids.length} template${ids.length === 1 ? '' : 's'} to ${files[0]!.filename}` : `Exported ${files.length} files`);
+    }, reportError);
+  };
+  // A copy with its secrets (the core has them; the window only sees masks), opened to be renamed or changed.
+  const duplicate = (t: Template) =>
+    void client.invoke('templates.duplicate', { id: t.id }).then(async (copy) => {
+      useApp.getState().toast('success', `Saved a copy: ${copy.name}${copy.schedule ? ' (its schedule is off until you turn it on)' : ''}`);
+      await useApp.getState().loadTemplates();
+      setEditing(copy);
+    }, reportError);
 
   const exportOne = (t: Template) =>
     void client.invoke('templates.export', { id: t.id, format: 'yaml' }).then((f) => download(f.filename, f.content), reportError);
@@ -54,7 +78,24 @@ export function TemplatesView() {
           value={filter}
           onChange={(e) => setFilter(e.target.value)}
         />
+        <label className="sort-field">
+          <span className="muted small">Sort by</span>
+          <select value={sort} onChange={(e) => setSort(e.target.value as TemplateSort)} aria-label="Sort templates by">
+            {(Object.keys(SORT_LABELS) as TemplateSort[]).map((k) => (
+              <option key={k} value={k}>
+                {SORT_LABELS[k]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={scheduledOnly} onChange={(e) => setScheduledOnly(e.target.checked)} />
+          scheduled only
+        </label>
         <div className="spacer" />
+        <button onClick={() => setExporting(shown.map((s) => s.template.id))} disabled={shown.length === 0} data-testid="export-all">
+          {shown.length === templates.length ? 'Export all…' : `Export ${shown.length} shown…`}
+        </button>
         {/* A real button (a label is not reachable by Tab): it opens the hidden file picker. */}
         <button onClick={() => picker.current?.click()}>Import files…</button>
         <input
@@ -93,6 +134,7 @@ export function TemplatesView() {
           </p>
         </ConfirmDialog>
       )}
+      {exporting && <ExportDialog count={exporting.length} onCancel={() => setExporting(undefined)} onExport={(c) => exportMany(exporting, c)} />}
       {editing && (
         <TemplateEditor key={editing === 'new' ? 'new' : editing.id} template={editing === 'new' ? undefined : editing} onDone={() => setEditing(undefined)} />
       )}
@@ -109,6 +151,7 @@ export function TemplatesView() {
               <th>Image</th>
               <th>Engine</th>
               <th>Schedule</th>
+              <th className="nowrap">Next run</th>
               <th className="nowrap">Last result</th>
               <th />
             </tr>
@@ -139,6 +182,16 @@ export function TemplatesView() {
                 </td>
                 <td>{t.engine}</td>
                 <td className="mono muted nowrap">{t.schedule ? `${t.schedule.cron}${t.schedule.enabled ? '' : ' (off)'}` : '–'}</td>
+                <td className="nowrap small" data-testid="template-next">
+                  {nextRuns.get(t.id) ? (
+                    <span title={t.schedule?.timeZone ?? 'the host\'s local time'}>
+                      {formatFireTime(nextRuns.get(t.id)!, t.schedule?.timeZone)}
+                      <span className="muted"> {t.schedule?.timeZone ?? 'local'}</span>
+                    </span>
+                  ) : (
+                    <span className="muted">–</span>
+                  )}
+                </td>
                 <td className="nowrap">
                   {lastJob ? (
                     <button className="link" onClick={() => useApp.getState().go('job', lastJob.id)} title={when(lastJob.finishedAt)} data-testid="template-last">
@@ -154,6 +207,9 @@ export function TemplatesView() {
                   </button>
                   <button className="small" onClick={() => setEditing(t)}>
                     Edit
+                  </button>
+                  <button className="small" onClick={() => duplicate(t)}>
+                    Duplicate
                   </button>
                   <button className="small" onClick={() => exportOne(t)}>
                     Export
