@@ -46,6 +46,7 @@ test('create a template with fields from every section, reopen it and see every 
   await field(editor, 'Engine').selectOption('docker');
   await field(editor, 'Priority').selectOption('2');
   await field(editor, 'Network').selectOption('none');
+  await screenshot(page, 'template-editor-basics');
   // Environment & mounts
   await openSection(editor, 'Environment & mounts');
   await editor.getByRole('button', { name: '+ Variable' }).click();
@@ -166,7 +167,7 @@ test('edit as YAML: an error at its line, fixed, then seen in the form; broken Y
   await page.keyboard.insertText([`name: ${name}`, `image: ${TEST_IMAGE}`, 'priority: 9', 'command: echo from-yaml', 'retry:', '  limit: 2', ''].join('\n'));
   const problems = editor.getByTestId('yaml-problem');
   await expect(problems).toHaveCount(1);
-  await expect(problems.first()).toHaveText('line 3, column 11 (priority):Priority must be 1 (highest) to 5 (lowest)');
+  await expect(problems.first()).toHaveText('line 3, column 11 (priority): Priority must be 1 (highest) to 5 (lowest)');
   // Underlined where it is: the 9 on line 3.
   await expect(editor.locator('.cm-lintRange-error')).toHaveText('9');
   await screenshot(page, 'template-editor-yaml-error');
@@ -182,13 +183,16 @@ test('edit as YAML: an error at its line, fixed, then seen in the form; broken Y
   // Broken YAML: the form tab says why it stays closed, and the text is all still there.
   await page.keyboard.press('ControlOrMeta+End');
   await page.keyboard.insertText('labels: [unclosed\n');
-  await expect(problems.first()).toContainText('line 7');
+  // The parser finds the missing ] where the text ends.
+  await expect(problems.first()).toHaveText('line 8, column 1: Flow sequence in block collection must be sufficiently indented and end with a ]');
   await editor.getByRole('tab', { name: 'Form' }).click();
-  await expect(editor.getByTestId('yaml-blocked')).toContainText('Fix the YAML first (line 7');
+  await expect(editor.getByTestId('yaml-blocked')).toContainText('Fix the YAML first (line 8, column 1: Flow sequence');
   await expect(editor.getByTestId('yaml-blocked')).toContainText('Your text is kept.');
   await expect(editor.getByRole('tab', { name: 'Edit as YAML' })).toHaveAttribute('aria-selected', 'true');
   await expect(text).toContainText('command: echo from-yaml');
-  await page.keyboard.press('Backspace');
+  // Back in the text: the broken line goes, the line break before it too.
+  await editor.locator('.cm-line').filter({ hasText: 'labels: [unclosed' }).click();
+  await page.keyboard.press('End');
   await page.keyboard.press('Shift+Home');
   await page.keyboard.press('Backspace');
   await page.keyboard.press('Backspace');

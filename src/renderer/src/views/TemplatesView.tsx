@@ -11,6 +11,7 @@ import { reportError, useApp } from '../store/app';
 import { ImportPreview } from './ImportPreview';
 import { TemplateEditor } from './TemplateEditor';
 import { useNow } from '../components/useNow';
+import '../components/yaml/yaml.css';
 import { countLabel, filterTemplates, nextRunOf, SORT_LABELS, sortTemplates, type TemplateSort } from './templateList';
 
 /** A Blob link: works the same in Electron and a browser, no file system access needed. */
@@ -70,28 +71,6 @@ export function TemplatesView() {
         <span className="muted" data-testid="template-count" aria-label={`${countLabel(shown.length, templates.length)} templates`}>
           {countLabel(shown.length, templates.length)}
         </span>
-        <input
-          data-search
-          className="search"
-          aria-label="Filter templates"
-          placeholder="Filter templates…  ( / )"
-          value={filter}
-          onChange={(e) => setFilter(e.target.value)}
-        />
-        <label className="sort-field">
-          <span className="muted small">Sort by</span>
-          <select value={sort} onChange={(e) => setSort(e.target.value as TemplateSort)} aria-label="Sort templates by">
-            {(Object.keys(SORT_LABELS) as TemplateSort[]).map((k) => (
-              <option key={k} value={k}>
-                {SORT_LABELS[k]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="check">
-          <input type="checkbox" checked={scheduledOnly} onChange={(e) => setScheduledOnly(e.target.checked)} />
-          scheduled only
-        </label>
         <div className="spacer" />
         <button onClick={() => setExporting(shown.map((s) => s.template.id))} disabled={shown.length === 0} data-testid="export-all">
           {shown.length === templates.length ? 'Export all…' : `Export ${shown.length} shown…`}
@@ -114,6 +93,30 @@ export function TemplatesView() {
           New template
         </button>
       </header>
+      <div className="list-tools" role="search" aria-label="Find templates">
+        <input
+          data-search
+          className="search"
+          aria-label="Filter templates"
+          placeholder="Filter templates…  ( / )"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+        />
+        <label className="sort-field">
+          <span className="muted small">Sort by</span>
+          <select value={sort} onChange={(e) => setSort(e.target.value as TemplateSort)} aria-label="Sort templates by">
+            {(Object.keys(SORT_LABELS) as TemplateSort[]).map((k) => (
+              <option key={k} value={k}>
+                {SORT_LABELS[k]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={scheduledOnly} onChange={(e) => setScheduledOnly(e.target.checked)} />
+          scheduled only
+        </label>
+      </div>
       {preview && <ImportPreview key={preview.id} />}
       {deleting && (
         <ConfirmDialog

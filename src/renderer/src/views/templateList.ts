@@ -45,7 +45,7 @@ export function nextRunOf(t: Pick<Template, 'schedule'>, now: Date): Date | unde
 }
 
 export type TemplateSort = 'name' | 'lastRun' | 'nextRun';
-export const SORT_LABELS: Record<TemplateSort, string> = { name: 'Name', lastRun: 'Last run (newest first)', nextRun: 'Next run (soonest first)' };
+export const SORT_LABELS: Record<TemplateSort, string> = { name: 'Name', lastRun: 'Last run, newest first', nextRun: 'Next run, soonest first' };
 
 /**
  * The list in the chosen order; what has no value for it (never run, not scheduled) goes last,

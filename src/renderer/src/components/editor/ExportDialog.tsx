@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Modal } from '../Modal';
+import '../yaml/yaml.css';
 
 export interface ExportChoice {
   format: 'yaml' | 'json';
@@ -32,21 +33,23 @@ export function ExportDialog({ count, onExport, onCancel }: { count: number; onE
         </>
       }
     >
-      <fieldset className="plain-fieldset">
-        <legend>Files</legend>
-        <div className="checks">
-          {radio('bundle', 'oneFile', choice.format === 'yaml' ? 'one file (YAML documents separated by ---)' : 'one file (a JSON list)')}
-          {radio('bundle', 'filePerTemplate', 'a file per template')}
-        </div>
-      </fieldset>
-      <fieldset className="plain-fieldset">
-        <legend>Format</legend>
-        <div className="checks">
-          {radio('format', 'yaml', 'YAML')}
-          {radio('format', 'json', 'JSON')}
-        </div>
-      </fieldset>
-      <p className="muted small">Secret values are never exported: fill them in before importing the file elsewhere. Jobdeck imports these files back as they are.</p>
+      <div className="export-choices">
+        <fieldset className="plain-fieldset">
+          <legend>Files</legend>
+          <div className="checks">
+            {radio('bundle', 'oneFile', choice.format === 'yaml' ? 'one file (YAML documents separated by ---)' : 'one file (a JSON list)')}
+            {radio('bundle', 'filePerTemplate', 'a file per template')}
+          </div>
+        </fieldset>
+        <fieldset className="plain-fieldset">
+          <legend>Format</legend>
+          <div className="checks">
+            {radio('format', 'yaml', 'YAML')}
+            {radio('format', 'json', 'JSON')}
+          </div>
+        </fieldset>
+        <p className="muted small">Secret values are never exported: fill them in before importing the file elsewhere. Jobdeck imports these files back as they are.</p>
+      </div>
     </Modal>
   );
 }

@@ -24,14 +24,13 @@ export function YamlTab({ text, problems, serverIssues, blocked, onChange }: { t
               <span className="where">
                 line {p.line}, column {p.col}
                 {p.path && p.path !== '(root)' ? ` (${p.path})` : ''}:
-              </span>
+              </span>{' '}
               {p.message}
             </li>
           ))}
           {server.map(([path, message]) => (
             <li key={`server-${path}`} data-testid="yaml-problem">
-              <span className="where">{path}:</span>
-              {message}
+              <span className="where">{path}:</span> {message}
             </li>
           ))}
         </ul>
