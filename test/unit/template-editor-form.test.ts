@@ -2,8 +2,10 @@
 // comes back as it was after form → spec → form, and keys the form does not know pass through.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TemplateSpec, TemplateSpecChecked } from '../../src/shared/template';
-import { readForm, specFromForm, validate, type TemplateDoc, type TemplateForm } from '../../src/renderer/src/views/templateForm';
+import { specOf, TemplateSpec, TemplateSpecChecked } from '../../src/shared/template';
+import { FORM_KEYS, unshownFields } from '../../src/renderer/src/components/editor/unshown';
+import { formFromTemplate, readForm, specFromForm, validate, type TemplateDoc, type TemplateForm } from '../../src/renderer/src/views/templateForm';
+import { useFakeCore } from '../support/fakeCore';
 
 /** Every field of TemplateSpec set to something other than its default. */
 const FULL: TemplateDoc = {
@@ -125,5 +127,42 @@ describe('form ⇄ spec over the whole schema', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('fields the form does not have yet', () => {
+  it('every schema field is either in the form or listed under Kubernetes policies', () => {
+    const shape = Object.keys(TemplateSpec.shape);
+    const doc = Object.fromEntries(shape.map((k) => [k, FULL[k] ?? { added: 'later' }]));
+    const listed = Object.keys(unshownFields(doc));
+    for (const k of shape) expect(FORM_KEYS.has(k) || listed.includes(k), k).toBe(true);
+    // And the full document above sets every field the form has.
+    for (const k of FORM_KEYS) expect(FULL, k).toHaveProperty(k);
+  });
+
+  it('lists unknown top-level keys and unknown keys inside retry, limits and schedule', () => {
+    expect(unshownFields({ ...FULL, podFailurePolicy: { rules: [] }, retry: { limit: 1, retryOnExitCodes: [3] } })).toEqual({
+      podFailurePolicy: { rules: [] },
+      retry: { retryOnExitCodes: [3] },
+    });
+    expect(unshownFields(FULL)).toEqual({});
+  });
+});
+
+describe('save → reopen through the core', () => {
+  const core = useFakeCore();
+  it('a template saved from the form reopens with the same form, and saves back unchanged', async () => {
+    const h = core();
+    const spec = TemplateSpecChecked.parse(specFromForm(formOf(FULL), FULL));
+    const saved = await h.call('templates.save', { spec });
+    const form = formFromTemplate(saved);
+    expect({ ...form, env: form.env.map((e) => ({ ...e, value: e.secret ? '' : e.value })) }).toEqual({
+      ...formOf(FULL),
+      env: formOf(FULL).env.map((e) => ({ ...e, value: e.secret ? '' : e.value })),
+    });
+    // Sent back as the form has it (secret masked): stored the same.
+    const again = await h.call('templates.save', { id: saved.id, spec: TemplateSpecChecked.parse(specFromForm(form, saved)) });
+    // (That a masked secret sent back keeps the stored one is the templates.save handler test's.)
+    expect(specOf(again)).toEqual(specOf(saved));
   });
 });

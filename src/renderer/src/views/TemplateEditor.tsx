@@ -92,6 +92,7 @@ export function TemplateEditor({ template, onDone }: { template: Template | unde
   /** True once stored: the leave dialog's Save goes on only then. */
   const save = async (): Promise<boolean> => {
     setSubmitted(true);
+    setSaveTries((n) => n + 1);
     const spec = specToSave();
     if (!spec || busy) return false;
     setBusy(true);
@@ -114,6 +115,17 @@ export function TemplateEditor({ template, onDone }: { template: Template | unde
   };
   const saveRef = useRef(save);
   saveRef.current = save;
+
+  // A Save that found problems brings the first one into view: it may sit in a section below.
+  const body = useRef<HTMLDivElement>(null);
+  const [saveTries, setSaveTries] = useState(0);
+  const showFirstProblem = () => body.current?.querySelector('.field-error, [data-testid="yaml-problem"]')?.scrollIntoView({ block: 'center' });
+  useEffect(() => {
+    if (saveTries) showFirstProblem();
+  }, [saveTries]);
+  useEffect(() => {
+    if (Object.keys(serverIssues).length) showFirstProblem();
+  }, [serverIssues]);
 
   // Changes not saved yet: Escape, Cancel, the backdrop or another view ask first (the leave dialog).
   const what = template ? `the template ${template.name}` : 'the new template';
@@ -160,7 +172,7 @@ export function TemplateEditor({ template, onDone }: { template: Template | unde
         {tab('form', 'Form', toFormTab)}
         {tab('yaml', 'Edit as YAML', toYamlTab)}
       </div>
-      <div role="tabpanel" id={`${uid}-panel`} aria-labelledby={`${uid}-tab-${mode}`}>
+      <div role="tabpanel" id={`${uid}-panel`} aria-labelledby={`${uid}-tab-${mode}`} ref={body}>
         {mode === 'form' && form ? (
           <form className="form" onSubmit={(e) => (e.preventDefault(), void save())} noValidate>
             <TemplateFormSections kit={fieldKit({ uid, form, issues, set })} form={form} doc={doc} issues={issues} engines={engines} set={set} />
