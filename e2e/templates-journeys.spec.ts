@@ -112,6 +112,8 @@ test('schedule a cron and read its words and next five runs in a chosen zone; se
   const runs = schedule.getByTestId('schedule-next').locator('li');
   await expect(runs).toHaveCount(5);
   for (const text of await runs.allTextContents()) expect(text).toMatch(/^(Mon|Tue|Wed|Thu|Fri) \d{4}-\d{2}-\d{2} 03:30:00$/);
+  // The schedule section sits below the basics: scrolled to, as a person would, for the picture.
+  await schedule.getByTestId('schedule-preview').scrollIntoViewIfNeeded();
   await screenshot(page, 'templates-schedule');
 
   await schedule.getByLabel(/^Cron/).fill('* * * * * * *');
