@@ -42,4 +42,10 @@ describe('YAML errors at their line and column', () => {
     const r = checkYaml(toYaml(doc));
     expect(r).toEqual({ syntaxOk: true, doc, problems: [] });
   });
+
+  it('a pasted export file reads as its template: the apiVersion and kind header is not a field', () => {
+    const r = checkYaml('apiVersion: jobdeck/v1\nkind: Template\nname: y-seven\nimage: busybox\n');
+    expect(r).toEqual({ syntaxOk: true, doc: { name: 'y-seven', image: 'busybox' }, problems: [] });
+    expect(where('apiVersion: batch/v1\nkind: Job\nname: y-eight\nimage: busybox\n')[0]!.message).toBe('apiVersion, kind: not a Jobdeck template field');
+  });
 });

@@ -78,7 +78,10 @@ export function checkYaml(text: string): YamlCheck {
   if (typeof value !== 'object' || Array.isArray(value)) {
     return { syntaxOk: true, doc: undefined, problems: [at(0, text.length, '', 'A template is a mapping of fields (name: …, image: …), not a list or a single value')] };
   }
-  const r = TemplateSpecChecked.safeParse(value);
+  // A pasted export file says what it is (apiVersion jobdeck/v1, kind Template): that header is not a field.
+  const { apiVersion, kind, ...fields } = value as Record<string, unknown>;
+  const spec = apiVersion === 'jobdeck/v1' && kind === 'Template' ? fields : (value as Record<string, unknown>);
+  const r = TemplateSpecChecked.safeParse(spec);
   const problems = r.success
     ? []
     : r.error.issues.map((i) => {
@@ -87,5 +90,5 @@ export function checkYaml(text: string): YamlCheck {
         return at(from, to, formatPath(i.path), message);
       });
   problems.sort((a, b) => a.from - b.from);
-  return { syntaxOk: true, doc: value as Record<string, unknown>, problems };
+  return { syntaxOk: true, doc: spec, problems };
 }
