@@ -188,6 +188,8 @@ export const commands = {
         maxBytes: z.number().int().min(1).max(8 * 1024 * 1024).default(256 * 1024),
         /** Join adjacent entries of one stream into one chunk (a terminal needs no per-line times). */
         merge: z.boolean().default(false),
+        /** An init container's or sidecar's own log (its name, as in the attempt's steps). */
+        step: z.string().min(1).optional(),
       })
       .strict(),
     LogPage,
