@@ -24,6 +24,7 @@ import { keyFileCodec, unsealEnv, type SecretCodec } from './secrets';
 import type { CoreContext } from './service/context';
 import { createJob, maskJob } from './service/jobFactory';
 import { jobHandlers } from './service/jobHandlers';
+import { applyHistoryLimits, recordMissedRun } from './service/scheduledRuns';
 import { systemHandlers } from './service/systemHandlers';
 import { templateHandlers } from './service/templateHandlers';
 import { JobRepository } from './store/repository';
@@ -138,9 +139,18 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       // A pane takes a job's end as "no more output": its last chunks go out first.
       if (isTerminal(job.status)) batcher.flush();
       hub.emit('job.updated', maskJob(job));
+      // A scheduled run ended: the template's CronJob history limits may drop older runs.
+      if (isTerminal(job.status) && job.origin === 'schedule' && job.templateId) trimHistory(job.templateId);
     },
     wake: () => scheduler.pump(),
   });
+  const trimHistory = (templateId: string) =>
+    setImmediate(() =>
+      void applyHistoryLimits(ctx, templateId).then(
+        (ids) => ids.length && hub.emit('job.removed', { ids }),
+        (error: unknown) => hub.emit('store.error', { message: `history limit failed: ${error instanceof Error ? error.message : String(error)}` }),
+      ),
+    );
   const scheduler = new Scheduler({
     clock,
     repo: jobs.schedulerPort(),
@@ -185,6 +195,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       createJob(ctx, { spec: specOf(t), templateId: t.id, origin: 'schedule', scheduledFor: iso(at.getTime()) });
     },
     cancel: (id) => ctx.scheduler.cancel(id),
+    missed: (t, at, message) => void recordMissedRun(ctx, t, at, message),
   });
 
   await engines.refresh(store.settings().engines);
