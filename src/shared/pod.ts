@@ -109,3 +109,11 @@ export function podProblems(spec: PodFields): { path: string; message: string }[
   });
   return out;
 }
+
+/**
+ * Values a cluster's downward API gives a pod, which Jobdeck gives too (EnvVar.valueFrom): the
+ * pod's name (`<template>-<job id>-<attempt>`) and the completion index annotation.
+ */
+export const FIELD_POD_NAME = 'field metadata.name';
+export const FIELD_COMPLETION_INDEX = "field metadata.annotations['batch.kubernetes.io/job-completion-index']";
+export const FIELD_REFS: readonly string[] = [FIELD_POD_NAME, FIELD_COMPLETION_INDEX];

@@ -24,7 +24,7 @@ import { keyFileCodec, unsealEnv, type SecretCodec } from './secrets';
 import type { CoreContext } from './service/context';
 import { createJob, maskJob } from './service/jobFactory';
 import { jobHandlers } from './service/jobHandlers';
-import { applyHistoryLimits, recordMissedRun } from './service/scheduledRuns';
+import { applyHistoryLimits, fieldValues, recordMissedRun } from './service/scheduledRuns';
 import { systemHandlers } from './service/systemHandlers';
 import { templateHandlers } from './service/templateHandlers';
 import { JobRepository } from './store/repository';
@@ -160,6 +160,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       env: [
         ...unsealEnv(job.spec.env, codec),
         ...(job.spec.completionMode === 'Indexed' ? [`JOB_COMPLETION_INDEX=${index}`] : []),
+        ...fieldValues(job, attempt, index),
       ],
       labels: containerLabels(instanceId, job.id, attempt, index),
     }),

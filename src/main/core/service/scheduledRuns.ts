@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/errors';
 import { isTerminal, type Job } from '../../../shared/job';
-import { specOf, type Template, type TemplateSpec } from '../../../shared/template';
+import { FIELD_COMPLETION_INDEX, FIELD_POD_NAME, FIELD_REFS } from '../../../shared/pod';
+import { specOf, type EnvVar, type Template, type TemplateSpec } from '../../../shared/template';
 import { removeJobArtifacts } from '../artifacts/artifactFiles';
 import { iso } from '../clock';
 import { maskSpec } from '../secrets';
@@ -11,12 +12,12 @@ import type { CoreContext } from './context';
  * Variables that came from a cluster (secretKeyRef, configMapKeyRef) and still have no value:
  * a job cannot start without them, as a pod would not.
  */
-export function missingValues(spec: Pick<TemplateSpec, 'env'>): string[] {
-  return spec.env.filter((e) => e.valueFrom !== undefined && e.value === '').map((e) => e.name);
+export function missingValues(spec: Pick<TemplateSpec, 'env'>): EnvVar[] {
+  return spec.env.filter((e) => e.valueFrom !== undefined && !FIELD_REFS.includes(e.valueFrom) && e.value === '');
 }
 
 export function assertValuesGiven(spec: Pick<TemplateSpec, 'env'>): void {
-  const missing = spec.env.filter((e) => e.valueFrom !== undefined && e.value === '');
+  const missing = missingValues(spec);
   if (!missing.length) return;
   const one = missing.length === 1;
   throw new AppError(
@@ -75,3 +76,14 @@ export async function applyHistoryLimits(ctx: CoreContext, templateId: string): 
 }
 
 const over = (newestFirst: Job[], limit: number | undefined) => (limit === undefined ? [] : newestFirst.slice(limit).map((j) => j.id));
+
+/**
+ * The downward-API values a job's env asks for (EnvVar.valueFrom): the pod's name, unique per
+ * attempt as a pod's is, and the completion index. NAME=value lines, after the job's own.
+ */
+export function fieldValues(job: Pick<Job, 'id' | 'templateName' | 'spec'>, attempt: number, index: number): string[] {
+  const podName = `${job.templateName.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}-${job.id.slice(0, 8)}-${attempt}`;
+  return job.spec.env
+    .filter((e) => e.valueFrom === FIELD_POD_NAME || e.valueFrom === FIELD_COMPLETION_INDEX)
+    .map((e) => `${e.name}=${e.valueFrom === FIELD_POD_NAME ? podName : String(index)}`);
+}
