@@ -5,6 +5,7 @@ import { importTemplateFile } from '../../src/main/core/templates/templateFiles'
 import { AppError } from '../../src/shared/errors';
 import { FIELD_COMPLETION_INDEX, FIELD_POD_NAME } from '../../src/shared/pod';
 import { Template as TemplateSchema, TemplateSpec, type Template } from '../../src/shared/template';
+import { templateCore, type TemplateCore } from '../support/templateCore';
 
 const load = (yaml: string) => importTemplateFile({ name: 'm.yaml', content: yaml });
 
@@ -275,5 +276,38 @@ describe('cron rules (fake clock): startingDeadlineSeconds and refused runs', ()
     const r = boot(t, '2026-03-01T00:00:00Z', '2026-03-01T03:05:00Z', (x) => assertValuesGiven(x));
     expect(r.runs).toEqual([]);
     expect(r.missed).toEqual(['2026-03-01T03:00:00.000Z not started: Variable DB_PASSWORD (from secret db, key pw) has no value: give it a value in the template (Environment) or in the run']);
+  });
+});
+
+describe('import preview → save with the values the user gave (real core, fake engine)', () => {
+  let core: TemplateCore;
+  afterEach(async () => core?.close());
+  const manifest = (name: string) => ({
+    name: `${name}.yaml`,
+    content: job(`      containers:
+        - name: main
+          image: busybox:1.36
+          env:
+            - name: DB_PASSWORD
+              valueFrom: { secretKeyRef: { name: db-creds, key: password } }
+`).replace('pod-job', name),
+  });
+
+  it('the value given reaches the container; without it, jobs.create names the variable; a value for no such variable is refused', async () => {
+    core = await templateCore();
+    const [preview] = await core.call('templates.import', { files: [manifest('with-value')] });
+    expect(preview!.templates[0]!.spec.env).toEqual([{ name: 'DB_PASSWORD', value: '', secret: true, valueFrom: 'secret db-creds, key password' }]);
+    const [saved] = await core.call('templates.importSave', { files: [manifest('with-value')], values: [{ file: 0, index: 0, name: 'DB_PASSWORD', value: 'pw-given' }] });
+    await core.call('jobs.create', { templateId: saved!.id });
+    expect(core.docker.runs[0]!.req.env).toContain('DB_PASSWORD=pw-given');
+
+    const [bare] = await core.call('templates.importSave', { files: [manifest('without-value')] });
+    await expect(core.call('jobs.create', { templateId: bare!.id })).rejects.toThrow(
+      'Variable DB_PASSWORD (from secret db-creds, key password) has no value: give it a value in the template (Environment) or in the run',
+    );
+    expect(core.docker.runs).toHaveLength(1);
+    await expect(
+      core.call('templates.importSave', { files: [manifest('typo')], values: [{ file: 0, index: 0, name: 'DB_PASWORD', value: 'x' }] }),
+    ).rejects.toThrow('typo: DB_PASWORD is not a variable that needs a value');
   });
 });

@@ -61,6 +61,9 @@ export function AttemptSteps({ jobId, attempt }: { jobId: string; attempt: Attem
       </ol>
       {openStep && (
         <section className="step-log" aria-label={`Log of ${openStep.name}`} data-testid="step-log">
+          <h4 className="small">
+            Log of <span className="mono">{openStep.name}</span> ({openStep.kind === 'sidecar' ? 'sidecar' : 'init container'}); the main container's log is below
+          </h4>
           {openStep.message && <p className="small">{openStep.message}</p>}
           <pre tabIndex={0}>{text === undefined ? 'Loading…' : text || '(no output)'}</pre>
         </section>
