@@ -143,6 +143,34 @@ describe.each(targets)('on $kind', (target) => {
       }
     });
 
+    it('after a restart mid-run, the main container is followed again and its sidecar and volume go when it ends', async () => {
+      const spec = base('k8s-restart', {
+        volumes: [{ name: 'shared', emptyDir: {} }],
+        volumeMounts: [{ name: 'shared', mountPath: '/shared' }],
+        initContainers: [
+          {
+            name: 'helper',
+            restartPolicy: 'Always',
+            command: 'trap "exit 0" TERM; touch /shared/up; while true; do sleep 0.1; done',
+            volumeMounts: [{ name: 'shared', mountPath: '/shared' }],
+          },
+        ],
+        command: 'while [ ! -e /shared/up ]; do sleep 0.1; done; echo before; sleep 3; echo after',
+      });
+      const created = await t.call('jobs.create', { spec });
+      await t.waitFor(created.id, (j) => j.attempts[0]?.status === 'running');
+      const { dataDir, instanceId } = t;
+      // The app quits with the job running (containers left to the next start), then starts again.
+      await t.core.close({ stopRunning: false });
+      t = await startCore(target, { dataDir, instanceId });
+      await t.call('settings.update', { concurrency: 4, stopGraceSeconds: 2 });
+      const job = await t.waitFor(created.id);
+      expect(job).toMatchObject({ status: 'completed', exitCode: 0 });
+      expect(await logText(t, job.id)).toBe('before\nafter\n');
+      expect(await leftovers(clientFor(target.host), instanceId), 'the sidecar went with its main container').toEqual([]);
+      expect(await volumesOf(), 'and the volume').toEqual([]);
+    });
+
     it('a job with a value still missing (from a secret) is refused, naming the variable', async () => {
       await expect(
         t.call('jobs.create', {
