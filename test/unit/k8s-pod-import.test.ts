@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CronLauncher, pastStartingDeadline, type CronHost } from '../../src/main/core/scheduler/cronLauncher';
-import { assertValuesGiven, fieldValues, missingValues } from '../../src/main/core/service/scheduledRuns';
+import { applyHistoryLimits, assertValuesGiven, fieldValues, missingValues, recordMissedRun } from '../../src/main/core/service/scheduledRuns';
 import { importTemplateFile } from '../../src/main/core/templates/templateFiles';
 import { AppError } from '../../src/shared/errors';
 import { FIELD_COMPLETION_INDEX, FIELD_POD_NAME } from '../../src/shared/pod';
@@ -309,5 +309,63 @@ describe('import preview → save with the values the user gave (real core, fake
     await expect(
       core.call('templates.importSave', { files: [manifest('typo')], values: [{ file: 0, index: 0, name: 'DB_PASWORD', value: 'x' }] }),
     ).rejects.toThrow('typo: DB_PASWORD is not a variable that needs a value');
+  });
+});
+
+describe('CronJob history limits: finished scheduled runs kept per template by count', () => {
+  let core: TemplateCore;
+  afterEach(async () => core?.close());
+
+  it('keeps the newest N completed and M failed scheduled runs of the template; manual runs, other templates and cancelled ones stay', async () => {
+    core = await templateCore();
+    const t = await core.call('templates.save', {
+      spec: { name: 'limited', image: 'busybox', schedule: { cron: '0 3 * * *', enabled: false, successfulJobsHistoryLimit: 2, failedJobsHistoryLimit: 1 } },
+    });
+    const other = await core.call('templates.save', { spec: { name: 'other', image: 'busybox' } });
+    const base = { spec: TemplateSpec.parse({ name: 'limited', image: 'busybox' }), templateName: 'limited', priority: 3, dependsOn: [], failures: 0, succeededIndexes: [], attempts: [] };
+    const put = (id: string, status: 'completed' | 'failed' | 'cancelled', minute: number, over: Record<string, unknown> = {}) =>
+      core.ctx.store.putJob({
+        ...base,
+        id,
+        templateId: t.id,
+        status,
+        seq: minute,
+        origin: 'schedule',
+        createdAt: `2026-03-01T03:${String(minute).padStart(2, '0')}:00.000Z`,
+        finishedAt: `2026-03-01T03:${String(minute).padStart(2, '0')}:30.000Z`,
+        ...over,
+      });
+    put('ok-1', 'completed', 1);
+    put('ok-2', 'completed', 2);
+    put('ok-3', 'completed', 3);
+    put('bad-1', 'failed', 4);
+    put('bad-2', 'failed', 5);
+    put('missed', 'cancelled', 6);
+    put('manual-ok', 'completed', 0, { origin: 'manual' });
+    put('other-ok', 'completed', 0, { templateId: other.id });
+    const removed = await applyHistoryLimits(core.ctx, t.id);
+    expect(removed.sort()).toEqual(['bad-1', 'ok-1']);
+    expect([...core.ctx.store.allJobs()].map((j) => j.id).sort()).toEqual(['bad-2', 'manual-ok', 'missed', 'ok-2', 'ok-3', 'other-ok']);
+  });
+
+  it('without limits nothing is removed (Jobdeck\'s retention settings apply)', async () => {
+    core = await templateCore();
+    const t = await core.call('templates.save', { spec: { name: 'unlimited', image: 'busybox', schedule: { cron: '0 3 * * *', enabled: false } } });
+    expect(await applyHistoryLimits(core.ctx, t.id)).toEqual([]);
+  });
+});
+
+describe('a missed scheduled run is kept in the history', () => {
+  let core: TemplateCore;
+  afterEach(async () => core?.close());
+  it('as a cancelled scheduled job of the template, saying why, with no attempt and no secret in clear', async () => {
+    core = await templateCore();
+    const t = await core.call('templates.save', {
+      spec: { name: 'late', image: 'busybox', env: [{ name: 'TOKEN', value: 'tok-value', secret: true }], schedule: { cron: '0 3 * * *', enabled: false, startingDeadlineSeconds: 60 } },
+    });
+    const job = recordMissedRun(core.ctx, core.ctx.store.getTemplate(t.id)!, new Date('2026-03-01T03:00:00Z'), 'missed: too late');
+    expect(core.ctx.store.getJob(job.id)).toMatchObject({ status: 'cancelled', origin: 'schedule', templateId: t.id, message: 'missed: too late', scheduledFor: '2026-03-01T03:00:00.000Z', attempts: [] });
+    expect(JSON.stringify(core.ctx.store.getJob(job.id))).not.toContain('tok-value');
+    expect(core.docker.runs).toHaveLength(0);
   });
 });

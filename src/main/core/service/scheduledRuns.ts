@@ -5,7 +5,6 @@ import { FIELD_COMPLETION_INDEX, FIELD_POD_NAME, FIELD_REFS } from '../../../sha
 import { specOf, type EnvVar, type Template, type TemplateSpec } from '../../../shared/template';
 import { removeJobArtifacts } from '../artifacts/artifactFiles';
 import { iso } from '../clock';
-import { maskSpec } from '../secrets';
 import type { CoreContext } from './context';
 
 /**
@@ -34,7 +33,8 @@ export function recordMissedRun(ctx: CoreContext, t: Template, slot: Date, messa
     id: randomUUID(),
     templateId: t.id,
     templateName: t.name,
-    spec: maskSpec(specOf(t)),
+    // As stored in the template: secrets sealed, as every job keeps them (a retry then has them).
+    spec: specOf(t),
     status: 'cancelled',
     reason: 'Cancelled',
     message,
