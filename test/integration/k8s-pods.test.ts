@@ -167,6 +167,7 @@ describe.each(targets)('on $kind', (target) => {
       const job = await t.waitFor(created.id);
       expect(job).toMatchObject({ status: 'completed', exitCode: 0 });
       expect(await logText(t, job.id)).toBe('before\nafter\n');
+      expect(job.attempts[0]!.steps?.map((x) => [x.name, x.status])).toEqual([['helper', 'stopped']]);
       expect(await leftovers(clientFor(target.host), instanceId), 'the sidecar went with its main container').toEqual([]);
       expect(await volumesOf(), 'and the volume').toEqual([]);
     });

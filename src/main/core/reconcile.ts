@@ -56,7 +56,7 @@ export async function reconcile(ctx: CoreContext, instanceId: string): Promise<v
         // Its sidecars run on beside it and go when it ends, with the attempt's volumes.
         const sidecars = containers.filter((c) => ofAttempt(c) && c.Labels[LABEL_STEP] && c.State === 'running').map((c) => c.Id);
         for (const id of sidecars) claimed.add(id);
-        const pod = { containerIds: sidecars, volumes: await attemptVolumes(engine, instanceId, job.id, a.number) };
+        const pod = { containerIds: sidecars, volumes: await attemptVolumes(engine, instanceId, job.id, a.number), ...(a.steps ? { steps: a.steps } : {}) };
         claimedAttempts.add(`${job.id}/${a.number}`);
         const resume = await ctx.logs.prepareResume(job.id, a.number);
         adopt(ctx, engine, job.id, a.number, found.Id, resume, job.spec.tty, job.spec.keepContainer, pod);

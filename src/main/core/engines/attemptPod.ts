@@ -6,7 +6,7 @@ import { LABEL_STEP, LABEL_VOLUME } from '../labels';
 import { engineMessage, isConnectionError, startFailureExitCode, statusOf } from './errors';
 import { ensureImage, ImageError } from './images';
 import { FrameDemuxer, RawText, type StampedText } from './logFrames';
-import type { AttemptOutcome, AttemptRequest, AttemptSink, StepLog } from './types';
+import type { AttemptOutcome, AttemptRequest, AttemptSink, ReattachRequest, StepLog } from './types';
 
 const now = () => new Date().toISOString();
 
@@ -256,9 +256,10 @@ export class AttemptPod {
 /** Sidecars and volumes of an attempt found after a restart, once its main container ended. */
 export async function removePodLeftovers(
   docker: Docker,
-  pod: { containerIds: string[]; volumes: string[] },
+  pod: NonNullable<ReattachRequest['pod']>,
   graceSeconds: number,
   keep: boolean,
+  sink: AttemptSink,
 ): Promise<void> {
   for (const id of pod.containerIds) {
     const c = docker.getContainer(id);
@@ -266,6 +267,8 @@ export async function removePodLeftovers(
     if (!keep) await removeContainer(c).catch(() => undefined);
   }
   if (!keep) for (const v of pod.volumes) await docker.getVolume(v).remove().catch(() => undefined);
+  // The sidecars found running were stopped with their main container.
+  if (pod.steps?.length) sink.steps?.(pod.steps.map((s) => (s.status === 'running' ? { ...s, status: 'stopped' as const, finishedAt: now() } : s)));
 }
 
 /** A step's attached output, demultiplexed (step containers never have a tty). */

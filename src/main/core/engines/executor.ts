@@ -91,7 +91,7 @@ export class DockerExecutor implements Executor {
       ...(req.resume ? { resume: req.resume } : {}),
       keepContainer: req.keepContainer,
     }).then(async (outcome) => {
-      if (req.pod && !ctl.detached) await removePodLeftovers(this.docker, req.pod, req.graceSeconds, req.keepContainer);
+      if (req.pod && !ctl.detached) await removePodLeftovers(this.docker, req.pod, req.graceSeconds, req.keepContainer, sink);
       return outcome;
     });
     return { done, stop: (reason) => ctl.request(reason), detach: () => ctl.detach() };

@@ -79,7 +79,7 @@ export interface ReattachRequest {
   keepContainer: boolean;
   graceSeconds: number;
   /** Sidecars and volumes of the attempt found with it: stopped and removed when it ends. */
-  pod?: { containerIds: string[]; volumes: string[] };
+  pod?: { containerIds: string[]; volumes: string[]; steps?: AttemptStep[] };
 }
 
 export interface Executor {
