@@ -118,8 +118,8 @@ volumeMounts: [{ name: nowhere, mountPath: /x }]
     );
     const w = r.warnings.join('\n');
     expect(w).toContain('initContainers[0].restartPolicy: OnFailure is not valid for an init container (only Always, a sidecar); it runs as an init container');
-    expect(w).toContain('initContainers[0].livenessProbe: probes are not run by Jobdeck, ignored');
-    expect(w).toContain('env[0].valueFrom.resourceFieldRef: container resources are not given to the container as values, ignored');
+    expect(w).toContain('initContainers[0].livenessProbe: probes are not run by Jobdeck, ignored ({"exec":{"command":[true]}})');
+    expect(w).toContain('env[0].valueFrom.resourceFieldRef: container resources are not given to the container as values, ignored ({"resource":"limits.cpu"})');
     expect(w).toContain('env[1].valueFrom.fieldRef.fieldPath: spec.nodeName has no value outside a cluster');
     expect(w).toMatch(/containers: Jobdeck runs one main container per job; only the first \(main\) is used/);
   });

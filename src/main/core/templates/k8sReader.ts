@@ -17,7 +17,8 @@ export class Reader {
     }
     for (const key of Object.keys(v)) {
       if (known.includes(key)) continue;
-      this.warnings.push(`${path === '(root)' ? key : `${path}.${key}`}: ${ignored[key] ?? 'not supported by Jobdeck'}, ignored`);
+      // Field, value and consequence: the user can find it in the file and knows what it costs.
+      this.warnings.push(`${path === '(root)' ? key : `${path}.${key}`}: ${ignored[key] ?? 'not supported by Jobdeck'}, ignored (${shortValue(v[key])})`);
     }
     return v;
   }
@@ -34,4 +35,10 @@ export function stringArray(r: Reader, v: unknown, path: string): string[] | und
     return undefined;
   }
   return v.map(String);
+}
+
+/** A value as the warning quotes it: short enough to read in a list. */
+function shortValue(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
