@@ -56,7 +56,8 @@ export async function reconcile(ctx: CoreContext, instanceId: string): Promise<v
         // Its sidecars run on beside it and go when it ends, with the attempt's volumes.
         const sidecars = containers.filter((c) => ofAttempt(c) && c.Labels[LABEL_STEP] && c.State === 'running').map((c) => c.Id);
         for (const id of sidecars) claimed.add(id);
-        const pod = { containerIds: sidecars, volumes: await attemptVolumes(engine, instanceId, job.id, a.number), ...(a.steps ? { steps: a.steps } : {}) };
+        const volumes = job.spec.volumes?.length ? await attemptVolumes(engine, instanceId, job.id, a.number) : [];
+        const pod = { containerIds: sidecars, volumes, ...(a.steps ? { steps: a.steps } : {}) };
         claimedAttempts.add(`${job.id}/${a.number}`);
         const resume = await ctx.logs.prepareResume(job.id, a.number);
         adopt(ctx, engine, job.id, a.number, found.Id, resume, job.spec.tty, job.spec.keepContainer, pod);
@@ -74,7 +75,8 @@ export async function reconcile(ctx: CoreContext, instanceId: string): Promise<v
   for (const [engineId, containers] of byEngine) {
     const engine = ctx.engines.get(engineId);
     if (engine) await removeUnclaimed(ctx, engine, containers, (c) => claimed.has(c.Id));
-    if (engine) await removeVolumes(engine, instanceId, (job, attempt) => claimedAttempts.has(`${job}/${attempt}`));
+    // Orphan volumes hold nothing anyone waits for: swept beside the start, not before it.
+    if (engine) void removeVolumes(engine, instanceId, (job, attempt) => claimedAttempts.has(`${job}/${attempt}`) || ctx.scheduler.isLiveAttempt(job, Number(attempt))).catch(() => undefined);
   }
 }
 
