@@ -90,6 +90,9 @@ export type ImportAction = z.infer<typeof ImportAction>;
 /** The user's choice for template `index` of file `file` (indexes into the files sent). */
 export const ImportDecision = z.object({ file: z.number().int().min(0), index: z.number().int().min(0), action: ImportAction }).strict();
 export type ImportDecision = z.infer<typeof ImportDecision>;
+/** A value the user gave in the preview for a variable a manifest took from a secret or config map. */
+export const ImportValue = z.object({ file: z.number().int().min(0), index: z.number().int().min(0), name: z.string().min(1), value: z.string() }).strict();
+export type ImportValue = z.infer<typeof ImportValue>;
 export const ImportOutcome = z.object({
   file: z.string(),
   name: z.string(),
@@ -144,6 +147,8 @@ export const commands = {
         decisions: z.array(ImportDecision).max(10_000).default([]),
         /** The user saw the host directories the files mount and agreed. */
         confirmHostMounts: z.boolean().default(false),
+        /** Values for variables that came from a cluster (secretKeyRef / configMapKeyRef). */
+        values: z.array(ImportValue).max(10_000).default([]),
       })
       .strict(),
     z.array(ImportOutcome),
@@ -201,6 +206,8 @@ export const commands = {
         maxBytes: z.number().int().min(1).max(8 * 1024 * 1024).default(256 * 1024),
         /** Join adjacent entries of one stream into one chunk (a terminal needs no per-line times). */
         merge: z.boolean().default(false),
+        /** An init container's or sidecar's own log (its name, as in the attempt's steps). */
+        step: z.string().min(1).optional(),
       })
       .strict(),
     LogPage,

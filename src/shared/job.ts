@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AttemptStep } from './pod';
 import { TemplateSpec } from './template';
 
 export const JobStatus = z.enum(['pending', 'running', 'completed', 'failed', 'cancelled']);
@@ -41,6 +42,8 @@ export const Attempt = z.object({
   logBytes: z.number().int().min(0).default(0),
   logTruncated: z.boolean().default(false),
   artifacts: z.array(z.object({ name: z.string(), size: z.number() })).default([]),
+  /** Init containers and sidecars of the attempt, in the order they start. */
+  steps: z.array(AttemptStep).optional(),
 });
 export type Attempt = z.infer<typeof Attempt>;
 

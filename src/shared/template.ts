@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { imageReferenceProblem, outputDirProblem } from './references';
 import { CpuQuantity, MemoryLimit, MemoryQuantity } from './quantity';
+import { InitContainer, PodVolume, VolumeMount } from './pod';
 import { checkSchedule } from './schedule';
 
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -26,6 +27,12 @@ export const EnvVar = z.object({
   value: z.string({ error: 'Variable value must be text' }),
   /** Secret values are stored encrypted where the host can, and shown masked. */
   secret: z.boolean({ error: 'Variable secret must be true or false' }).default(false),
+  /**
+   * Where a cluster would have taken the value (a manifest's secretKeyRef / configMapKeyRef, e.g.
+   * "secret db-creds, key password"). With an empty value, the user still has to give it: no job
+   * starts until then.
+   */
+  valueFrom: z.string({ error: 'Variable valueFrom must be text' }).optional(),
 });
 export type EnvVar = z.infer<typeof EnvVar>;
 
@@ -89,6 +96,11 @@ export const Schedule = z
     missedRunPolicy: MissedRunPolicy.default('Skip'),
     enabled: z.boolean({ error: 'Schedule enabled must be true or false' }).default(true),
     allowFrequent: z.boolean({ error: 'Schedule allowFrequent must be true or false' }).optional(),
+    /** CronJob startingDeadlineSeconds: a run started later than this after its slot is skipped and recorded as missed. */
+    startingDeadlineSeconds: wholeNumber('Starting deadline', 1, 31_536_000, 'seconds').optional(),
+    /** CronJob successfulJobsHistoryLimit / failedJobsHistoryLimit: finished scheduled runs kept per template. */
+    successfulJobsHistoryLimit: wholeNumber('Successful runs kept', 0, 10_000).optional(),
+    failedJobsHistoryLimit: wholeNumber('Failed runs kept', 0, 10_000).optional(),
   })
   .strict();
 export type Schedule = z.infer<typeof Schedule>;
@@ -168,6 +180,12 @@ export const TemplateSpec = z
     completionMode: CompletionMode.default('NonIndexed'),
     keepContainer: z.boolean({ error: 'keepContainer must be true or false' }).default(false),
     schedule: Schedule.optional(),
+    /** Run in order, each to its end, before the main container; restartPolicy Always: a sidecar. */
+    initContainers: z.array(InitContainer, { error: 'Init containers must be a list' }).default([]),
+    /** emptyDir volumes shared by the attempt's containers, removed with the attempt. */
+    volumes: z.array(PodVolume, { error: 'Volumes must be a list of name and emptyDir' }).default([]),
+    /** The main container's mounts of `volumes`. */
+    volumeMounts: z.array(VolumeMount, { error: 'Volume mounts must be a list of name and mountPath' }).default([]),
   })
   .strict();
 export type TemplateSpec = z.infer<typeof TemplateSpec>;

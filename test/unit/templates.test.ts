@@ -61,25 +61,28 @@ describe('templates: Kubernetes manifests', () => {
       completionMode: 'Indexed',
       pullPolicy: 'IfNotPresent',
       labels: { team: 'data' },
-      schedule: { cron: '0 3 * * *', timeZone: 'Europe/Paris', concurrencyPolicy: 'Forbid', enabled: true },
+      schedule: { cron: '0 3 * * *', timeZone: 'Europe/Paris', concurrencyPolicy: 'Forbid', enabled: true, startingDeadlineSeconds: 200, successfulJobsHistoryLimit: 3 },
+      volumes: [{ name: 'scratch', emptyDir: {} }],
       mounts: [{ hostPath: '/srv/data', containerPath: '/data', readOnly: true }],
     });
     expect(t.retry.limit).toBe(2);
     expect(t.limits).toEqual({ memory: '128Mi', cpus: '500m' });
-    expect(t.env).toEqual([{ name: 'MODE', value: 'nightly', secret: false }]);
+    // A value from a secret is a secret variable the user still has to give (issue 10).
+    expect(t.env).toEqual([
+      { name: 'MODE', value: 'nightly', secret: false },
+      { name: 'PASSWORD', value: '', secret: true, valueFrom: 'secret db, key password' },
+    ]);
   });
 
   it('reports what it cannot honour as warnings naming the field, never silently', () => {
     const { warnings } = importTemplateFile(fixture('cronjob.yaml'));
     const expected = [
       'metadata.namespace',
-      'spec.startingDeadlineSeconds',
-      'spec.successfulJobsHistoryLimit',
+      'spec: a run missed while Jobdeck was closed follows the missed-run policy CatchUpOnce',
+      'spec.failedJobsHistoryLimit: not set',
       'spec.jobTemplate.spec.ttlSecondsAfterFinished',
       'spec.jobTemplate.spec.template.spec.nodeSelector',
-      'spec.jobTemplate.spec.template.spec.volumes[1]',
-      'spec.jobTemplate.spec.template.spec.containers: Jobdeck runs one container',
-      'spec.jobTemplate.spec.template.spec.containers[0].env[1].valueFrom',
+      'spec.jobTemplate.spec.template.spec.containers: Jobdeck runs one main container',
       'spec.jobTemplate.spec.template.spec.containers[0].resources.requests',
     ];
     for (const w of expected) expect(warnings.some((x) => x.startsWith(w)), w).toBe(true);

@@ -3,7 +3,7 @@
 import type { LockKind } from '../../shared/dataDir';
 import type { AppEvent, Handlers } from '../../shared/ipc';
 import { join } from 'node:path';
-import { isTerminal } from '../../shared/job';
+import { isTerminal, type Job } from '../../shared/job';
 import { specOf } from '../../shared/template';
 import { iso, systemClock, type Clock } from './clock';
 import { DataDirLock } from './dataDirLock';
@@ -15,6 +15,7 @@ import { EventHub } from './events';
 import { containerLabels } from './labels';
 import { LogBatcher } from './logs/batcher';
 import { LogStore } from './logs/logStore';
+import { maskedLog } from './logs/mask';
 import { reconcile, sweepAfterOutage } from './reconcile';
 import { runRetention } from './retention';
 import { CronLauncher } from './scheduler/cronLauncher';
@@ -23,6 +24,7 @@ import { keyFileCodec, unsealEnv, type SecretCodec } from './secrets';
 import type { CoreContext } from './service/context';
 import { createJob, maskJob } from './service/jobFactory';
 import { jobHandlers } from './service/jobHandlers';
+import { applyHistoryLimits, fieldValues, recordMissedRun } from './service/scheduledRuns';
 import { systemHandlers } from './service/systemHandlers';
 import { templateHandlers } from './service/templateHandlers';
 import { JobRepository } from './store/repository';
@@ -87,12 +89,19 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
   });
   const instanceId = opts.instanceId ?? store.instanceId;
   const codec = opts.secretCodec?.available ? opts.secretCodec : keyFileCodec(opts.dataDir);
+  const jobSecrets = (job: Job) => unsealEnv(job.spec.env.filter((e) => e.secret), codec).map((kv) => kv.slice(kv.indexOf('=') + 1));
   const logs = new LogStore(opts.dataDir, {
     capBytes: () => store.settings().logCapBytes,
     onError: (message) => hub.emit('store.error', { message }),
   });
   const batcher = new LogBatcher((jobId, chunks) => hub.emitLogs(jobId, chunks), 30);
   const artifactsDir = (jobId: string, attempt: number) => join(opts.dataDir, 'artifacts', jobId, String(attempt));
+  // A step's output is masked like the main container's: the job's secrets are in its env too.
+  const openStepLog = (jobId: string, attempt: number, step: string) => {
+    const job = store.getJob(jobId);
+    const raw = logs.openWriter(jobId, attempt, step);
+    return job ? maskedLog(raw, jobSecrets(job)) : raw;
+  };
   let reconciled = false;
   const connect = opts.engineDriver ?? dockerEngine;
   const engines = new EngineRegistry(
@@ -100,7 +109,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       env: opts.env ?? process.env,
       ...(opts.socketCandidates ? { socketCandidates: opts.socketCandidates.map(parseCandidate) } : {}),
     },
-    (candidate) => connect(candidate, { artifactsDir }),
+    (candidate) => connect(candidate, { artifactsDir, openStepLog }),
     (info, change) => {
       hub.emit('engine.status', info);
       // Nothing starts before reconcile has claimed what the last run left running.
@@ -130,9 +139,18 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       // A pane takes a job's end as "no more output": its last chunks go out first.
       if (isTerminal(job.status)) batcher.flush();
       hub.emit('job.updated', maskJob(job));
+      // A scheduled run ended: the template's CronJob history limits may drop older runs.
+      if (isTerminal(job.status) && job.origin === 'schedule' && job.templateId) trimHistory(job.templateId);
     },
     wake: () => scheduler.pump(),
   });
+  const trimHistory = (templateId: string) =>
+    setImmediate(() =>
+      void applyHistoryLimits(ctx, templateId).then(
+        (ids) => ids.length && hub.emit('job.removed', { ids }),
+        (error: unknown) => hub.emit('store.error', { message: `history limit failed: ${error instanceof Error ? error.message : String(error)}` }),
+      ),
+    );
   const scheduler = new Scheduler({
     clock,
     repo: jobs.schedulerPort(),
@@ -142,11 +160,12 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       env: [
         ...unsealEnv(job.spec.env, codec),
         ...(job.spec.completionMode === 'Indexed' ? [`JOB_COMPLETION_INDEX=${index}`] : []),
+        ...fieldValues(job, attempt, index),
       ],
       labels: containerLabels(instanceId, job.id, attempt, index),
     }),
     openLog: (jobId, attempt) => logs.openWriter(jobId, attempt),
-    secrets: (job) => unsealEnv(job.spec.env.filter((e) => e.secret), codec).map((kv) => kv.slice(kv.indexOf('=') + 1)),
+    secrets: jobSecrets,
     onLog: (jobId, chunk) => {
       if (hub.hasLogSubscribers(jobId)) batcher.push(jobId, chunk);
     },
@@ -177,6 +196,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       createJob(ctx, { spec: specOf(t), templateId: t.id, origin: 'schedule', scheduledFor: iso(at.getTime()) });
     },
     cancel: (id) => ctx.scheduler.cancel(id),
+    missed: (t, at, message) => void recordMissedRun(ctx, t, at, message),
   });
 
   await engines.refresh(store.settings().engines);

@@ -4,7 +4,7 @@ import type { Attempt } from '../../shared/job';
 import { engineMessage, startFailureExitCode } from './engines/errors';
 import type { Engine } from './engines/registry';
 import type { AttemptOutcome, ResumeMarks } from './engines/types';
-import { LABEL_ATTEMPT, LABEL_INSTANCE, LABEL_JOB } from './labels';
+import { LABEL_ATTEMPT, LABEL_INSTANCE, LABEL_JOB, LABEL_STEP } from './labels';
 import type { CoreContext } from './service/context';
 
 /**
@@ -26,14 +26,15 @@ export async function reconcile(ctx: CoreContext, instanceId: string): Promise<v
     }
   }
   const claimed = new Set<string>();
+  const claimedAttempts = new Set<string>();
   for (const job of ctx.store.activeJobs()) {
     for (const a of job.attempts) {
       if (a.status !== 'starting' && a.status !== 'running') continue;
       const engine = ctx.engines.get(a.engineId);
       const containers = byEngine.get(a.engineId);
-      const found = containers?.find(
-        (c) => c.Id === a.containerId || (c.Labels[LABEL_JOB] === job.id && c.Labels[LABEL_ATTEMPT] === String(a.number)),
-      );
+      // The main container: an init container or sidecar carries a step label.
+      const ofAttempt = (c: Docker.ContainerInfo) => c.Labels[LABEL_JOB] === job.id && c.Labels[LABEL_ATTEMPT] === String(a.number);
+      const found = containers?.find((c) => c.Id === a.containerId || (ofAttempt(c) && !c.Labels[LABEL_STEP]));
       if (engine && containers && found) {
         if (found.State === 'created') {
           // The app died between create and start: finish the start, as it was about to.
@@ -52,8 +53,14 @@ export async function reconcile(ctx: CoreContext, instanceId: string): Promise<v
           }
         }
         claimed.add(found.Id);
+        // Its sidecars run on beside it and go when it ends, with the attempt's volumes.
+        const sidecars = containers.filter((c) => ofAttempt(c) && c.Labels[LABEL_STEP] && c.State === 'running').map((c) => c.Id);
+        for (const id of sidecars) claimed.add(id);
+        const volumes = job.spec.volumes?.length ? await attemptVolumes(engine, instanceId, job.id, a.number) : [];
+        const pod = { containerIds: sidecars, volumes, ...(a.steps ? { steps: a.steps } : {}) };
+        claimedAttempts.add(`${job.id}/${a.number}`);
         const resume = await ctx.logs.prepareResume(job.id, a.number);
-        adopt(ctx, engine, job.id, a.number, found.Id, resume, job.spec.tty, job.spec.keepContainer);
+        adopt(ctx, engine, job.id, a.number, found.Id, resume, job.spec.tty, job.spec.keepContainer, pod);
         continue;
       }
       if (containers && a.status === 'starting' && !a.containerId) {
@@ -68,6 +75,28 @@ export async function reconcile(ctx: CoreContext, instanceId: string): Promise<v
   for (const [engineId, containers] of byEngine) {
     const engine = ctx.engines.get(engineId);
     if (engine) await removeUnclaimed(ctx, engine, containers, (c) => claimed.has(c.Id));
+    // Orphan volumes hold nothing anyone waits for: swept beside the start, not before it.
+    if (engine) void removeVolumes(engine, instanceId, (job, attempt) => claimedAttempts.has(`${job}/${attempt}`) || ctx.scheduler.isLiveAttempt(job, Number(attempt))).catch(() => undefined);
+  }
+}
+
+/** The emptyDir volumes of one attempt, by its labels. */
+async function attemptVolumes(engine: Engine, instanceId: string, jobId: string, attempt: number): Promise<string[]> {
+  if (!engine.docker.listVolumes) return [];
+  const list = await engine.docker
+    .listVolumes({ filters: { label: [`${LABEL_INSTANCE}=${instanceId}`, `${LABEL_JOB}=${jobId}`, `${LABEL_ATTEMPT}=${attempt}`] } })
+    .catch(() => ({ Volumes: [] }));
+  return (list.Volumes ?? []).map((v) => v.Name);
+}
+
+/** Volumes of attempts that no longer run (the app died before it removed them). */
+async function removeVolumes(engine: Engine, instanceId: string, claimed: (jobId: string, attempt: string) => boolean): Promise<void> {
+  const { listVolumes, getVolume } = engine.docker;
+  if (!listVolumes || !getVolume) return;
+  const list = await listVolumes.call(engine.docker, { filters: { label: [`${LABEL_INSTANCE}=${instanceId}`] } }).catch(() => ({ Volumes: [] }));
+  for (const v of list.Volumes ?? []) {
+    if (claimed(v.Labels?.[LABEL_JOB] ?? '', v.Labels?.[LABEL_ATTEMPT] ?? '')) continue;
+    await getVolume.call(engine.docker, v.Name).remove().catch(() => undefined);
   }
 }
 
@@ -140,6 +169,7 @@ function adopt(
   resume: ResumeMarks,
   tty: boolean,
   keepContainer: boolean,
+  pod: { containerIds: string[]; volumes: string[] },
 ): void {
   ctx.scheduler.adopt(jobId, attempt, engine.info.id, (sink) =>
     engine.executor.reattach(
@@ -149,6 +179,7 @@ function adopt(
         tty,
         keepContainer,
         graceSeconds: ctx.store.settings().stopGraceSeconds,
+        ...(pod.containerIds.length || pod.volumes.length ? { pod } : {}),
       },
       sink,
     ),

@@ -57,7 +57,8 @@ export function sealEnv(env: EnvVar[], codec: SecretCodec, previous: EnvVar[] = 
       const old = previous.find((p) => p.name === e.name && p.secret);
       return { ...e, value: old ? old.value : '' };
     }
-    if (isSealed(e.value)) return e;
+    // An empty value hides nothing, and stays empty so that "no value yet" can be seen.
+    if (isSealed(e.value) || e.value === '') return e;
     return { ...e, value: SEALED + codec.encrypt(e.value) };
   });
 }

@@ -14,12 +14,16 @@ import type {
   ReattachRequest,
   ResumeMarks,
   RunningAttempt,
+  StepLog,
   StopReason,
 } from './types';
+import { AttemptPod, removePodLeftovers } from './attemptPod';
 
 export interface ExecutorOptions {
   /** Where an attempt's output dir is copied to: (jobId, attempt) → directory. */
   artifactsDir(jobId: string, attempt: number): string;
+  /** The log of an init container or sidecar (absent: their output is not kept). */
+  openStepLog?(jobId: string, attempt: number, step: string): StepLog;
 }
 
 const now = () => new Date().toISOString();
@@ -86,11 +90,24 @@ export class DockerExecutor implements Executor {
     const done = this.follow(container, req.tty, sink, ctl, {
       ...(req.resume ? { resume: req.resume } : {}),
       keepContainer: req.keepContainer,
+    }).then(async (outcome) => {
+      if (req.pod && !ctl.detached) await removePodLeftovers(this.docker, req.pod, req.graceSeconds, req.keepContainer, sink);
+      return outcome;
     });
     return { done, stop: (reason) => ctl.request(reason), detach: () => ctl.detach() };
   }
 
   private async run(req: AttemptRequest, sink: AttemptSink, ctl: StopControl): Promise<AttemptOutcome> {
+    const pod = new AttemptPod(this.docker, req, sink, this.options.openStepLog && ((step) => this.options.openStepLog!(req.jobId, req.attempt, step)));
+    try {
+      return await this.runMain(req, sink, ctl, pod);
+    } finally {
+      // A detached attempt (the app quits) leaves its pod to the next start's reconcile.
+      if (!ctl.detached) await pod.end(req.spec.keepContainer).catch(() => undefined);
+    }
+  }
+
+  private async runMain(req: AttemptRequest, sink: AttemptSink, ctl: StopControl, pod: AttemptPod): Promise<AttemptOutcome> {
     const { spec } = req;
     try {
       await ensureImage(this.docker, spec.image, spec.pullPolicy, (status, current, total) =>
@@ -103,9 +120,11 @@ export class DockerExecutor implements Executor {
     if (ctl.reason) return { exitCode: null, reason: ctl.reason, message: 'stopped before the container was created', finishedAt: now() };
 
     await req.persisted?.();
+    const ended = await pod.prepare(ctl);
+    if (ended) return ended;
     let container: Docker.Container;
     try {
-      container = await this.docker.createContainer(createOptions(req));
+      container = await this.docker.createContainer(pod.mainOptions(createOptions(req)));
     } catch (error) {
       if (isConnectionError(error)) return this.failure(error, 'creating the container');
       const message = engineMessage(error);

@@ -8,6 +8,9 @@ import type { Executor } from './types';
 export interface ContainerApi {
   listContainers(options: { all: boolean; filters: { label: string[] } }): Promise<Docker.ContainerInfo[]>;
   getContainer(id: string): { start(): Promise<unknown>; remove(options: { force: boolean; v: boolean }): Promise<unknown> };
+  /** Attempts' emptyDir volumes (absent on engines that make none). */
+  listVolumes?(options: { filters: { label: string[] } }): Promise<{ Volumes?: { Name: string; Labels?: Record<string, string> | null }[] | null }>;
+  getVolume?(name: string): { remove(): Promise<unknown> };
 }
 
 /** What a probe learns of an engine that answered. */

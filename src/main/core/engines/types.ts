@@ -1,5 +1,6 @@
 import type { EndReason } from '../../../shared/job';
 import type { LogStream, PullProgress } from '../../../shared/ipc';
+import type { AttemptStep } from '../../../shared/pod';
 import type { TemplateSpec } from '../../../shared/template';
 
 /** One container to run for one attempt of a job. */
@@ -42,6 +43,16 @@ export interface AttemptSink {
    * so a crash between the two still leaves the true exit code to the next start.
    */
   exited?(outcome: AttemptOutcome): Promise<void>;
+  /** The attempt's init containers and sidecars changed state (the whole list, in order). */
+  steps?(steps: AttemptStep[]): void;
+}
+
+/** Where one init container's or sidecar's output goes: a log of its own. */
+export interface StepLog {
+  append(stream: LogStream, data: string, t: string): unknown;
+  /** Write what a masker held back. */
+  end?(t?: string): unknown;
+  close(): Promise<void>;
 }
 
 export type StopReason = 'Cancelled' | 'DeadlineExceeded';
@@ -67,6 +78,8 @@ export interface ReattachRequest {
   tty: boolean;
   keepContainer: boolean;
   graceSeconds: number;
+  /** Sidecars and volumes of the attempt found with it: stopped and removed when it ends. */
+  pod?: { containerIds: string[]; volumes: string[]; steps?: AttemptStep[] };
 }
 
 export interface Executor {

@@ -18,15 +18,17 @@ export class LogStore {
     private readonly opts: { capBytes: () => number; onError?: (message: string) => void },
   ) {}
 
-  file(jobId: string, attempt: number): string {
-    return join(this.dataDir, 'logs', idSegment(jobId), `${attempt}.jsonl`);
+  /** `step`: an init container's or sidecar's log, kept apart from the main container's. */
+  file(jobId: string, attempt: number, step?: string): string {
+    return join(this.dataDir, 'logs', idSegment(jobId), step ? `${attempt}.${idSegment(step)}.jsonl` : `${attempt}.jsonl`);
   }
 
-  openWriter(jobId: string, attempt: number): AttemptLogWriter {
+  openWriter(jobId: string, attempt: number, step?: string): AttemptLogWriter {
     const onError = this.opts.onError;
     return new AttemptLogWriter(
-      this.file(jobId, attempt),
-      attemptArtifactsDir(this.dataDir, jobId, attempt),
+      this.file(jobId, attempt, step),
+      // A step's plain text stays beside its log: the attempt's artifacts are the main container's.
+      step ? join(this.dataDir, 'logs', idSegment(jobId), `${attempt}.${idSegment(step)}`) : attemptArtifactsDir(this.dataDir, jobId, attempt),
       attempt,
       this.opts.capBytes(),
       onError && ((e) => onError(`could not write the log of job ${jobId}, attempt ${attempt}: ${e.message}. The job runs on; its output is not kept.`)),
@@ -38,10 +40,10 @@ export class LogStore {
    * line longer than that comes whole. A last line still being written is left for the next read,
    * and `eof` then means "nothing more to read now". `truncated` is about the whole log.
    */
-  async read(jobId: string, attempt: number, offset: number, maxBytes: number, merge = false): Promise<LogPage> {
+  async read(jobId: string, attempt: number, offset: number, maxBytes: number, merge = false, step?: string): Promise<LogPage> {
     let fh: FileHandle;
     try {
-      fh = await open(this.file(jobId, attempt), 'r');
+      fh = await open(this.file(jobId, attempt, step), 'r');
     } catch {
       return { chunks: [], nextOffset: 0, size: 0, eof: true, truncated: false };
     }

@@ -34,13 +34,27 @@ export function missedRun(
   return latest && latest.getTime() > Date.parse(lastRun) ? latest : null;
 }
 
+/**
+ * CronJob startingDeadlineSeconds: a run starting more than that after its slot is not started.
+ * Returns why, in the user's words, or undefined when the run may start.
+ */
+export function pastStartingDeadline(slot: Date, now: Date, deadlineSeconds: number | undefined): string | undefined {
+  if (deadlineSeconds === undefined) return undefined;
+  const lateSeconds = Math.floor((now.getTime() - slot.getTime()) / 1000);
+  if (lateSeconds <= deadlineSeconds) return undefined;
+  return `missed: the run for ${slot.toISOString()} would start ${lateSeconds} s late, past its starting deadline of ${deadlineSeconds} s`;
+}
+
 export interface CronHost {
   templates(): Template[];
   lastRun(templateId: string): string | undefined;
   setLastRun(templateId: string, at: string): void;
   unfinishedScheduled(templateId: string): Job[];
+  /** Throws (in the user's words) when the run cannot be made, e.g. a variable has no value. */
   run(template: Template, scheduledFor: Date): void;
   cancel(jobId: string): void;
+  /** A run that did not start (past its starting deadline, or refused): kept in the history. */
+  missed?(template: Template, scheduledFor: Date, message: string): void;
 }
 
 /** One croner timer per enabled schedule; rebuilt when templates change. */
@@ -55,7 +69,7 @@ export class CronLauncher {
       const s = t.schedule;
       if (!s?.enabled) continue;
       const missed = missedRun(s.cron, s.timeZone, this.host.lastRun(t.id), now, s.missedRunPolicy);
-      if (missed) this.fire(t, missed);
+      if (missed) this.fire(t, missed, now);
       else if (!this.host.lastRun(t.id)) this.host.setLastRun(t.id, now.toISOString());
     }
     this.sync();
@@ -88,11 +102,20 @@ export class CronLauncher {
     return this.timers.get(templateId)?.cron.nextRun() ?? null;
   }
 
-  private fire(t: Template, at: Date): void {
+  /** The run for slot `at`, looked at `now` (a catch-up at start-up is late by the gap). */
+  private fire(t: Template, at: Date, now: Date = at): void {
     this.host.setLastRun(t.id, at.toISOString());
+    const late = pastStartingDeadline(at, now, t.schedule!.startingDeadlineSeconds);
+    if (late) return this.host.missed?.(t, at, late);
     const decision = decideFire(t.schedule!.concurrencyPolicy, this.host.unfinishedScheduled(t.id));
     for (const id of decision.cancel) this.host.cancel(id);
-    if (decision.run) this.host.run(t, at);
+    if (!decision.run) return;
+    try {
+      this.host.run(t, at);
+    } catch (error) {
+      // A run that cannot be made (a value still missing) is a missed run the user can see.
+      this.host.missed?.(t, at, `not started: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   stop(): void {

@@ -201,6 +201,10 @@ export class Scheduler {
       started: (containerId, startedAt) => this.onStarted(jobId, number, containerId, startedAt),
       log: (stream, data, t) => this.live.output(jobId, number, stream, data, t),
       exited: (outcome) => this.onExited(jobId, number, outcome),
+      steps: (steps) => {
+        const next = this.patchAttempt(jobId, number, { steps });
+        if (next) this.d.repo.save(next);
+      },
       ...(onPull ? { pullProgress: onPull } : {}),
     };
   }

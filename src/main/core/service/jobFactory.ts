@@ -6,6 +6,7 @@ import { iso } from '../clock';
 import { maskSpec, sealEnv } from '../secrets';
 import { assertHostLimits } from '../templates/hostLimits';
 import type { CoreContext } from './context';
+import { assertValuesGiven } from './scheduledRuns';
 
 export interface NewJob {
   spec: TemplateSpec;
@@ -25,6 +26,7 @@ export function createJob(ctx: CoreContext, n: NewJob): Job {
   }
   const overridden = n.overrides ? applyOverrides(n.spec, n.overrides) : n.spec;
   if (n.origin !== 'schedule') assertHostLimits(overridden);
+  assertValuesGiven(overridden);
   const spec: TemplateSpec = { ...overridden, env: sealEnv(overridden.env, ctx.codec, n.spec.env) };
   const job: Job = {
     id: randomUUID(),

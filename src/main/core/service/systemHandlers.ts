@@ -37,12 +37,14 @@ export function systemHandlers(ctx: CoreContext): SystemHandlers {
     return state;
   };
   return {
-    async 'logs.read'({ id, attempt, offset, maxBytes, merge }) {
+    async 'logs.read'({ id, attempt, offset, maxBytes, merge, step }) {
       const job = mustJob(ctx, id);
       const n = attempt ?? job.attempts[job.attempts.length - 1]?.number;
       if (n === undefined) return { chunks: [], nextOffset: 0, size: 0, eof: true, truncated: false };
-      if (!job.attempts.some((a) => a.number === n)) throw new AppError('NOT_FOUND', `job ${id} has no attempt ${n}`);
-      return ctx.logs.read(id, n, offset, maxBytes, merge);
+      const found = job.attempts.find((a) => a.number === n);
+      if (!found) throw new AppError('NOT_FOUND', `job ${id} has no attempt ${n}`);
+      if (step !== undefined && !found.steps?.some((s) => s.name === step)) throw new AppError('NOT_FOUND', `attempt ${n} of job ${id} has no init container or sidecar ${step}`);
+      return ctx.logs.read(id, n, offset, maxBytes, merge, step);
     },
     async 'logs.subscribe'({ id }, { clientId }) {
       mustJob(ctx, id);

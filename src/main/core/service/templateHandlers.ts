@@ -10,6 +10,7 @@ import { changesBetween, keepStoredSecrets } from '../templates/diff';
 import { assertHostLimits, cpuProblem } from '../templates/hostLimits';
 import { freeName, hostMounts, planImport, type PlanItem } from '../templates/importPlan';
 import type { CoreContext } from './context';
+import { withValues } from './importValues';
 
 type TemplateHandlers = Pick<
   Handlers,
@@ -158,8 +159,8 @@ export function templateHandlers(ctx: CoreContext): TemplateHandlers {
     async 'templates.import'({ files }) {
       return files.map((f) => previewFile(ctx, importTemplateFile(f)));
     },
-    async 'templates.importSave'({ files, decisions, confirmHostMounts }) {
-      const parsed = files.map(importTemplateFile);
+    async 'templates.importSave'({ files, decisions, confirmHostMounts, values }) {
+      const parsed = withValues(files.map(importTemplateFile), values);
       const items = planImport(parsed, ctx.store.listTemplates(), decisions);
       const mounts = hostMounts(items);
       if (mounts.length && !confirmHostMounts) {

@@ -1,4 +1,5 @@
 import { zodIssues, type Issue } from '../../../shared/errors';
+import { podProblems } from '../../../shared/pod';
 import { TemplateSpecChecked, type TemplateSpec } from '../../../shared/template';
 import { scheduleMessageForFile } from './scheduleRules';
 import { isRecord } from './parse';
@@ -23,6 +24,8 @@ export function fromJobdeck(doc: Record<string, unknown>): Mapped {
   if (!parsed.success) {
     return { ok: false, errors: zodIssues(parsed.error).map(explainUnknownKeys).map((i) => ({ ...i, message: scheduleMessageForFile(i.message, 'jobdeck') })) };
   }
+  const pod = podProblems(parsed.data);
+  if (pod.length) return { ok: false, errors: pod };
   return { ok: true, spec: parsed.data, warnings: [] };
 }
 

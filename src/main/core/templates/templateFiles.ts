@@ -25,7 +25,7 @@ function mapDocument(doc: unknown): Mapped {
     if (kind !== 'Template') return { ok: false, errors: [{ path: 'kind', message: `expected Template for ${JOBDECK_API_VERSION}, got ${JSON.stringify(kind)}` }] };
     return fromJobdeck(doc);
   }
-  if (apiVersion === 'batch/v1' && (kind === 'Job' || kind === 'CronJob')) return fromKubernetes(doc, kind);
+  if ((apiVersion === 'batch/v1' || apiVersion === 'batch/v1beta1') && (kind === 'Job' || kind === 'CronJob')) return fromKubernetes(doc, kind);
   if (apiVersion === undefined) return { ok: false, errors: [{ path: 'apiVersion', message: `missing; ${SUPPORTED}` }] };
   return { ok: false, errors: [{ path: 'kind', message: `${String(apiVersion)} ${String(kind)} is not a template Jobdeck can read; ${SUPPORTED}` }] };
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ImportAction, ImportedTemplate } from '../../../shared/ipc';
 import { client } from '../client/client';
+import { MissingValues, valueKey, valuesNeeded } from '../components/MissingValues';
 import { Modal } from '../components/Modal';
 import { ShowFile } from '../components/yaml/ShowFile';
 import '../components/templates.css';
@@ -67,6 +68,7 @@ export function ImportPreview() {
   const [choices, setChoices] = useState<Record<string, ImportAction>>({});
   const [mountsOk, setMountsOk] = useState(false);
   const [saving, setSaving] = useState(false);
+  const [values, setValues] = useState<Record<string, string>>({});
   if (!preview) return null;
   const { files, results } = preview;
   const items = pendingItems(results, choices);
@@ -80,7 +82,14 @@ export function ImportPreview() {
     setSaving(true);
     try {
       const decisions = items.filter((i) => i.action !== undefined).map((i) => ({ file: i.file, index: i.index, action: i.action! }));
-      const outcomes = await client.invoke('templates.importSave', { files, decisions, confirmHostMounts: mountsOk });
+      const given = results.flatMap((r, file) =>
+        r.templates.flatMap((t, index) =>
+          valuesNeeded(t)
+            .map((n) => ({ file, index, name: n.name, value: values[valueKey(file, index, n.name)] ?? '' }))
+            .filter((v) => v.value !== ''),
+        ),
+      );
+      const outcomes = await client.invoke('templates.importSave', { files, decisions, confirmHostMounts: mountsOk, values: given });
       await useApp.getState().loadTemplates().catch(reportError);
       const { tone, text } = outcomeSentence(outcomes);
       useApp.getState().toast(tone, text);
@@ -126,6 +135,7 @@ export function ImportPreview() {
                 · {t.spec.engine} · P{t.spec.priority}
                 {t.spec.schedule ? ` · ${t.spec.schedule.cron}` : ''}
               </span>
+              <MissingValues t={t} file={file} index={index} values={values} onChange={(k, v) => setValues((x) => ({ ...x, [k]: v }))} />
               {t.existing && (
                 <Existing
                   t={t}

@@ -4,6 +4,7 @@ import { SECRET_MASK } from '../../../shared/ipc';
 import type { Attempt, Job } from '../../../shared/job';
 import { attemptDurationMs, attemptLabel, attemptSpan, commandText, jobDurationMs, jobSpan, retriesOf, type Span } from '../../../shared/jobNumbers';
 import { client } from '../client/client';
+import { AttemptSteps } from '../components/AttemptSteps';
 import { ExitBadge } from '../components/ExitBadge';
 import { between, bytes, duration, until, when } from '../components/format';
 import { LogPane } from '../components/LogPane';
@@ -39,6 +40,7 @@ export function JobView() {
   const latest = job.attempts[job.attempts.length - 1];
   const shown = chosen ?? latest?.number;
   const live = !ended && shown === latest?.number;
+  const shownAttempt = job.attempts.find((a) => a.number === shown);
   const artifactOf = (n: number) => {
     const a = job.attempts.find((x) => x.number === n);
     return a ? attemptLabel(job, a) : `#${n}`;
@@ -99,6 +101,7 @@ export function JobView() {
             {job.attempts.length === 0 && <span className="muted">Waiting for the first attempt{job.waitingFor ? ` (engine ${job.waitingFor})` : ''}…</span>}
           </div>
           <PullProgress job={job} />
+          {shownAttempt && <AttemptSteps key={`${job.id}:${shownAttempt.number}`} jobId={job.id} attempt={shownAttempt} />}
           {shown !== undefined && <LogPane key={`${job.id}:${shown}`} jobId={job.id} attempt={shown} live={live} />}
         </div>
         <aside className="job-side">
