@@ -2,12 +2,15 @@ import type Docker from 'dockerode';
 import type { EngineConfig, EngineInfo, EngineKind } from '../../../shared/engine';
 import { discoverEngines, type DiscoveryInput, type EngineCandidate } from './discovery';
 import { engineMessage } from './errors';
+import type { ImageSummary } from './images';
 import type { Executor } from './types';
 
 /** The Docker Engine API calls that reconcile makes besides running attempts (Podman's compat API answers them too). */
 export interface ContainerApi {
   listContainers(options: { all: boolean; filters: { label: string[] } }): Promise<Docker.ContainerInfo[]>;
   getContainer(id: string): { start(): Promise<unknown>; remove(options: { force: boolean; v: boolean }): Promise<unknown> };
+  /** The engine's local images (GET /images/json), for "Run an image". */
+  listImages?(): Promise<ImageSummary[]>;
 }
 
 /** What a probe learns of an engine that answered. */
