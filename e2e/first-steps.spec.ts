@@ -20,7 +20,9 @@ test.describe('first steps', () => {
   let page: Page;
 
   test.beforeAll(async ({ browser }) => {
-    host = await startHost(root);
+    // A second host on a machine the other specs load too: it may take a while to come up.
+    test.setTimeout(240_000);
+    host = await startHost(root, { timeoutMs: 180_000 });
     api = await hostClient(host.url);
     page = await (await browser.newContext()).newPage();
     await page.goto(host.url);
@@ -94,6 +96,24 @@ test.describe('first steps', () => {
     await expect(editor.getByRole('combobox', { name: /^Engine/ })).toHaveValue('docker');
     await expect(editor.getByRole('combobox', { name: /^Network/ })).toHaveValue('none');
     await editor.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  test('an image that cannot be pulled: the job page says what the registry said and what to try', async () => {
+    await page.getByTestId('first-steps').getByRole('button', { name: /^Run an image now/ }).click();
+    const dialog = page.getByTestId('run-image-dialog');
+    await dialog.getByTestId('run-image-image').fill('jobdeck-fs-no-such-image:1');
+    await dialog.getByRole('combobox', { name: 'Network' }).selectOption('none');
+    await dialog.getByRole('combobox', { name: 'Engine' }).selectOption('docker');
+    await dialog.getByTestId('run-image-submit').click();
+    await dialog.getByTestId('run-image-open').click();
+    await expect(jobDetail(page)).toBeVisible();
+    await expectEnded(page);
+    await expect(jobBadge(page)).toHaveAttribute('data-tone', 'error');
+    await expect(jobDetail(page)).toContainText(/could not pull jobdeck-fs-no-such-image:1: .+/);
+    await expect(jobDetail(page)).toContainText('use a tag this engine has (see Run an image)');
+    await expect(jobDetail(page)).toContainText('set the pull policy to Never');
+    await docShot(page, 'first-steps-pull-failed');
+    await expectAccessible(page, 'the job page of a failed pull');
   });
 
   test('paste a docker run line: the template, its warnings, secrets marked; Save and run', async () => {
