@@ -148,7 +148,17 @@ test.describe('first steps', () => {
     await dialog.getByTestId('docker-run-line').fill('docker ps -a');
     await expect(dialog.getByRole('alert')).toHaveText('this is docker ps, not docker run: paste a docker run command line');
     await expect(dialog.getByTestId('docker-run-save')).toBeDisabled();
-    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    // A good line, saved and opened in the editor to go on from there.
+    await dialog.getByTestId('docker-run-line').fill(`podman run --name fs-edit-me -w /tmp -u 1000 --network none ${TEST_IMAGE} ls`);
+    await expect(dialog.getByTestId('docker-run-preview')).toContainText('fs-edit-me');
+    await dialog.getByTestId('docker-run-save-edit').click();
+    const editor = page.getByTestId('template-editor');
+    await expect(editor.getByRole('textbox', { name: /^Name/ })).toHaveValue('fs-edit-me');
+    await expect(editor.getByRole('textbox', { name: /^Image/ })).toHaveValue(TEST_IMAGE);
+    await expectAccessible(page, 'the editor on a template made from a docker run line');
+    await editor.getByRole('button', { name: 'Cancel' }).click();
+    await expect(editor).toBeHidden();
+    await expect(page.getByTestId('template-row').filter({ hasText: 'fs-edit-me' })).toBeVisible();
   });
 
   test('start from an example, with a local image offered where busybox is not here', async () => {

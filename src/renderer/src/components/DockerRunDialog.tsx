@@ -4,6 +4,7 @@ import type { DockerRunResult } from '../../../shared/ipc';
 import { commandText } from '../../../shared/jobNumbers';
 import { client } from '../client/client';
 import { reportError, useApp } from '../store/app';
+import { useFirstSteps } from './firstSteps';
 import { Modal } from './Modal';
 
 /** Paste a docker run / podman run line; see the template it makes and what Jobdeck cannot honour; save it. */
@@ -40,17 +41,20 @@ export function DockerRunDialog({ onClose }: { onClose(): void }) {
   }, [line, secretKey]);
 
   const canSave = !!result?.spec && result.errors.length === 0 && (result.hostMounts.length === 0 || confirmed) && !busy;
-  const save = async (andRun: boolean) => {
+  const save = async (then: 'list' | 'run' | 'edit') => {
     setBusy(true);
     try {
       const r = await client.invoke('templates.fromDockerRun', { commandLine: line, secretNames, save: true, confirmHostMounts: confirmed });
       const t = r.template!;
       useApp.getState().toast('success', `Saved template ${t.name}`);
       onClose();
-      if (andRun) {
+      if (then === 'run') {
         const job = await client.invoke('jobs.create', { templateId: t.id });
         useApp.getState().go('job', job.id);
-      } else useApp.getState().go('templates');
+      } else {
+        useApp.getState().go('templates');
+        if (then === 'edit') useFirstSteps.getState().edit(t);
+      }
     } catch (error) {
       reportError(error);
     } finally {
@@ -68,10 +72,13 @@ export function DockerRunDialog({ onClose }: { onClose(): void }) {
       footer={
         <>
           <button onClick={onClose}>Cancel</button>
-          <button onClick={() => void save(false)} disabled={!canSave} data-testid="docker-run-save">
+          <button onClick={() => void save('edit')} disabled={!canSave} data-testid="docker-run-save-edit">
+            Save and edit
+          </button>
+          <button onClick={() => void save('list')} disabled={!canSave} data-testid="docker-run-save">
             Save template
           </button>
-          <button className="primary" onClick={() => void save(true)} disabled={!canSave} data-testid="docker-run-save-run">
+          <button className="primary" onClick={() => void save('run')} disabled={!canSave} data-testid="docker-run-save-run">
             Save and run
           </button>
         </>

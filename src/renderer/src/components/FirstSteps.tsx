@@ -43,14 +43,15 @@ export function FirstSteps({ then }: { then?(): void }) {
 /** The dialog FirstSteps opened, wherever the user is. */
 export function FirstStepsDialogs() {
   const open = useFirstSteps((s) => s.open);
+  const editing = useFirstSteps((s) => s.editing);
   const close = () => useFirstSteps.getState().show(undefined);
   if (open === 'runImage') return <RunImageDialog onClose={close} />;
   if (open === 'dockerRun') return <DockerRunDialog onClose={close} />;
   if (open === 'examples') return <ExamplesDialog onClose={close} />;
-  if (open === 'newTemplate')
+  if (open === 'newTemplate' || open === 'editTemplate')
     return (
       <TemplateEditor
-        template={undefined}
+        template={open === 'editTemplate' ? editing : undefined}
         onDone={() => {
           close();
           useApp.getState().go('templates');

@@ -1,14 +1,27 @@
 import { create } from 'zustand';
 import type { LocalImage } from '../../../shared/ipc';
+import type { Template } from '../../../shared/template';
 import { client } from '../client/client';
 
 /** The first-run dialogs: run an image, paste a docker run line, the examples, a new template. */
-export type FirstDialog = 'runImage' | 'dockerRun' | 'examples' | 'newTemplate';
+export type FirstDialog = 'runImage' | 'dockerRun' | 'examples' | 'newTemplate' | 'editTemplate';
 
-export const useFirstSteps = create<{ open: FirstDialog | undefined; show(d: FirstDialog | undefined): void }>((set) => ({
+interface FirstStepsState {
+  open: FirstDialog | undefined;
+  /** The template the editor opens on ('editTemplate': one just made from a docker run line). */
+  editing: Template | undefined;
+  show(d: FirstDialog | undefined): void;
+  edit(t: Template): void;
+}
+
+export const useFirstSteps = create<FirstStepsState>((set) => ({
   open: undefined,
+  editing: undefined,
   show(open) {
-    set({ open });
+    set({ open, editing: undefined });
+  },
+  edit(editing) {
+    set({ open: 'editTemplate', editing });
   },
 }));
 
