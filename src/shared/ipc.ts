@@ -52,6 +52,8 @@ export const PullProgress = z.object({
   /** Bytes of the layer being fetched so far, and its size, where the engine says. */
   current: z.number().optional(),
   total: z.number().optional(),
+  /** The layer the step is about (the pull event's id), where there is one. */
+  layer: z.string().optional(),
 });
 export type PullProgress = z.infer<typeof PullProgress>;
 
@@ -128,6 +130,32 @@ export const QueueState = z.object({
 export type QueueState = z.infer<typeof QueueState>;
 
 export const Artifact = z.object({ attempt: z.number().int(), name: z.string(), size: z.number(), path: z.string() });
+
+/** One image an engine holds locally (GET /images/json): what "Run an image" offers. */
+export const LocalImage = z.object({
+  engineId: z.string(),
+  id: z.string(),
+  /** As `docker images` shows them: docker.io/library/ left out. */
+  tags: z.array(z.string()),
+  size: z.number(),
+  created: z.string().optional(),
+});
+export type LocalImage = z.infer<typeof LocalImage>;
+
+/** A built-in example template (resources/examples): what it shows, in one line, and what it is. */
+export const ExampleTemplate = z.object({ file: z.string(), explanation: z.string(), spec: TemplateSpec });
+export type ExampleTemplate = z.infer<typeof ExampleTemplate>;
+
+/** A pasted `docker run` line read as a template; `template` once saved. */
+export const DockerRunResult = z.object({
+  spec: TemplateSpec.optional(),
+  warnings: z.array(z.string()),
+  errors: z.array(Issue),
+  /** Host directories it would mount, as the import preview lists them: saving asks to confirm them. */
+  hostMounts: z.array(z.string()),
+  template: Template.optional(),
+});
+export type DockerRunResult = z.infer<typeof DockerRunResult>;
 
 const cmd = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 
@@ -239,6 +267,25 @@ export const commands = {
       })
       .strict(),
     z.object({ removed: z.number().int() }),
+  ),
+
+  /** Every available engine's local images (one engine that fails to answer leaves only its own out). */
+  'images.list': cmd(Empty, z.array(LocalImage)),
+  /** The built-in examples, ready to save as templates (templates.save). */
+  'templates.examples': cmd(Empty, z.array(ExampleTemplate)),
+  /** Read a pasted docker/podman run line (and its --env-file files); with save, store the template. */
+  'templates.fromDockerRun': cmd(
+    z
+      .object({
+        commandLine: z.string().min(1, 'paste a docker run command line').max(64 * 1024),
+        /** Variables the user marked secret. */
+        secretNames: z.array(z.string().max(200)).max(1000).default([]),
+        save: z.boolean().default(false),
+        /** The user saw the host directories it mounts and agreed. */
+        confirmHostMounts: z.boolean().default(false),
+      })
+      .strict(),
+    DockerRunResult,
   ),
 } as const;
 

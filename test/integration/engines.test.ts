@@ -225,7 +225,7 @@ describe.each(targets)('on $kind', (target) => {
     it('engines: a failed pull ends with ImagePullFailed and the engine message', async () => {
       const job = await run(base('bad-pull', { image: '127.0.0.1:9/jobdeck/absent:1', pullPolicy: 'IfNotPresent', command: 'true' }), {});
       expect(job).toMatchObject({ status: 'failed', reason: 'ImagePullFailed' });
-      expect(job.message).toMatch(/pulling 127\.0\.0\.1:9\/jobdeck\/absent:1 failed/);
+      expect(job.message).toMatch(/could not pull 127\.0\.0\.1:9\/jobdeck\/absent:1: /);
     });
 
     it('scheduler: an indexed parallel job gives each container JOB_COMPLETION_INDEX', async () => {

@@ -17,6 +17,7 @@ import {
 import { isTerminal, type Job } from '../../src/shared/job';
 import type { EngineCandidate } from '../../src/main/core/engines/discovery';
 import type { ContainerApi, EngineDriver } from '../../src/main/core/engines/registry';
+import type { ImageSummary } from '../../src/main/core/engines/images';
 import type { AttemptOutcome } from '../../src/main/core/engines/types';
 import { createJobdeck, type Jobdeck } from '../../src/main/core/jobdeck';
 import { createDispatcher, type Dispatch } from '../../src/main/ipc/dispatch';
@@ -29,6 +30,8 @@ export interface FakeEngine {
   /** What listContainers answers (reconcile at start, the sweep after an outage). */
   containers: Docker.ContainerInfo[];
   removed: string[];
+  /** What listImages answers (images.list). */
+  images: ImageSummary[];
 }
 
 /** The engines createJobdeck reaches through its engineDriver option. */
@@ -39,10 +42,11 @@ export class FakeEngines {
   constructor(private readonly clock: FakeClock) {}
 
   readonly driver = (candidate: EngineCandidate): EngineDriver => {
-    const engine: FakeEngine = { candidate, executor: new FakeExecutor(candidate.id, this.clock), containers: [], removed: [] };
+    const engine: FakeEngine = { candidate, executor: new FakeExecutor(candidate.id, this.clock), containers: [], removed: [], images: [] };
     this.byId.set(candidate.id, engine);
     const docker: ContainerApi = {
       listContainers: async () => engine.containers,
+      listImages: async () => engine.images,
       getContainer: (id) => ({
         start: async () => undefined,
         remove: async () => {

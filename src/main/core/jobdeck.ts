@@ -23,6 +23,7 @@ import { Scheduler, type EngineSlot } from './scheduler/scheduler';
 import { keyFileCodec, unsealEnv, type SecretCodec } from './secrets';
 import type { CoreContext } from './service/context';
 import { createJob, maskJob } from './service/jobFactory';
+import { imageHandlers } from './service/imageHandlers';
 import { jobHandlers } from './service/jobHandlers';
 import { applyHistoryLimits, fieldValues, recordMissedRun } from './service/scheduledRuns';
 import { systemHandlers } from './service/systemHandlers';
@@ -207,7 +208,8 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
   scheduler.pump();
   const retention = startRetention(ctx);
 
-  const handlers = { ...templateHandlers(ctx), ...jobHandlers(ctx), ...systemHandlers(ctx) };
+  const templates = templateHandlers(ctx);
+  const handlers = { ...templates, ...jobHandlers(ctx), ...systemHandlers(ctx), ...imageHandlers(ctx, { saveTemplate: templates['templates.save'] }) };
   return {
     handlers,
     onEvent: (clientId, listener) => {

@@ -1,6 +1,7 @@
 import { client } from './client/client';
 import { LeaveDialog } from './components/ConfirmDialog';
 import { ConnectionBanner } from './components/ConnectionBanner';
+import { FirstStepsDialogs } from './components/FirstSteps';
 import { RunDialog } from './components/RunDialog';
 import { ShortcutsHelp } from './components/ShortcutsHelp';
 import { Toasts } from './components/Toasts';
@@ -92,6 +93,7 @@ export function App() {
         </fieldset>
       </main>
       {run && <RunDialog request={run} />}
+      <FirstStepsDialogs />
       {help && <ShortcutsHelp />}
       {leaving && <LeaveDialog />}
       {dragging && (

@@ -110,8 +110,8 @@ export class DockerExecutor implements Executor {
   private async runMain(req: AttemptRequest, sink: AttemptSink, ctl: StopControl, pod: AttemptPod): Promise<AttemptOutcome> {
     const { spec } = req;
     try {
-      await ensureImage(this.docker, spec.image, spec.pullPolicy, (status, current, total) =>
-        sink.pullProgress?.({ status, ...(current !== undefined ? { current } : {}), ...(total !== undefined ? { total } : {}) }),
+      await ensureImage(this.docker, spec.image, spec.pullPolicy, (status, current, total, layer) =>
+        sink.pullProgress?.({ status, ...(current !== undefined ? { current } : {}), ...(total !== undefined ? { total } : {}), ...(layer !== undefined ? { layer } : {}) }),
       );
     } catch (error) {
       if (error instanceof ImageError) return { exitCode: null, reason: 'ImagePullFailed', message: error.message, finishedAt: now() };

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { engineMessage, isConnectionError, statusOf } from './errors';
+import type { LocalImage } from '../../../shared/ipc';
 
 /** The image could not be had: a missing image under Never, or a failed pull. */
 export class ImageError extends Error {
@@ -9,7 +10,7 @@ export class ImageError extends Error {
   }
 }
 
-type Progress = (status: string, current?: number, total?: number) => void;
+type Progress = (status: string, current?: number, total?: number, layer?: string) => void;
 
 /** Images seen present lately, per engine: a queue of short jobs needs not ask before each one. */
 const seen = new WeakMap<Docker, Map<string, number>>();
@@ -40,15 +41,25 @@ export async function ensureImage(
   progress: Progress,
 ): Promise<void> {
   if (policy !== 'Always' && (await present(docker, image))) return;
-  if (policy === 'Never') throw new ImageError(`image ${image} is not present on this engine and the pull policy is Never`);
+  if (policy === 'Never') throw new ImageError(`image ${image} is not present on this engine and the pull policy is Never: use a tag this engine has (docker images), or pull it first`);
   await pull(docker, image, progress);
 }
 
 interface PullEvent {
+  id?: string;
   status?: string;
   error?: string;
   errorDetail?: { message?: string };
   progressDetail?: { current?: number; total?: number };
+}
+
+/** What the registry (or engine) said, then what to try: a local tag, or pull policy Never. */
+export function pullFailed(image: string, said: string): ImageError {
+  return new ImageError(
+    `could not pull ${image}: ${said.trim()}. ` +
+      'Check the name and your network; to run an image already on this machine, use a tag this engine has (see Run an image), ' +
+      'or, for an image built or imported here, set the pull policy to Never.',
+  );
 }
 
 async function pull(docker: Docker, image: string, progress: Progress): Promise<void> {
@@ -57,7 +68,7 @@ async function pull(docker: Docker, image: string, progress: Progress): Promise<
     stream = (await docker.pull(image)) as NodeJS.ReadableStream;
   } catch (error) {
     if (isConnectionError(error)) throw error;
-    throw new ImageError(`pulling ${image} failed: ${engineMessage(error)}`);
+    throw pullFailed(image, engineMessage(error));
   }
   await new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(
@@ -65,15 +76,43 @@ async function pull(docker: Docker, image: string, progress: Progress): Promise<
       (err: Error | null, output: PullEvent[]) => {
         // Errors can arrive inside the stream as JSON, with the HTTP status still 200.
         const failed = output.find((e) => e.error || e.errorDetail?.message);
-        if (err) reject(isConnectionError(err) ? err : new ImageError(`pulling ${image} failed: ${err.message}`));
-        else if (failed) reject(new ImageError(`pulling ${image} failed: ${failed.errorDetail?.message ?? failed.error}`));
+        if (err) reject(isConnectionError(err) ? err : pullFailed(image, err.message));
+        else if (failed) reject(pullFailed(image, failed.errorDetail?.message ?? failed.error ?? 'no reason given'));
         else resolve();
       },
       (e: PullEvent) => {
-        if (e.status) progress(e.status, e.progressDetail?.current, e.progressDetail?.total);
+        if (e.status) progress(e.status, e.progressDetail?.current, e.progressDetail?.total, e.id);
       },
     );
   });
   // Podman can end a failed pull without an error event; the image must be there now.
-  if (!(await present(docker, image))) throw new ImageError(`pulling ${image} did not produce the image`);
+  if (!(await present(docker, image))) throw pullFailed(image, 'the engine ended the pull without the image');
+}
+
+/** What GET /images/json answers, per image (Docker and Podman's compat API alike). */
+export interface ImageSummary {
+  Id: string;
+  RepoTags?: string[] | null;
+  Size: number;
+  Created?: number;
+}
+
+/** docker.io/library/busybox:1.36 → busybox:1.36, as `docker images` shows a tag (Podman spells it out). */
+export function shortTag(tag: string): string {
+  return tag.replace(/^docker\.io\/library\//, '').replace(/^docker\.io\//, '');
+}
+
+/** An engine's tagged images, newest first; untagged (dangling) ones left out. */
+export function localImages(engineId: string, images: ImageSummary[]): LocalImage[] {
+  return images
+    .map((i) => ({ i, tags: (i.RepoTags ?? []).filter((t) => t && !t.includes('<none>')).map(shortTag) }))
+    .filter(({ tags }) => tags.length > 0)
+    .sort((a, b) => (b.i.Created ?? 0) - (a.i.Created ?? 0))
+    .map(({ i, tags }) => ({
+      engineId,
+      id: i.Id,
+      tags,
+      size: i.Size,
+      ...(i.Created ? { created: new Date(i.Created * 1000).toISOString() } : {}),
+    }));
 }

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import type { EngineConfig, EngineInfo, EngineKind } from '../../../shared/engine';
 import { discoverEngines, type DiscoveryInput, type EngineCandidate } from './discovery';
 import { engineMessage } from './errors';
+import type { ImageSummary } from './images';
 import type { Executor } from './types';
 
 /** The Docker Engine API calls that reconcile makes besides running attempts (Podman's compat API answers them too). */
@@ -11,6 +12,8 @@ export interface ContainerApi {
   /** Attempts' emptyDir volumes (absent on engines that make none). */
   listVolumes?(options: { filters: { label: string[] } }): Promise<{ Volumes?: { Name: string; Labels?: Record<string, string> | null }[] | null }>;
   getVolume?(name: string): { remove(): Promise<unknown> };
+  /** The engine's local images (GET /images/json), for "Run an image". */
+  listImages?(): Promise<ImageSummary[]>;
 }
 
 /** What a probe learns of an engine that answered. */

@@ -15,11 +15,14 @@ export function pullReporter(
 ): AttemptSink['pullProgress'] {
   const report = d.onImageProgress;
   if (!report) return undefined;
-  let last: { status: string; at: number } | undefined;
+  // Per layer: layers download side by side, and each one's bar moves on its own.
+  const last = new Map<string, { status: string; at: number }>();
   return (p) => {
     const now = d.clock.now();
-    if (last && last.status === p.status && now - last.at < PULL_EVERY_MS) return;
-    last = { status: p.status, at: now };
+    const key = p.layer ?? '';
+    const prev = last.get(key);
+    if (prev && prev.status === p.status && now - prev.at < PULL_EVERY_MS) return;
+    last.set(key, { status: p.status, at: now });
     report({ ...of, ...p });
   };
 }

@@ -26,6 +26,9 @@ type SystemHandlers = Omit<
   | 'jobs.clone'
   | 'jobs.reorder'
   | 'jobs.remove'
+  | 'images.list'
+  | 'templates.examples'
+  | 'templates.fromDockerRun'
 >;
 
 export function systemHandlers(ctx: CoreContext): SystemHandlers {

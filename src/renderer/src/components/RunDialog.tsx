@@ -4,6 +4,7 @@ import { TimeoutSeconds, type JobOverridesInput } from '../../../shared/template
 import { client } from '../client/client';
 import { reportError, useApp, type RunRequest } from '../store/app';
 import { parseEnv } from './envText';
+import { FirstSteps } from './FirstSteps';
 import { Modal } from './Modal';
 import './templates.css';
 
@@ -54,6 +55,7 @@ export function RunDialog({ request }: { request: RunRequest }) {
     }
   };
 
+  if (!cloning && templates.length === 0) return <Modal title="New run" onClose={close} footer={<button onClick={close}>Cancel</button>}><FirstSteps then={close} /></Modal>;
   return (
     <Modal
       title={cloning ? 'Clone job with overrides' : 'Run template'}

@@ -2,6 +2,8 @@ import { useState } from 'react';
 import type { JobSummary } from '../../../shared/query';
 import { client } from '../client/client';
 import { ExitBadge } from '../components/ExitBadge';
+import { FirstSteps } from '../components/FirstSteps';
+import { PullProgressRow } from '../components/PullProgress';
 import { duration, since } from '../components/format';
 import { ranMs } from '../../../shared/jobNumbers';
 import { useNow } from '../components/useNow';
@@ -21,6 +23,7 @@ export function QueueView() {
   const queue = useApp((s) => s.queue);
   const go = useApp((s) => s.go);
   const now = useNow();
+  const noTemplates = useApp((s) => s.templates.length === 0);
   const [dropTarget, setDropTarget] = useState<string | undefined>();
   const [templateOver, setTemplateOver] = useState(false);
   const jobs = Object.values(active);
@@ -85,6 +88,7 @@ export function QueueView() {
           New run
         </button>
       </header>
+      {noTemplates && jobs.length === 0 && <FirstSteps />}
 
       <h2 className="section-title">Running</h2>
       {running.length === 0 ? (
@@ -125,7 +129,7 @@ export function QueueView() {
                 <td>#{j.attempts}</td>
                 <td className="mono">{duration(ranMs(j.ran, now))}</td>
                 <td>
-                  <ExitBadge status={j.status} />
+                  <ExitBadge status={j.status} /> <PullProgressRow jobId={j.id} running />
                 </td>
                 <td className="actions">
                   <button className="danger small" onClick={(e) => (e.stopPropagation(), cancel(j.id))}>

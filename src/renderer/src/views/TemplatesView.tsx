@@ -8,6 +8,7 @@ import { ExitBadge } from '../components/ExitBadge';
 import { when } from '../components/format';
 import { importFiles, TEMPLATE_DRAG_TYPE } from '../drop/useTemplateFileDrop';
 import { reportError, useApp } from '../store/app';
+import { useFirstSteps } from '../components/firstSteps';
 import { ImportPreview } from './ImportPreview';
 import { TemplateEditor } from './TemplateEditor';
 import { useNow } from '../components/useNow';
@@ -77,6 +78,7 @@ export function TemplatesView() {
         </button>
         {/* A real button (a label is not reachable by Tab): it opens the hidden file picker. */}
         <button onClick={() => picker.current?.click()}>Import files…</button>
+        <button onClick={() => useFirstSteps.getState().show('dockerRun')} data-testid="paste-docker-run">Paste docker run</button>
         <input
           ref={picker}
           type="file"
