@@ -51,7 +51,7 @@ describe('bench: log ingestion', () => {
     const bare = await bareAttach(docker);
     expect(bare.bytes).toBeGreaterThanOrEqual(SIZE);
 
-    const core = await startCore(target);
+    const core = await startCore(target, { engineProbeIntervalMs: 5000 });
     // The default cap (64 MiB) would cut the log short; this measures taking all of it.
     await core.call('settings.update', { logCapBytes: 2 * SIZE });
     const rss0 = process.memoryUsage().rss;
@@ -78,8 +78,8 @@ describe('bench: log ingestion', () => {
         unit: 'MiB/s',
         baseline: { name: 'bare attach to /dev/null', value: mib / (bare.ms / 1000) },
         ratio: bare.ms / ms,
-        target: '≥ 0.80 × bare attach',
-        met: bare.ms / ms >= 0.8,
+        target: '≥ 0.90 × bare attach',
+        met: bare.ms / ms >= 0.9,
       },
       {
         bench: 'logs',
@@ -87,8 +87,8 @@ describe('bench: log ingestion', () => {
         name: 'main-process memory growth',
         value: (peak - rss0) / 1024 / 1024,
         unit: 'MiB',
-        target: '< 150 MiB',
-        met: peak - rss0 < 150 * 1024 * 1024,
+        target: `< 100 MiB for ${mib} MiB`,
+        met: peak - rss0 < 100 * 1024 * 1024,
       },
       {
         bench: 'logs',

@@ -68,3 +68,24 @@ describe('log ingestion: frames of one read go out as one chunk per stream, in o
     expect(readFileSync(join(dir, 'artifacts/job/1/stderr.txt'), 'utf8')).toBe(err);
   });
 });
+
+describe('log batcher, leading edge: a first line goes out at once, a flood still in batches', () => {
+  it('sends output after a quiet spell at the end of the turn, then batches what follows within the interval', async () => {
+    const { LogBatcher } = await import('../../src/main/core/logs/batcher');
+    const sent: string[][] = [];
+    const chunk = (data: string, from: number) => ({ attempt: 1, stream: 'stdout' as const, t: 't', data, from, to: from + data.length });
+    const b = new LogBatcher((_id, chunks) => sent.push(chunks.map((c) => c.data)), 1_000, { leading: true });
+    b.push('a', chunk('first', 0));
+    b.push('a', chunk('+same turn', 5));
+    await new Promise((r) => setImmediate(r));
+    // Not an interval (1 s) later: at the end of the turn, both chunks of that turn as one.
+    expect(sent).toEqual([['first+same turn']]);
+    b.push('a', chunk('next', 15));
+    b.push('a', chunk('+more', 19));
+    await new Promise((r) => setImmediate(r));
+    // Within the interval: held for the batch.
+    expect(sent).toHaveLength(1);
+    b.close();
+    expect(sent).toEqual([['first+same turn'], ['next+more']]);
+  });
+});
