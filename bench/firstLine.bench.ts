@@ -67,7 +67,8 @@ interface LogPageish {
 async function throughJobdeck(client: WsClient, engine: string, marker: string): Promise<number> {
   let seenAt: number | undefined;
   let ended = false;
-  let id: string | undefined;
+  /** The job's id, once jobs.create has answered (events before that are not this job's). */
+  const job: { id?: string } = {};
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   const check = () => {
@@ -77,10 +78,10 @@ async function throughJobdeck(client: WsClient, engine: string, marker: string):
     if (seenAt === undefined && text.includes(marker)) seenAt = performance.now();
     check();
   };
-  const read = () => void client.invoke<LogPageish>('logs.read', { id, offset: 0, maxBytes: 65536, merge: true }).then((p) => see(p.chunks.map((c) => c.data).join('')));
+  const read = () => void client.invoke<LogPageish>('logs.read', { id: job.id, offset: 0, maxBytes: 65536, merge: true }).then((p) => see(p.chunks.map((c) => c.data).join('')));
   client.onEvent = (e) => {
     const p = e.payload as { id?: string; status?: string; chunks?: { data: string }[] };
-    if (p.id !== id) return;
+    if (p.id === undefined || p.id !== job.id) return;
     if (e.name === 'log.chunks') see((p.chunks ?? []).map((c) => c.data).join(''));
     if (e.name === 'job.updated' && ['completed', 'failed', 'cancelled'].includes(p.status ?? '')) {
       ended = true;
@@ -93,8 +94,8 @@ async function throughJobdeck(client: WsClient, engine: string, marker: string):
   const created = await client.invoke<{ id: string }>('jobs.create', {
     spec: { name: 'bench-first-line', image: TEST_IMAGE, command: `echo ${marker}`, network: 'none', pullPolicy: 'Never', engine },
   });
-  id = created.id;
-  await client.invoke('logs.subscribe', { id });
+  job.id = created.id;
+  await client.invoke('logs.subscribe', { id: job.id });
   read();
   await done;
   return seenAt! - t0;

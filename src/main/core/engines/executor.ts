@@ -187,7 +187,7 @@ export class DockerExecutor implements Executor {
       },
     };
     try {
-      if (opts.live) await this.pipe(opts.live, tty, new RawText('stdout', emitTo(tee)), new RawText('stderr', emitTo(tee)), ctl);
+      if (opts.live) await this.pipe(opts.live, tty, new RawText('stdout', emitTo(tee)), new RawText('stderr', emitTo(tee)), ctl, sink);
       const ended = opts.live ? undefined : await this.streamLogs(container, tty, tee, ctl, opts.resume ?? { stdout: 0, stderr: 0 });
       if (ctl.detached) {
         memory.stop();
@@ -234,11 +234,11 @@ export class DockerExecutor implements Executor {
       if (t.stream === 'stdout' || t.stream === 'stderr') stored[t.stream] += t.data.length;
       sink.log(t.stream, t.data, t.stamp);
     };
-    await this.readLogs(container, tty, emit, ctl, true, resume);
+    await this.readLogs(container, tty, emit, ctl, true, resume, sink);
     if (ctl.detached) return undefined;
     // The exit first (the follow may have ended early), then whatever the follow did not give.
     const state = await this.finalState(container);
-    await this.readLogs(container, tty, emit, ctl, false, { ...stored });
+    await this.readLogs(container, tty, emit, ctl, false, { ...stored }, sink);
     return state;
   }
 
@@ -249,17 +249,22 @@ export class DockerExecutor implements Executor {
     ctl: StopControl,
     follow: boolean,
     skip: ResumeMarks,
+    sink: AttemptSink,
   ): Promise<void> {
     const raw = await logStream(container, { follow, stdout: true, stderr: true, timestamps: true });
     const out = new StampedLineSplitter('stdout', emit, skip.stdout);
     const err = new StampedLineSplitter('stderr', emit, skip.stderr);
-    await this.pipe(raw, tty, out, err, ctl);
+    await this.pipe(raw, tty, out, err, ctl, sink);
   }
 
-  /** Engine stream → frames → targets, piped: when we fall behind, the engine waits for us. */
-  private async pipe(raw: NodeJS.ReadableStream, tty: boolean, out: FrameTarget, err: FrameTarget, ctl: StopControl): Promise<void> {
+  /**
+   * Engine stream → frames → targets, piped: when we fall behind (or the log's disk does), the
+   * engine waits for us.
+   */
+  private async pipe(raw: NodeJS.ReadableStream, tty: boolean, out: FrameTarget, err: FrameTarget, ctl: StopControl, sink: AttemptSink): Promise<void> {
     ctl.following = raw as NodeJS.ReadableStream & { destroy?: () => void };
-    const target = tty ? rawSink(out) : new FrameDemuxer(out, err);
+    const backlog = () => sink.backlog?.();
+    const target = tty ? rawSink(out, backlog) : new FrameDemuxer(out, err, backlog);
     await new Promise<void>((resolve, reject) => {
       raw.on('error', reject);
       target.on('error', reject);

@@ -136,6 +136,8 @@ export class FrameDemuxer extends Writable {
   constructor(
     private readonly stdout: FrameTarget,
     private readonly stderr: FrameTarget,
+    /** Where the text goes has a backlog: the next read from the engine waits for this. */
+    private readonly backlog: Backlog = noBacklog,
   ) {
     super();
   }
@@ -159,7 +161,7 @@ export class FrameDemuxer extends Writable {
     }
     last?.flush?.();
     if (at < buf.length) this.carry = Buffer.from(buf.subarray(at));
-    cb();
+    afterBacklog(this.backlog, cb);
   }
 
   override _final(cb: (error?: Error | null) => void): void {
@@ -169,13 +171,26 @@ export class FrameDemuxer extends Writable {
   }
 }
 
+/**
+ * Resolves once the log has caught up with its writes, or undefined when it has room now. The
+ * engine stream is piped, so while it is pending the engine waits for us, as with a slow reader.
+ */
+export type Backlog = () => Promise<void> | undefined;
+const noBacklog: Backlog = () => undefined;
+
+function afterBacklog(backlog: Backlog, cb: (error?: Error | null) => void): void {
+  const wait = backlog();
+  if (wait) wait.then(() => cb(), () => cb());
+  else cb();
+}
+
 /** A Writable that feeds a raw (tty) stream to one target. */
-export function rawSink(target: FrameTarget): Writable {
+export function rawSink(target: FrameTarget, backlog: Backlog = noBacklog): Writable {
   return new Writable({
     write(chunk: Buffer, _enc, cb) {
       target.push(chunk);
       target.flush?.();
-      cb();
+      afterBacklog(backlog, cb);
     },
     final(cb) {
       target.end();

@@ -211,6 +211,20 @@ export class AttemptLogWriter implements AttemptLog {
     return { attempt: this.attempt, stream, t, data, from, to: this.position };
   }
 
+  /**
+   * More than BACKLOG_BYTES handed to the files and not yet written (a disk slower than the
+   * engine): the caller waits for the streams to drain before reading more from the engine,
+   * instead of holding the output in memory without bound.
+   */
+  backlog(): Promise<void> | undefined {
+    const streams = [this.out, ...this.plain.values()];
+    let queued = this.pendingLines.bytes + this.plainOut.bytes + this.plainErr.bytes;
+    for (const s of streams) queued += s.writableLength;
+    if (queued <= BACKLOG_BYTES || this.error) return undefined;
+    this.flush();
+    return Promise.all(streams.map(drained)).then(() => undefined);
+  }
+
   async close(): Promise<void> {
     this.flush();
     await Promise.all([this.out, ...this.plain.values()].map(endAndClose));
@@ -282,6 +296,28 @@ class Pending {
     this.parts = [];
     this.bytes = 0;
   }
+}
+
+/** Output handed to an attempt's files and not yet written, above which the engine is made to wait. */
+const BACKLOG_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Resolves once the stream is under its high-water mark again (or has failed or closed). Only a
+ * stream whose write said "wait" emits 'drain'; any other has room already.
+ */
+function drained(s: WriteStream): Promise<void> {
+  if (!s.writableNeedDrain || s.destroyed || s.closed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      s.off('drain', done);
+      s.off('close', done);
+      s.off('error', done);
+      resolve();
+    };
+    s.on('drain', done);
+    s.on('close', done);
+    s.on('error', done);
+  });
 }
 
 /** Waits for the data to be written and the descriptor closed (not just 'finish'). */
