@@ -70,7 +70,11 @@ describe('bench: dispatch', () => {
     const jobdeck = performance.now() - t0;
     const count = calls.stop();
     await core.close();
-    console.log(`${target.kind} API calls for ${N} jobs: Jobdeck ${JSON.stringify(count.byKind)}; bare loop ${JSON.stringify(bareCount.byKind)}`);
+    // Where the time goes per job: each kind of call, how many and how long on average.
+    console.log(
+      `${target.kind} API calls for ${N} jobs: Jobdeck ${JSON.stringify(count.byKind)}, mean ms ${JSON.stringify(count.meanMs)}; ` +
+        `bare loop ${JSON.stringify(bareCount.byKind)}, mean ms ${JSON.stringify(bareCount.meanMs)}`,
+    );
     expect(jobs.every((j) => j.status === 'completed')).toBe(true);
     const dataDir = mkdtempSync(join(tmpdir(), 'bench-cli-'));
     const env =

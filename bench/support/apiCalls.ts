@@ -16,21 +16,39 @@ export function callKind(o: DialOptions): string {
   return `${o.method ?? 'GET'} ${path.replace(/^\/(containers|images|exec)\/[^/]+/, '/$1/*')}`;
 }
 
-/** Counts the calls made until stop(); the engine's health probes (_ping, version, info) apart. */
-export function countApiCalls(): { stop(): { total: number; byKind: Record<string, number> } } {
+export interface ApiCalls {
+  /** Calls, health probes (_ping, version, info) apart. */
+  total: number;
+  byKind: Record<string, number>;
+  /** Mean ms from the request until its answer (for a stream: until it began), per kind. */
+  meanMs: Record<string, number>;
+}
+
+/** Counts (and times) the calls made until stop(). */
+export function countApiCalls(): { stop(): ApiCalls } {
   const original = Modem.prototype.dial;
   const byKind: Record<string, number> = {};
+  const spent: Record<string, number> = {};
   Modem.prototype.dial = function (this: unknown, options: DialOptions, callback: unknown) {
     const kind = callKind(options);
     byKind[kind] = (byKind[kind] ?? 0) + 1;
-    return original.call(this, options, callback);
+    const t0 = performance.now();
+    const timed =
+      typeof callback === 'function'
+        ? (...args: unknown[]) => {
+            spent[kind] = (spent[kind] ?? 0) + performance.now() - t0;
+            return (callback as (...a: unknown[]) => unknown)(...args);
+          }
+        : callback;
+    return original.call(this, options, timed);
   };
   return {
     stop() {
       Modem.prototype.dial = original;
       const probes = /\/(_ping|version|info)$/;
       const total = Object.entries(byKind).reduce((n, [k, v]) => (probes.test(k) ? n : n + v), 0);
-      return { total, byKind };
+      const meanMs = Object.fromEntries(Object.entries(spent).map(([k, ms]) => [k, Math.round((ms / byKind[k]!) * 10) / 10]));
+      return { total, byKind, meanMs };
     },
   };
 }
