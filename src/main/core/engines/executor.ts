@@ -275,21 +275,8 @@ export class DockerExecutor implements Executor {
     await endWritable(target);
   }
 
-  /**
-   * The state once the container has exited. Usually one inspect. If it still runs (the output
-   * ended before the exit), wait for the exit; Podman then passes through "stopped" while it
-   * cleans up (its root filesystem going away), so only "exited" counts as done.
-   */
-  private async finalState(container: Docker.Container): Promise<Docker.ContainerInspectInfo['State']> {
-    const done = (s: Docker.ContainerInspectInfo['State']) => s.Status === 'exited' || s.Status === 'dead';
-    let state = (await container.inspect()).State;
-    if (done(state)) return state;
-    if (state.Running) await container.wait();
-    for (let i = 0; i < 50 && !done(state); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      state = (await container.inspect()).State;
-    }
-    return state;
+  private finalState(container: Docker.Container): Promise<Docker.ContainerInspectInfo['State']> {
+    return exitedState(container);
   }
 
   private async remove(container: Docker.Container, keep: boolean): Promise<void> {
@@ -314,6 +301,26 @@ export class DockerExecutor implements Executor {
       finishedAt: now(),
     };
   }
+}
+
+/**
+ * The state once the container has exited. Usually one inspect. If it still runs (the output
+ * ended before the exit), wait for the exit; Podman then passes through "stopped" while it
+ * cleans up (its root filesystem going away), so only "exited" counts as done. That step takes
+ * milliseconds and has no event of its own in the compat API: it is looked at again after 5 ms,
+ * then twice as long each time up to 100 ms (a fixed 100 ms cost each Podman job a tenth of a
+ * second), for about 5 s in all.
+ */
+export async function exitedState(container: Pick<Docker.Container, 'inspect' | 'wait'>): Promise<Docker.ContainerInspectInfo['State']> {
+  const done = (s: Docker.ContainerInspectInfo['State']) => s.Status === 'exited' || s.Status === 'dead';
+  let state = (await container.inspect()).State;
+  if (done(state)) return state;
+  if (state.Running) await container.wait();
+  for (let waited = 0, delay = 5; waited < 5_000 && !done(state); waited += delay, delay = Math.min(100, delay * 2)) {
+    await new Promise((r) => setTimeout(r, delay));
+    state = (await container.inspect()).State;
+  }
+  return state;
 }
 
 /**
