@@ -62,3 +62,28 @@ describe('executor: the exit as the engine reports it', () => {
     expect(got?.Status).toBe('stopped');
   });
 });
+
+describe('images: a container made from an image keeps it known', () => {
+  it('after markPresent the next job asks the engine nothing; 10 s later without use it asks again', async () => {
+    const { ensureImage, markPresent } = await import('../../src/main/core/engines/images');
+    let inspects = 0;
+    const docker = { getImage: () => ({ inspect: async () => void inspects++ }) } as unknown as Docker;
+    const t0 = Date.now();
+    vi.useFakeTimers({ now: t0, toFake: ['Date'] });
+    try {
+      markPresent(docker, 'img:1');
+      await ensureImage(docker, 'img:1', 'IfNotPresent', () => undefined);
+      expect(inspects).toBe(0);
+      vi.setSystemTime(t0 + 9_000);
+      markPresent(docker, 'img:1'); // another container made from it
+      vi.setSystemTime(t0 + 15_000);
+      await ensureImage(docker, 'img:1', 'IfNotPresent', () => undefined);
+      expect(inspects).toBe(0);
+      vi.setSystemTime(t0 + 30_000);
+      await ensureImage(docker, 'img:1', 'IfNotPresent', () => undefined);
+      expect(inspects).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

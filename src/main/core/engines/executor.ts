@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { parseCpus, parseMemory } from '../../../shared/quantity';
 import { extractArtifacts } from '../artifacts/artifactFiles';
 import { engineMessage, initExecFailureExitCode, isConnectionError, startFailureExitCode, statusOf } from './errors';
-import { ensureImage, ImageError } from './images';
+import { ensureImage, ImageError, markPresent } from './images';
 import { FrameDemuxer, RawText, rawSink, StampedLineSplitter, type FrameTarget, type StampedText } from './logFrames';
 import { sampleMemory } from './memory';
 import { stampToIso } from './timestamps';
@@ -106,6 +106,7 @@ export class DockerExecutor implements Executor {
     let container: Docker.Container;
     try {
       container = await this.docker.createContainer(createOptions(req));
+      markPresent(this.docker, spec.image);
     } catch (error) {
       if (isConnectionError(error)) return this.failure(error, 'creating the container');
       const message = engineMessage(error);
