@@ -15,7 +15,10 @@ const LINE = 64; // bytes with its newline
 const LINES = SIZE / LINE;
 const COMMAND = `yes ${'x'.repeat(LINE - 1)} | head -c ${SIZE}`;
 
-async function bareAttach(docker: Docker): Promise<{ ms: number; bytes: number }> {
+/** CPU time of this process (every thread: the event loop, libuv's file writes, GC), in ms. */
+const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+
+async function bareAttach(docker: Docker): Promise<{ ms: number; bytes: number; cpuMs: number }> {
   const c = await docker.createContainer({ Image: TEST_IMAGE, Cmd: ['sh', '-c', COMMAND], HostConfig: { NetworkMode: 'none', Init: true } });
   try {
     const stream = (await c.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
@@ -27,6 +30,7 @@ async function bareAttach(docker: Docker): Promise<{ ms: number; bytes: number }
       },
     });
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const ended = new Promise<void>((resolve, reject) => {
       stream.on('end', resolve);
       stream.on('close', resolve);
@@ -36,7 +40,7 @@ async function bareAttach(docker: Docker): Promise<{ ms: number; bytes: number }
     stream.pipe(devNull);
     await c.start();
     await Promise.all([ended, c.wait()]);
-    return { ms: performance.now() - t0, bytes };
+    return { ms: performance.now() - t0, bytes, cpuMs: cpuMs(process.cpuUsage(cpu0)) };
   } finally {
     await c.remove({ force: true }).catch(() => undefined);
   }
@@ -51,24 +55,28 @@ describe('bench: log ingestion', () => {
     const bare = await bareAttach(docker);
     expect(bare.bytes).toBeGreaterThanOrEqual(SIZE);
 
-    const core = await startCore(target);
+    const core = await startCore(target, { engineProbeIntervalMs: 5000 });
     // The default cap (64 MiB) would cut the log short; this measures taking all of it.
     await core.call('settings.update', { logCapBytes: 2 * SIZE });
     const rss0 = process.memoryUsage().rss;
     let peak = rss0;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const created = await core.call('jobs.create', {
       spec: { name: 'logs', image: TEST_IMAGE, command: COMMAND, network: 'none', pullPolicy: 'Never', engine: target.kind },
     });
     const job = await core.waitFor(created.id, undefined, 1_800_000);
     const ms = performance.now() - t0;
+    const cpu = cpuMs(process.cpuUsage(cpu0));
     clearInterval(sampler);
     const kept = statSync(join(core.dataDir, 'artifacts', job.id, '1', 'stdout.txt')).size;
     await core.close();
     expect(job.status).toBe('completed');
 
     const mib = SIZE / 1024 / 1024;
+    // What a loaded machine's wall clock hides: this process's own work per MiB, on each side.
+    console.log(`${target.kind} CPU per MiB in this process: Jobdeck ${(cpu / mib).toFixed(1)} ms, bare attach ${(bare.cpuMs / mib).toFixed(1)} ms`);
     const figures: Figure[] = [
       {
         bench: 'logs',
@@ -78,8 +86,8 @@ describe('bench: log ingestion', () => {
         unit: 'MiB/s',
         baseline: { name: 'bare attach to /dev/null', value: mib / (bare.ms / 1000) },
         ratio: bare.ms / ms,
-        target: '≥ 0.80 × bare attach',
-        met: bare.ms / ms >= 0.8,
+        target: '≥ 0.90 × bare attach',
+        met: bare.ms / ms >= 0.9,
       },
       {
         bench: 'logs',
@@ -87,8 +95,8 @@ describe('bench: log ingestion', () => {
         name: 'main-process memory growth',
         value: (peak - rss0) / 1024 / 1024,
         unit: 'MiB',
-        target: '< 150 MiB',
-        met: peak - rss0 < 150 * 1024 * 1024,
+        target: `< 100 MiB for ${mib} MiB`,
+        met: peak - rss0 < 100 * 1024 * 1024,
       },
       {
         bench: 'logs',

@@ -209,24 +209,38 @@ describe('bench: store', () => {
       writeFileSync(join(legacy, 'history.json'), JSON.stringify({ schemaVersion: 1, jobs: all }));
       all.length = 0;
 
-      // Cold load against JSON.parse of the same files, alternated.
-      for (const [name, d] of [
-        ['cold load (open the store)', dir],
-        ['cold load, first start on a data dir from before history files (one history.json)', legacy],
+      // Cold load against JSON.parse of the same files, alternated. The older layout (one
+      // history.json) is split into history files once, as the store closes after its first
+      // start; its next start, on the files that split left, is measured too.
+      const loadTarget = (ms: number, base: number) => ms / base <= 1.2 && ms < 1000;
+      const LOAD_TARGET = '≤ 1.2 × JSON.parse and < 1000 ms';
+      const loads = {
+        current: { opened: [] as number[], parsed: [] as number[] },
+        legacyFirst: { opened: [] as number[], parsed: [] as number[] },
+        legacyAfter: { opened: [] as number[], parsed: [] as number[] },
+      };
+      for (let i = 0; i < LOADS; i++) {
+        loads.current.parsed.push(parseAll(dir));
+        loads.current.opened.push(await openTimed(dir));
+        // The store splits an old history.json after its first open: each load opens a fresh copy.
+        const from = join(root, `legacy-${i}`);
+        cpSync(legacy, from, { recursive: true });
+        loads.legacyFirst.parsed.push(parseAll(from));
+        loads.legacyFirst.opened.push(await openTimed(from));
+        // Split into files of 5,000 jobs (a smoke run's history fits in one).
+        if (N > 5000) expect(storeFiles(from).length).toBeGreaterThan(2);
+        loads.legacyAfter.parsed.push(parseAll(from));
+        loads.legacyAfter.opened.push(await openTimed(from));
+        rmSync(from, { recursive: true, force: true });
+      }
+      for (const [name, l] of [
+        ['cold load (open the store)', loads.current],
+        ['cold load, first start on a data dir from before history files (one history.json; split once, as it closes)', loads.legacyFirst],
+        ['cold load, that data dir from before history files at its next start (after the one-time split)', loads.legacyAfter],
       ] as const) {
-        const opened: number[] = [];
-        const parsed: number[] = [];
-        for (let i = 0; i < LOADS; i++) {
-          // The store splits an old history.json after its first open: each load opens a fresh copy.
-          const from = d === legacy ? join(root, `legacy-${i}`) : d;
-          if (d === legacy) cpSync(legacy, from, { recursive: true });
-          parsed.push(parseAll(from));
-          opened.push(await openTimed(from));
-          if (d === legacy) rmSync(from, { recursive: true, force: true });
-        }
-        const value = median(opened);
-        const base = median(parsed);
-        fig({ name: `${name}, ${N} jobs`, value, unit: 'ms', baseline: { name: 'JSON.parse of the same files', value: base }, ratio: value / base, target: '< 1500 ms', met: value < 1500 });
+        const value = median(l.opened);
+        const base = median(l.parsed);
+        fig({ name: `${name}, ${N} jobs`, value, unit: 'ms', baseline: { name: 'JSON.parse of the same files', value: base }, ratio: value / base, target: LOAD_TARGET, met: loadTarget(value, base) });
       }
 
       // Pages right after open, while the background work (the full check of history records,

@@ -24,7 +24,10 @@ export interface TestCore {
   close(): Promise<void>;
 }
 
-export async function startCore(target: EngineTarget, opts: { dataDir?: string; instanceId?: string } = {}): Promise<TestCore> {
+export async function startCore(
+  target: EngineTarget,
+  opts: { dataDir?: string; instanceId?: string; /** The app's own default (5 s) where a bench measures the app. */ engineProbeIntervalMs?: number } = {},
+): Promise<TestCore> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'jobdeck-it-'));
   const instanceId = opts.instanceId ?? `test-${Math.random().toString(36).slice(2, 10)}`;
   const core = await createJobdeck({
@@ -32,7 +35,7 @@ export async function startCore(target: EngineTarget, opts: { dataDir?: string; 
     instanceId,
     env: {},
     socketCandidates: [`${target.kind}=${target.host}`],
-    engineProbeIntervalMs: 500,
+    engineProbeIntervalMs: opts.engineProbeIntervalMs ?? 500,
   });
   const events: AppEvent[] = [];
   const waiters = new Set<() => void>();

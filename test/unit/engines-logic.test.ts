@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSockets, discoverEngines } from '../../src/main/core/engines/discovery';
 import { initExecFailureExitCode, startFailureExitCode } from '../../src/main/core/engines/errors';
-import { createOptions, toCmd } from '../../src/main/core/engines/executor';
+import { createOptions, toCmd } from '../../src/main/core/engines/createOptions';
 import { FrameDemuxer, RawText, StampedLineSplitter, type StampedText } from '../../src/main/core/engines/logFrames';
 import { stampToIso, stampToNanos } from '../../src/main/core/engines/timestamps';
 import { spec } from '../support/fakes';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engineLimits } from '../../src/main/core/engines/executor';
+import { engineLimits } from '../../src/main/core/engines/createOptions';
 import { EngineHost, NewEngineConfig } from '../../src/shared/engine';
 import { Settings } from '../../src/shared/settings';
 import { formatPath } from '../../src/shared/errors';

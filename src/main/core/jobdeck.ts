@@ -95,7 +95,8 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     capBytes: () => store.settings().logCapBytes,
     onError: (message) => hub.emit('store.error', { message }),
   });
-  const batcher = new LogBatcher((jobId, chunks) => hub.emitLogs(jobId, chunks), 30);
+  // Leading: a job's first line reaches the pane without waiting out an interval.
+  const batcher = new LogBatcher((jobId, chunks) => hub.emitLogs(jobId, chunks), 30, { leading: true });
   const artifactsDir = (jobId: string, attempt: number) => join(opts.dataDir, 'artifacts', jobId, String(attempt));
   // A step's output is masked like the main container's: the job's secrets are in its env too.
   const openStepLog = (jobId: string, attempt: number, step: string) => {

@@ -1,8 +1,7 @@
 import type Docker from 'dockerode';
-import { parseCpus, parseMemory } from '../../../shared/quantity';
 import { extractArtifacts } from '../artifacts/artifactFiles';
 import { engineMessage, initExecFailureExitCode, isConnectionError, startFailureExitCode, statusOf } from './errors';
-import { ensureImage, ImageError } from './images';
+import { ensureImage, ImageError, markPresent } from './images';
 import { FrameDemuxer, RawText, rawSink, StampedLineSplitter, type FrameTarget, type StampedText } from './logFrames';
 import { sampleMemory } from './memory';
 import { stampToIso } from './timestamps';
@@ -18,6 +17,7 @@ import type {
   StopReason,
 } from './types';
 import { AttemptPod, removePodLeftovers } from './attemptPod';
+import { createOptions } from './createOptions';
 
 export interface ExecutorOptions {
   /** Where an attempt's output dir is copied to: (jobId, attempt) → directory. */
@@ -27,47 +27,6 @@ export interface ExecutorOptions {
 }
 
 const now = () => new Date().toISOString();
-
-/** Docker CLI semantics for a command: a string runs as `sh -c`. */
-export function toCmd(command: string | string[] | undefined): string[] | undefined {
-  if (command === undefined) return undefined;
-  return typeof command === 'string' ? ['sh', '-c', command] : command;
-}
-
-export function createOptions(req: AttemptRequest): Docker.ContainerCreateOptions {
-  const s = req.spec;
-  const cmd = toCmd(s.command);
-  return {
-    Image: s.image,
-    ...(cmd ? { Cmd: cmd } : {}),
-    ...(s.entrypoint ? { Entrypoint: s.entrypoint } : {}),
-    Env: req.env,
-    ...(s.workingDir ? { WorkingDir: s.workingDir } : {}),
-    ...(s.user ? { User: s.user } : {}),
-    Tty: s.tty,
-    AttachStdout: false,
-    AttachStderr: false,
-    OpenStdin: false,
-    Labels: { ...s.labels, ...req.labels },
-    HostConfig: {
-      // An init as PID 1 forwards SIGTERM, so cancel and timeouts are prompt.
-      Init: true,
-      NetworkMode: s.network,
-      Binds: s.mounts.map((m) => `${m.hostPath}:${m.containerPath}${m.readOnly ? ':ro' : ''}`),
-      ...engineLimits(s.limits),
-    },
-  };
-}
-
-/** The template keeps limits as the user wrote them ("64Mi", "500m"); the engine wants bytes and nano-CPUs. */
-export function engineLimits(limits: AttemptRequest['spec']['limits']): { Memory?: number; MemorySwap?: number; NanoCpus?: number } {
-  const memory = limits.memory === undefined ? null : parseMemory(limits.memory);
-  const cpus = limits.cpus === undefined ? null : parseCpus(limits.cpus);
-  return {
-    ...(memory ? { Memory: memory, MemorySwap: memory } : {}),
-    ...(cpus ? { NanoCpus: Math.round(cpus * 1e9) } : {}),
-  };
-}
 
 /** One executor over the Docker Engine API, for Docker and Podman's compat socket alike. */
 export class DockerExecutor implements Executor {
@@ -125,6 +84,7 @@ export class DockerExecutor implements Executor {
     let container: Docker.Container;
     try {
       container = await this.docker.createContainer(pod.mainOptions(createOptions(req)));
+      markPresent(this.docker, spec.image);
     } catch (error) {
       if (isConnectionError(error)) return this.failure(error, 'creating the container');
       const message = engineMessage(error);
@@ -206,7 +166,7 @@ export class DockerExecutor implements Executor {
       },
     };
     try {
-      if (opts.live) await this.pipe(opts.live, tty, new RawText('stdout', emitTo(tee)), new RawText('stderr', emitTo(tee)), ctl);
+      if (opts.live) await this.pipe(opts.live, tty, new RawText('stdout', emitTo(tee)), new RawText('stderr', emitTo(tee)), ctl, sink);
       const ended = opts.live ? undefined : await this.streamLogs(container, tty, tee, ctl, opts.resume ?? { stdout: 0, stderr: 0 });
       if (ctl.detached) {
         memory.stop();
@@ -253,11 +213,11 @@ export class DockerExecutor implements Executor {
       if (t.stream === 'stdout' || t.stream === 'stderr') stored[t.stream] += t.data.length;
       sink.log(t.stream, t.data, t.stamp);
     };
-    await this.readLogs(container, tty, emit, ctl, true, resume);
+    await this.readLogs(container, tty, emit, ctl, true, resume, sink);
     if (ctl.detached) return undefined;
     // The exit first (the follow may have ended early), then whatever the follow did not give.
     const state = await this.finalState(container);
-    await this.readLogs(container, tty, emit, ctl, false, { ...stored });
+    await this.readLogs(container, tty, emit, ctl, false, { ...stored }, sink);
     return state;
   }
 
@@ -268,17 +228,22 @@ export class DockerExecutor implements Executor {
     ctl: StopControl,
     follow: boolean,
     skip: ResumeMarks,
+    sink: AttemptSink,
   ): Promise<void> {
     const raw = await logStream(container, { follow, stdout: true, stderr: true, timestamps: true });
     const out = new StampedLineSplitter('stdout', emit, skip.stdout);
     const err = new StampedLineSplitter('stderr', emit, skip.stderr);
-    await this.pipe(raw, tty, out, err, ctl);
+    await this.pipe(raw, tty, out, err, ctl, sink);
   }
 
-  /** Engine stream → frames → targets, piped: when we fall behind, the engine waits for us. */
-  private async pipe(raw: NodeJS.ReadableStream, tty: boolean, out: FrameTarget, err: FrameTarget, ctl: StopControl): Promise<void> {
+  /**
+   * Engine stream → frames → targets, piped: when we fall behind (or the log's disk does), the
+   * engine waits for us.
+   */
+  private async pipe(raw: NodeJS.ReadableStream, tty: boolean, out: FrameTarget, err: FrameTarget, ctl: StopControl, sink: AttemptSink): Promise<void> {
     ctl.following = raw as NodeJS.ReadableStream & { destroy?: () => void };
-    const target = tty ? rawSink(out) : new FrameDemuxer(out, err);
+    const backlog = () => sink.backlog?.();
+    const target = tty ? rawSink(out, backlog) : new FrameDemuxer(out, err, backlog);
     await new Promise<void>((resolve, reject) => {
       raw.on('error', reject);
       target.on('error', reject);
@@ -289,21 +254,8 @@ export class DockerExecutor implements Executor {
     await endWritable(target);
   }
 
-  /**
-   * The state once the container has exited. Usually one inspect. If it still runs (the output
-   * ended before the exit), wait for the exit; Podman then passes through "stopped" while it
-   * cleans up (its root filesystem going away), so only "exited" counts as done.
-   */
-  private async finalState(container: Docker.Container): Promise<Docker.ContainerInspectInfo['State']> {
-    const done = (s: Docker.ContainerInspectInfo['State']) => s.Status === 'exited' || s.Status === 'dead';
-    let state = (await container.inspect()).State;
-    if (done(state)) return state;
-    if (state.Running) await container.wait();
-    for (let i = 0; i < 50 && !done(state); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      state = (await container.inspect()).State;
-    }
-    return state;
+  private finalState(container: Docker.Container): Promise<Docker.ContainerInspectInfo['State']> {
+    return exitedState(container);
   }
 
   private async remove(container: Docker.Container, keep: boolean): Promise<void> {
@@ -328,6 +280,26 @@ export class DockerExecutor implements Executor {
       finishedAt: now(),
     };
   }
+}
+
+/**
+ * The state once the container has exited. Usually one inspect. If it still runs (the output
+ * ended before the exit), wait for the exit; Podman then passes through "stopped" while it
+ * cleans up (its root filesystem going away), so only "exited" counts as done. That step takes
+ * milliseconds and has no event of its own in the compat API: it is looked at again after 5 ms,
+ * then twice as long each time up to 100 ms (a fixed 100 ms cost each Podman job a tenth of a
+ * second), for about 5 s in all.
+ */
+export async function exitedState(container: Pick<Docker.Container, 'inspect' | 'wait'>): Promise<Docker.ContainerInspectInfo['State']> {
+  const done = (s: Docker.ContainerInspectInfo['State']) => s.Status === 'exited' || s.Status === 'dead';
+  let state = (await container.inspect()).State;
+  if (done(state)) return state;
+  if (state.Running) await container.wait();
+  for (let waited = 0, delay = 5; waited < 5_000 && !done(state); waited += delay, delay = Math.min(100, delay * 2)) {
+    await new Promise((r) => setTimeout(r, delay));
+    state = (await container.inspect()).State;
+  }
+  return state;
 }
 
 /**

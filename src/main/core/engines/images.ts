@@ -16,6 +16,13 @@ type Progress = (status: string, current?: number, total?: number, layer?: strin
 const seen = new WeakMap<Docker, Map<string, number>>();
 const SEEN_MS = 10_000;
 
+/** A container was just made from `image`: it is there, and the next job need not ask again soon. */
+export function markPresent(docker: Docker, image: string): void {
+  const cache = seen.get(docker) ?? new Map<string, number>();
+  seen.set(docker, cache);
+  cache.set(image, Date.now());
+}
+
 async function present(docker: Docker, image: string): Promise<boolean> {
   const cache = seen.get(docker) ?? new Map<string, number>();
   seen.set(docker, cache);

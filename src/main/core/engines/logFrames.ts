@@ -15,16 +15,25 @@ export interface FrameTarget {
   push(chunk: Buffer): void;
   /** A frame ended. */
   endOfEntry(): void;
+  /**
+   * What was pushed so far may go out now: called once per read from the engine (and before the
+   * other stream's frame), so that per-chunk work downstream is per read, not per frame.
+   */
+  flush?(): void;
   end(): void;
 }
 
 /**
  * Live output from an attach: the bytes as the container wrote them, decoded (a character split
  * between frames is held back), stamped with the time we read them. No line splitting: the log
- * pane is a terminal, and fewer, larger chunks are cheaper everywhere downstream.
+ * pane is a terminal, and fewer, larger chunks are cheaper everywhere downstream. The frames of
+ * one read from the engine (a container writing in 4 KiB blocks sends 16 to a 64 KiB read) go
+ * out as one chunk on flush().
  */
 export class RawText implements FrameTarget {
   private readonly decoder = new StringDecoder('utf8');
+  private held: Buffer[] = [];
+  private heldBytes = 0;
 
   constructor(
     private readonly stream: LogStream,
@@ -32,13 +41,24 @@ export class RawText implements FrameTarget {
   ) {}
 
   push(chunk: Buffer): void {
-    const data = this.decoder.write(chunk);
-    if (data) this.emit({ stream: this.stream, stamp: new Date().toISOString(), data });
+    if (chunk.length === 0) return;
+    this.held.push(chunk);
+    this.heldBytes += chunk.length;
   }
 
   endOfEntry(): void {}
 
+  flush(): void {
+    if (this.held.length === 0) return;
+    const bytes = this.held.length === 1 ? this.held[0]! : Buffer.concat(this.held, this.heldBytes);
+    this.held = [];
+    this.heldBytes = 0;
+    const data = this.decoder.write(bytes);
+    if (data) this.emit({ stream: this.stream, stamp: new Date().toISOString(), data });
+  }
+
   end(): void {
+    this.flush();
     const data = this.decoder.end();
     if (data) this.emit({ stream: this.stream, stamp: new Date().toISOString(), data });
   }
@@ -116,6 +136,8 @@ export class FrameDemuxer extends Writable {
   constructor(
     private readonly stdout: FrameTarget,
     private readonly stderr: FrameTarget,
+    /** Where the text goes has a backlog: the next read from the engine waits for this. */
+    private readonly backlog: Backlog = noBacklog,
   ) {
     super();
   }
@@ -124,17 +146,22 @@ export class FrameDemuxer extends Writable {
     const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
     this.carry = undefined;
     let at = 0;
+    let last: FrameTarget | undefined;
     while (buf.length - at >= 8) {
       const size = buf.readUInt32BE(at + 4);
       if (buf.length - at - 8 < size) break;
       // 1 = stdout, 2 = stderr (0 = stdin never comes back).
       const to = buf[at] === 2 ? this.stderr : this.stdout;
+      // The other stream's text so far goes first: the two keep their order in the log.
+      if (last !== to) last?.flush?.();
+      last = to;
       to.push(buf.subarray(at + 8, at + 8 + size));
       to.endOfEntry();
       at += 8 + size;
     }
+    last?.flush?.();
     if (at < buf.length) this.carry = Buffer.from(buf.subarray(at));
-    cb();
+    afterBacklog(this.backlog, cb);
   }
 
   override _final(cb: (error?: Error | null) => void): void {
@@ -144,12 +171,26 @@ export class FrameDemuxer extends Writable {
   }
 }
 
+/**
+ * Resolves once the log has caught up with its writes, or undefined when it has room now. The
+ * engine stream is piped, so while it is pending the engine waits for us, as with a slow reader.
+ */
+export type Backlog = () => Promise<void> | undefined;
+const noBacklog: Backlog = () => undefined;
+
+function afterBacklog(backlog: Backlog, cb: (error?: Error | null) => void): void {
+  const wait = backlog();
+  if (wait) wait.then(() => cb(), () => cb());
+  else cb();
+}
+
 /** A Writable that feeds a raw (tty) stream to one target. */
-export function rawSink(target: FrameTarget): Writable {
+export function rawSink(target: FrameTarget, backlog: Backlog = noBacklog): Writable {
   return new Writable({
     write(chunk: Buffer, _enc, cb) {
       target.push(chunk);
-      cb();
+      target.flush?.();
+      afterBacklog(backlog, cb);
     },
     final(cb) {
       target.end();

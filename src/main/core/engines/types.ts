@@ -37,6 +37,8 @@ export interface AttemptOutcome {
 export interface AttemptSink {
   started(containerId: string, startedAt: string): void;
   log(stream: LogStream, data: string, t: string): void;
+  /** The log's writes are behind (a slow disk): resolves when it has room; undefined: room now. */
+  backlog?(): Promise<void> | undefined;
   pullProgress?(progress: PullProgress): void;
   /**
    * The container has exited: record the exit durably. Awaited before the container is removed,

@@ -9,6 +9,8 @@ export interface AttemptLog {
   append(stream: LogStream, data: string, t?: string, raw?: number): LiveLogChunk | null;
   /** The output ended: write what was held back (masking), returning what to announce. */
   end?(t?: string): LiveLogChunk[];
+  /** Its writes are behind: resolves when they have caught up; undefined when they have not fallen behind. */
+  backlog?(): Promise<void> | undefined;
   readonly bytes: number;
   readonly truncated: boolean;
   close(): Promise<void>;

@@ -119,6 +119,10 @@ class MaskedLog implements AttemptLog {
     return this.inner.truncated;
   }
 
+  backlog(): Promise<void> | undefined {
+    return this.inner.backlog?.();
+  }
+
   append(stream: LogStream, data: string, t?: string): LiveLogChunk | null {
     if (stream === 'system') return this.inner.append(stream, maskText(data, this.secrets), t);
     let m = this.streams.get(stream);

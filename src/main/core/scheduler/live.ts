@@ -76,6 +76,11 @@ export class LiveAttempts {
     this.d.repo.touch(withAttempt(job, attempt, { logBytes: live.log.bytes, logTruncated: live.log.truncated }));
   }
 
+  /** The attempt's log is behind its writes: resolves when it has caught up (undefined: it has not). */
+  backlog(jobId: string, attempt: number): Promise<void> | undefined {
+    return this.byJob.get(jobId)?.get(attempt)?.log.backlog?.();
+  }
+
   /** The attempt is over: forget it, write and announce what the masker held back, close its log. */
   async end(jobId: string, attempt: number): Promise<Live | undefined> {
     const attempts = this.byJob.get(jobId);

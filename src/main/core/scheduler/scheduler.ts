@@ -200,6 +200,7 @@ export class Scheduler {
     return {
       started: (containerId, startedAt) => this.onStarted(jobId, number, containerId, startedAt),
       log: (stream, data, t) => this.live.output(jobId, number, stream, data, t),
+      backlog: () => this.live.backlog(jobId, number),
       exited: (outcome) => this.onExited(jobId, number, outcome),
       steps: (steps) => {
         const next = this.patchAttempt(jobId, number, { steps });
