@@ -24,6 +24,10 @@ type SystemHandlers = Omit<
   | 'jobs.clone'
   | 'jobs.reorder'
   | 'jobs.remove'
+  | 'jobs.setDependencies'
+  | 'jobs.graph'
+  | 'queue.waits'
+  | 'templates.chain'
 >;
 
 export function systemHandlers(ctx: CoreContext): SystemHandlers {
