@@ -38,8 +38,8 @@ export function EnvRows({ rows, onChange, error }: { rows: EnvRow[]; onChange(ro
               secret
             </label>
             {r.original ? (
-              <span className="muted small" title="a run keeps every variable of its template">
-                template
+              <span className="muted small" title="a run keeps every variable of its template: change its value here">
+                (template&apos;s)
               </span>
             ) : (
               <button type="button" className="ghost small" aria-label={`Remove ${label}`} onClick={() => onChange(rows.filter((x) => x.key !== r.key))}>

@@ -51,12 +51,13 @@ export function PriorityMenu({ job }: { job: Pick<JobSummary, 'id' | 'priority' 
         className={`prio prio-${job.priority} small`}
         aria-haspopup="menu"
         aria-expanded={open}
-        aria-label={`Priority ${job.priority} of ${job.templateName}: set priority`}
+        aria-label={`P${job.priority}: priority of ${job.templateName}, set priority`}
         title="Set priority (or + / − on the row)"
         data-testid="priority-menu"
         onClick={() => setOpen(!open)}
       >
-        P{job.priority} ▾
+        P{job.priority}
+        <span aria-hidden="true"> ▾</span>
       </button>
       {open && (
         <div role="menu" aria-label={`Set priority of ${job.templateName}`} ref={menu} onKeyDown={onMenuKey}>
