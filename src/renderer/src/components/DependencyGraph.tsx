@@ -4,7 +4,6 @@ import { useEffect, useMemo, useState } from 'react';
 import type { JobGraph } from '../../../shared/dependencyGraph';
 import type { Job } from '../../../shared/job';
 import type { JobSummary } from '../../../shared/query';
-import { jobLabel } from '../../../shared/wait';
 import { client } from '../client/client';
 import { reportError, useApp } from '../store/app';
 import { DependencyPicker, type Upstream } from './DependencyPicker';
@@ -27,14 +26,16 @@ function JobNode({ data }: NodeProps<JobNodeType>) {
         data-status={j.status}
         data-testid="graph-node"
         data-job-id={j.id}
-        aria-label={`job ${jobLabel(j)}, ${how}${data.root ? ' (this job)' : ''}`}
         aria-current={data.root ? 'page' : undefined}
         title={`${j.templateName} ${j.id}`}
-        onClick={() => !data.root && useApp.getState().go('job', j.id)}
       >
         <span className="dep-node-name">{j.templateName}</span>
         <span>
           <ExitBadge status={j.status} exitCode={j.exitCode} reason={j.reason} /> <span className="mono muted small">{j.id.slice(0, 8)}</span>
+        </span>
+        <span className="sr-only">
+          , job {how}
+          {data.root ? ', this job' : ''}
         </span>
       </button>
       <Handle type="source" position={Position.Bottom} isConnectable={false} />
@@ -151,6 +152,9 @@ export function DependencyGraph({ job }: { job: Job }) {
               zoomOnScroll={false}
               preventScrolling={false}
               proOptions={{ hideAttribution: true }}
+              // A click on a node (or Enter on its button, which clicks it) goes to that job; with a
+              // handler React Flow also lets the pointer reach the nodes.
+              onNodeClick={(_e, n) => n.id !== job.id && useApp.getState().go('job', n.id)}
             />
           </div>
         </>
