@@ -91,6 +91,21 @@ test('a fan-in job: both upstream jobs in its graph with their badges; a click g
   await expect(page.getByTestId('dependency-graph').getByTestId('graph-summary')).toHaveText('Runs after 0 jobs; 1 job runs after it.');
   await expect(node(c)).toContainText(C);
   await expectAccessible(page, 'the upstream job page with its dependency graph');
+
+  // The template's editor shows the chain its jobs made: fetch and build before report.
+  await go(page, 'Templates');
+  await page.getByTestId('template-row').filter({ hasText: C }).getByRole('button', { name: 'Edit', exact: true }).click();
+  const editor = page.getByTestId('template-editor');
+  const chain = editor.getByTestId('template-chain');
+  await expect(chain.getByTestId('chain-node')).toHaveCount(3);
+  for (const name of [A, B]) await expect(chain.getByTestId('chain-node').filter({ hasText: name })).toHaveText(name);
+  await expect(chain.getByTestId('chain-node').filter({ hasText: 'this template' })).toHaveText(`${C}this template`);
+  await expect(chain.locator('.react-flow__edge')).toHaveCount(2);
+  await chain.scrollIntoViewIfNeeded();
+  await screenshot(page, 'template-chain');
+  await expectAccessible(page, 'the template editor with its chain');
+  await editor.getByRole('button', { name: 'Cancel' }).click();
+  await expect(editor).toBeHidden();
 });
 
 test('a dependency that would close a cycle is refused, the cycle named', async () => {

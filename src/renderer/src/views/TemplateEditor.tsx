@@ -6,6 +6,7 @@ import { MountEditor } from '../components/MountList';
 import { ScheduleField, type ScheduleValue } from '../components/ScheduleField';
 import { reportError, useApp } from '../store/app';
 import { formFromTemplate, pathOf, validate, visibleIssues, type TemplateForm } from './templateForm';
+import { TemplateChain } from '../components/TemplateChain';
 
 /** Which form field each part of the schedule box is. */
 const SCHEDULE_KEYS: Record<keyof ScheduleValue, keyof TemplateForm> = {
@@ -208,6 +209,7 @@ export function TemplateEditor({ template, onDone }: { template: Template | unde
             {m}
           </p>
         ))}
+        {template && <TemplateChain templateId={template.id} />}
       </form>
     </Modal>
   );
