@@ -1,11 +1,25 @@
 import dagre from '@dagrejs/dagre';
-import type { Edge, Node } from '@xyflow/react';
 import type { DependencyEdge } from '../../../shared/dependencyGraph';
 
 export const NODE_WIDTH = 136;
 export const NODE_HEIGHT = 54;
 
 export type GraphNodeData<T> = { item: T; root: boolean; upstream: number; downstream: number };
+// React Flow's Node and Edge, as far as a layout fills them (its types need the DOM; this file is
+// also compiled for the unit tests, without it).
+export interface LayoutNode<D> {
+  id: string;
+  type: string;
+  position: { x: number; y: number };
+  data: D;
+  width: number;
+  height: number;
+}
+export interface LayoutEdge {
+  id: string;
+  source: string;
+  target: string;
+}
 
 /**
  * Positions for a dependency graph, top (upstream) to bottom (downstream), laid out by dagre:
@@ -17,7 +31,7 @@ export function graphLayout<T extends { id: string }>(
   links: readonly DependencyEdge[],
   rootId: string,
   nodeType: string,
-): { nodes: Node<GraphNodeData<T>>[]; edges: Edge[] } {
+): { nodes: LayoutNode<GraphNodeData<T>>[]; edges: LayoutEdge[] } {
   const g = new dagre.graphlib.Graph();
   // Top to bottom: the job page's side column is narrow and tall.
   g.setGraph({ rankdir: 'TB', nodesep: 14, ranksep: 44, marginx: 8, marginy: 8 });
@@ -27,7 +41,7 @@ export function graphLayout<T extends { id: string }>(
   const kept = links.filter((l) => known.has(l.from) && known.has(l.to));
   for (const l of kept) g.setEdge(l.from, l.to);
   dagre.layout(g);
-  const nodes = items.map((item) => {
+  const nodes = items.map((item): LayoutNode<GraphNodeData<T>> => {
     const { x, y } = g.node(item.id);
     return {
       id: item.id,
