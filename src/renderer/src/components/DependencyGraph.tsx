@@ -126,6 +126,9 @@ export function DependencyGraph({ job }: { job: Job }) {
   const down = graph?.edges.filter((e) => e.from === job.id).length ?? 0;
   const height = flow ? Math.min(420, Math.max(...flow.nodes.map((n) => n.position.y)) + 54 + 24) : 0;
 
+  const editable = job.status === 'pending' && job.attempts.length === 0;
+  // A job with no dependencies and none to add gets no panel: the side column stays as it was.
+  if (!editable && !(flow && flow.nodes.length > 1)) return null;
   return (
     <div className="panel" data-testid="dependency-graph">
       <h3>Dependencies</h3>
@@ -161,7 +164,7 @@ export function DependencyGraph({ job }: { job: Job }) {
       ) : (
         <p className="muted small">No job runs before or after this one.</p>
       )}
-      {job.status === 'pending' && job.attempts.length === 0 && <RunAfter job={job} onSaved={() => setAsked((n) => n + 1)} />}
+      {editable && <RunAfter job={job} onSaved={() => setAsked((n) => n + 1)} />}
     </div>
   );
 }
