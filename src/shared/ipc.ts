@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { JobGraph, TemplateChain } from './dependencyGraph';
 import { EngineInfo, NewEngineConfig } from './engine';
 import { ErrorCode, Issue, WireError } from './errors';
 import { Job, JobStatus } from './job';
 import { JobFilter, JobPage, Stats } from './query';
 import { Settings, SettingsPatch } from './settings';
 import { JobOverrides, Template, TemplateSpec, TemplateSpecChecked } from './template';
+import { JobWait } from './wait';
 
 /** Shown in place of a secret value everywhere outside the main process; saving it back keeps the stored value. */
 export const SECRET_MASK = '••••••••';
@@ -198,6 +200,8 @@ export const commands = {
       .strict(),
     z.object({ files: z.array(z.object({ filename: z.string(), content: z.string() })) }),
   ),
+  /** The templates linked to this one because jobs of one ran after jobs of another. */
+  'templates.chain': cmd(IdRef, TemplateChain),
 
   'jobs.create': cmd(
     z
@@ -218,12 +222,26 @@ export const commands = {
   'jobs.get': cmd(IdRef, Job),
   'jobs.cancel': cmd(IdRef, Job),
   'jobs.retry': cmd(IdRef, Job),
-  'jobs.clone': cmd(z.object({ id: z.string(), overrides: JobOverrides.default({}) }).strict(), Job),
+  'jobs.clone': cmd(
+    z
+      .object({
+        id: z.string(),
+        overrides: JobOverrides.default({}),
+        /** The jobs the clone runs after; without it, none (as before). */
+        dependsOn: z.array(z.string()).max(100).optional(),
+      })
+      .strict(),
+    Job,
+  ),
   'jobs.reorder': cmd(
     z.object({ id: z.string(), priority: z.number().int().min(1).max(5), beforeId: z.string().optional() }).strict(),
     Job,
   ),
   'jobs.remove': cmd(z.object({ ids: z.array(z.string()).min(1).max(10_000) }).strict(), z.object({ removed: z.number().int() })),
+  /** Replace the jobs a pending job runs after; one that would close a cycle is refused, the cycle named. */
+  'jobs.setDependencies': cmd(z.object({ id: z.string(), dependsOn: z.array(z.string()).max(100) }).strict(), Job),
+  /** The job with its upstream and downstream jobs, for the job page's graph. */
+  'jobs.graph': cmd(IdRef, JobGraph),
 
   'logs.read': cmd(
     z
@@ -252,6 +270,8 @@ export const commands = {
   'queue.state': cmd(Empty, QueueState),
   'queue.pause': cmd(Empty, QueueState),
   'queue.resume': cmd(Empty, QueueState),
+  /** Why each pending job waits, as the scheduler sees it now, in queue order. */
+  'queue.waits': cmd(Empty, z.array(JobWait)),
 
   'stats.get': cmd(
     z.object({ from: z.string().datetime({ offset: true }).optional(), to: z.string().datetime({ offset: true }).optional() }).strict(),

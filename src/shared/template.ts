@@ -110,12 +110,12 @@ export const CheckedSchedule = Schedule.superRefine((s, ctx) => {
   if (error) ctx.addIssue({ code: 'custom', path: ['cron'], message: `Schedule: ${error}` });
 });
 
-/** any, a kind (any engine of it), or one engine by its id (Engines view; remote ones too). */
-const ENGINE_CHOICE_ERROR = 'Engine must be any, docker, podman or the id of an engine (lowercase letters, digits and dashes)';
-export const EngineChoice = z.union(
-  [z.enum(['any', 'docker', 'podman']), z.string().max(64, { error: ENGINE_CHOICE_ERROR }).regex(/^[a-z0-9][a-z0-9-]*$/, { error: ENGINE_CHOICE_ERROR })],
-  { error: ENGINE_CHOICE_ERROR },
-);
+/** An engine's id as engines.list gives it (settings' rule: lowercase letters, digits and dashes). */
+export const EngineId = z
+  .string({ error: 'Engine id must be text' })
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: 'Engine id uses lowercase letters, digits and dashes, as engines.list shows it' });
+
+export const EngineChoice = z.enum(['any', 'docker', 'podman'], { error: 'Engine must be any, docker or podman' });
 export type EngineChoice = z.infer<typeof EngineChoice>;
 export const PullPolicy = z.enum(['IfNotPresent', 'Always', 'Never'], { error: 'Pull policy must be IfNotPresent, Always or Never' });
 export const NetworkMode = z.enum(['none', 'bridge', 'host'], { error: 'Network must be none, bridge or host' });
@@ -186,6 +186,8 @@ export const TemplateSpec = z
     volumes: z.array(PodVolume, { error: 'Volumes must be a list of name and emptyDir' }).default([]),
     /** The main container's mounts of `volumes`. */
     volumeMounts: z.array(VolumeMount, { error: 'Volume mounts must be a list of name and mountPath' }).default([]),
+    /** One engine by its id (engines.list), remote ones included: narrower than `engine`, and wins over it. */
+    engineId: EngineId.optional(),
   })
   .strict();
 export type TemplateSpec = z.infer<typeof TemplateSpec>;
@@ -231,6 +233,8 @@ export const JobOverrides = z
     timeoutSeconds: TimeoutSeconds.optional(),
     priority: Priority.optional(),
     engine: EngineChoice.optional(),
+    /** Run on this one engine; `engine` alone (a kind) clears the template's engineId. */
+    engineId: EngineId.optional(),
   })
   .strict();
 export type JobOverrides = z.infer<typeof JobOverrides>;
@@ -241,7 +245,7 @@ export function applyOverrides(spec: TemplateSpec, o: JobOverrides): TemplateSpe
   const env = o.env
     ? [...spec.env.filter((e) => !o.env!.some((x) => x.name === e.name)), ...o.env]
     : spec.env;
-  return {
+  const next: TemplateSpec = {
     ...spec,
     ...(o.command !== undefined ? { command: o.command } : {}),
     env,
@@ -249,5 +253,8 @@ export function applyOverrides(spec: TemplateSpec, o: JobOverrides): TemplateSpe
     ...(o.timeoutSeconds !== undefined ? { timeoutSeconds: o.timeoutSeconds } : {}),
     ...(o.priority !== undefined ? { priority: o.priority } : {}),
     ...(o.engine !== undefined ? { engine: o.engine } : {}),
+    ...(o.engineId !== undefined ? { engineId: o.engineId } : {}),
   };
+  if (o.engine !== undefined && o.engineId === undefined) delete next.engineId;
+  return next;
 }

@@ -136,8 +136,16 @@ describe('fields the form does not have yet', () => {
     const doc = Object.fromEntries(shape.map((k) => [k, FULL[k] ?? { added: 'later' }]));
     const listed = Object.keys(unshownFields(doc));
     for (const k of shape) expect(FORM_KEYS.has(k) || listed.includes(k), k).toBe(true);
-    // And the full document above sets every field the form has.
-    for (const k of FORM_KEYS) expect(FULL, k).toHaveProperty(k);
+    // And the full document above sets every field the form has (engineId is the engine box's other way).
+    for (const k of FORM_KEYS) if (k !== 'engineId') expect(FULL, k).toHaveProperty(k);
+  });
+
+  it('one engine by id is the engine box too: engineId, with the kind left open', () => {
+    const spec = specFromForm({ ...formOf(FULL), engine: 'id:docker' }, FULL);
+    expect(spec).toMatchObject({ engine: 'any', engineId: 'docker' });
+    expect(formOf(spec).engine).toBe('id:docker');
+    // Choosing a kind again drops the id, so the template is not pinned by a leftover.
+    expect(specFromForm({ ...formOf(spec), engine: 'podman' }, spec)).not.toHaveProperty('engineId');
   });
 
   it('lists unknown top-level keys and unknown keys inside retry, limits and schedule', () => {

@@ -24,6 +24,7 @@ import { keyFileCodec, unsealEnv, type SecretCodec } from './secrets';
 import type { CoreContext } from './service/context';
 import { createJob, maskJob } from './service/jobFactory';
 import { imageHandlers } from './service/imageHandlers';
+import { dependencyHandlers } from './service/dependencyHandlers';
 import { jobHandlers } from './service/jobHandlers';
 import { applyHistoryLimits, fieldValues, recordMissedRun } from './service/scheduledRuns';
 import { systemHandlers } from './service/systemHandlers';
@@ -210,7 +211,13 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
   const retention = startRetention(ctx);
 
   const templates = templateHandlers(ctx);
-  const handlers = { ...templates, ...jobHandlers(ctx), ...systemHandlers(ctx), ...imageHandlers(ctx, { saveTemplate: templates['templates.save'] }) };
+  const handlers = {
+    ...templates,
+    ...jobHandlers(ctx),
+    ...systemHandlers(ctx),
+    ...imageHandlers(ctx, { saveTemplate: templates['templates.save'] }),
+    ...dependencyHandlers(ctx),
+  };
   return {
     handlers,
     onEvent: (clientId, listener) => {

@@ -10,6 +10,7 @@ export const SHORTCUTS: { keys: string[]; what: string }[] = [
   { keys: ['?'], what: 'Show these shortcuts' },
   { keys: ['↑', '↓'], what: 'Move between rows of Queue and History' },
   { keys: ['Enter'], what: 'Open the row; in a dialog, submit it' },
+  { keys: ['+', '−'], what: "Raise or lower the focused pending job's priority (Queue)" },
   { keys: ['Esc'], what: 'Close the dialog' },
 ];
 

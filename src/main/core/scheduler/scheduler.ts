@@ -9,6 +9,7 @@ import { attemptResult, internalError, judgeAttempt, withAttempt, type EndInfo }
 import { byQueueOrder, dependencyState, indexesToRun } from './order';
 import { pullReporter } from './pulls';
 import type { EngineSlot, SchedulerDeps } from './types';
+import { engineLabel, pendingWaits, usableEngines, type JobWait } from './waitReason';
 
 export type { AttemptLog, EngineSlot, JobRepo, SchedulerDeps } from './types';
 
@@ -65,6 +66,10 @@ export class Scheduler {
     };
   }
 
+  waits(): JobWait[] {
+    return pendingWaits(this.d, this.paused, (id) => this.runningAttempts(id));
+  }
+
   /** Look at the queue again (new job, engine back, setting changed, timer). */
   pump(): void {
     if (this.closed) return;
@@ -109,12 +114,9 @@ export class Scheduler {
       const indexes = indexesToRun(job).slice(0, Math.max(0, job.spec.parallelism - liveCount));
       for (const index of indexes) {
         if (this.runningAttempts() >= settings.concurrency) return this.scheduleWake(nextWake);
-        const choice = job.spec.engine;
-        // A kind means any engine of it; anything else names one engine by id.
-        const matching = engines.filter((e) => choice === 'any' || e.kind === choice || e.id === choice);
-        const usable = matching.filter((e) => e.available);
+        const usable = usableEngines(job.spec, engines);
         if (usable.length === 0) {
-          const waitingFor = choice === 'any' ? 'any engine' : choice;
+          const waitingFor = engineLabel(job.spec);
           if (job.waitingFor !== waitingFor) this.d.repo.save({ ...job, waitingFor });
           break;
         }

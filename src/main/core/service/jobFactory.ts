@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/errors';
 import type { Job } from '../../../shared/job';
 import { applyOverrides, type JobOverrides, type TemplateSpec } from '../../../shared/template';
+import { jobLabel } from '../../../shared/wait';
 import { iso } from '../clock';
 import { maskSpec, sealEnv } from '../secrets';
 import { assertHostLimits } from '../templates/hostLimits';
@@ -19,11 +20,23 @@ export interface NewJob {
   scheduledFor?: string;
 }
 
+/** Every upstream job exists and can still complete. */
+export function assertUpstream(ctx: CoreContext, dependsOn: readonly string[]): void {
+  for (const dep of dependsOn) {
+    const up = ctx.store.getJob(dep);
+    if (!up) throw new AppError('NOT_FOUND', `dependsOn: no job ${dep}`);
+    // It would be cancelled at once (UpstreamFailed): say so now, while the user can choose again.
+    if (up.status === 'failed' || up.status === 'cancelled') {
+      throw new AppError('CONFLICT', `dependsOn: job ${jobLabel(up)} is ${up.status}, so a job after it could never run; retry it first`, [
+        { path: 'dependsOn', message: `job ${jobLabel(up)} is ${up.status}` },
+      ]);
+    }
+  }
+}
+
 /** A pending job from a spec (template snapshot), with overrides applied and secrets sealed. */
 export function createJob(ctx: CoreContext, n: NewJob): Job {
-  for (const dep of n.dependsOn ?? []) {
-    if (!ctx.store.getJob(dep)) throw new AppError('NOT_FOUND', `dependsOn: no job ${dep}`);
-  }
+  assertUpstream(ctx, n.dependsOn ?? []);
   const overridden = n.overrides ? applyOverrides(n.spec, n.overrides) : n.spec;
   if (n.origin !== 'schedule') assertHostLimits(overridden);
   assertValuesGiven(overridden);

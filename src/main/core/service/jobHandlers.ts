@@ -59,10 +59,10 @@ export function jobHandlers(ctx: CoreContext): JobHandlers {
       }
       throw new AppError('CONFLICT', `only a failed or cancelled job can be retried; this one is ${job.status}`);
     },
-    async 'jobs.clone'({ id, overrides }) {
+    async 'jobs.clone'({ id, overrides, dependsOn }) {
       const job = mustJob(ctx, id);
       return maskJob(
-        createJob(ctx, { ...sameTemplate(job), spec: job.spec, overrides, origin: 'clone' }),
+        createJob(ctx, { ...sameTemplate(job), spec: job.spec, overrides, origin: 'clone', ...(dependsOn ? { dependsOn } : {}) }),
       );
     },
     async 'jobs.reorder'({ id, priority, beforeId }) {

@@ -29,6 +29,10 @@ type SystemHandlers = Omit<
   | 'images.list'
   | 'templates.examples'
   | 'templates.fromDockerRun'
+  | 'jobs.setDependencies'
+  | 'jobs.graph'
+  | 'queue.waits'
+  | 'templates.chain'
 >;
 
 export function systemHandlers(ctx: CoreContext): SystemHandlers {

@@ -5,6 +5,7 @@ import type { Attempt, Job } from '../../../shared/job';
 import { attemptDurationMs, attemptLabel, attemptSpan, commandText, jobDurationMs, jobSpan, retriesOf, type Span } from '../../../shared/jobNumbers';
 import { client } from '../client/client';
 import { AttemptSteps } from '../components/AttemptSteps';
+import { DependencyGraph } from '../components/DependencyGraph';
 import { ExitBadge } from '../components/ExitBadge';
 import { between, bytes, duration, until, when } from '../components/format';
 import { LogPane } from '../components/LogPane';
@@ -109,6 +110,7 @@ export function JobView() {
           <Timings job={job} />
           <Attempts job={job} />
           <MountList mounts={job.spec.mounts} />
+          <DependencyGraph job={job} />
           <Panel title="Artifacts">
             {artifacts.length === 0 ? (
               <p className="muted small">None{job.spec.outputDir ? ` yet (from ${job.spec.outputDir})` : ' (no outputDir)'}</p>

@@ -8,6 +8,8 @@ import { duration, since } from '../components/format';
 import { ranMs } from '../../../shared/jobNumbers';
 import { useNow } from '../components/useNow';
 import { useRovingRows } from '../components/useRovingRows';
+import { PriorityMenu, priorityKeys } from '../components/PriorityMenu';
+import { WaitReason, useWaits } from '../components/WaitReason';
 import { TEMPLATE_DRAG_TYPE } from '../drop/useTemplateFileDrop';
 import { reportError, useApp } from '../store/app';
 
@@ -24,6 +26,7 @@ export function QueueView() {
   const go = useApp((s) => s.go);
   const now = useNow();
   const noTemplates = useApp((s) => s.templates.length === 0);
+  const waits = useWaits();
   const [dropTarget, setDropTarget] = useState<string | undefined>();
   const [templateOver, setTemplateOver] = useState(false);
   const jobs = Object.values(active);
@@ -65,6 +68,7 @@ export function QueueView() {
       }}
       onDragLeave={(e) => e.currentTarget === e.target && setTemplateOver(false)}
       onDrop={onQueueDrop}
+      onKeyDown={priorityKeys(pending)}
     >
       <header className="view-head">
         <h1>Queue</h1>
@@ -197,7 +201,7 @@ export function QueueView() {
                   ⋮⋮
                 </td>
                 <td>
-                  <span className={`prio prio-${j.priority}`}>P{j.priority}</span>
+                  <PriorityMenu job={j} />
                 </td>
                 <td className="clip clip-wide" title={j.templateName}>
                   <b>{j.templateName}</b> <span className="muted mono">{j.id.slice(0, 8)}</span>
@@ -205,7 +209,7 @@ export function QueueView() {
                 <td className="mono muted clip" title={j.image}>
                   {j.image}
                 </td>
-                <td className="muted">{j.waitingFor ? `for ${j.waitingFor}` : since(j.createdAt, now)}</td>
+                <td className="muted"><WaitReason reason={waits[j.id]} fallback={j.waitingFor ? `for ${j.waitingFor}` : since(j.createdAt, now)} /></td>
                 <td className="actions">
                   <button className="danger small" onClick={(e) => (e.stopPropagation(), cancel(j.id))}>
                     Cancel

@@ -8,6 +8,7 @@ import { Modal } from '../components/Modal';
 import { checkYaml, toYaml } from '../components/yaml/yamlIssues';
 import { reportError, useApp } from '../store/app';
 import { docOf, pathOf, readForm, specFromForm, validate, visibleIssues, type TemplateDoc, type TemplateForm } from './templateForm';
+import { TemplateChain } from '../components/TemplateChain';
 
 type Mode = 'form' | 'yaml';
 
@@ -181,6 +182,7 @@ export function TemplateEditor({ template, onDone }: { template: Template | unde
                 {p}: {m}
               </p>
             ))}
+            {template && <TemplateChain templateId={template.id} />}
           </form>
         ) : (
           <YamlTab text={yamlText} problems={submitted || yamlText ? (yamlCheck?.problems ?? []) : []} serverIssues={serverIssues} blocked={blocked} onChange={(t) => (setYamlText(t), setServerIssues({}), setBlocked(undefined))} />

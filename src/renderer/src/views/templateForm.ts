@@ -148,7 +148,7 @@ export function readForm(doc: TemplateDoc, isNew = false): { form: TemplateForm 
       backoffMax: scalarText('Longest retry delay', retry.backoffMaxSeconds ?? 360),
       neverRetry: codesToText('Exit codes that never retry', retry.neverRetryExitCodes ?? [125, 126, 127]),
       priority: scalarText('Priority', doc.priority ?? 3),
-      engine: scalarText('Engine', doc.engine ?? 'any'),
+      engine: typeof doc.engineId === 'string' ? `id:${doc.engineId}` : scalarText('Engine', doc.engine ?? 'any'),
       pullPolicy: scalarText('Pull policy', doc.pullPolicy ?? 'IfNotPresent'),
       labels: labelsToText(doc.labels),
       keepContainer: bool('Keep container', doc.keepContainer, false),
@@ -213,7 +213,8 @@ export function specFromForm(f: TemplateForm, base: TemplateDoc | Template | und
     network: f.network,
     tty: f.tty,
     priority: num(f.priority),
-    engine: f.engine,
+    // One engine by id keeps the kind open ('any'): engineId is narrower and wins.
+    engine: f.engine.startsWith('id:') ? 'any' : f.engine,
     pullPolicy: f.pullPolicy,
     // An unreadable labels box is sent as its text, so the schema's message lands on the field.
     labels: labelError ? f.labels : labels,
@@ -236,7 +237,8 @@ export function specFromForm(f: TemplateForm, base: TemplateDoc | Template | und
       ...(f.cpus.trim() ? { cpus: num(f.cpus.trim()) } : {}),
     },
   };
-  for (const k of [...OPTIONAL_TEXT, 'command', 'entrypoint', 'schedule'] as const) delete spec[k];
+  for (const k of [...OPTIONAL_TEXT, 'command', 'entrypoint', 'schedule', 'engineId'] as const) delete spec[k];
+  if (f.engine.startsWith('id:')) spec.engineId = f.engine.slice(3);
   if (f.description.trim()) spec.description = f.description;
   if (f.workingDir.trim()) spec.workingDir = f.workingDir.trim();
   if (f.user.trim()) spec.user = f.user.trim();

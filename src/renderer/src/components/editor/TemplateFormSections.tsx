@@ -17,11 +17,9 @@ const SCHEDULE_KEYS: Record<keyof ScheduleValue, keyof TemplateForm> = {
   missedRunPolicy: 'missedRunPolicy',
 };
 
-/** any, a kind, or one engine by id (remote ones too), as engines.list has them. */
+/** any, a kind, or one engine by id (remote ones too), as engines.list has them; an id is "id:<id>" (ids "docker" and "podman" are also kinds). */
 export function engineOptions(engines: EngineInfo[]): { value: string; label: string }[] {
-  const byId = engines
-    .filter((e) => e.id !== 'docker' && e.id !== 'podman')
-    .map((e) => ({ value: e.id, label: `only ${e.id} (${e.kind}, ${e.host})${e.status === 'available' ? '' : ' – unavailable'}` }));
+  const byId = engines.map((e) => ({ value: `id:${e.id}`, label: `only ${e.id} (${e.kind}, ${e.host})${e.status === 'available' ? '' : ' – unavailable'}` }));
   return [{ value: 'any', label: 'any engine' }, { value: 'docker', label: 'docker (any Docker engine)' }, { value: 'podman', label: 'podman (any Podman engine)' }, ...byId];
 }
 

@@ -4,7 +4,7 @@ import type { TemplateDoc } from '../../views/templateForm';
 /** The keys the form has fields for; anything else in a template is shown here and kept on save. */
 export const FORM_KEYS = new Set([
   'name', 'description', 'image', 'command', 'entrypoint', 'env', 'workingDir', 'user', 'mounts', 'outputDir', 'limits', 'network', 'tty',
-  'timeoutSeconds', 'retry', 'priority', 'engine', 'pullPolicy', 'labels', 'parallelism', 'completions', 'completionMode', 'keepContainer', 'schedule',
+  'timeoutSeconds', 'retry', 'priority', 'engine', 'engineId', 'pullPolicy', 'labels', 'parallelism', 'completions', 'completionMode', 'keepContainer', 'schedule',
 ]);
 const NESTED_FORM_KEYS: Record<string, Set<string>> = {
   retry: new Set(['limit', 'backoffInitialSeconds', 'backoffFactor', 'backoffMaxSeconds', 'neverRetryExitCodes']),

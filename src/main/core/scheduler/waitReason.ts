@@ -1,0 +1,70 @@
+import type { Job } from '../../../shared/job';
+import type { TemplateSpec } from '../../../shared/template';
+import type { JobWait, WaitReason } from '../../../shared/wait';
+import { iso } from '../clock';
+import { byQueueOrder } from './order';
+import type { SchedulerDeps } from './types';
+
+export type { JobWait };
+
+type EngineView = { id: string; kind: 'docker' | 'podman'; available: boolean; limit?: number };
+
+/** What the scheduler knows at one moment, enough to say why a pending job has not started. */
+export interface WaitView {
+  now: number;
+  paused: boolean;
+  concurrency: number;
+  /** Attempts running now, over all engines. */
+  running: number;
+  engines: (EngineView & { running: number })[];
+  lookup(id: string): Job | undefined;
+}
+
+/** The engines a job may start on now: its one engine by id, else every available one of its kind. */
+export function usableEngines<E extends EngineView>(spec: Pick<TemplateSpec, 'engine' | 'engineId'>, engines: E[]): E[] {
+  const { engine, engineId } = spec;
+  return engines.filter((e) => e.available && (engineId ? e.id === engineId : engine === 'any' || e.kind === engine));
+}
+
+/** What a job waits for when none of its engines is available, in the Queue's words. */
+export function engineLabel(spec: Pick<TemplateSpec, 'engine' | 'engineId'>): string {
+  if (spec.engineId) return `engine ${spec.engineId}`;
+  return spec.engine === 'any' ? 'any engine' : spec.engine;
+}
+
+/**
+ * Why `job` (pending) waits, checked in the order the scheduler's pump checks it: upstream jobs,
+ * the paused queue, a retry's backoff, then engines and slots. Pure: the fake clock's `now` decides.
+ */
+export function waitReason(job: Job, v: WaitView): WaitReason {
+  if (job.scheduledFor && Date.parse(job.scheduledFor) > v.now) return { kind: 'scheduled', at: job.scheduledFor };
+  const upstream = job.dependsOn
+    .map((id) => v.lookup(id))
+    .filter((d): d is Job => d !== undefined && d.status !== 'completed')
+    .map((d) => ({ id: d.id, templateName: d.templateName, status: d.status }));
+  if (upstream.length > 0) return { kind: 'upstream', jobs: upstream };
+  if (v.paused) return { kind: 'paused' };
+  if (job.notBefore && Date.parse(job.notBefore) > v.now) return { kind: 'backoff', until: iso(Date.parse(job.notBefore)) };
+  const usable = usableEngines(job.spec, v.engines);
+  if (usable.length === 0) return { kind: 'engine', engine: engineLabel(job.spec) };
+  if (v.running >= v.concurrency) return { kind: 'concurrency', running: v.running, limit: v.concurrency };
+  if (usable.every((e) => e.limit !== undefined && e.running >= e.limit)) return { kind: 'engineSlot', engines: usable.map((e) => e.id) };
+  return { kind: 'starting' };
+}
+
+/** Every pending job's reason, in queue order, from the scheduler's own deps and live counts. */
+export function pendingWaits(d: Pick<SchedulerDeps, 'clock' | 'repo' | 'settings' | 'engines'>, paused: boolean, running: (engineId?: string) => number): JobWait[] {
+  const view: WaitView = {
+    now: d.clock.now(),
+    paused,
+    concurrency: d.settings().concurrency,
+    running: running(),
+    engines: d.engines().map((e) => ({ id: e.id, kind: e.kind, available: e.available, running: running(e.id), ...(e.limit !== undefined ? { limit: e.limit } : {}) })),
+    lookup: (id) => d.repo.getJob(id),
+  };
+  return d.repo
+    .activeJobs()
+    .filter((j) => j.status === 'pending')
+    .sort(byQueueOrder)
+    .map((j) => ({ id: j.id, reason: waitReason(j, view) }));
+}
