@@ -126,6 +126,7 @@ export class Scheduler {
 
   private startAttempt(job: Job, index: number, engine: EngineSlot): void {
     const { next, number } = withNewAttempt(job, index, engine.id, this.d.clock.now());
+    this.suspending.delete(job.id);
     if (job.status === 'pending') this.armDeadline(next);
     // Written before the container exists, so a restart can find the container by its labels.
     this.d.repo.save(next);
@@ -263,8 +264,8 @@ export class Scheduler {
 
   /** A suspend's stop came back: pending again once nothing runs, its deadline to count afresh. */
   private suspended(job: Job, stillLive: boolean): void {
+    // Kept until the next start: attempts stopped together may all see "nothing live" here.
     if (stillLive) return this.d.repo.save(job);
-    this.suspending.delete(job.id);
     const next = { ...job };
     delete next.startedAt;
     this.requeue(next, undefined);
