@@ -178,6 +178,11 @@ export const commands = {
     Job,
   ),
   'jobs.remove': cmd(z.object({ ids: z.array(z.string()).min(1).max(10_000) }).strict(), z.object({ removed: z.number().int() })),
+  /** Kubernetes spec.suspend on one job: no container starts; running ones are stopped, the job stays pending. */
+  'jobs.suspend': cmd(IdRef, Job),
+  'jobs.resume': cmd(IdRef, Job),
+  /** A pinned job is kept by ttlSecondsAfterFinished and retention. */
+  'jobs.pin': cmd(z.object({ id: z.string().min(1).max(100), pinned: z.boolean() }).strict(), Job),
 
   'logs.read': cmd(
     z

@@ -24,6 +24,9 @@ type SystemHandlers = Omit<
   | 'jobs.clone'
   | 'jobs.reorder'
   | 'jobs.remove'
+  | 'jobs.suspend'
+  | 'jobs.resume'
+  | 'jobs.pin'
 >;
 
 export function systemHandlers(ctx: CoreContext): SystemHandlers {
