@@ -75,7 +75,6 @@ describe('templates: Kubernetes manifests', () => {
       'metadata.namespace',
       'spec.startingDeadlineSeconds',
       'spec.successfulJobsHistoryLimit',
-      'spec.jobTemplate.spec.ttlSecondsAfterFinished',
       'spec.jobTemplate.spec.template.spec.nodeSelector',
       'spec.jobTemplate.spec.template.spec.volumes[1]',
       'spec.jobTemplate.spec.template.spec.containers: Jobdeck runs one container',

@@ -3,6 +3,7 @@ import { TemplateSpecChecked, type TemplateSpecInput } from '../../../shared/tem
 import type { Mapped } from './jobdeckFormat';
 import { scheduleMessageForFile } from './scheduleRules';
 import { isRecord } from './parse';
+import { JOB_POLICY_FIELDS, mapJobPolicies } from './kubernetesPolicies';
 
 /** Kubernetes' own default for backoffLimit. */
 const K8S_BACKOFF_LIMIT = 6;
@@ -78,9 +79,7 @@ export function fromKubernetes(doc: Obj, kind: 'Job' | 'CronJob'): Mapped {
     jobPath = 'spec';
     if (!isRecord(top.spec)) r.errors.push({ path: 'spec', message: 'expected the job spec' });
   }
-  const js = r.obj(jobSpec, jobPath, ['template', 'backoffLimit', 'activeDeadlineSeconds', 'parallelism', 'completions', 'completionMode'], {
-    ttlSecondsAfterFinished: 'finished jobs are removed by Jobdeck\'s retention settings',
-  });
+  const js = r.obj(jobSpec, jobPath, ['template', 'backoffLimit', 'activeDeadlineSeconds', 'parallelism', 'completions', 'completionMode', ...JOB_POLICY_FIELDS]);
   spec.retry = { limit: typeof js.backoffLimit === 'number' ? js.backoffLimit : K8S_BACKOFF_LIMIT };
   if (js.activeDeadlineSeconds !== undefined) spec.timeoutSeconds = js.activeDeadlineSeconds as number;
   if (js.parallelism !== undefined) spec.parallelism = js.parallelism as number;
@@ -99,6 +98,8 @@ export function fromKubernetes(doc: Obj, kind: 'Job' | 'CronJob'): Mapped {
   const cPath = `${podPath}.containers[0]`;
   const c = r.obj(containers[0], cPath, ['name', 'image', 'command', 'args', 'env', 'workingDir', 'resources', 'imagePullPolicy', 'securityContext', 'volumeMounts', 'tty', 'stdin']);
   spec.image = str(c.image) ?? '';
+  if (typeof c.name === 'string' && c.name) spec.containerName = c.name;
+  mapJobPolicies(r, js, jobPath, spec);
   if (!c.image) r.errors.push({ path: `${cPath}.image`, message: 'expected an image' });
   const command = stringArray(r, c.command, `${cPath}.command`);
   const args = stringArray(r, c.args, `${cPath}.args`);
@@ -175,6 +176,12 @@ function mappedFrom(path: string, cPath: string, jobPath: string): string {
     ['parallelism', `${jobPath}.parallelism`],
     ['completions', `${jobPath}.completions`],
     ['completionMode', `${jobPath}.completionMode`],
+    ['podFailurePolicy', `${jobPath}.podFailurePolicy`],
+    ['successPolicy', `${jobPath}.successPolicy`],
+    ['backoffLimitPerIndex', `${jobPath}.backoffLimitPerIndex`],
+    ['maxFailedIndexes', `${jobPath}.maxFailedIndexes`],
+    ['ttlSecondsAfterFinished', `${jobPath}.ttlSecondsAfterFinished`],
+    ['suspend', `${jobPath}.suspend`],
     ['schedule.cron', 'spec.schedule'],
     ['schedule', 'spec'],
   ];
