@@ -5,6 +5,7 @@ import type { Attempt, Job } from '../../../shared/job';
 import { attemptDurationMs, attemptLabel, attemptSpan, commandText, jobDurationMs, jobSpan, retriesOf, type Span } from '../../../shared/jobNumbers';
 import { client } from '../client/client';
 import { ExitBadge } from '../components/ExitBadge';
+import { JobControls, JobPolicyState } from '../components/JobPolicyState';
 import { between, bytes, duration, until, when } from '../components/format';
 import { LogPane } from '../components/LogPane';
 import { MountList } from '../components/MountList';
@@ -62,6 +63,7 @@ export function JobView() {
           {job.id}
         </span>
         <div className="spacer" />
+        <JobControls job={job} act={(p) => act(p)} />
         {!ended && (
           <button className="danger" onClick={() => act(client.invoke('jobs.cancel', { id: job.id }))} data-testid="job-cancel">
             Cancel
@@ -103,6 +105,7 @@ export function JobView() {
         </div>
         <aside className="job-side">
           <Timings job={job} />
+          <JobPolicyState job={job} />
           <Attempts job={job} />
           <MountList mounts={job.spec.mounts} />
           <Panel title="Artifacts">
