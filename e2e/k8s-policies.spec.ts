@@ -73,8 +73,8 @@ test('a manifest whose podFailurePolicy fails the job on exit 42 ends with that 
   await expect(panel.getByTestId('index-counts')).toHaveText('0 succeeded · 1 failed · 0 running · 2 stopped · 0 waiting');
   await expect(panel.getByTestId('index-chip')).toHaveText(['0', '1', '2']);
   await expect(panel.locator('[data-testid="index-chip"][data-state="failed"]')).toHaveText('1');
-  await expect(panel).toContainText('FailJob when main exits with 42');
-  await expect(panel).toContainText('Ignore on a disruption');
+  await expect(panel).toContainText('rule 0: FailJob when main exits with 42');
+  await expect(panel).toContainText('rule 1: Ignore on a disruption');
   await screenshot(page, 'k8s-pod-failure-policy-job');
   await expectAccessible(page, 'job page of a job failed by its pod failure policy');
 });

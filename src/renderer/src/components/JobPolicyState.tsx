@@ -113,7 +113,9 @@ export function JobPolicyState({ job }: { job: Job }) {
             <dd>
               <ol className="plain policy-rules">
                 {s.podFailurePolicy.rules.map((r, i) => (
-                  <li key={i}>{ruleText(r)}</li>
+                  <li key={i}>
+                    <span className="muted">rule {i}:</span> {ruleText(r)}
+                  </li>
                 ))}
               </ol>
             </dd>

@@ -103,7 +103,8 @@ export function JobView() {
           <PullProgress job={job} />
           {shown !== undefined && <LogPane key={`${job.id}:${shown}`} jobId={job.id} attempt={shown} live={live} />}
         </div>
-        <aside className="job-side">
+        {/* Focusable: it scrolls when its panels outgrow the window, and a keyboard must reach that. */}
+        <aside className="job-side" tabIndex={0} aria-label="Job details">
           <Timings job={job} />
           <JobPolicyState job={job} />
           <Attempts job={job} />
