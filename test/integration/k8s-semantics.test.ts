@@ -57,7 +57,8 @@ describe.each(targets)('Kubernetes Job semantics on $kind', (target) => {
     expect(left, 'containers left behind').toEqual([]);
   });
 
-  describe.skipIf(Boolean(target.missing))(`${target.kind}`, () => {
+  // Each job is short; the allowance is for an engine on a loaded machine (Podman most of all).
+  describe.skipIf(Boolean(target.missing))(`${target.kind}`, { timeout: 120_000 }, () => {
     it('work queue: parallelism 3 without completions starts 3 containers and completes once they have ended', async () => {
       const job = await run(manifest('k8s-wq', { parallelism: 3 }, 'exit 0'));
       expect(job).toMatchObject({ status: 'completed', reason: 'Completed' });
