@@ -31,6 +31,10 @@ const REASONS: Record<EndReason, ExitMeaning> = {
   EngineUnavailable: { label: 'No engine', meaning: 'no container engine was available', tone: 'warning' },
   EngineLost: { label: 'Engine lost', meaning: 'the engine went away while the job ran', tone: 'error' },
   UpstreamFailed: { label: 'Upstream', meaning: 'a job it depends on failed or was cancelled', tone: 'neutral' },
+  PodFailurePolicy: { label: 'Policy', meaning: 'a pod failure policy rule failed the job', tone: 'error' },
+  SuccessCriteriaMet: { label: 'Succeeded', meaning: 'its success policy was met', tone: 'success' },
+  FailedIndexes: { label: 'Indexes', meaning: 'some of its indexes failed', tone: 'error' },
+  MaxFailedIndexesExceeded: { label: 'Indexes', meaning: 'more indexes failed than it allows', tone: 'error' },
 };
 
 /** One place that says what an exit code and a reason mean; the badge and notifications use it. */

@@ -242,6 +242,11 @@ export const commands = {
   'jobs.setDependencies': cmd(z.object({ id: z.string(), dependsOn: z.array(z.string()).max(100) }).strict(), Job),
   /** The job with its upstream and downstream jobs, for the job page's graph. */
   'jobs.graph': cmd(IdRef, JobGraph),
+  /** Kubernetes spec.suspend on one job: no container starts; running ones are stopped, the job stays pending. */
+  'jobs.suspend': cmd(IdRef, Job),
+  'jobs.resume': cmd(IdRef, Job),
+  /** A pinned job is kept by ttlSecondsAfterFinished and retention. */
+  'jobs.pin': cmd(z.object({ id: z.string().min(1).max(100), pinned: z.boolean() }).strict(), Job),
 
   'logs.read': cmd(
     z

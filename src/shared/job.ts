@@ -16,6 +16,15 @@ export const EndReason = z.enum([
   'EngineUnavailable',
   'EngineLost',
   'UpstreamFailed',
+  // Kubernetes Job conditions' reasons (jobPolicies.ts):
+  /** A podFailurePolicy FailJob rule matched; the message names the rule. */
+  'PodFailurePolicy',
+  /** A successPolicy rule was met; the rest of the job was stopped. */
+  'SuccessCriteriaMet',
+  /** Indexes failed under backoffLimitPerIndex; the message names them. */
+  'FailedIndexes',
+  /** More indexes failed than maxFailedIndexes allows. */
+  'MaxFailedIndexesExceeded',
 ]);
 export type EndReason = z.infer<typeof EndReason>;
 
@@ -77,6 +86,14 @@ export const Job = z.object({
   waitingFor: z.string().optional(),
   attempts: z.array(Attempt).default([]),
   scheduledFor: z.string().optional(),
+  /** The user's suspend/resume; left out, the template's `suspend` holds. */
+  suspended: z.boolean().optional(),
+  /** Kept by ttlSecondsAfterFinished and retention alike. */
+  pinned: z.boolean().optional(),
+  /** Indexes that failed for good (backoffLimitPerIndex, FailIndex). */
+  failedIndexes: z.array(z.number().int()).optional(),
+  /** Failed attempts per index (backoffLimitPerIndex), keyed by the index. */
+  indexFailures: z.record(z.string(), z.number().int().min(0)).optional(),
 });
 export type Job = z.infer<typeof Job>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { imageReferenceProblem, outputDirProblem } from './references';
+import { PodFailurePolicy, SuccessPolicy } from './jobPolicies';
 import { CpuQuantity, MemoryLimit, MemoryQuantity } from './quantity';
 import { InitContainer, PodVolume, VolumeMount } from './pod';
 import { checkSchedule } from './schedule';
@@ -73,6 +74,8 @@ export const RetryPolicy = z
     backoffFactor: z.number({ error: 'Backoff factor must be a number from 1 to 10' }).min(1, { error: 'Backoff factor must be a number from 1 to 10' }).max(10, { error: 'Backoff factor must be a number from 1 to 10' }).default(2),
     backoffMaxSeconds: seconds('Longest retry delay', 0, 86_400).default(360),
     neverRetryExitCodes: z.array(wholeNumber('Exit codes that never retry', 0, 255), { error: 'Exit codes that never retry must be a list of numbers' }).default([...DEFAULT_NEVER_RETRY_EXIT_CODES]),
+    /** When set, only these exit codes retry (a failure without an exit code still does). */
+    retryOnExitCodes: z.array(wholeNumber('Exit codes that retry', 1, 255), { error: 'Exit codes that retry must be a list of numbers' }).min(1, { error: 'Exit codes that retry must name at least one exit code' }).optional(),
   })
   .strict();
 export type RetryPolicy = z.infer<typeof RetryPolicy>;
@@ -176,7 +179,8 @@ export const TemplateSpec = z
     pullPolicy: PullPolicy.default('IfNotPresent'),
     labels: z.record(z.string(), z.string({ error: 'Label values must be text' }), { error: 'Labels must be a map of names to text' }).default({}),
     parallelism: wholeNumber('Parallelism', 1, 64).default(1),
-    completions: wholeNumber('Completions', 1, 1000).default(1),
+    /** Left out with parallelism > 1 (NonIndexed): a work queue, as in Kubernetes. */
+    completions: wholeNumber('Completions', 1, 1000).optional(),
     completionMode: CompletionMode.default('NonIndexed'),
     keepContainer: z.boolean({ error: 'keepContainer must be true or false' }).default(false),
     schedule: Schedule.optional(),
@@ -188,6 +192,19 @@ export const TemplateSpec = z
     volumeMounts: z.array(VolumeMount, { error: 'Volume mounts must be a list of name and mountPath' }).default([]),
     /** One engine by its id (engines.list), remote ones included: narrower than `engine`, and wins over it. */
     engineId: EngineId.optional(),
+    // Kubernetes Job policies (jobPolicies.ts holds their rules).
+    podFailurePolicy: PodFailurePolicy.optional(),
+    successPolicy: SuccessPolicy.optional(),
+    /** Indexed: failed attempts allowed per index (instead of retry.limit for the whole job). */
+    backoffLimitPerIndex: wholeNumber('Backoff limit per index', 0, 100).optional(),
+    /** Indexed, with backoffLimitPerIndex: more failed indexes than this fail the job at once. */
+    maxFailedIndexes: wholeNumber('Max failed indexes', 0, 1000).optional(),
+    /** The job (record, logs, artifacts) is removed this long after it ends, unless pinned. */
+    ttlSecondsAfterFinished: wholeNumber('TTL after finished', 0, MAX_TIMEOUT_SECONDS, 'seconds', '30 days').optional(),
+    /** Jobs from this template start suspended: no container until resumed. */
+    suspend: z.boolean({ error: 'suspend must be true or false' }).optional(),
+    /** The main container's name (a Kubernetes manifest's), matched by onExitCodes.containerName. */
+    containerName: z.string({ error: 'Container name must be text' }).min(1, { error: 'Container name must not be empty' }).max(63, { error: 'Container name must be at most 63 characters' }).optional(),
   })
   .strict();
 export type TemplateSpec = z.infer<typeof TemplateSpec>;

@@ -80,7 +80,6 @@ describe('templates: Kubernetes manifests', () => {
       'metadata.namespace',
       'spec: a run missed while Jobdeck was closed follows the missed-run policy CatchUpOnce',
       'spec.failedJobsHistoryLimit: not set',
-      'spec.jobTemplate.spec.ttlSecondsAfterFinished',
       'spec.jobTemplate.spec.template.spec.nodeSelector',
       'spec.jobTemplate.spec.template.spec.containers: Jobdeck runs one main container',
       'spec.jobTemplate.spec.template.spec.containers[0].resources.requests',

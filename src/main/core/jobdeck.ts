@@ -20,6 +20,9 @@ import { reconcile, sweepAfterOutage } from './reconcile';
 import { runRetention } from './retention';
 import { CronLauncher } from './scheduler/cronLauncher';
 import { Scheduler, type EngineSlot } from './scheduler/scheduler';
+import { TtlReaper } from './scheduler/ttl';
+import { removeJobArtifacts } from './artifacts/artifactFiles';
+import { jobControlHandlers } from './service/jobControlHandlers';
 import { keyFileCodec, unsealEnv, type SecretCodec } from './secrets';
 import type { CoreContext } from './service/context';
 import { createJob, maskJob } from './service/jobFactory';
@@ -144,6 +147,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       hub.emit('job.updated', maskJob(job));
       // A scheduled run ended: the template's CronJob history limits may drop older runs.
       if (isTerminal(job.status) && job.origin === 'schedule' && job.templateId) trimHistory(job.templateId);
+      ttl.noteJob(job);
     },
     wake: () => scheduler.pump(),
   });
@@ -154,6 +158,24 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
         (error: unknown) => hub.emit('store.error', { message: `history limit failed: ${error instanceof Error ? error.message : String(error)}` }),
       ),
     );
+  const ttl = new TtlReaper({
+    clock,
+    jobs: () => store.allJobs(),
+    remove: async (ids) => {
+      // Kept while an active job still depends on it (it would fail as upstream-missing), as retention does.
+      const needed = new Set(store.activeJobs().flatMap((j) => j.dependsOn));
+      const doomed = ids.filter((id) => !needed.has(id) && store.getJob(id));
+      if (!doomed.length) return;
+      // The records first: a crash midway leaves orphan files, never a job whose logs are gone.
+      store.removeJobs(doomed);
+      for (const id of doomed) {
+        await logs.removeJob(id);
+        await removeJobArtifacts(opts.dataDir, id);
+      }
+      hub.emit('job.removed', { ids: doomed });
+    },
+    onError: (error) => hub.emit('store.error', { message: `removing finished jobs failed: ${error instanceof Error ? error.message : String(error)}` }),
+  });
   const scheduler = new Scheduler({
     clock,
     repo: jobs.schedulerPort(),
@@ -209,11 +231,13 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
   ctx.cron.start();
   scheduler.pump();
   const retention = startRetention(ctx);
+  ttl.sweep();
 
   const templates = templateHandlers(ctx);
   const handlers = {
     ...templates,
     ...jobHandlers(ctx),
+    ...jobControlHandlers(ctx),
     ...systemHandlers(ctx),
     ...imageHandlers(ctx, { saveTemplate: templates['templates.save'] }),
     ...dependencyHandlers(ctx),
@@ -232,6 +256,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     flush: () => store.flush(),
     async close(options) {
       clearInterval(retention);
+      ttl.close();
       ctx.cron.stop();
       engines.close();
       await ctx.scheduler.close(options?.stopRunning ?? false);

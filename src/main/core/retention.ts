@@ -22,7 +22,8 @@ export async function runRetention(store: JobStore, logs: LogStore, dataDir: str
   for (const j of store.activeJobs()) for (const d of j.dependsOn) needed.add(d);
   const doomed: string[] = [];
   for (const j of store.allJobs()) {
-    if (!isTerminal(j.status) || !rule.statuses.includes(j.status) || needed.has(j.id)) continue;
+    // A pinned job is the user's to remove.
+    if (!isTerminal(j.status) || !rule.statuses.includes(j.status) || needed.has(j.id) || j.pinned) continue;
     // A finished job without an end time (an old record) ages from its creation.
     const ended = Date.parse(j.finishedAt ?? j.createdAt);
     if (ended < cutoff) doomed.push(j.id);

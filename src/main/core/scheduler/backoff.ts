@@ -16,5 +16,7 @@ export function mayRetry(
 ): boolean {
   if (reason === 'ImagePullFailed' || reason === 'DeadlineExceeded' || reason === 'Cancelled') return false;
   if (exitCode !== null && exitCode !== undefined && policy.neverRetryExitCodes.includes(exitCode)) return false;
+  // "Retry only on": another non-zero exit code fails at once; a failure without a code still retries.
+  if (policy.retryOnExitCodes && exitCode !== null && exitCode !== undefined && !policy.retryOnExitCodes.includes(exitCode)) return false;
   return failures <= policy.limit;
 }

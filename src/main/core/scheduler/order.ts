@@ -1,16 +1,26 @@
+import type { QueueState } from '../../../shared/ipc';
 import type { Job } from '../../../shared/job';
+import type { TemplateSpec } from '../../../shared/template';
+import type { EngineSlot } from './types';
+import { completionsOf, isWorkQueue } from '../../../shared/jobPolicies';
 
 /** Priority 1 first, then first come first served. */
 export function byQueueOrder(a: Pick<Job, 'priority' | 'seq'>, b: Pick<Job, 'priority' | 'seq'>): number {
   return a.priority - b.priority || a.seq - b.seq;
 }
 
-/** Completion indexes still to run: not succeeded and not running now. */
+/**
+ * Completion indexes still to run: not succeeded, not failed for good, not running now; never more
+ * than the completions still needed. A work queue runs `parallelism` slots and starts none after a success.
+ */
 export function indexesToRun(job: Job): number[] {
   const live = new Set(job.attempts.filter((a) => a.status === 'starting' || a.status === 'running').map((a) => a.index));
-  const done = new Set(job.succeededIndexes);
+  const done = new Set([...job.succeededIndexes, ...(job.failedIndexes ?? [])]);
+  const workQueue = isWorkQueue(job.spec);
+  if (workQueue && job.succeededIndexes.length > 0) return [];
+  const slots = workQueue ? job.spec.parallelism : completionsOf(job.spec);
   const out: number[] = [];
-  for (let i = 0; i < job.spec.completions; i++) if (!done.has(i) && !live.has(i)) out.push(i);
+  for (let i = 0; i < slots; i++) if (!done.has(i) && !live.has(i)) out.push(i);
   return out;
 }
 
@@ -27,4 +37,41 @@ export function dependencyState(job: Job, lookup: (id: string) => Job | undefine
     if (dep.status !== 'completed') waiting = true;
   }
   return waiting ? 'waiting' : 'ready';
+}
+
+/**
+ * The engine an attempt starts on: the least busy usable one under its limit. Else what the job
+ * waits for: the engine it names when none is available ('' when they are only all busy).
+ */
+export function pickEngine(spec: Pick<TemplateSpec, 'engine' | 'engineId'>, engines: EngineSlot[], running: (engineId: string) => number): EngineSlot | string {
+  const usable = usableEngines(spec, engines);
+  if (usable.length === 0) return engineLabel(spec);
+  const free = usable.filter((e) => e.limit === undefined || running(e.id) < e.limit).sort((a, b) => running(a.id) - running(b.id))[0];
+  return free ?? '';
+}
+
+/** What the engine rules read of an engine. */
+export type EngineView = { id: string; kind: 'docker' | 'podman'; available: boolean; limit?: number };
+
+/** The engines a job may start on now: its one engine by id, else every available one of its kind. */
+export function usableEngines<E extends EngineView>(spec: Pick<TemplateSpec, 'engine' | 'engineId'>, engines: E[]): E[] {
+  const { engine, engineId } = spec;
+  return engines.filter((e) => e.available && (engineId ? e.id === engineId : engine === 'any' || e.kind === engine));
+}
+
+/** What a job waits for when none of its engines is available, in the Queue's words. */
+export function engineLabel(spec: Pick<TemplateSpec, 'engine' | 'engineId'>): string {
+  if (spec.engineId) return `engine ${spec.engineId}`;
+  return spec.engine === 'any' ? 'any engine' : spec.engine;
+}
+
+
+/** The queue's counts as the Queue view's header shows them. */
+export function queueStateOf(active: Job[], paused: boolean, concurrency: number): QueueState {
+  return {
+    paused,
+    running: active.filter((j) => j.status === 'running').length,
+    pending: active.filter((j) => j.status === 'pending').length,
+    concurrency,
+  };
 }

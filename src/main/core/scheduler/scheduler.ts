@@ -1,20 +1,22 @@
 import { AppError } from '../../../shared/errors';
 import type { QueueState } from '../../../shared/ipc';
-import { assertTransition, isTerminal, type Attempt, type Job, type JobStatus } from '../../../shared/job';
+import { isTerminal, type Attempt, type Job, type JobStatus } from '../../../shared/job';
+import { isSuspended } from '../../../shared/jobPolicies';
 import { iso } from '../clock';
 import type { AttemptOutcome, AttemptSink, RunningAttempt, StopReason } from '../engines/types';
 import { Deadlines } from './deadlines';
 import { LiveAttempts } from './live';
 import { attemptResult, internalError, judgeAttempt, withAttempt, type EndInfo } from './outcome';
-import { byQueueOrder, dependencyState, indexesToRun } from './order';
+import { finished, mustBeActive, requeued, retried, withNewAttempt } from './transitions';
+import { byQueueOrder, dependencyState, indexesToRun, pickEngine, queueStateOf } from './order';
 import { pullReporter } from './pulls';
 import type { EngineSlot, SchedulerDeps } from './types';
-import { engineLabel, pendingWaits, usableEngines, type JobWait } from './waitReason';
+import { pendingWaits, type JobWait } from './waitReason';
 
 export type { AttemptLog, EngineSlot, JobRepo, SchedulerDeps } from './types';
 
 interface PendingEnd extends EndInfo {
-  status: 'failed' | 'cancelled';
+  status: 'completed' | 'failed' | 'cancelled';
 }
 
 /**
@@ -25,6 +27,8 @@ interface PendingEnd extends EndInfo {
 export class Scheduler {
   private readonly live: LiveAttempts;
   private pendingEnd = new Map<string, PendingEnd>();
+  /** Jobs whose containers are being stopped by a suspend: back to pending when the last is back. */
+  private readonly suspending = new Set<string>();
   private readonly deadlines: Deadlines;
   private wake: { at: number; handle: unknown } | undefined;
   private pumping = false;
@@ -57,13 +61,7 @@ export class Scheduler {
   }
 
   queueState(): QueueState {
-    const active = this.d.repo.activeJobs();
-    return {
-      paused: this.paused,
-      running: active.filter((j) => j.status === 'running').length,
-      pending: active.filter((j) => j.status === 'pending').length,
-      concurrency: this.d.settings().concurrency,
-    };
+    return queueStateOf(this.d.repo.activeJobs(), this.paused, this.d.settings().concurrency);
   }
 
   waits(): JobWait[] {
@@ -102,7 +100,7 @@ export class Scheduler {
         this.finish(job, 'cancelled', { reason: 'UpstreamFailed', message: 'a job it depends on failed or was cancelled' });
         continue;
       }
-      if (deps === 'waiting' || this.paused) continue;
+      if (deps === 'waiting' || this.paused || isSuspended(job)) continue;
       if (job.notBefore) {
         const at = Date.parse(job.notBefore);
         if (at > now) {
@@ -114,16 +112,11 @@ export class Scheduler {
       const indexes = indexesToRun(job).slice(0, Math.max(0, job.spec.parallelism - liveCount));
       for (const index of indexes) {
         if (this.runningAttempts() >= settings.concurrency) return this.scheduleWake(nextWake);
-        const usable = usableEngines(job.spec, engines);
-        if (usable.length === 0) {
-          const waitingFor = engineLabel(job.spec);
-          if (job.waitingFor !== waitingFor) this.d.repo.save({ ...job, waitingFor });
+        const free = pickEngine(job.spec, engines, (id) => this.runningAttempts(id));
+        if (typeof free === 'string') {
+          if (free && job.waitingFor !== free) this.d.repo.save({ ...job, waitingFor: free });
           break;
         }
-        const free = usable
-          .filter((e) => e.limit === undefined || this.runningAttempts(e.id) < e.limit)
-          .sort((a, b) => this.runningAttempts(a.id) - this.runningAttempts(b.id))[0];
-        if (!free) break;
         this.startAttempt(this.d.repo.getJob(job.id) ?? job, index, free);
       }
     }
@@ -131,26 +124,9 @@ export class Scheduler {
   }
 
   private startAttempt(job: Job, index: number, engine: EngineSlot): void {
-    const nowIso = iso(this.d.clock.now());
-    const number = job.attempts.reduce((n, a) => Math.max(n, a.number), 0) + 1;
-    const attempt: Attempt = {
-      number,
-      index,
-      engineId: engine.id,
-      status: 'starting',
-      createdAt: nowIso,
-      logBytes: 0,
-      logTruncated: false,
-      artifacts: [],
-    };
-    let next: Job = { ...job, attempts: [...job.attempts, attempt] };
-    delete next.waitingFor;
-    delete next.notBefore;
-    if (job.status === 'pending') {
-      assertTransition('pending', 'running');
-      next = { ...next, status: 'running', startedAt: job.startedAt ?? nowIso };
-      this.armDeadline(next);
-    }
+    const { next, number } = withNewAttempt(job, index, engine.id, this.d.clock.now());
+    this.suspending.delete(job.id);
+    if (job.status === 'pending') this.armDeadline(next);
     // Written before the container exists, so a restart can find the container by its labels.
     this.d.repo.save(next);
     const live = this.live.open(next, number, engine.id);
@@ -267,9 +243,15 @@ export class Scheduler {
       else this.d.repo.save(job);
       return this.pump();
     }
-    const v = judgeAttempt(job, attempt, outcome, this.d.clock.now());
+    if (this.suspending.has(jobId) && outcome.reason === 'Cancelled') return this.suspended(job, stillLive);
+    const v = judgeAttempt(job, attempt, outcome, {
+      now: this.d.clock.now(),
+      othersLive: stillLive,
+      // Stopped by the app's shutdown (or the engine lost): Kubernetes' DisruptionTarget.
+      disrupted: outcome.reason === 'EngineLost' || (this.closed && outcome.reason === 'Cancelled'),
+    });
     if (v.do === 'save') this.d.repo.save(v.job);
-    else if (v.do === 'complete') this.finish(v.job, 'completed', { reason: 'Completed', exitCode: 0 });
+    else if (v.do === 'complete') this.endJob(v.job, 'completed', v.end);
     else if (v.do === 'end') this.endJob(v.job, v.status, v.end);
     else if (v.do === 'wait') {
       this.d.repo.save(v.job);
@@ -281,19 +263,47 @@ export class Scheduler {
 
   /** failed → pending: the one path back into the queue. */
   private requeue(job: Job, notBeforeMs: number | undefined): void {
-    let next = job;
-    if (job.status === 'running') {
-      assertTransition('running', 'failed');
-      assertTransition('failed', 'pending');
-    }
-    next = { ...next, status: 'pending' };
-    if (notBeforeMs !== undefined) next.notBefore = iso(notBeforeMs);
-    else delete next.notBefore;
+    this.d.repo.save(requeued(job, notBeforeMs));
+  }
+
+  /** A suspend's stop came back: pending again once nothing runs, its deadline to count afresh. */
+  private suspended(job: Job, stillLive: boolean): void {
+    // Kept until the next start: attempts stopped together may all see "nothing live" here.
+    if (stillLive) return this.d.repo.save(job);
+    const next = { ...job };
+    delete next.startedAt;
+    this.requeue(next, undefined);
+    this.pump();
+  }
+
+  /**
+   * Suspend (Kubernetes spec.suspend = true): start nothing more; stop what runs, with cancel's
+   * grace, not counted as failures; the job stays pending.
+   */
+  suspend(jobId: string): Job {
+    const job = mustBeActive(this.d.repo.getJob(jobId), jobId, 'suspended');
+    if (this.pendingEnd.has(jobId)) throw new AppError('CONFLICT', 'this job is already ending');
+    this.d.repo.save({ ...job, suspended: true });
+    this.deadlines.disarm(jobId);
+    if (this.isLive(jobId)) {
+      this.suspending.add(jobId);
+      for (const l of this.live.of(jobId)) l.handle?.stop('Cancelled');
+    } else if (job.status === 'running') this.suspended({ ...job, suspended: true }, false);
+    return this.d.repo.getJob(jobId) ?? job;
+  }
+
+  /** Resume: the job starts its containers again, its deadline counted from the new start. */
+  resume(jobId: string): Job {
+    const job = mustBeActive(this.d.repo.getJob(jobId), jobId, 'resumed');
+    const next: Job = { ...job, suspended: false };
+    if (job.status === 'pending') delete next.startedAt;
     this.d.repo.save(next);
+    this.pump();
+    return this.d.repo.getJob(jobId) ?? next;
   }
 
   /** End now if nothing runs, else stop what runs and end when the last attempt is back. */
-  private endJob(job: Job, status: 'failed' | 'cancelled', end: EndInfo): void {
+  private endJob(job: Job, status: PendingEnd['status'], end: EndInfo): void {
     if (!this.isLive(job.id)) return this.finish(job, status, end);
     this.pendingEnd.set(job.id, { status, ...end });
     this.d.repo.save(job);
@@ -302,19 +312,9 @@ export class Scheduler {
   }
 
   private finish(job: Job, status: JobStatus, end: EndInfo): void {
-    assertTransition(job.status, status);
+    const next = finished(job, status, end, this.d.clock.now());
     this.pendingEnd.delete(job.id);
     this.deadlines.disarm(job.id);
-    const next: Job = {
-      ...job,
-      status,
-      reason: end.reason,
-      finishedAt: iso(this.d.clock.now()),
-      ...(end.exitCode !== undefined ? { exitCode: end.exitCode } : {}),
-      ...(end.message ? { message: end.message } : {}),
-    };
-    delete next.notBefore;
-    delete next.waitingFor;
     this.d.repo.save(next);
     // Jobs that depend on this one may now run or be cancelled.
     this.again = true;
@@ -326,12 +326,7 @@ export class Scheduler {
    * deadline counts from there (the earlier attempts keep their own times).
    */
   retry(jobId: string): Job {
-    const job = this.d.repo.getJob(jobId);
-    if (!job) throw new AppError('NOT_FOUND', `no job ${jobId}`);
-    if (job.status !== 'failed') throw new AppError('CONFLICT', `only a failed job can be retried in place; this one is ${job.status}`);
-    assertTransition('failed', 'pending');
-    const next: Job = { ...job, status: 'pending', failures: 0, succeededIndexes: [] };
-    for (const k of ['reason', 'message', 'exitCode', 'finishedAt', 'notBefore', 'startedAt'] as const) delete next[k];
+    const next = retried(this.d.repo.getJob(jobId), jobId);
     this.d.repo.save(next);
     this.pump();
     return this.d.repo.getJob(jobId) ?? next;

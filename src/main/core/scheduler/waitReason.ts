@@ -1,13 +1,12 @@
 import type { Job } from '../../../shared/job';
-import type { TemplateSpec } from '../../../shared/template';
 import type { JobWait, WaitReason } from '../../../shared/wait';
 import { iso } from '../clock';
-import { byQueueOrder } from './order';
+import { byQueueOrder, engineLabel, usableEngines, type EngineView } from './order';
+
 import type { SchedulerDeps } from './types';
 
 export type { JobWait };
 
-type EngineView = { id: string; kind: 'docker' | 'podman'; available: boolean; limit?: number };
 
 /** What the scheduler knows at one moment, enough to say why a pending job has not started. */
 export interface WaitView {
@@ -18,18 +17,6 @@ export interface WaitView {
   running: number;
   engines: (EngineView & { running: number })[];
   lookup(id: string): Job | undefined;
-}
-
-/** The engines a job may start on now: its one engine by id, else every available one of its kind. */
-export function usableEngines<E extends EngineView>(spec: Pick<TemplateSpec, 'engine' | 'engineId'>, engines: E[]): E[] {
-  const { engine, engineId } = spec;
-  return engines.filter((e) => e.available && (engineId ? e.id === engineId : engine === 'any' || e.kind === engine));
-}
-
-/** What a job waits for when none of its engines is available, in the Queue's words. */
-export function engineLabel(spec: Pick<TemplateSpec, 'engine' | 'engineId'>): string {
-  if (spec.engineId) return `engine ${spec.engineId}`;
-  return spec.engine === 'any' ? 'any engine' : spec.engine;
 }
 
 /**

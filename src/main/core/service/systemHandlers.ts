@@ -33,6 +33,9 @@ type SystemHandlers = Omit<
   | 'jobs.graph'
   | 'queue.waits'
   | 'templates.chain'
+  | 'jobs.suspend'
+  | 'jobs.resume'
+  | 'jobs.pin'
 >;
 
 export function systemHandlers(ctx: CoreContext): SystemHandlers {

@@ -7,6 +7,7 @@ import { CRON_FIELDS, deprecationWarning, mapCronJob } from './kubernetesCron';
 import { mapPod } from './kubernetesPod';
 import { scheduleMessageForFile } from './scheduleRules';
 import { isRecord } from './parse';
+import { JOB_POLICY_FIELDS, mapJobPolicies } from './kubernetesPolicies';
 
 /** Kubernetes' own default for backoffLimit. */
 const K8S_BACKOFF_LIMIT = 6;
@@ -38,9 +39,7 @@ export function fromKubernetes(doc: Obj, kind: 'Job' | 'CronJob'): Mapped {
     jobPath = 'spec';
     if (!isRecord(top.spec)) r.errors.push({ path: 'spec', message: 'expected the job spec' });
   }
-  const js = r.obj(jobSpec, jobPath, ['template', 'backoffLimit', 'activeDeadlineSeconds', 'parallelism', 'completions', 'completionMode'], {
-    ttlSecondsAfterFinished: 'finished jobs are removed by Jobdeck\'s retention settings',
-  });
+  const js = r.obj(jobSpec, jobPath, ['template', 'backoffLimit', 'activeDeadlineSeconds', 'parallelism', 'completions', 'completionMode', ...JOB_POLICY_FIELDS]);
   spec.retry = { limit: typeof js.backoffLimit === 'number' ? js.backoffLimit : K8S_BACKOFF_LIMIT };
   if (js.activeDeadlineSeconds !== undefined) spec.timeoutSeconds = js.activeDeadlineSeconds as number;
   if (js.parallelism !== undefined) spec.parallelism = js.parallelism as number;
@@ -54,6 +53,7 @@ export function fromKubernetes(doc: Obj, kind: 'Job' | 'CronJob'): Mapped {
     r.warnings.push(`${podPath}.restartPolicy: ${String(pod.restartPolicy)} is not valid for a Job; Jobdeck retries by backoffLimit`);
   }
   const cPath = mapPod(r, pod, podPath, spec);
+  mapJobPolicies(r, js, jobPath, spec);
   if (r.errors.length) return { ok: false, errors: r.errors };
   const parsed = TemplateSpecChecked.safeParse(spec);
   if (!parsed.success) {
@@ -94,6 +94,12 @@ function mappedFrom(path: string, cPath: string, jobPath: string): string {
     ['schedule.startingDeadlineSeconds', 'spec.startingDeadlineSeconds'],
     ['schedule.successfulJobsHistoryLimit', 'spec.successfulJobsHistoryLimit'],
     ['schedule.failedJobsHistoryLimit', 'spec.failedJobsHistoryLimit'],
+    ['podFailurePolicy', `${jobPath}.podFailurePolicy`],
+    ['successPolicy', `${jobPath}.successPolicy`],
+    ['backoffLimitPerIndex', `${jobPath}.backoffLimitPerIndex`],
+    ['maxFailedIndexes', `${jobPath}.maxFailedIndexes`],
+    ['ttlSecondsAfterFinished', `${jobPath}.ttlSecondsAfterFinished`],
+    ['suspend', `${jobPath}.suspend`],
     ['schedule.cron', 'spec.schedule'],
     ['schedule', 'spec'],
   ];

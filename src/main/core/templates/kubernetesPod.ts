@@ -111,6 +111,8 @@ export function mapPod(r: Reader, pod: Obj, podPath: string, spec: TemplateSpecI
   const cPath = `${podPath}.containers[0]`;
   const c = r.obj(containers[0], cPath, CONTAINER_FIELDS);
   spec.image = str(c.image) ?? '';
+  // podFailurePolicy's onExitCodes.containerName matches it.
+  if (typeof c.name === 'string' && c.name) spec.containerName = c.name;
   if (!c.image) r.errors.push({ path: `${cPath}.image`, message: 'expected an image' });
   const command = stringArray(r, c.command, `${cPath}.command`);
   const args = stringArray(r, c.args, `${cPath}.args`);

@@ -7,6 +7,7 @@ import { client } from '../client/client';
 import { AttemptSteps } from '../components/AttemptSteps';
 import { DependencyGraph } from '../components/DependencyGraph';
 import { ExitBadge } from '../components/ExitBadge';
+import { JobControls, JobPolicyState } from '../components/JobPolicyState';
 import { between, bytes, duration, until, when } from '../components/format';
 import { LogPane } from '../components/LogPane';
 import { MountList } from '../components/MountList';
@@ -65,6 +66,7 @@ export function JobView() {
           {job.id}
         </span>
         <div className="spacer" />
+        <JobControls job={job} act={(p) => act(p)} />
         {!ended && (
           <button className="danger" onClick={() => act(client.invoke('jobs.cancel', { id: job.id }))} data-testid="job-cancel">
             Cancel
@@ -105,9 +107,10 @@ export function JobView() {
           {shownAttempt && <AttemptSteps key={`${job.id}:${shownAttempt.number}`} jobId={job.id} attempt={shownAttempt} />}
           {shown !== undefined && <LogPane key={`${job.id}:${shown}`} jobId={job.id} attempt={shown} live={live} />}
         </div>
-        {/* It scrolls when long (a long failure message): reachable by keyboard, as axe asks. */}
+        {/* Focusable: it scrolls when its panels outgrow the window, and a keyboard must reach that. */}
         <aside className="job-side" tabIndex={0} aria-label="Job details">
           <Timings job={job} />
+          <JobPolicyState job={job} />
           <Attempts job={job} />
           <MountList mounts={job.spec.mounts} />
           <DependencyGraph job={job} />

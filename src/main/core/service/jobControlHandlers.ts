@@ -1,0 +1,27 @@
+import type { Handlers } from '../../../shared/ipc';
+import type { Job } from '../../../shared/job';
+import type { CoreContext } from './context';
+import { maskJob } from './jobFactory';
+import { mustJob } from './jobHandlers';
+
+type JobControlHandlers = Pick<Handlers, 'jobs.suspend' | 'jobs.resume' | 'jobs.pin'>;
+
+/** Per-job suspend/resume (Kubernetes spec.suspend) and pinning (kept past its TTL). */
+export function jobControlHandlers(ctx: CoreContext): JobControlHandlers {
+  return {
+    async 'jobs.suspend'({ id }) {
+      mustJob(ctx, id);
+      return maskJob(ctx.scheduler.suspend(id));
+    },
+    async 'jobs.resume'({ id }) {
+      mustJob(ctx, id);
+      return maskJob(ctx.scheduler.resume(id));
+    },
+    async 'jobs.pin'({ id, pinned }) {
+      const job = mustJob(ctx, id);
+      const next: Job = { ...job, pinned };
+      if (!pinned) delete next.pinned;
+      return maskJob(ctx.jobs.save(next));
+    },
+  };
+}
