@@ -22,6 +22,7 @@ import { Scheduler, type EngineSlot } from './scheduler/scheduler';
 import { keyFileCodec, unsealEnv, type SecretCodec } from './secrets';
 import type { CoreContext } from './service/context';
 import { createJob, maskJob } from './service/jobFactory';
+import { bulkHandlers } from './service/bulkHandlers';
 import { jobHandlers } from './service/jobHandlers';
 import { systemHandlers } from './service/systemHandlers';
 import { templateHandlers } from './service/templateHandlers';
@@ -187,7 +188,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
   scheduler.pump();
   const retention = startRetention(ctx);
 
-  const handlers = { ...templateHandlers(ctx), ...jobHandlers(ctx), ...systemHandlers(ctx) };
+  const handlers = { ...templateHandlers(ctx), ...jobHandlers(ctx), ...systemHandlers(ctx), ...bulkHandlers(ctx) };
   return {
     handlers,
     onEvent: (clientId, listener) => {
