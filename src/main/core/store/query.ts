@@ -1,4 +1,5 @@
-import type { Job, JobStatus } from '../../../shared/job';
+import { isTerminal, type Job, type JobStatus } from '../../../shared/job';
+import { jobSpan, ranMs } from '../../../shared/jobNumbers';
 import type { JobFilter } from '../../../shared/query';
 
 function commandText(j: Job): string {
@@ -117,7 +118,8 @@ export const SORT_KEYS: Record<SortKey, (j: Job) => number> = {
   createdAt: (j) => time(j.createdAt),
   finishedAt: (j) => time(j.finishedAt),
   priority: (j) => j.priority,
-  duration: (j) => (j.startedAt && j.finishedAt ? time(j.finishedAt) - time(j.startedAt) : -1),
+  // The duration a row shows (its latest run over its attempts' stamps); unknown or still running sorts lowest.
+  duration: (j) => (isTerminal(j.status) ? (ranMs(jobSpan(j)) ?? -1) : -1),
   startedAt: (j) => time(j.startedAt),
   status: (j) => STATUS_RANK[j.status],
   // No exit code (never ran, or the engine said none) sorts below every code.

@@ -154,7 +154,6 @@ export function HistoryView() {
                   key={v.key}
                   role="option"
                   aria-selected={picked}
-                  aria-label={j ? `${j.templateName} ${j.id.slice(0, 8)}, ${j.status}` : 'loading'}
                   {...props}
                   onKeyDown={(e) => {
                     onRowKey(e, v.index, j?.id);
