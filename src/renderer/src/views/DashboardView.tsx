@@ -120,7 +120,7 @@ export function DashboardView() {
                   key={t.templateName}
                   className="bar-row bar-link"
                   onClick={open({ status: 'failed', templateName: t.templateName })}
-                  aria-label={`${t.templateName}: ${t.failed} of ${t.total} failed. Show them in History`}
+                  title={`Show the failed jobs of ${t.templateName} in History`}
                   data-testid="failure-bar"
                 >
                   <span className="ellipsis" title={t.templateName}>
@@ -190,7 +190,7 @@ function Tile({ label, value, tone, onOpen }: { label: string; value: string | n
   // A count of jobs opens them in History; a rate or a duration has no list behind it.
   if (onOpen) {
     return (
-      <button className={`tile tile-link ${tone ? `tile-${tone}` : ''}`} onClick={onOpen} aria-label={`${label}: ${value}. Show them in History`} data-testid="tile-link">
+      <button className={`tile tile-link ${tone ? `tile-${tone}` : ''}`} onClick={onOpen} title={`Show the ${label.toLowerCase()} jobs in History`} data-testid="tile-link">
         {inner}
       </button>
     );
