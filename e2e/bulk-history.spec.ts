@@ -148,6 +148,33 @@ test.describe('bulk work in History', () => {
     await expectAccessible(page, 'History filtered by origin');
   });
 
+  test('the Queue: a Shift range of pending jobs runs again, then all of them are cancelled at once', async () => {
+    await setQueuePaused(true);
+    for (let i = 0; i < 3; i++) await runTemplate(page, T.six);
+    await go(page, 'Queue');
+    const pending = page.getByTestId('pending-row').filter({ hasText: T.six });
+    await expect(pending).toHaveCount(3);
+    await pending.nth(0).getByTestId('queue-select').click();
+    await pending.nth(2).getByTestId('queue-select').click({ modifiers: ['Shift'] });
+    await expect(page.getByTestId('bulk-count')).toHaveText('3 jobs selected');
+    await expect(page.getByTestId('pending-row').and(page.locator('.selected'))).toHaveCount(3);
+    await bar().getByTestId('bulk-clone').click();
+    await expect(page.getByTestId('bulk-result')).toHaveText('Ran again 3 jobs.');
+    await expect(pending).toHaveCount(6);
+    await expectAccessible(page, 'Queue with jobs selected');
+    // By keyboard: Space on the first pending row, Shift+Arrow down over the other five.
+    await bar().getByRole('button', { name: 'Clear' }).click();
+    await pending.nth(0).focus();
+    await page.keyboard.press('Space');
+    for (let i = 0; i < 5; i++) await page.keyboard.press('Shift+ArrowDown');
+    await expect(page.getByTestId('bulk-count')).toHaveText('6 jobs selected');
+    await bar().getByTestId('bulk-cancel').click();
+    await page.getByRole('dialog', { name: 'Cancel 6 jobs?' }).getByRole('button', { name: 'Cancel jobs' }).click();
+    await expect(pending).toHaveCount(0);
+    await expect(page.getByTestId('bulk-result')).toHaveText('Cancelled 6 jobs.');
+    await setQueuePaused(false);
+  });
+
   test('sort by duration: the slow job first, then last', async () => {
     await runTemplate(page, T.slow);
     await expectEnded(page);
@@ -219,5 +246,21 @@ test.describe('bulk work in History', () => {
     await expect(page.getByTestId('filter-template')).toHaveValue('');
     await go(page, 'Dashboard');
     await expectAccessible(page, 'Dashboard with links');
+  });
+
+  test('Settings has the same Clean up now, and Cancel there removes nothing', async () => {
+    await go(page, 'History');
+    const total = await page.getByTestId('history-total').innerText();
+    await go(page, 'Settings');
+    await page.getByTestId('cleanup-open').click();
+    const dialog = page.getByRole('dialog', { name: 'Clean up now' });
+    await dialog.getByTestId('cleanup-age').fill('10');
+    await expect(dialog.getByTestId('cleanup-preview')).toHaveText('0 jobs would be deleted.');
+    await expect(dialog.getByTestId('cleanup-run')).toBeDisabled();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toBeHidden();
+    // The Settings form has nothing unsaved from it.
+    await go(page, 'History');
+    await expect(page.getByTestId('history-total')).toHaveText(total);
   });
 });
