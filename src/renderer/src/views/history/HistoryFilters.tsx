@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { EngineInfo } from '../../../../shared/engine';
 import { ORIGINS, parseExitCode, rangeProblem, STATUSES, type HistoryFilterState } from './historyFilter';
 
@@ -26,9 +26,15 @@ export function HistoryFilters({ value: f, onChange, templateNames, engines }: P
   const set = <K extends keyof HistoryFilterState>(k: K, v: HistoryFilterState[K]) => onChange({ ...f, [k]: v });
   // Search as you type, without a request per keystroke.
   const [textInput, setTextInput] = useState(f.text);
+  // The filters as they are when the pause ends (another filter may have changed meanwhile).
+  const latest = useRef({ f, onChange });
+  latest.current = { f, onChange };
   useEffect(() => setTextInput(f.text), [f.text]);
   useEffect(() => {
-    const t = setTimeout(() => textInput.trim() !== f.text && onChange({ ...f, text: textInput.trim() }), 250);
+    const t = setTimeout(() => {
+      const { f: now, onChange: change } = latest.current;
+      if (textInput.trim() !== now.text) change({ ...now, text: textInput.trim() });
+    }, 250);
     return () => clearTimeout(t);
   }, [textInput]);
   const exit = parseExitCode(f.exitCode);
