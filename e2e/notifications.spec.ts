@@ -63,6 +63,12 @@ async function notifyingContext(browser: Browser, permission: 'granted' | 'ask')
 
 const notices = (page: Page) => page.evaluate(() => window.__notices);
 
+/** Click the toasts away first (a click outside the open list closes it, as a menu does). */
+async function clearToasts(page: Page): Promise<void> {
+  const toasts = page.getByRole('status').locator('.toast');
+  for (let n = await toasts.count(); n > 0; n = await toasts.count()) await toasts.first().click();
+}
+
 test.describe('told when jobs end', () => {
   test.describe.configure({ mode: 'serial' });
 
@@ -81,6 +87,7 @@ test.describe('told when jobs end', () => {
     await expect.poll(() => notices(page)).toEqual([{ title: `${T.ok} succeeded`, body: 'Exit code 0', tag: id }]);
 
     await go(page, 'Queue');
+    await clearToasts(page);
     await page.getByTestId('bell').click();
     const panel = page.getByTestId('bell-panel');
     await expect(panel.getByTestId('bell-item')).toHaveCount(1);
