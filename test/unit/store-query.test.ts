@@ -87,7 +87,10 @@ function reference(jobs: Job[], f: JobFilter): { total: number; ids: string[] } 
     if (f.sort === 'priority') return j.priority;
     if (f.sort === 'finishedAt') return j.finishedAt ? Date.parse(j.finishedAt) : -Infinity;
     // The duration the row shows: the latest run over its attempts' stamps.
-    if (f.sort === 'duration') return isTerminal(j.status) ? (ranMs(jobSpan(j)) ?? -1) : -1;
+    if (f.sort === 'duration') {
+      if (!isTerminal(j.status)) return -1;
+      return ranMs(jobSpan(j)) ?? (j.startedAt && j.finishedAt ? Date.parse(j.finishedAt) - Date.parse(j.startedAt) : -1);
+    }
     if (f.sort === 'startedAt') return j.startedAt ? Date.parse(j.startedAt) : -Infinity;
     if (f.sort === 'status') return ['pending', 'running', 'completed', 'failed', 'cancelled'].indexOf(j.status);
     if (f.sort === 'exitCode') return typeof j.exitCode === 'number' ? j.exitCode : -Infinity;

@@ -118,8 +118,12 @@ export const SORT_KEYS: Record<SortKey, (j: Job) => number> = {
   createdAt: (j) => time(j.createdAt),
   finishedAt: (j) => time(j.finishedAt),
   priority: (j) => j.priority,
-  // The duration a row shows (its latest run over its attempts' stamps); unknown or still running sorts lowest.
-  duration: (j) => (isTerminal(j.status) ? (ranMs(jobSpan(j)) ?? -1) : -1),
+  // The duration a row shows (its latest run over its attempts' stamps); without those (an old
+  // record) the job's own start to end; unknown or still running sorts lowest.
+  duration: (j) => {
+    if (!isTerminal(j.status)) return -1;
+    return ranMs(jobSpan(j)) ?? (j.startedAt && j.finishedAt ? time(j.finishedAt) - time(j.startedAt) : -1);
+  },
   startedAt: (j) => time(j.startedAt),
   status: (j) => STATUS_RANK[j.status],
   // No exit code (never ran, or the engine said none) sorts below every code.
