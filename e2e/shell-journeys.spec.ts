@@ -244,7 +244,7 @@ test.describe('shell journeys', () => {
     await expect(rows).toHaveCount(2);
     await expect(rows.filter({ hasText: KBD })).toHaveCount(2);
     // Tab into the list, Arrow keys between rows, Enter opens the row.
-    for (let i = 0; i < 10 && (await focused(page)).testId !== 'history-row'; i++) await kb.press('Tab');
+    for (let i = 0; i < 20 && (await focused(page)).testId !== 'history-row'; i++) await kb.press('Tab');
     await expect(rows.first()).toBeFocused();
     await kb.press('ArrowDown');
     await expect(rows.nth(1)).toBeFocused();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JobGraph, TemplateChain } from './dependencyGraph';
+import { BulkAction, BulkResult, CleanupPreview, CleanupRule, ExportFormat, JobSelection } from './bulk';
 import { EngineInfo, NewEngineConfig } from './engine';
 import { ErrorCode, Issue, WireError } from './errors';
 import { Job, JobStatus } from './job';
@@ -247,6 +248,13 @@ export const commands = {
   'jobs.resume': cmd(IdRef, Job),
   /** A pinned job is kept by ttlSecondsAfterFinished and retention. */
   'jobs.pin': cmd(z.object({ id: z.string().min(1).max(100), pinned: z.boolean() }).strict(), Job),
+  /** Cancel, retry, run again or delete many jobs (picked ids, or all matching a filter): what was done to each, and why not. */
+  'jobs.bulk': cmd(z.object({ action: BulkAction, selection: JobSelection }).strict(), BulkResult),
+  /** The selected jobs as a file's content (secrets masked): JSON, or CSV with one row per job. */
+  'jobs.export': cmd(
+    z.object({ selection: JobSelection, format: ExportFormat }).strict(),
+    z.object({ filename: z.string(), content: z.string(), count: z.number().int() }),
+  ),
 
   'logs.read': cmd(
     z
@@ -284,15 +292,9 @@ export const commands = {
   ),
   'settings.get': cmd(Empty, Settings),
   'settings.update': cmd(SettingsPatch.strict(), Settings),
-  'retention.run': cmd(
-    z
-      .object({
-        olderThanDays: z.number().min(0).max(3650),
-        statuses: z.array(z.enum(['completed', 'failed', 'cancelled'])).min(1).default(['completed', 'failed', 'cancelled']),
-      })
-      .strict(),
-    z.object({ removed: z.number().int() }),
-  ),
+  'retention.run': cmd(CleanupRule, z.object({ removed: z.number().int() })),
+  /** What retention.run with the same rule (and the preview's asOf) removes, counted; nothing is removed. */
+  'retention.preview': cmd(CleanupRule, CleanupPreview),
 
   /** Every available engine's local images (one engine that fails to answer leaves only its own out). */
   'images.list': cmd(Empty, z.array(LocalImage)),

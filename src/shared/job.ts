@@ -57,6 +57,7 @@ export const Attempt = z.object({
 export type Attempt = z.infer<typeof Attempt>;
 
 export const JobOrigin = z.enum(['manual', 'schedule', 'retry', 'clone', 'import']);
+export type JobOrigin = z.infer<typeof JobOrigin>;
 
 export const Job = z.object({
   id: z.string(),

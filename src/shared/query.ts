@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EndReason, Job, JobStatus } from './job';
+import { EndReason, Job, JobOrigin, JobStatus } from './job';
 import { jobSpan } from './jobNumbers';
 
 export const JobFilter = z
@@ -13,10 +13,14 @@ export const JobFilter = z
     to: z.string().datetime({ offset: true }).optional(),
     /** Case-insensitive match on id, template name, image, command and message. */
     text: z.string().max(200).optional(),
-    sort: z.enum(['createdAt', 'finishedAt', 'priority', 'duration']).default('createdAt'),
+    sort: z.enum(['createdAt', 'finishedAt', 'priority', 'duration', 'startedAt', 'status', 'templateName', 'exitCode']).default('createdAt'),
     order: z.enum(['asc', 'desc']).default('desc'),
     offset: z.number().int().min(0).default(0),
     limit: z.number().int().min(1).max(1000).default(50),
+    /** The job's exit code (its last attempt's). */
+    exitCode: z.number().int().optional(),
+    /** How the job came to be: run by hand, by its schedule, a retry, a clone (run again). */
+    origin: z.array(JobOrigin).optional(),
   })
   .strict();
 export type JobFilter = z.infer<typeof JobFilter>;
@@ -37,6 +41,7 @@ export const JobSummary = Job.pick({
   finishedAt: true,
   waitingFor: true,
   dependsOn: true,
+  origin: true,
 }).extend({
   image: z.string(),
   engineId: z.string().optional(),
@@ -95,6 +100,7 @@ export function summarize(j: Job): JobSummary {
     ...(j.finishedAt ? { finishedAt: j.finishedAt } : {}),
     ...(j.waitingFor ? { waitingFor: j.waitingFor } : {}),
     dependsOn: j.dependsOn,
+    origin: j.origin,
     image: j.spec.image,
     ...(last ? { engineId: last.engineId } : {}),
     attempts: j.attempts.length,

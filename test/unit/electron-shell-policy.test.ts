@@ -3,8 +3,9 @@
 // start-up, quitting, and the route a notification opens.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { JobEndLedger } from '../../src/main/desktop/jobEnds';
-import { goToRouteScript, jobRoute, noticeForJob } from '../../src/main/desktop/notifications';
+import { JobEndLedger } from '../../src/shared/jobEnds';
+import { goToRouteScript, jobRoute } from '../../src/main/desktop/notifications';
+import { noticeForJob } from '../../src/shared/jobEnds';
 import {
   isTrustedIpcEvent,
   isTrustedSender,

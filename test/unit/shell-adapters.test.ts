@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noticeForJob } from '../../src/main/desktop/notifications';
+import { noticeForJob } from '../../src/shared/jobEnds';
 import { safeStorageCodec } from '../../src/main/desktop/secretCodec';
 import { isSafeExternalUrl, isTrustedSender, secureWebPreferences } from '../../src/main/desktop/security';
 import { initialTray, onJobEnded, onWindowFocused, trayIcon, trayMenu, trayTooltip } from '../../src/main/desktop/tray';

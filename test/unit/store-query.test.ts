@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JobStore } from '../../src/main/core/store/jobStore';
 import { time } from '../../src/main/core/store/query';
-import type { Job, JobStatus } from '../../src/shared/job';
+import { isTerminal, type Job, type JobStatus } from '../../src/shared/job';
+import { jobSpan, ranMs } from '../../src/shared/jobNumbers';
 import { JobFilter, type JobFilterInput } from '../../src/shared/query';
 import { spec } from '../support/fakes';
 
@@ -85,17 +86,25 @@ function reference(jobs: Job[], f: JobFilter): { total: number; ids: string[] } 
   const key = (j: Job): number => {
     if (f.sort === 'priority') return j.priority;
     if (f.sort === 'finishedAt') return j.finishedAt ? Date.parse(j.finishedAt) : -Infinity;
-    if (f.sort === 'duration') return j.startedAt && j.finishedAt ? Date.parse(j.finishedAt) - Date.parse(j.startedAt) : -1;
+    // The duration the row shows: the latest run over its attempts' stamps.
+    if (f.sort === 'duration') {
+      if (!isTerminal(j.status)) return -1;
+      return ranMs(jobSpan(j)) ?? (j.startedAt && j.finishedAt ? Date.parse(j.finishedAt) - Date.parse(j.startedAt) : -1);
+    }
+    if (f.sort === 'startedAt') return j.startedAt ? Date.parse(j.startedAt) : -Infinity;
+    if (f.sort === 'status') return ['pending', 'running', 'completed', 'failed', 'cancelled'].indexOf(j.status);
+    if (f.sort === 'exitCode') return typeof j.exitCode === 'number' ? j.exitCode : -Infinity;
     return Date.parse(j.createdAt);
   };
   const dir = f.order === 'asc' ? 1 : -1;
-  matched.sort((a, b) => (key(a) - key(b) || a.seq - b.seq) * dir);
+  if (f.sort === 'templateName') matched.sort((a, b) => (a.templateName.localeCompare(b.templateName) || a.seq - b.seq) * dir);
+  else matched.sort((a, b) => (key(a) - key(b) || a.seq - b.seq) * dir);
   return { total: matched.length, ids: matched.slice(f.offset, f.offset + f.limit).map((j) => j.id) };
 }
 
 function randomFilter(r: () => number): JobFilter {
   const f: JobFilterInput = {
-    sort: (['createdAt', 'finishedAt', 'priority', 'duration'] as const)[Math.floor(r() * 4)]!,
+    sort: (['createdAt', 'finishedAt', 'priority', 'duration', 'startedAt', 'status', 'templateName', 'exitCode'] as const)[Math.floor(r() * 8)]!,
     order: r() < 0.5 ? 'asc' : 'desc',
     offset: Math.floor(r() * 40),
     limit: 1 + Math.floor(r() * 30),

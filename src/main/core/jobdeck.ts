@@ -17,17 +17,17 @@ import { LogBatcher } from './logs/batcher';
 import { LogStore } from './logs/logStore';
 import { maskedLog } from './logs/mask';
 import { reconcile, sweepAfterOutage } from './reconcile';
-import { runRetention } from './retention';
+import { removeJobsAndFiles, runRetention } from './retention';
 import { CronLauncher } from './scheduler/cronLauncher';
 import { Scheduler, type EngineSlot } from './scheduler/scheduler';
 import { TtlReaper } from './scheduler/ttl';
-import { removeJobArtifacts } from './artifacts/artifactFiles';
 import { jobControlHandlers } from './service/jobControlHandlers';
 import { keyFileCodec, unsealEnv, type SecretCodec } from './secrets';
 import type { CoreContext } from './service/context';
 import { createJob, maskJob } from './service/jobFactory';
 import { imageHandlers } from './service/imageHandlers';
 import { dependencyHandlers } from './service/dependencyHandlers';
+import { bulkHandlers } from './service/bulkHandlers';
 import { jobHandlers } from './service/jobHandlers';
 import { applyHistoryLimits, fieldValues, recordMissedRun } from './service/scheduledRuns';
 import { systemHandlers } from './service/systemHandlers';
@@ -166,12 +166,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       const needed = new Set(store.activeJobs().flatMap((j) => j.dependsOn));
       const doomed = ids.filter((id) => !needed.has(id) && store.getJob(id));
       if (!doomed.length) return;
-      // The records first: a crash midway leaves orphan files, never a job whose logs are gone.
-      store.removeJobs(doomed);
-      for (const id of doomed) {
-        await logs.removeJob(id);
-        await removeJobArtifacts(opts.dataDir, id);
-      }
+      await removeJobsAndFiles(store, logs, opts.dataDir, doomed);
       hub.emit('job.removed', { ids: doomed });
     },
     onError: (error) => hub.emit('store.error', { message: `removing finished jobs failed: ${error instanceof Error ? error.message : String(error)}` }),
@@ -241,6 +236,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     ...systemHandlers(ctx),
     ...imageHandlers(ctx, { saveTemplate: templates['templates.save'] }),
     ...dependencyHandlers(ctx),
+    ...bulkHandlers(ctx),
   };
   return {
     handlers,

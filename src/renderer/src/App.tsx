@@ -6,6 +6,7 @@ import { RunDialog } from './components/RunDialog';
 import { ShortcutsHelp } from './components/ShortcutsHelp';
 import { Toasts } from './components/Toasts';
 import { TEMPLATE_DRAG_TYPE, useTemplateFileDrop } from './drop/useTemplateFileDrop';
+import { Bell } from './notify/Bell';
 import { VIEWS } from './routes';
 import { useShortcuts } from './shortcuts';
 import { reportError, useApp, type View } from './store/app';
@@ -60,6 +61,7 @@ export function App() {
       <nav className="nav" aria-label="Views">
         <div className="brand">
           <span className="logo">▣</span> Jobdeck
+          <Bell />
         </div>
         {VIEWS.map((v, i) => (
           <button

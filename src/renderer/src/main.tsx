@@ -6,7 +6,8 @@ import { reportError, useApp } from './store/app';
 import './styles.css';
 
 const route = routeFromHash(location.hash);
-useApp.getState().go(route.view, route.jobId, 'replace');
+// An address with a view's state (#/history?status=failed) is kept as it is; others are put right.
+useApp.getState().go(route.view, route.jobId, route.query ? 'history' : 'replace');
 // Every view has an address (#/history, #/jobs/<id>): go() pushes one history entry per move,
 // and Back/Forward (popstate) or an address changed from outside (the desktop shell sets the hash
 // when a notification is clicked: hashchange) bring the view in line with it.

@@ -3,6 +3,7 @@ import type { Handlers } from '../../../shared/ipc';
 import { listArtifacts } from '../artifacts/artifactFiles';
 import { runRetention } from '../retention';
 import type { CoreContext } from './context';
+import { cleanupRule } from './bulkHandlers';
 import { mustJob } from './jobHandlers';
 import { computeStats } from './stats';
 
@@ -36,6 +37,9 @@ type SystemHandlers = Omit<
   | 'jobs.suspend'
   | 'jobs.resume'
   | 'jobs.pin'
+  | 'jobs.bulk'
+  | 'jobs.export'
+  | 'retention.preview'
 >;
 
 export function systemHandlers(ctx: CoreContext): SystemHandlers {
@@ -121,12 +125,9 @@ export function systemHandlers(ctx: CoreContext): SystemHandlers {
       ctx.hub.emit('queue.state', ctx.scheduler.queueState());
       return next;
     },
-    async 'retention.run'({ olderThanDays, statuses }) {
-      const removed = await runRetention(ctx.store, ctx.logs, ctx.dataDir, {
-        olderThanDays,
-        statuses,
-        now: new Date(ctx.clock.now()),
-      });
+    async 'retention.run'(args) {
+      // From the preview's time when it gives one (bulkHandlers.cleanupRule): the run removes what it counted.
+      const removed = await runRetention(ctx.store, ctx.logs, ctx.dataDir, cleanupRule(ctx, args));
       if (removed.length) ctx.hub.emit('job.removed', { ids: removed });
       return { removed: removed.length };
     },

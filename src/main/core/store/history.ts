@@ -19,7 +19,7 @@ export interface StoreRow extends Row {
 }
 
 export function newRow(job: Job, seg: Segment | undefined, raw: boolean): StoreRow {
-  return { job, status: job.status, hay: undefined, createdAt: undefined, finishedAt: undefined, priority: undefined, duration: undefined, seg, raw };
+  return { job, status: job.status, hay: undefined, createdAt: undefined, finishedAt: undefined, priority: undefined, duration: undefined, startedAt: undefined, statusOrder: undefined, exitCode: undefined, seg, raw };
 }
 
 /** One history file and the finished jobs it holds. */

@@ -197,7 +197,10 @@ export class JobTable {
       to: filter.to ? Date.parse(filter.to) : undefined,
     };
     const test = rowFilter(filter, text, bounds);
-    const { total, rows } = this.index(filter.sort).scan(filter.order, filter.offset, filter.limit, statusMask(filter.status), test, filter.sort === 'createdAt');
+    const { total, rows } =
+      filter.sort === 'templateName'
+        ? this.byName(filter, test)
+        : this.index(filter.sort).scan(filter.order, filter.offset, filter.limit, statusMask(filter.status), test, filter.sort === 'createdAt');
     const items: Job[] = [];
     for (const row of rows as StoreRow[]) {
       const c = row.raw ? this.checkRecord(row) : row.job;
@@ -206,6 +209,14 @@ export class JobTable {
       items.push(c);
     }
     return { total, items };
+  }
+
+  /** A page sorted by template name: the matches sorted per query (names are no numeric key), ties by seq. */
+  private byName(filter: JobFilter, test: ReturnType<typeof rowFilter>): { total: number; rows: Row[] } {
+    const all = this.index('createdAt').scan('asc', 0, Number.MAX_SAFE_INTEGER, statusMask(filter.status), test, true).rows;
+    const dir = filter.order === 'asc' ? 1 : -1;
+    all.sort((a, b) => dir * (a.job.templateName.localeCompare(b.job.templateName) || a.job.seq - b.job.seq));
+    return { total: all.length, rows: all.slice(filter.offset, filter.offset + filter.limit) };
   }
 
   /** The jobs state.json holds: the hot ones, and the cold ones not yet in their history file. */

@@ -1,4 +1,5 @@
-import type { Job, JobStatus } from '../../../shared/job';
+import { isTerminal, type Job, type JobStatus } from '../../../shared/job';
+import { jobSpan, ranMs } from '../../../shared/jobNumbers';
 import type { JobFilter } from '../../../shared/query';
 
 function commandText(j: Job): string {
@@ -28,6 +29,10 @@ export interface Row {
   finishedAt: Entry | undefined;
   priority: Entry | undefined;
   duration: Entry | undefined;
+  startedAt: Entry | undefined;
+  /** The status sort's (`status` is the row's status itself). */
+  statusOrder: Entry | undefined;
+  exitCode: Entry | undefined;
 }
 
 export function updateRow(row: Row, job: Job): void {
@@ -56,7 +61,9 @@ export type Bounds = { from?: number | undefined; to?: number | undefined };
  */
 export function rowFilter(f: JobFilter, text: string | undefined, bounds: Bounds): ((row: Row, created?: number) => boolean) | undefined {
   const tests: ((row: Row, created?: number) => boolean)[] = [];
-  const { templateId, templateName, engineId } = f;
+  const { templateId, templateName, engineId, exitCode, origin } = f;
+  if (exitCode !== undefined) tests.push((r) => r.job.exitCode === exitCode);
+  if (origin !== undefined) tests.push((r) => origin.includes(r.job.origin));
   if (templateId !== undefined) tests.push((r) => r.job.templateId === templateId);
   if (templateName !== undefined) tests.push((r) => r.job.templateName === templateName);
   if (engineId !== undefined) tests.push((r) => r.job.attempts.some((a) => a.engineId === engineId));
@@ -76,7 +83,9 @@ export function rowFilter(f: JobFilter, text: string | undefined, bounds: Bounds
   };
 }
 
-export type SortKey = JobFilter['sort'];
+/** Sorts kept as a numeric order index; templateName is sorted per query (a string key). */
+export type SortKey = Exclude<JobFilter['sort'], 'templateName'>;
+const STATUS_RANK: Record<JobStatus, number> = { pending: 0, running: 1, completed: 2, failed: 3, cancelled: 4 };
 
 const digit = (s: string, i: number): number => {
   const d = s.charCodeAt(i) - 48;
@@ -109,7 +118,16 @@ export const SORT_KEYS: Record<SortKey, (j: Job) => number> = {
   createdAt: (j) => time(j.createdAt),
   finishedAt: (j) => time(j.finishedAt),
   priority: (j) => j.priority,
-  duration: (j) => (j.startedAt && j.finishedAt ? time(j.finishedAt) - time(j.startedAt) : -1),
+  // The duration a row shows (its latest run over its attempts' stamps); without those (an old
+  // record) the job's own start to end; unknown or still running sorts lowest.
+  duration: (j) => {
+    if (!isTerminal(j.status)) return -1;
+    return ranMs(jobSpan(j)) ?? (j.startedAt && j.finishedAt ? time(j.finishedAt) - time(j.startedAt) : -1);
+  },
+  startedAt: (j) => time(j.startedAt),
+  status: (j) => STATUS_RANK[j.status],
+  // No exit code (never ran, or the engine said none) sorts below every code.
+  exitCode: (j) => (typeof j.exitCode === 'number' ? j.exitCode : -Infinity),
 };
 
 export interface Entry {
@@ -132,9 +150,12 @@ const atOrBefore = (a: Entry, k: number, s: number): boolean => a.k < k || (a.k 
 export class OrderIndex {
   private entries: Entry[] = [];
   private readonly key: (j: Job) => number;
+  /** The row's field that holds its entry in this index. */
+  private readonly slot: Exclude<SortKey, 'status'> | 'statusOrder';
 
   constructor(readonly sort: SortKey) {
     this.key = SORT_KEYS[sort];
+    this.slot = sort === 'status' ? 'statusOrder' : sort;
   }
 
   get size(): number {
@@ -147,7 +168,7 @@ export class OrderIndex {
     for (const row of rows) {
       const e: Entry = { row, b: STATUS_BIT[row.status], k: this.key(row.job), s: row.job.seq };
       entries.push(e);
-      row[this.sort] = e;
+      row[this.slot] = e;
     }
     entries.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.s - b.s));
     this.entries = entries;
@@ -162,7 +183,7 @@ export class OrderIndex {
   put(row: Row): void {
     const k = this.key(row.job);
     const s = row.job.seq;
-    const e = row[this.sort];
+    const e = row[this.slot];
     if (e) {
       e.b = STATUS_BIT[row.status];
       if (e.k === k && e.s === s) return;
@@ -172,7 +193,7 @@ export class OrderIndex {
       this.insert(e);
     } else {
       const n: Entry = { row, b: STATUS_BIT[row.status], k, s };
-      row[this.sort] = n;
+      row[this.slot] = n;
       this.insert(n);
     }
   }
@@ -180,9 +201,9 @@ export class OrderIndex {
   remove(rows: Iterable<Row>): void {
     const gone: Entry[] = [];
     for (const row of rows) {
-      const e = row[this.sort];
+      const e = row[this.slot];
       if (e) gone.push(e);
-      row[this.sort] = undefined;
+      row[this.slot] = undefined;
     }
     if (gone.length === 0) return;
     if (gone.length <= 16) {

@@ -1,10 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
+import '../components/selection/selection.css';
 import type { Stats } from '../../../shared/query';
 import { client } from '../client/client';
 import { bucketWords } from '../../../shared/statsChart';
 import { DurationChart } from '../components/DurationChart';
 import { duration, when } from '../components/format';
+import { historyHash } from '../routes';
 import { reportError, useApp } from '../store/app';
+import { toQuery, type HistoryFilterState } from './history/historyFilter';
 
 const RANGES = { '24h': 86400e3, '7d': 7 * 86400e3, '30d': 30 * 86400e3 } as const;
 type Range = keyof typeof RANGES;
@@ -57,9 +60,17 @@ function useStats(range: Range): Stats | undefined {
   return got?.range === range ? got.stats : undefined;
 }
 
+/** History with the filter a card or bar stands for, as a new address: Back returns here. */
+export function openHistory(filter: Partial<HistoryFilterState>): void {
+  history.pushState(null, '', historyHash(toQuery(filter)));
+  useApp.getState().go('history', undefined, 'history');
+}
+
 export function DashboardView() {
   const [range, setRange] = useState<Range>('7d');
   const stats = useStats(range);
+  // The figures count jobs of the range: History shows the same range.
+  const open = (f: Partial<HistoryFilterState>) => () => openHistory({ range, ...f });
 
   const failuresByTemplate = (stats?.byTemplate ?? []).filter((t) => t.failed > 0).sort((a, b) => b.failed - a.failed);
 
@@ -83,11 +94,11 @@ export function DashboardView() {
       ) : (
         <>
           <div className="tiles">
-            <Tile label="Running" value={stats.counts.running ?? 0} />
-            <Tile label="Pending" value={stats.counts.pending ?? 0} />
-            <Tile label="Completed" value={stats.counts.completed ?? 0} tone="success" />
-            <Tile label="Failed" value={stats.counts.failed ?? 0} tone="error" />
-            <Tile label="Cancelled" value={stats.counts.cancelled ?? 0} />
+            <Tile label="Running" value={stats.counts.running ?? 0} onOpen={open({ status: 'running' })} />
+            <Tile label="Pending" value={stats.counts.pending ?? 0} onOpen={open({ status: 'pending' })} />
+            <Tile label="Completed" value={stats.counts.completed ?? 0} tone="success" onOpen={open({ status: 'completed' })} />
+            <Tile label="Failed" value={stats.counts.failed ?? 0} tone="error" onOpen={open({ status: 'failed' })} />
+            <Tile label="Cancelled" value={stats.counts.cancelled ?? 0} onOpen={open({ status: 'cancelled' })} />
             <Tile label="Success rate" value={pct(stats.successRate)} tone={stats.successRate !== null && stats.successRate < 0.8 ? 'warning' : 'success'} />
             <Tile label="Mean duration" value={duration(stats.meanDurationMs)} />
             <Tile label="p95 duration" value={duration(stats.p95DurationMs)} />
@@ -105,7 +116,13 @@ export function DashboardView() {
               <h3>Failures by template</h3>
               {failuresByTemplate.length === 0 && <p className="muted small">No failures. </p>}
               {failuresByTemplate.map((t) => (
-                <div key={t.templateName} className="bar-row">
+                <button
+                  key={t.templateName}
+                  className="bar-row bar-link"
+                  onClick={open({ status: 'failed', templateName: t.templateName })}
+                  title={`Show the failed jobs of ${t.templateName} in History`}
+                  data-testid="failure-bar"
+                >
                   <span className="ellipsis" title={t.templateName}>
                     {t.templateName}
                   </span>
@@ -116,7 +133,7 @@ export function DashboardView() {
                   <span className="mono">
                     {t.failed}/{t.total}
                   </span>
-                </div>
+                </button>
               ))}
             </div>
             <div className="panel">
@@ -135,7 +152,9 @@ export function DashboardView() {
                   {stats.byTemplate.map((t) => (
                     <tr key={t.templateName}>
                       <td className="ellipsis" title={t.templateName}>
-                        {t.templateName}
+                        <button className="link" onClick={open({ templateName: t.templateName })} data-testid="template-stats-link">
+                          {t.templateName}
+                        </button>
                       </td>
                       <td>{t.total}</td>
                       <td>{pct(t.successRate)}</td>
@@ -161,11 +180,20 @@ export function DashboardView() {
   );
 }
 
-function Tile({ label, value, tone }: { label: string; value: string | number; tone?: string }) {
-  return (
-    <div className={`tile ${tone ? `tile-${tone}` : ''}`}>
+function Tile({ label, value, tone, onOpen }: { label: string; value: string | number; tone?: string; onOpen?: () => void }) {
+  const inner = (
+    <>
       <div className="tile-value">{value}</div>
       <div className="tile-label">{label}</div>
-    </div>
+    </>
   );
+  // A count of jobs opens them in History; a rate or a duration has no list behind it.
+  if (onOpen) {
+    return (
+      <button className={`tile tile-link ${tone ? `tile-${tone}` : ''}`} onClick={onOpen} title={`Show the ${label.toLowerCase()} jobs in History`} data-testid="tile-link">
+        {inner}
+      </button>
+    );
+  }
+  return <div className={`tile ${tone ? `tile-${tone}` : ''}`}>{inner}</div>;
 }

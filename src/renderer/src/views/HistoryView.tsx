@@ -1,50 +1,56 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { isTerminal, type JobStatus } from '../../../shared/job';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { isTerminal } from '../../../shared/job';
 import { ranMs } from '../../../shared/jobNumbers';
-import type { JobFilterInput } from '../../../shared/query';
 import { ExitBadge } from '../components/ExitBadge';
 import { duration, when } from '../components/format';
+import { BulkBar } from '../components/selection/BulkBar';
+import { CleanupNow } from '../components/selection/CleanupNow';
+import { clickRow, isSelected, NO_SELECTION, selectAllMatching, selectedCount, selectRange, toggleRow, type RowSelection } from '../components/selection/selection';
+import '../components/selection/selection.css';
 import { StatusPill } from '../components/StatusPill';
 import { useRovingRows } from '../components/useRovingRows';
+import { currentHistoryQuery, historyHash } from '../routes';
 import { useApp } from '../store/app';
+import { fromQuery, listFilter, selectionFilter, toQuery, type HistoryFilterState, type SortColumn } from './history/historyFilter';
+import { HistoryFilters } from './history/HistoryFilters';
+import { SortHeader } from './history/SortHeader';
 import { useJobPages } from './useJobPages';
 import { useTemplateNames } from './useTemplateNames';
 
-const STATUSES: JobStatus[] = ['pending', 'running', 'completed', 'failed', 'cancelled'];
-const RANGES: Record<string, number | undefined> = { any: undefined, '1h': 3600e3, '24h': 86400e3, '7d': 7 * 86400e3, '30d': 30 * 86400e3 };
 const ROW_HEIGHT = 40;
+
+/** The filters History's address carries (#/history?status=failed), followed on Back/Forward. */
+function useAddressFilter(): [HistoryFilterState, (f: HistoryFilterState) => void] {
+  const [f, setF] = useState(() => fromQuery(currentHistoryQuery(location.hash)));
+  useEffect(() => {
+    const follow = () => {
+      if (location.hash.startsWith('#/history')) setF(fromQuery(currentHistoryQuery(location.hash)));
+    };
+    window.addEventListener('popstate', follow);
+    return () => window.removeEventListener('popstate', follow);
+  }, []);
+  const set = (next: HistoryFilterState) => {
+    setF(next);
+    // The address follows the filters (replace: each keystroke is no step for Back).
+    if (location.hash.startsWith('#/history')) history.replaceState(null, '', historyHash(toQuery(next)));
+  };
+  return [f, set];
+}
 
 export function HistoryView() {
   // By name, as the user sees it: a template deleted and made again keeps one history.
   const templateNames = useTemplateNames();
   const engines = useApp((s) => s.engines);
   const go = useApp((s) => s.go);
-  const [status, setStatus] = useState('');
-  const [templateName, setTemplateName] = useState('');
-  const [engineId, setEngineId] = useState('');
-  const [range, setRange] = useState('any');
-  const [textInput, setTextInput] = useState('');
-  const [text, setText] = useState('');
-
-  // Search as you type, without a request per keystroke.
-  useEffect(() => {
-    const t = setTimeout(() => setText(textInput.trim()), 250);
-    return () => clearTimeout(t);
-  }, [textInput]);
-
-  const filter = useMemo<JobFilterInput>(() => {
-    const ms = RANGES[range];
-    return {
-      ...(status ? { status: [status as JobStatus] } : {}),
-      ...(templateName ? { templateName } : {}),
-      ...(engineId ? { engineId } : {}),
-      ...(ms ? { from: new Date(Date.now() - ms).toISOString() } : {}),
-      ...(text ? { text } : {}),
-      sort: 'createdAt',
-      order: 'desc',
-    };
-  }, [status, templateName, engineId, range, text]);
+  const [f, setFilter] = useAddressFilter();
+  const [sel, setSel] = useState<RowSelection>(NO_SELECTION);
+  // "Last hour" is counted from when the filter was set, so the query stays one query.
+  const key = JSON.stringify(f);
+  const setAt = useMemo(() => Date.now(), [key]);
+  const filter = useMemo(() => listFilter(f, setAt), [key, setAt]);
+  // A new filter is a new set of rows: what was picked under the old one is let go.
+  useEffect(() => setSel(NO_SELECTION), [JSON.stringify(selectionFilter(f, setAt))]);
 
   const { total, row, need } = useJobPages(filter);
   const scroller = useRef<HTMLDivElement>(null);
@@ -58,6 +64,29 @@ export function HistoryView() {
     if (j) go('job', j.id);
   }, (i) => virtual.scrollToIndex(i));
   const activeShown = rows.current >= first && rows.current <= last;
+  const idAt = (i: number) => row(i)?.id;
+  const count = selectedCount(sel, total);
+
+  const onRowClick = (e: MouseEvent, index: number, id: string, box: boolean) => {
+    const next = clickRow(sel, index, id, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey, box }, idAt);
+    if (next) {
+      e.preventDefault();
+      setSel(next);
+    } else go('job', id);
+  };
+  // Space toggles the focused row; Shift+Arrow moves and adds the rows passed (the roving keys do the move).
+  const onRowKey = (e: KeyboardEvent<HTMLElement>, index: number, id: string | undefined) => {
+    if (e.target !== e.currentTarget || !id) return;
+    if (e.key === ' ') {
+      e.preventDefault();
+      setSel(toggleRow(sel, index, id));
+    } else if (e.shiftKey && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+      const to = Math.max(0, Math.min(total - 1, index + (e.key === 'ArrowDown' ? 1 : -1)));
+      setSel(selectRange(sel.anchor === undefined ? toggleRow(sel, index, id) : sel, to, idAt));
+    }
+  };
+  const onSort = (sort: SortColumn, order: 'asc' | 'desc') => setFilter({ ...f, sort, order });
+  const head = (column: SortColumn, label: string) => <SortHeader column={column} label={label} sort={f.sort} order={f.order} onSort={onSort} />;
 
   return (
     <section className="view view-fill" data-testid="history-view">
@@ -66,57 +95,40 @@ export function HistoryView() {
         <span className="muted" data-testid="history-total">
           {total.toLocaleString()} jobs
         </span>
+        <div className="spacer" />
+        <CleanupNow label="Clean up…" />
       </header>
-      <div className="filters">
-        <input
-          data-search
-          data-testid="history-search"
-          className="search"
-          placeholder="Search id, template, image, command…  ( / )"
-          value={textInput}
-          onChange={(e) => setTextInput(e.target.value)}
-        />
-        <select value={status} onChange={(e) => setStatus(e.target.value)} data-testid="filter-status" aria-label="Status">
-          <option value="">All statuses</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-        <select value={templateName} onChange={(e) => setTemplateName(e.target.value)} data-testid="filter-template" aria-label="Template">
-          <option value="">All templates</option>
-          {templateNames.map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </select>
-        <select value={engineId} onChange={(e) => setEngineId(e.target.value)} data-testid="filter-engine" aria-label="Engine">
-          <option value="">All engines</option>
-          {engines.map((e) => (
-            <option key={e.id} value={e.id}>
-              {e.id}
-            </option>
-          ))}
-        </select>
-        <select value={range} onChange={(e) => setRange(e.target.value)} data-testid="filter-time" aria-label="Time">
-          <option value="any">Any time</option>
-          <option value="1h">Last hour</option>
-          <option value="24h">Last 24 hours</option>
-          <option value="7d">Last 7 days</option>
-          <option value="30d">Last 30 days</option>
-        </select>
-      </div>
+      <HistoryFilters value={f} onChange={setFilter} templateNames={templateNames} engines={engines} />
+      <BulkBar
+        count={count}
+        total={total}
+        all={sel.all}
+        selection={() => (sel.all ? { filter: selectionFilter(f, setAt) } : sel.ids.size ? { ids: [...sel.ids] } : undefined)}
+        onSelectAll={() => setSel(selectAllMatching())}
+        onClear={() => setSel(NO_SELECTION)}
+        actions={['cancel', 'retry', 'clone', 'remove']}
+        exportable
+      />
       <div className="vtable">
-        <div className="vrow vhead">
-          <span>Template</span>
-          <span>Status</span>
-          <span>Exit</span>
+        <div className="vrow vhead history-grid">
+          <span>
+            <input
+              type="checkbox"
+              aria-label={sel.all ? 'Clear the selection' : 'Select all matching jobs'}
+              checked={sel.all || (count > 0 && count === total)}
+              ref={(el) => void (el && (el.indeterminate = count > 0 && count < total))}
+              onChange={() => setSel(count > 0 ? NO_SELECTION : selectAllMatching())}
+              disabled={total === 0}
+              data-testid="select-all"
+            />
+          </span>
+          {head('templateName', 'Template')}
+          {head('status', 'Status')}
+          {head('exitCode', 'Exit')}
           <span>Engine</span>
           <span>Attempts</span>
-          <span>Created</span>
-          <span>Duration</span>
+          {head('startedAt', 'Started')}
+          {head('duration', 'Duration')}
         </div>
         <div
           className="vbody"
@@ -127,22 +139,47 @@ export function HistoryView() {
           data-testid="history-rows"
         >
           {total === 0 && <p className="empty">No jobs match.</p>}
-          <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+          <div
+            style={{ height: virtual.getTotalSize(), position: 'relative' }}
+            role={total ? 'listbox' : undefined}
+            aria-multiselectable={total ? true : undefined}
+            aria-label={total ? 'Jobs' : undefined}
+          >
             {items.map((v) => {
               const j = row(v.index);
+              const picked = isSelected(sel, j?.id);
+              const props = rows.rowProps(v.index, activeShown ? v.index === rows.current : v.index === first);
               return (
                 <div
                   key={v.key}
-                  role="link"
-                  {...rows.rowProps(v.index, activeShown ? v.index === rows.current : v.index === first)}
-                  className="vrow clickable"
+                  role="option"
+                  aria-selected={picked}
+                  {...props}
+                  onKeyDown={(e) => {
+                    onRowKey(e, v.index, j?.id);
+                    if (!e.defaultPrevented) props.onKeyDown(e);
+                  }}
+                  className={`vrow clickable history-grid ${picked ? 'selected' : ''}`}
                   style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${v.start}px)` }}
-                  onClick={() => j && go('job', j.id)}
+                  onClick={(e) => j && onRowClick(e, v.index, j.id, false)}
+                  onMouseDown={(e) => e.shiftKey && e.preventDefault() /* no text selection on Shift-click */}
                   data-testid="history-row"
                   data-job-id={j?.id}
+                  data-selected={picked || undefined}
                 >
                   {j ? (
                     <>
+                      <span
+                        className="tick"
+                        aria-hidden="true"
+                        data-testid="row-select"
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          onRowClick(e, v.index, j.id, true);
+                        }}
+                      >
+                        {picked ? '☑' : '☐'}
+                      </span>
                       <span className="ellipsis" title={j.templateName}>
                         <b>{j.templateName}</b> <span className="muted mono">{j.id.slice(0, 8)}</span>
                       </span>
@@ -155,8 +192,8 @@ export function HistoryView() {
                       </span>
                       <span className="muted">{j.engineId ?? '–'}</span>
                       <span className="muted">{j.attempts}</span>
-                      <span className="muted" title={when(j.createdAt)}>
-                        {when(j.createdAt)}
+                      <span className="muted" title={`created ${when(j.createdAt)}`}>
+                        {j.startedAt ? when(j.startedAt) : '–'}
                       </span>
                       <span className="mono">{duration(ranMs(j.ran))}</span>
                     </>

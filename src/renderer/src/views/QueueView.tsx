@@ -7,6 +7,9 @@ import { PullProgressRow } from '../components/PullProgress';
 import { duration, since } from '../components/format';
 import { ranMs } from '../../../shared/jobNumbers';
 import { useNow } from '../components/useNow';
+import { BulkBar } from '../components/selection/BulkBar';
+import '../components/selection/selection.css';
+import { useListSelection } from '../components/selection/useListSelection';
 import { useRovingRows } from '../components/useRovingRows';
 import { PriorityMenu, priorityKeys } from '../components/PriorityMenu';
 import { WaitReason, useWaits } from '../components/WaitReason';
@@ -34,6 +37,28 @@ export function QueueView() {
   const pending = jobs.filter((j) => j.status === 'pending').sort(byQueueOrder);
   const runningRows = useRovingRows(running.length, (i) => running[i] && go('job', running[i].id));
   const pendingRows = useRovingRows(pending.length, (i) => pending[i] && go('job', pending[i].id));
+  // One selection over both tables, running rows first (a Shift range may cross from one to the other).
+  const list = useListSelection([...running, ...pending].map((j) => j.id));
+  const selectBox = (j: JobSummary, index: number) => (
+    <td className="select-cell">
+      <input
+        type="checkbox"
+        tabIndex={-1}
+        checked={list.isSelected(j.id)}
+        aria-label={`Select ${j.templateName} ${j.id.slice(0, 8)}`}
+        onClick={(e) => {
+          e.stopPropagation();
+          list.click(e, index, true);
+        }}
+        onChange={() => undefined /* the click above decides (it knows Shift) */}
+        data-testid="queue-select"
+      />
+    </td>
+  );
+  const rowKeys = (index: number, onKeyDown: (e: React.KeyboardEvent<HTMLElement>) => void) => (e: React.KeyboardEvent<HTMLElement>) => {
+    if (list.key(e, index)) e.preventDefault();
+    else onKeyDown(e);
+  };
 
   const act = (p: Promise<unknown>) => void p.catch(reportError);
   const cancel = (id: string) => act(client.invoke('jobs.cancel', { id }));
@@ -94,6 +119,14 @@ export function QueueView() {
       </header>
       {noTemplates && jobs.length === 0 && <FirstSteps />}
 
+      <BulkBar
+        count={list.selected.length}
+        total={running.length + pending.length}
+        all={false}
+        selection={() => (list.selected.length ? { ids: list.selected } : undefined)}
+        onClear={list.clear}
+        actions={['cancel', 'clone']}
+      />
       <h2 className="section-title">Running</h2>
       {running.length === 0 ? (
         <p className="empty">Nothing running.</p>
@@ -101,6 +134,9 @@ export function QueueView() {
         <table className="table" aria-label="Running jobs" ref={(el) => void (runningRows.containerRef.current = el)}>
           <thead>
             <tr>
+              <th className="select-cell">
+                <span className="sr-only">Select</span>
+              </th>
               <th>Job</th>
               <th>Image</th>
               <th>Engine</th>
@@ -116,13 +152,15 @@ export function QueueView() {
             {running.map((j, i) => (
               <tr
                 key={j.id}
-                className="clickable"
-                onClick={() => go('job', j.id)}
+                className={`clickable ${list.isSelected(j.id) ? 'selected' : ''}`}
+                onClick={(e) => list.click(e, i) || go('job', j.id)}
                 data-testid="running-row"
                 data-job-id={j.id}
                 aria-label={`${j.templateName} ${j.id.slice(0, 8)}, running`}
                 {...runningRows.rowProps(i)}
+                onKeyDown={rowKeys(i, runningRows.rowProps(i).onKeyDown)}
               >
+                {selectBox(j, i)}
                 <td className="clip clip-wide" title={j.templateName}>
                   <b>{j.templateName}</b> <span className="muted mono">{j.id.slice(0, 8)}</span>
                 </td>
@@ -155,6 +193,9 @@ export function QueueView() {
         <table className="table" aria-label="Pending jobs" ref={(el) => void (pendingRows.containerRef.current = el)}>
           <thead>
             <tr>
+              <th className="select-cell">
+                <span className="sr-only">Select</span>
+              </th>
               <th>
                 <span className="sr-only">Move</span>
               </th>
@@ -173,11 +214,12 @@ export function QueueView() {
                 key={j.id}
                 aria-label={`${j.templateName} ${j.id.slice(0, 8)}, pending, priority ${j.priority}`}
                 {...pendingRows.rowProps(i)}
-                className={`clickable ${dropTarget === j.id ? 'drop-target' : ''}`}
+                onKeyDown={rowKeys(running.length + i, pendingRows.rowProps(i).onKeyDown)}
+                className={`clickable ${dropTarget === j.id ? 'drop-target' : ''} ${list.isSelected(j.id) ? 'selected' : ''}`}
                 draggable
                 data-testid="pending-row"
                 data-job-id={j.id}
-                onClick={() => go('job', j.id)}
+                onClick={(e) => list.click(e, running.length + i) || go('job', j.id)}
                 onDragStart={(e) => {
                   e.dataTransfer.setData(JOB_DRAG_TYPE, j.id);
                   e.dataTransfer.effectAllowed = 'move';
@@ -197,6 +239,7 @@ export function QueueView() {
                   reorder(id, j);
                 }}
               >
+                {selectBox(j, running.length + i)}
                 <td className="grip" title="drag to reorder">
                   ⋮⋮
                 </td>

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { formatPath } from '../../../shared/errors';
 import { SettingsPatch, type Settings } from '../../../shared/settings';
 import { client } from '../client/client';
+import { CleanupNow } from '../components/selection/CleanupNow';
 import { reportError, useApp } from '../store/app';
 import { formFromSettings, settingsPatch, type RemovableStatus, type SettingsFormValues } from './settingsPatch';
 
@@ -107,6 +108,9 @@ function SettingsForm({ settings }: { settings: Settings }) {
               </div>
             </fieldset>
           </div>
+          <p className="muted small cleanup-row">
+            <CleanupNow /> Remove finished jobs now, with a count first.
+          </p>
         </div>
         <div className="panel form">
           <h2 className="panel-title">Desktop</h2>

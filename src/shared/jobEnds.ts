@@ -1,5 +1,9 @@
-// Pure policy for the Electron shell (no `electron` import): which job updates are news.
-import { isTerminal, type Job } from '../../shared/job';
+// Pure rules of job-end notices, shared by both shells: which ends are news (each once), and what
+// a notice says per the settings. Electron shows them as native notifications and in the tray
+// (src/main/electronMain.ts); the browser host as browser notifications; both in the bell's list.
+import { describeExit } from './exitCodes';
+import { isTerminal, type Job } from './job';
+import type { Settings } from './settings';
 
 export type EndedJob = Pick<Job, 'id' | 'status' | 'finishedAt'>;
 
@@ -38,4 +42,32 @@ export class JobEndLedger {
     if (this.seen.size > this.cap) this.seen.delete(this.seen.keys().next().value!);
     return true;
   }
+}
+
+export interface JobNotice {
+  title: string;
+  body: string;
+  jobId: string;
+}
+
+/** What to say when a job ends, or nothing (notifications off, a muted success, not ended). */
+export function noticeForJob(job: Pick<Job, 'id' | 'status' | 'templateName' | 'exitCode' | 'reason' | 'message'>, settings: Pick<Settings, 'notifications'>): JobNotice | null {
+  if (!settings.notifications.enabled) return null;
+  if (job.status === 'completed') {
+    if (settings.notifications.muteSuccess) return null;
+    return { title: `${job.templateName} succeeded`, body: 'Exit code 0', jobId: job.id };
+  }
+  if (job.status === 'failed') {
+    const m = describeExit(job.exitCode, job.reason);
+    const code = job.exitCode === null || job.exitCode === undefined ? '' : `exit code ${job.exitCode}, `;
+    return {
+      title: `${job.templateName} failed`,
+      body: `${code}${job.reason ?? 'Error'}: ${m.meaning}${job.message ? `\n${job.message}` : ''}`.slice(0, 240),
+      jobId: job.id,
+    };
+  }
+  if (job.status === 'cancelled' && job.reason === 'UpstreamFailed') {
+    return { title: `${job.templateName} did not run`, body: 'A job it depends on failed or was cancelled', jobId: job.id };
+  }
+  return null;
 }
