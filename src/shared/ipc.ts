@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EngineInfo, NewEngineConfig } from './engine';
 import { ErrorCode, Issue, WireError } from './errors';
 import { Job, JobStatus } from './job';
+import { LogLinesInput, LogLinesPage, LogSearchInput, LogSearchResult, LogStream } from './logLines';
 import { JobFilter, JobPage, Stats } from './query';
 import { Settings, SettingsPatch } from './settings';
 import { JobOverrides, Template, TemplateSpec, TemplateSpecChecked } from './template';
@@ -13,8 +14,7 @@ export const Ok = z.object({ ok: z.literal(true) });
 const IdRef = z.object({ id: z.string().min(1).max(100) }).strict();
 const Empty = z.object({}).strict();
 
-export const LogStream = z.enum(['stdout', 'stderr', 'system']);
-export type LogStream = z.infer<typeof LogStream>;
+export { LogStream };
 export const LogChunk = z.object({
   attempt: z.number().int(),
   stream: LogStream,
@@ -195,6 +195,10 @@ export const commands = {
   'logs.subscribe': cmd(IdRef, Ok),
   'logs.unsubscribe': cmd(IdRef, Ok),
   'artifacts.list': cmd(IdRef, z.array(Artifact)),
+  /** Search the whole log of an attempt, in the host (the pane holds only its tail). */
+  'logs.search': cmd(LogSearchInput, LogSearchResult),
+  /** Numbered lines of an attempt's log from a line on: earlier pages than the pane's tail. */
+  'logs.lines': cmd(LogLinesInput, LogLinesPage),
 
   'engines.list': cmd(Empty, z.array(EngineInfo)),
   'engines.refresh': cmd(Empty, z.array(EngineInfo)),

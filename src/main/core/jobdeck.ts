@@ -23,6 +23,7 @@ import { keyFileCodec, unsealEnv, type SecretCodec } from './secrets';
 import type { CoreContext } from './service/context';
 import { createJob, maskJob } from './service/jobFactory';
 import { jobHandlers } from './service/jobHandlers';
+import { logHandlers } from './service/logHandlers';
 import { systemHandlers } from './service/systemHandlers';
 import { templateHandlers } from './service/templateHandlers';
 import { JobRepository } from './store/repository';
@@ -187,7 +188,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
   scheduler.pump();
   const retention = startRetention(ctx);
 
-  const handlers = { ...templateHandlers(ctx), ...jobHandlers(ctx), ...systemHandlers(ctx) };
+  const handlers = { ...templateHandlers(ctx), ...jobHandlers(ctx), ...systemHandlers(ctx), ...logHandlers(ctx) };
   return {
     handlers,
     onEvent: (clientId, listener) => {

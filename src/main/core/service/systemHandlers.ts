@@ -24,6 +24,8 @@ type SystemHandlers = Omit<
   | 'jobs.clone'
   | 'jobs.reorder'
   | 'jobs.remove'
+  | 'logs.search'
+  | 'logs.lines'
 >;
 
 export function systemHandlers(ctx: CoreContext): SystemHandlers {

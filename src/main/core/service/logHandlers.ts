@@ -1,0 +1,32 @@
+import { AppError } from '../../../shared/errors';
+import type { Handlers } from '../../../shared/ipc';
+import { readLines, searchLog } from '../logs/logSearch';
+import type { CoreContext } from './context';
+import { mustJob } from './jobHandlers';
+
+type LogHandlers = Pick<Handlers, 'logs.search' | 'logs.lines'>;
+
+/** The log file of a job's attempt (its newest when none is named), or undefined before any attempt. */
+export function attemptLogFile(ctx: CoreContext, id: string, attempt: number | undefined): string | undefined {
+  const job = mustJob(ctx, id);
+  const n = attempt ?? job.attempts[job.attempts.length - 1]?.number;
+  if (n === undefined) return undefined;
+  if (!job.attempts.some((a) => a.number === n)) throw new AppError('NOT_FOUND', `job ${id} has no attempt ${n}`);
+  return ctx.logs.file(id, n);
+}
+
+/** The whole log, read in the host: the pane holds only its tail. */
+export function logHandlers(ctx: CoreContext): LogHandlers {
+  return {
+    async 'logs.search'({ id, attempt, streams, ...query }) {
+      const file = attemptLogFile(ctx, id, attempt);
+      if (!file) return { matches: [], total: 0, lines: 0 };
+      return searchLog(file, { ...query, ...(streams ? { streams } : {}) });
+    },
+    async 'logs.lines'({ id, attempt, streams, from, count }) {
+      const file = attemptLogFile(ctx, id, attempt);
+      if (!file) return { lines: [], total: 0 };
+      return readLines(file, { from, count, ...(streams ? { streams } : {}) });
+    },
+  };
+}
