@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { containerName } from '../../../shared/containerName';
 import { parseCpus, parseMemory } from '../../../shared/quantity';
 import { extractArtifacts } from '../artifacts/artifactFiles';
 import { engineMessage, initExecFailureExitCode, isConnectionError, startFailureExitCode, statusOf } from './errors';
@@ -34,6 +35,8 @@ export function createOptions(req: AttemptRequest): Docker.ContainerCreateOption
   const s = req.spec;
   const cmd = toCmd(s.command);
   return {
+    // What `docker ps` shows: which job this is (reconcile finds containers by labels, not names).
+    name: containerName(s.name, req.jobId, req.attempt),
     Image: s.image,
     ...(cmd ? { Cmd: cmd } : {}),
     ...(s.entrypoint ? { Entrypoint: s.entrypoint } : {}),
@@ -53,6 +56,17 @@ export function createOptions(req: AttemptRequest): Docker.ContainerCreateOption
       ...engineLimits(s.limits),
     },
   };
+}
+
+/** A name already taken (a kept container of another data dir's job with the same short id) is no reason to fail: create it unnamed. */
+async function createNamed(docker: Docker, options: Docker.ContainerCreateOptions): Promise<Docker.Container> {
+  try {
+    return await docker.createContainer(options);
+  } catch (error) {
+    if (statusOf(error) !== 409 || !options.name) throw error;
+    const { name: _taken, ...unnamed } = options;
+    return docker.createContainer(unnamed);
+  }
 }
 
 /** The template keeps limits as the user wrote them ("64Mi", "500m"); the engine wants bytes and nano-CPUs. */
@@ -105,7 +119,7 @@ export class DockerExecutor implements Executor {
     await req.persisted?.();
     let container: Docker.Container;
     try {
-      container = await this.docker.createContainer(createOptions(req));
+      container = await createNamed(this.docker, createOptions(req));
     } catch (error) {
       if (isConnectionError(error)) return this.failure(error, 'creating the container');
       const message = engineMessage(error);
