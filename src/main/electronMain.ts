@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, safeStorage, screen, session, shell, Tray } from 'electron';
 import { createJobdeck, type Jobdeck } from './core/jobdeck';
+import { desktopArtifactShell } from './desktop/artifactShell';
 import { JobEndLedger } from './desktop/jobEnds';
 import { readJsonFile, writeJsonFile } from './desktop/jsonFile';
 import { goToRouteScript, jobRoute, noticeForJob } from './desktop/notifications';
@@ -92,7 +93,12 @@ async function start(): Promise<void> {
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 
-  const jobdeck = await createJobdeck({ dataDir: app.getPath('userData'), kind: 'electron', secretCodec: safeStorageCodec(safeStorage) });
+  const jobdeck = await createJobdeck({
+    dataDir: app.getPath('userData'),
+    kind: 'electron',
+    secretCodec: safeStorageCodec(safeStorage),
+    artifactShell: desktopArtifactShell(shell, app.getPath('userData')),
+  });
   core = jobdeck;
   closeToTray = (await jobdeck.handlers['settings.get']({}, SHELL)).closeToTray;
 

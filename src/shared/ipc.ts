@@ -126,6 +126,9 @@ export type QueueState = z.infer<typeof QueueState>;
 
 export const Artifact = z.object({ attempt: z.number().int(), name: z.string(), size: z.number(), path: z.string() });
 
+/** One artifact as artifacts.list names it: its path below the attempt's artifacts dir, with '/'. */
+const ArtifactRef = z.object({ id: z.string().min(1).max(100), attempt: z.number().int().positive(), name: z.string().min(1).max(4096) });
+
 const cmd = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 
 /** Every command the renderer may send: input schema → output schema. Nothing else crosses. */
@@ -199,6 +202,21 @@ export const commands = {
   'logs.search': cmd(LogSearchInput, LogSearchResult),
   /** Numbered lines of an attempt's log from a line on: earlier pages than the pane's tail. */
   'logs.lines': cmd(LogLinesInput, LogLinesPage),
+  /** The start of a text or image artifact, for a preview in the page. */
+  'artifacts.read': cmd(
+    ArtifactRef.extend({ maxBytes: z.number().int().min(1).max(4 * 1024 * 1024).default(256 * 1024) }).strict(),
+    z.object({
+      name: z.string(),
+      type: z.string(),
+      size: z.number().int(),
+      truncated: z.boolean(),
+      encoding: z.enum(['utf8', 'base64']),
+      data: z.string(),
+    }),
+  ),
+  /** Desktop only: open an artifact with the system's program, or show it in its folder. */
+  'artifacts.open': cmd(ArtifactRef.strict(), Ok),
+  'artifacts.reveal': cmd(ArtifactRef.strict(), Ok),
 
   'engines.list': cmd(Empty, z.array(EngineInfo)),
   'engines.refresh': cmd(Empty, z.array(EngineInfo)),

@@ -18,6 +18,7 @@ import { isTerminal, type Job } from '../../src/shared/job';
 import type { EngineCandidate } from '../../src/main/core/engines/discovery';
 import type { ContainerApi, EngineDriver } from '../../src/main/core/engines/registry';
 import type { AttemptOutcome } from '../../src/main/core/engines/types';
+import type { ArtifactShell } from '../../src/main/core/artifacts/artifactShell';
 import { createJobdeck, type Jobdeck } from '../../src/main/core/jobdeck';
 import { createDispatcher, type Dispatch } from '../../src/main/ipc/dispatch';
 import { FakeClock, FakeExecutor, type FakeRun } from './fakes';
@@ -111,6 +112,8 @@ export interface FakeCoreOptions {
   dataDir?: string;
   /** Hosts down from the start. */
   down?: string[];
+  /** The desktop's programs for artifacts (Electron's shell), where a test wants one. */
+  artifactShell?: ArtifactShell;
 }
 
 const CLIENT = 'test-client';
@@ -128,6 +131,7 @@ export async function startFakeCore(opts: FakeCoreOptions = {}): Promise<FakeCor
     engineProbeIntervalMs: 3_600_000,
     engineDriver: (candidate) => engines.driver(candidate),
     clock,
+    ...(opts.artifactShell ? { artifactShell: opts.artifactShell } : {}),
   });
   const events: AppEvent[] = [];
   const watchers = new Set<() => void>();

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { isTerminal } from '../../shared/job';
 import { specOf } from '../../shared/template';
 import { iso, systemClock, type Clock } from './clock';
+import type { ArtifactShell } from './artifacts/artifactShell';
 import { DataDirLock } from './dataDirLock';
 import type { EngineCandidate } from './engines/discovery';
 import { dockerEngine } from './engines/dockerEngine';
@@ -23,6 +24,7 @@ import { keyFileCodec, unsealEnv, type SecretCodec } from './secrets';
 import type { CoreContext } from './service/context';
 import { createJob, maskJob } from './service/jobFactory';
 import { jobHandlers } from './service/jobHandlers';
+import { artifactHandlers } from './service/artifactHandlers';
 import { logHandlers } from './service/logHandlers';
 import { systemHandlers } from './service/systemHandlers';
 import { templateHandlers } from './service/templateHandlers';
@@ -50,6 +52,8 @@ export interface JobdeckOptions {
   engineDriver?: (candidate: EngineCandidate, options: ExecutorOptions) => EngineDriver;
   /** Time for the scheduler, cron and retention (default the system clock; tests pass a fake). */
   clock?: Clock;
+  /** The desktop's programs for artifacts (Electron); without it artifacts.open/reveal say so. */
+  artifactShell?: ArtifactShell;
 }
 
 export interface Jobdeck {
@@ -188,7 +192,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
   scheduler.pump();
   const retention = startRetention(ctx);
 
-  const handlers = { ...templateHandlers(ctx), ...jobHandlers(ctx), ...systemHandlers(ctx), ...logHandlers(ctx) };
+  const handlers = { ...templateHandlers(ctx), ...jobHandlers(ctx), ...systemHandlers(ctx), ...logHandlers(ctx), ...artifactHandlers(ctx, opts.artifactShell) };
   return {
     handlers,
     onEvent: (clientId, listener) => {

@@ -26,6 +26,9 @@ type SystemHandlers = Omit<
   | 'jobs.remove'
   | 'logs.search'
   | 'logs.lines'
+  | 'artifacts.read'
+  | 'artifacts.open'
+  | 'artifacts.reveal'
 >;
 
 export function systemHandlers(ctx: CoreContext): SystemHandlers {

@@ -3,6 +3,7 @@ import type { CommandOutput } from '../../../shared/ipc';
 import type { Attempt, Job } from '../../../shared/job';
 import { attemptDurationMs, attemptLabel, attemptSpan, jobDurationMs, jobSpan, retriesOf, type Span } from '../../../shared/jobNumbers';
 import { client } from '../client/client';
+import { ArtifactList } from '../components/ArtifactList';
 import { ExitBadge } from '../components/ExitBadge';
 import { between, bytes, duration, until, when } from '../components/format';
 import { LogPane } from '../components/LogPane';
@@ -107,13 +108,7 @@ export function JobView() {
             {artifacts.length === 0 ? (
               <p className="muted small">None{job.spec.outputDir ? ` yet (from ${job.spec.outputDir})` : ' (no outputDir)'}</p>
             ) : (
-              <ul className="plain">
-                {artifacts.map((a) => (
-                  <li key={`${a.attempt}/${a.name}`} title={a.path}>
-                    <span className="mono">{a.name}</span> <span className="muted">{artifactOf(a.attempt)} · {bytes(a.size)}</span>
-                  </li>
-                ))}
-              </ul>
+              <ArtifactList jobId={job.id} artifacts={artifacts} label={artifactOf} />
             )}
           </Panel>
           <JobSpec job={job} attempt={shown} />
