@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, safeStorage, screen, session, shell, Tray } from 'electron';
 import { createJobdeck, type Jobdeck } from './core/jobdeck';
 import { desktopArtifactShell } from './desktop/artifactShell';
+import { desktopSaveDialog } from './desktop/saveDialog';
 import { JobEndLedger } from './desktop/jobEnds';
 import { readJsonFile, writeJsonFile } from './desktop/jsonFile';
 import { goToRouteScript, jobRoute, noticeForJob } from './desktop/notifications';
@@ -98,6 +99,7 @@ async function start(): Promise<void> {
     kind: 'electron',
     secretCodec: safeStorageCodec(safeStorage),
     artifactShell: desktopArtifactShell(shell, app.getPath('userData')),
+    saveDialog: desktopSaveDialog((options) => dialog.showSaveDialog(options), app.getPath('downloads')),
   });
   core = jobdeck;
   closeToTray = (await jobdeck.handlers['settings.get']({}, SHELL)).closeToTray;

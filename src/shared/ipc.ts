@@ -202,6 +202,18 @@ export const commands = {
   'logs.search': cmd(LogSearchInput, LogSearchResult),
   /** Numbered lines of an attempt's log from a line on: earlier pages than the pane's tail. */
   'logs.lines': cmd(LogLinesInput, LogLinesPage),
+  /** Desktop only: the whole log into a file the user picks in the save dialog (the browser downloads it over HTTP). */
+  'logs.save': cmd(
+    z
+      .object({
+        id: z.string().min(1).max(100),
+        attempt: z.number().int().positive().optional(),
+        format: z.enum(['text', 'json']).default('text'),
+        streams: z.array(LogStream).min(1).optional(),
+      })
+      .strict(),
+    z.object({ saved: z.boolean(), path: z.string().optional() }),
+  ),
   /** The start of a text or image artifact, for a preview in the page. */
   'artifacts.read': cmd(
     ArtifactRef.extend({ maxBytes: z.number().int().min(1).max(4 * 1024 * 1024).default(256 * 1024) }).strict(),

@@ -20,6 +20,7 @@ import type { ContainerApi, EngineDriver } from '../../src/main/core/engines/reg
 import type { AttemptOutcome } from '../../src/main/core/engines/types';
 import type { ArtifactShell } from '../../src/main/core/artifacts/artifactShell';
 import { createJobdeck, type Jobdeck } from '../../src/main/core/jobdeck';
+import type { SaveDialog } from '../../src/main/core/logs/logExport';
 import { createDispatcher, type Dispatch } from '../../src/main/ipc/dispatch';
 import { FakeClock, FakeExecutor, type FakeRun } from './fakes';
 
@@ -114,6 +115,8 @@ export interface FakeCoreOptions {
   down?: string[];
   /** The desktop's programs for artifacts (Electron's shell), where a test wants one. */
   artifactShell?: ArtifactShell;
+  /** The desktop's save dialog (logs.save), where a test wants one. */
+  saveDialog?: SaveDialog;
 }
 
 const CLIENT = 'test-client';
@@ -132,6 +135,7 @@ export async function startFakeCore(opts: FakeCoreOptions = {}): Promise<FakeCor
     engineDriver: (candidate) => engines.driver(candidate),
     clock,
     ...(opts.artifactShell ? { artifactShell: opts.artifactShell } : {}),
+    ...(opts.saveDialog ? { saveDialog: opts.saveDialog } : {}),
   });
   const events: AppEvent[] = [];
   const watchers = new Set<() => void>();

@@ -1,11 +1,12 @@
 // Search and pages over a whole log file in the host (issue 11, item 7): the line rule the pane
 // shares, a search with a count, pages by line number; and the two commands on the fake core.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LineSplitter, plainText, type LogLine } from '../../src/shared/logLines';
 import { readLines, scanLines, searchLog } from '../../src/main/core/logs/logSearch';
+import { desktopSaveDialog } from '../../src/main/desktop/saveDialog';
 import { describeCommand, useFakeCore, type FakeCore } from '../support/fakeCore';
 
 const rec = (s: 'o' | 'e' | 'x', d: string, t = '2026-01-01T00:00:00.000Z') => `${JSON.stringify({ t, s, d })}\n`;
@@ -118,5 +119,44 @@ describeCommand('logs.lines', () => {
     const page = await h.call('logs.lines', { id: job.id, from: 2, count: 2 });
     expect(page.lines.map((l) => [l.n, l.stream, l.text])).toEqual([[2, 'stdout', 'b'], [3, 'stderr', 'c']]);
     expect(page.total).toBeGreaterThanOrEqual(4);
+  });
+});
+
+let saveTo: string | undefined;
+const asked: string[] = [];
+const desktop = useFakeCore({ saveDialog: { choose: async (name) => (asked.push(name), saveTo) } });
+
+describeCommand('logs.save', () => {
+  it('in the desktop app writes the whole log where the user chose, under the job\'s name by default', async () => {
+    const h = desktop();
+    const job = await jobWithLog(h, 'Save Me', ['one\n', 'two\n', 'three\n']);
+    saveTo = join(mkdtempSync(join(tmpdir(), 'jd-save-')), 'chosen.log');
+    asked.length = 0;
+    expect(await h.call('logs.save', { id: job.id })).toEqual({ saved: true, path: saveTo });
+    expect(asked).toEqual([`save-me-${job.id.replace(/-/g, '').slice(0, 8)}-1.log`]);
+    expect(readFileSync(saveTo, 'utf8')).toBe('one\ntwo\nthree\n');
+    await h.call('logs.save', { id: job.id, format: 'json', streams: ['stderr'] });
+    expect(readFileSync(saveTo, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([{ n: 2, stream: 'stderr', t: expect.any(String), text: 'two' }]);
+    saveTo = undefined;
+    expect(await h.call('logs.save', { id: job.id })).toEqual({ saved: false });
+  });
+
+  it('without a desktop (the browser host) says the download comes from the host', async () => {
+    const h = core();
+    const job = await jobWithLog(h, 'lsv-web', ['x\n']);
+    expect(await h.fail('logs.save', { id: job.id })).toMatchObject({ code: 'FORBIDDEN' });
+  });
+});
+
+describe('desktopSaveDialog', () => {
+  it('offers the Downloads folder and the job\'s file name; a cancel is no path', async () => {
+    const seen: unknown[] = [];
+    let answer = { canceled: false, filePath: '/home/u/Downloads/x.log' };
+    const d = desktopSaveDialog(async (o) => (seen.push(o), answer), '/home/u/Downloads');
+    expect(await d.choose('job-1.log')).toBe('/home/u/Downloads/x.log');
+    expect(seen[0]).toMatchObject({ defaultPath: '/home/u/Downloads/job-1.log', filters: [{ extensions: ['log', 'txt'] }, { extensions: ['*'] }] });
+    answer = { canceled: true, filePath: '' };
+    expect(await d.choose('job-1.log.jsonl')).toBeUndefined();
+    expect(seen[1]).toMatchObject({ filters: [{ extensions: ['jsonl'] }, { extensions: ['*'] }] });
   });
 });

@@ -7,6 +7,7 @@ import { isTerminal } from '../../shared/job';
 import { specOf } from '../../shared/template';
 import { iso, systemClock, type Clock } from './clock';
 import type { ArtifactShell } from './artifacts/artifactShell';
+import type { SaveDialog } from './logs/logExport';
 import { DataDirLock } from './dataDirLock';
 import type { EngineCandidate } from './engines/discovery';
 import { dockerEngine } from './engines/dockerEngine';
@@ -54,6 +55,8 @@ export interface JobdeckOptions {
   clock?: Clock;
   /** The desktop's programs for artifacts (Electron); without it artifacts.open/reveal say so. */
   artifactShell?: ArtifactShell;
+  /** The desktop's save dialog (Electron) for logs.save. */
+  saveDialog?: SaveDialog;
 }
 
 export interface Jobdeck {
@@ -192,7 +195,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
   scheduler.pump();
   const retention = startRetention(ctx);
 
-  const handlers = { ...templateHandlers(ctx), ...jobHandlers(ctx), ...systemHandlers(ctx), ...logHandlers(ctx), ...artifactHandlers(ctx, opts.artifactShell) };
+  const handlers = { ...templateHandlers(ctx), ...jobHandlers(ctx), ...systemHandlers(ctx), ...logHandlers(ctx, opts.saveDialog), ...artifactHandlers(ctx, opts.artifactShell) };
   return {
     handlers,
     onEvent: (clientId, listener) => {

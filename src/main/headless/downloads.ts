@@ -3,13 +3,12 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
-import { slug, shortId } from '../../shared/containerName';
 import type { Handlers } from '../../shared/ipc';
 import type { Job } from '../../shared/job';
 import { LogStream } from '../../shared/logLines';
 import { contentType, previewKind, resolveArtifact } from '../core/artifacts/artifactAccess';
 import { idSegment } from '../core/artifacts/paths';
-import { scanLines } from '../core/logs/logSearch';
+import { exportLog, logFileName } from '../core/logs/logExport';
 
 export interface DownloadOptions {
   dataDir: string;
@@ -104,7 +103,7 @@ async function sendLog(req: IncomingMessage, res: ServerResponse, dataDir: strin
     streams = parsed.data;
   }
   const file = join(dataDir, 'logs', idSegment(job.id), `${attempt}.jsonl`);
-  const name = `${slug(job.templateName)}-${shortId(job.id)}-${attempt}.${format === 'json' ? 'log.jsonl' : 'log'}`;
+  const name = logFileName(job.templateName, job.id, attempt, format);
   res.writeHead(200, {
     ...BASE,
     'Content-Type': format === 'json' ? 'application/x-ndjson; charset=utf-8' : 'text/plain; charset=utf-8',
@@ -113,17 +112,15 @@ async function sendLog(req: IncomingMessage, res: ServerResponse, dataDir: strin
   if (req.method === 'HEAD') return void res.end();
   let closed = false;
   res.once('close', () => (closed = true));
-  await scanLines(file, (line) => {
-    if (closed) return false;
-    if (streams && !streams.includes(line.stream)) return;
-    const text = format === 'json' ? `${JSON.stringify(line)}\n` : `${line.text}\n`;
+  await exportLog(file, format, streams, {
+    write: (text) => res.write(text),
     // A slow reader: wait for the socket to drain rather than hold the whole log in memory.
-    if (!res.write(text)) {
-      return new Promise<void>((resolve) => {
+    drained: () =>
+      new Promise<void>((resolve) => {
         res.once('drain', resolve);
         res.once('close', resolve);
-      });
-    }
+      }),
+    closed: () => closed,
   });
   res.end();
 }

@@ -1,10 +1,11 @@
 import { AppError } from '../../../shared/errors';
 import type { Handlers } from '../../../shared/ipc';
+import { logFileName, saveLog, type SaveDialog } from '../logs/logExport';
 import { readLines, searchLog } from '../logs/logSearch';
 import type { CoreContext } from './context';
 import { mustJob } from './jobHandlers';
 
-type LogHandlers = Pick<Handlers, 'logs.search' | 'logs.lines'>;
+type LogHandlers = Pick<Handlers, 'logs.search' | 'logs.lines' | 'logs.save'>;
 
 /** The log file of a job's attempt (its newest when none is named), or undefined before any attempt. */
 export function attemptLogFile(ctx: CoreContext, id: string, attempt: number | undefined): string | undefined {
@@ -16,7 +17,7 @@ export function attemptLogFile(ctx: CoreContext, id: string, attempt: number | u
 }
 
 /** The whole log, read in the host: the pane holds only its tail. */
-export function logHandlers(ctx: CoreContext): LogHandlers {
+export function logHandlers(ctx: CoreContext, saveDialog?: SaveDialog): LogHandlers {
   return {
     async 'logs.search'({ id, attempt, streams, ...query }) {
       const file = attemptLogFile(ctx, id, attempt);
@@ -27,6 +28,17 @@ export function logHandlers(ctx: CoreContext): LogHandlers {
       const file = attemptLogFile(ctx, id, attempt);
       if (!file) return { lines: [], total: 0 };
       return readLines(file, { from, count, ...(streams ? { streams } : {}) });
+    },
+    async 'logs.save'({ id, attempt, format, streams }) {
+      if (!saveDialog) throw new AppError('FORBIDDEN', 'saving through a dialog works in the desktop app; here, the download comes from the host');
+      const job = mustJob(ctx, id);
+      const n = attempt ?? job.attempts[job.attempts.length - 1]?.number;
+      const file = attemptLogFile(ctx, id, n);
+      if (!file || n === undefined) throw new AppError('NOT_FOUND', `job ${id} has no log yet`);
+      const to = await saveDialog.choose(logFileName(job.templateName, id, n, format));
+      if (!to) return { saved: false };
+      await saveLog(file, format, streams, to);
+      return { saved: true, path: to };
     },
   };
 }

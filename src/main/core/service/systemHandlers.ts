@@ -26,6 +26,7 @@ type SystemHandlers = Omit<
   | 'jobs.remove'
   | 'logs.search'
   | 'logs.lines'
+  | 'logs.save'
   | 'artifacts.read'
   | 'artifacts.open'
   | 'artifacts.reveal'

@@ -22,10 +22,3 @@ export function saveFrom(url: string, name = ''): void {
   a.click();
   a.remove();
 }
-
-/** Text made in the page, saved as a file (Electron shows its save dialog for it). */
-export function saveText(text: string, name: string, type = 'text/plain'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  saveFrom(url, name);
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}

@@ -252,7 +252,11 @@ export function LogPane({ jobId, attempt, live }: Props) {
       <LogToolbar
         search={search}
         filter={filter}
-        onFilter={setFilter}
+        onFilter={(f) => {
+          // Another filter: its lines from the tail (a window of earlier lines would hide the others).
+          setFilter(f);
+          setWindowFrom(undefined);
+        }}
         timestamps={timestamps}
         onTimestamps={setTimestamps}
         wrap={wrap}

@@ -1,6 +1,6 @@
 import type { LogStream } from '../../../../shared/ipc';
 import { client } from '../../client/client';
-import { hostUrl, saveFrom, saveText } from '../../client/downloads';
+import { hostUrl, saveFrom } from '../../client/downloads';
 
 export type LogFormat = 'text' | 'json';
 
@@ -29,15 +29,6 @@ export async function fullLogText(jobId: string, attempt: number): Promise<strin
 export async function downloadLog(jobId: string, attempt: number, format: LogFormat, streams?: readonly LogStream[]): Promise<void> {
   const url = hostUrl(path(jobId, attempt), { format, ...streamsParam(streams) });
   if (url) return saveFrom(url);
-  // Electron: read through the contract, and let its save dialog ask where.
-  const shown = streams ?? ['stdout', 'stderr', 'system'];
-  const lines: string[] = [];
-  for (let from = 1; ; ) {
-    const page = await client.invoke('logs.lines', { id: jobId, attempt, from, count: 20_000, streams: [...shown] });
-    for (const l of page.lines) lines.push(format === 'json' ? JSON.stringify(l) : l.text);
-    const last = page.lines.at(-1)?.n;
-    if (last === undefined || last >= page.total) break;
-    from = last + 1;
-  }
-  saveText(`${lines.join('\n')}\n`, `job-${jobId.slice(0, 8)}-${attempt}.${format === 'json' ? 'log.jsonl' : 'log'}`);
+  // Electron: the host writes the file where the user picks in the save dialog.
+  await client.invoke('logs.save', { id: jobId, attempt, format, ...(streams && streams.length < 3 ? { streams: [...streams] } : {}) });
 }

@@ -1,0 +1,115 @@
+// The whole log and the artifacts are reachable (issue 11, items 7–9): a person scrolls a 30,000
+// line log up to its first line, searches it in the host, filters stderr, downloads it whole;
+// previews and downloads an artifact; reads the container's name and the quoted argv. Templates: `reach-`.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { expectAccessible } from './support/a11y';
+import { go, jobBadge, jobDetail, logText, openApp, runTemplate } from './support/app';
+import { deleteTemplate, docShot, expectEnded, importTemplate, templateYaml } from './support/core-journeys';
+
+const LOG = 'reach-lines';
+const ART = 'reach-artifacts';
+const LINES = 30_000;
+// Line 1 and the last on stderr, 30,000 numbered lines on stdout between them.
+const LOG_COMMAND = `echo err-alpha >&2; seq -w 1 ${LINES} | sed 's/^/row-/'; echo err-omega >&2`;
+const ART_COMMAND = 'mkdir -p /out && echo artifact line one > /out/report.txt && echo second line >> /out/report.txt && echo made it';
+const rows = Array.from({ length: LINES }, (_, i) => `row-${String(i + 1).padStart(5, '0')}`);
+
+test.describe('the whole log and the artifacts, reachable', () => {
+  test.describe.configure({ mode: 'serial' });
+  let context: BrowserContext;
+  let page: Page;
+  const kept: string[] = [];
+
+  test.beforeAll(async ({ browser }) => {
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    page = await context.newPage();
+    page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
+  });
+  test.afterAll(async () => {
+    // The kept container is this spec's own: removed by its id.
+    for (const id of kept) execFileSync('docker', ['rm', '-f', id], { stdio: 'ignore' });
+    await deleteTemplate(page, LOG);
+    await deleteTemplate(page, ART);
+    await context.close();
+  });
+
+  test('a 30,000-line log: up to line 1, search, stderr only, the whole file downloaded', async () => {
+    await openApp(page);
+    await go(page, 'Templates');
+    await importTemplate(page, LOG, templateYaml(LOG, LOG_COMMAND));
+    await runTemplate(page, LOG);
+    await expectEnded(page);
+    await expect(jobBadge(page)).toHaveText('0');
+    const pane = jobDetail(page).getByTestId('log-pane');
+    const bar = jobDetail(page).getByTestId('log-window');
+    await expect(logText(page)).toContainText('err-omega');
+    // The pane holds the tail and says so.
+    await expect(bar).toContainText(/Showing the last lines [\d,]+–30,00\d of 30,00\d/);
+
+    // Scrolling up past the top brings the earlier lines, page by page, down to line 1.
+    await pane.hover();
+    await expect(async () => {
+      await page.mouse.wheel(0, -200_000);
+      await expect(logText(page)).toContainText('err-alpha', { timeout: 1500 });
+    }).toPass({ timeout: 60_000 });
+    await expect(logText(page)).toContainText('1 ┃ err-alpha');
+    await expect(logText(page)).toContainText('2 │ row-00001');
+    await expect(bar).toContainText(/Showing earlier lines 1–8,000 of 30,00\d/);
+
+    // Search runs over the whole log: one match, far from what the pane holds, brought into view.
+    const search = jobDetail(page).getByRole('textbox', { name: 'Search the whole log' });
+    await search.fill('row-12345');
+    await search.press('Enter');
+    await expect(jobDetail(page).getByTestId('log-match-count')).toHaveText('1 of 1');
+    await expect(logText(page)).toContainText('12346 │ row-12345');
+    await docShot(page, 'log-reach');
+
+    // stderr only: its two lines, from the tail, and none of stdout's.
+    await jobDetail(page).getByRole('combobox', { name: 'Streams shown' }).selectOption('stderr');
+    await expect(logText(page)).toContainText('err-alpha');
+    await expect(logText(page)).toContainText('err-omega');
+    await expect(logText(page)).not.toContainText('row-');
+    await jobDetail(page).getByRole('combobox', { name: 'Streams shown' }).selectOption('all');
+    await expect(logText(page)).toContainText('row-30000');
+
+    // The whole log as a file: every line, in order.
+    const [download] = await Promise.all([page.waitForEvent('download'), jobDetail(page).getByRole('button', { name: 'Download', exact: true }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^reach-lines-[0-9a-f]{8}-1\.log$/);
+    const text = readFileSync(await download.path(), 'utf8').split('\n');
+    expect(text.filter((l) => l.startsWith('row-'))).toEqual(rows);
+    expect(text.slice(0, 2)).toEqual(['err-alpha', 'row-00001']);
+    await expectAccessible(page, 'job view with a long log');
+  });
+
+  test('an artifact previews and downloads; the spec names the container and quotes the argv', async () => {
+    await go(page, 'Templates');
+    await importTemplate(page, ART, templateYaml(ART, ART_COMMAND, ['outputDir: /out', 'keepContainer: true']));
+    await runTemplate(page, ART);
+    await expectEnded(page);
+    await expect(jobBadge(page)).toHaveText('0');
+
+    const artifact = jobDetail(page).getByTestId('artifact').filter({ has: page.getByText('report.txt', { exact: true }) });
+    await artifact.getByRole('button', { name: 'Preview report.txt' }).click();
+    await expect(artifact.getByTestId('artifact-preview')).toHaveText('artifact line one\nsecond line\n');
+    const [download] = await Promise.all([page.waitForEvent('download'), artifact.getByRole('button', { name: 'Download report.txt' }).click()]);
+    expect(download.suggestedFilename()).toBe('report.txt');
+    expect(readFileSync(await download.path(), 'utf8')).toBe('artifact line one\nsecond line\n');
+
+    const spec = jobDetail(page).getByTestId('job-spec');
+    await expect(spec.getByTestId('spec-argv')).toHaveText(`sh -c '${ART_COMMAND}'`);
+    await expect(spec.getByTestId('spec-origin')).toHaveText('run by hand');
+    const name = spec.getByTestId('spec-container-name');
+    await expect(name).toHaveText(/^jobdeck-reach-artifacts-[0-9a-f]{8}-1$/);
+    const id = await spec.getByTestId('spec-container-id').getAttribute('title');
+    expect(id).toMatch(/^[0-9a-f]{64}$/);
+    kept.push(id!);
+    // `docker ps -a` says which job it is: the same name, on the engine itself.
+    expect(execFileSync('docker', ['inspect', '--format', '{{.Name}}', id!], { encoding: 'utf8' }).trim()).toBe(`/${await name.textContent()}`);
+    await expect(spec).toContainText('/out');
+    await docShot(page, 'artifacts');
+    await expectAccessible(page, 'job view with an artifact preview');
+  });
+});
