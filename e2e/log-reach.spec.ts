@@ -3,7 +3,7 @@
 // previews and downloads an artifact; reads the container's name and the quoted argv. Templates: `reach-`.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { expectAccessible } from './support/a11y';
 import { go, jobBadge, jobDetail, logText, openApp, runTemplate } from './support/app';
 import { deleteTemplate, docShot, expectEnded, importTemplate, templateYaml } from './support/core-journeys';
@@ -15,6 +15,20 @@ const LINES = 30_000;
 const LOG_COMMAND = `echo err-alpha >&2; seq -w 1 ${LINES} | sed 's/^/row-/'; echo err-omega >&2`;
 const ART_COMMAND = 'mkdir -p /out && echo artifact line one > /out/report.txt && echo second line >> /out/report.txt && echo made it';
 const rows = Array.from({ length: LINES }, (_, i) => `row-${String(i + 1).padStart(5, '0')}`);
+
+/** As a person drags the pane's scrollbar thumb to the top. */
+async function dragScrollbarToTop(page: Page, pane: Locator): Promise<void> {
+  await pane.hover();
+  const bar = pane.locator('.xterm-scrollable-element > .scrollbar.vertical');
+  const thumb = bar.locator('.slider');
+  const t = await thumb.boundingBox();
+  const b = await bar.boundingBox();
+  if (!t || !b) throw new Error('the log pane has no scrollbar');
+  await page.mouse.move(t.x + t.width / 2, t.y + t.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(t.x + t.width / 2, b.y - 40, { steps: 4 });
+  await page.mouse.up();
+}
 
 test.describe('the whole log and the artifacts, reachable', () => {
   test.describe.configure({ mode: 'serial' });
@@ -49,12 +63,14 @@ test.describe('the whole log and the artifacts, reachable', () => {
     // The pane holds the tail and says so.
     await expect(bar).toContainText(/Showing the last lines [\d,]+–30,00\d of 30,00\d/);
 
-    // Scrolling up past the top brings the earlier lines, page by page, down to line 1.
-    await pane.hover();
+    // Scrolling up past the top (the scrollbar dragged up, a wheel nudge at the top) brings the
+    // earlier lines, a window at a time, down to line 1.
     await expect(async () => {
-      await page.mouse.wheel(0, -200_000);
-      await expect(logText(page)).toContainText('err-alpha', { timeout: 1500 });
-    }).toPass({ timeout: 60_000 });
+      await dragScrollbarToTop(page, pane);
+      await page.mouse.wheel(0, -300);
+      await expect(logText(page)).toContainText('err-alpha', { timeout: 2000 });
+    }).toPass({ timeout: 90_000 });
+    await expect(jobDetail(page).getByRole('checkbox', { name: 'Follow' })).not.toBeChecked();
     await expect(logText(page)).toContainText('1 ┃ err-alpha');
     await expect(logText(page)).toContainText('2 │ row-00001');
     await expect(bar).toContainText(/Showing earlier lines 1–8,000 of 30,00\d/);

@@ -128,7 +128,10 @@ export function LogPane({ jobId, attempt, live }: Props) {
     // Scrolled to the top of what the pane holds: the lines before it come next.
     const offScroll = t.onScroll((top) => {
       soon();
-      if (top !== 0 || performance.now() < quietUntil.current) return;
+      if (performance.now() < quietUntil.current) return;
+      // The user scrolled up: the pane stops following the end (as a terminal does).
+      if (top < t.buffer.active.baseY && followRef.current) setFollow(false);
+      if (top !== 0) return;
       const first = lineAtRow(t, 0);
       const fmt = tail.current;
       const lost = windowRef.current === undefined ? first !== undefined && fmt?.first !== undefined && first > fmt.first : (windowRef.current ?? 1) > 1;
