@@ -4,6 +4,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { desktopArtifactShell, type SystemShell } from '../../src/main/desktop/artifactShell';
+import { attemptResult } from '../../src/main/core/scheduler/outcome';
 import { describeCommand, useFakeCore, type FakeCore } from '../support/fakeCore';
 
 function fakeShell(reason = '') {
@@ -102,5 +103,13 @@ describeCommand('artifacts.reveal', () => {
     expect(await d.call('artifacts.reveal', { id: other.id, attempt: 1, name: 'report.txt' })).toEqual({ ok: true });
     expect(opened).toEqual([['reveal', join(d.dataDir, 'artifacts', other.id, '1', 'report.txt')]]);
     expect(await d.fail('artifacts.reveal', { id: other.id, attempt: 1, name: '/etc/passwd' })).toMatchObject({ code: 'VALIDATION' });
+  });
+});
+
+describe('Attempt.artifacts', () => {
+  it('is filled from the files the executor copied out of the output dir', () => {
+    const files = [{ name: 'report.txt', size: 12 }, { name: 'sub/data.bin', size: 3 }];
+    expect(attemptResult({ exitCode: 0, reason: 'Completed', finishedAt: 't', artifacts: files })).toMatchObject({ artifacts: files });
+    expect(attemptResult({ exitCode: 0, reason: 'Completed', finishedAt: 't' })).not.toHaveProperty('artifacts');
   });
 });

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { containerName } from '../../../shared/containerName';
 import { parseCpus, parseMemory } from '../../../shared/quantity';
-import { extractArtifacts } from '../artifacts/artifactFiles';
+import { ArtifactCapError, extractArtifacts } from '../artifacts/artifactFiles';
 import { engineMessage, initExecFailureExitCode, isConnectionError, startFailureExitCode, statusOf } from './errors';
 import { ensureImage, ImageError } from './images';
 import { FrameDemuxer, RawText, rawSink, StampedLineSplitter, type FrameTarget, type StampedText } from './logFrames';
@@ -158,8 +158,9 @@ export class DockerExecutor implements Executor {
     if (spec.outputDir && outcome.reason !== 'EngineLost') {
       try {
         const archive = await container.getArchive({ path: spec.outputDir });
-        await extractArtifacts(archive, this.options.artifactsDir(req.jobId, req.attempt));
+        outcome.artifacts = await extractArtifacts(archive, this.options.artifactsDir(req.jobId, req.attempt));
       } catch (error) {
+        if (error instanceof ArtifactCapError) outcome.artifacts = error.files;
         // A job that wrote nothing to its output dir still has a result; say so in the log.
         sink.log('system', `[jobdeck] no artifacts from ${spec.outputDir}: ${engineMessage(error)}\n`, now());
       }

@@ -125,13 +125,19 @@ export function LogPane({ jobId, attempt, live }: Props) {
       if (!frame) frame = requestAnimationFrame(() => ((frame = 0), refreshHeld()));
     };
     const offWrite = t.onWriteParsed(soon);
-    // Scrolled to the top of what the pane holds: the lines before it come next.
+    // Only the user's own scrolling (wheel, scrollbar, keys) stops following or loads earlier
+    // lines; the terminal scrolls by itself as output comes.
+    let userAt = 0;
+    const byUser = () => (userAt = performance.now());
+    const el = host.current;
+    for (const type of ['wheel', 'pointerdown', 'keydown'] as const) el.addEventListener(type, byUser, { capture: true, passive: true });
     const offScroll = t.onScroll((top) => {
       soon();
-      if (performance.now() < quietUntil.current) return;
-      // The user scrolled up: the pane stops following the end (as a terminal does).
+      const now = performance.now();
+      if (now < quietUntil.current || now - userAt > 1500) return;
       if (top < t.buffer.active.baseY && followRef.current) setFollow(false);
       if (top !== 0) return;
+      // Scrolled to the top of what the pane holds: the lines before it come next.
       const first = lineAtRow(t, 0);
       const fmt = tail.current;
       const lost = windowRef.current === undefined ? first !== undefined && fmt?.first !== undefined && first > fmt.first : (windowRef.current ?? 1) > 1;
@@ -142,6 +148,7 @@ export function LogPane({ jobId, attempt, live }: Props) {
       cancelAnimationFrame(frame);
       offWrite.dispose();
       offScroll.dispose();
+      for (const type of ['wheel', 'pointerdown', 'keydown'] as const) el.removeEventListener(type, byUser, { capture: true });
       resize.disconnect();
       t.dispose();
       termRef.current = undefined;
