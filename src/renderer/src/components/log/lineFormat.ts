@@ -2,7 +2,11 @@ import type { LogChunk, LogStream } from '../../../../shared/ipc';
 import type { LogLine } from '../../../../shared/logLines';
 
 const RESET = '\x1b[0m';
-const DIM = '\x1b[2m';
+/**
+ * Quiet text (numbers, times, Jobdeck's notes) in bright black rather than SGR 2 (dim): xterm lifts
+ * a colour to the minimum contrast ratio but draws dim text at half opacity, under WCAG AA.
+ */
+const DIM = '\x1b[90m';
 /**
  * The stream gutter: a mark of its own shape per stream (thin bar, heavy red bar, dot), so stderr
  * is told apart without colour and whatever colours a program prints itself.
