@@ -211,7 +211,12 @@ export function LogPane({ jobId, attempt, live }: Props) {
           return client.invoke('logs.read', { id: jobId, attempt, offset, maxBytes, merge: true });
         },
         write: (text, parsed) => {
-          term.write(text, parsed);
+          // Once parsed too: lines added while the terminal trims its scrollback can leave the
+          // view a row or two above the end.
+          term.write(text, () => {
+            if (followRef.current) term.scrollToBottom();
+            parsed();
+          });
           if (followRef.current) term.scrollToBottom();
         },
         onError: reportError,
