@@ -48,7 +48,7 @@ export function ArtifactList({ jobId, artifacts, label }: { jobId: string; artif
           </div>
           <div className="artifact-row">
             {previewable(a.name) && (
-              <button className="small" aria-expanded={open?.key === key(a)} onClick={() => preview(a)} aria-label={`Preview ${a.name}`}>
+              <button className="small" aria-expanded={open?.key === key(a)} onClick={() => preview(a)} aria-label={`${open?.key === key(a) ? 'Hide' : 'Preview'} ${a.name}`}>
                 {open?.key === key(a) ? 'Hide' : 'Preview'}
               </button>
             )}
@@ -62,7 +62,7 @@ export function ArtifactList({ jobId, artifacts, label }: { jobId: string; artif
                 <button className="small" onClick={() => void client.invoke('artifacts.open', ref(a)).catch(reportError)} aria-label={`Open ${a.name}`}>
                   Open
                 </button>
-                <button className="small" onClick={() => void client.invoke('artifacts.reveal', ref(a)).catch(reportError)} aria-label={`Show ${a.name} in its folder`}>
+                <button className="small" onClick={() => void client.invoke('artifacts.reveal', ref(a)).catch(reportError)} aria-label={`Show in folder ${a.name}`}>
                   Show in folder
                 </button>
               </>
