@@ -7,6 +7,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, safeStorage, screen, session, shell, Tray } from 'electron';
 import { createJobdeck, type Jobdeck } from './core/jobdeck';
 import { JobEndLedger, noticeForJob } from '../shared/jobEnds';
+import { desktopArtifactShell } from './desktop/artifactShell';
+import { desktopSaveDialog } from './desktop/saveDialog';
 import { readJsonFile, writeJsonFile } from './desktop/jsonFile';
 import { goToRouteScript, jobRoute } from './desktop/notifications';
 import { QuitFlow } from './desktop/quit';
@@ -92,7 +94,13 @@ async function start(): Promise<void> {
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 
-  const jobdeck = await createJobdeck({ dataDir: app.getPath('userData'), kind: 'electron', secretCodec: safeStorageCodec(safeStorage) });
+  const jobdeck = await createJobdeck({
+    dataDir: app.getPath('userData'),
+    kind: 'electron',
+    secretCodec: safeStorageCodec(safeStorage),
+    artifactShell: desktopArtifactShell(shell, app.getPath('userData')),
+    saveDialog: desktopSaveDialog((options) => dialog.showSaveDialog(options), app.getPath('downloads')),
+  });
   core = jobdeck;
   closeToTray = (await jobdeck.handlers['settings.get']({}, SHELL)).closeToTray;
 

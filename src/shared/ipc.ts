@@ -4,6 +4,7 @@ import { BulkAction, BulkResult, CleanupPreview, CleanupRule, ExportFormat, JobS
 import { EngineInfo, NewEngineConfig } from './engine';
 import { ErrorCode, Issue, WireError } from './errors';
 import { Job, JobStatus } from './job';
+import { LogLinesInput, LogLinesPage, LogSearchInput, LogSearchResult, LogStream } from './logLines';
 import { JobFilter, JobPage, Stats } from './query';
 import { Settings, SettingsPatch } from './settings';
 import { JobOverrides, Template, TemplateSpec, TemplateSpecChecked } from './template';
@@ -16,8 +17,7 @@ export const Ok = z.object({ ok: z.literal(true) });
 const IdRef = z.object({ id: z.string().min(1).max(100) }).strict();
 const Empty = z.object({}).strict();
 
-export const LogStream = z.enum(['stdout', 'stderr', 'system']);
-export type LogStream = z.infer<typeof LogStream>;
+export { LogStream };
 export const LogChunk = z.object({
   attempt: z.number().int(),
   stream: LogStream,
@@ -159,6 +159,8 @@ export const DockerRunResult = z.object({
   template: Template.optional(),
 });
 export type DockerRunResult = z.infer<typeof DockerRunResult>;
+/** One artifact as artifacts.list names it: its path below the attempt's artifacts dir, with '/'. */
+const ArtifactRef = z.object({ id: z.string().min(1).max(100), attempt: z.number().int().positive(), name: z.string().min(1).max(4096) });
 
 const cmd = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 
@@ -274,6 +276,37 @@ export const commands = {
   'logs.subscribe': cmd(IdRef, Ok),
   'logs.unsubscribe': cmd(IdRef, Ok),
   'artifacts.list': cmd(IdRef, z.array(Artifact)),
+  /** Search the whole log of an attempt, in the host (the pane holds only its tail). */
+  'logs.search': cmd(LogSearchInput, LogSearchResult),
+  /** Numbered lines of an attempt's log from a line on: earlier pages than the pane's tail. */
+  'logs.lines': cmd(LogLinesInput, LogLinesPage),
+  /** Desktop only: the whole log into a file the user picks in the save dialog (the browser downloads it over HTTP). */
+  'logs.save': cmd(
+    z
+      .object({
+        id: z.string().min(1).max(100),
+        attempt: z.number().int().positive().optional(),
+        format: z.enum(['text', 'json']).default('text'),
+        streams: z.array(LogStream).min(1).optional(),
+      })
+      .strict(),
+    z.object({ saved: z.boolean(), path: z.string().optional() }),
+  ),
+  /** The start of a text or image artifact, for a preview in the page. */
+  'artifacts.read': cmd(
+    ArtifactRef.extend({ maxBytes: z.number().int().min(1).max(4 * 1024 * 1024).default(256 * 1024) }).strict(),
+    z.object({
+      name: z.string(),
+      type: z.string(),
+      size: z.number().int(),
+      truncated: z.boolean(),
+      encoding: z.enum(['utf8', 'base64']),
+      data: z.string(),
+    }),
+  ),
+  /** Desktop only: open an artifact with the system's program, or show it in its folder. */
+  'artifacts.open': cmd(ArtifactRef.strict(), Ok),
+  'artifacts.reveal': cmd(ArtifactRef.strict(), Ok),
 
   'engines.list': cmd(Empty, z.array(EngineInfo)),
   'engines.refresh': cmd(Empty, z.array(EngineInfo)),

@@ -19,7 +19,9 @@ import type { EngineCandidate } from '../../src/main/core/engines/discovery';
 import type { ContainerApi, EngineDriver } from '../../src/main/core/engines/registry';
 import type { ImageSummary } from '../../src/main/core/engines/images';
 import type { AttemptOutcome } from '../../src/main/core/engines/types';
+import type { ArtifactShell } from '../../src/main/core/artifacts/artifactShell';
 import { createJobdeck, type Jobdeck } from '../../src/main/core/jobdeck';
+import type { SaveDialog } from '../../src/main/core/logs/logExport';
 import { createDispatcher, type Dispatch } from '../../src/main/ipc/dispatch';
 import { FakeClock, FakeExecutor, type FakeRun } from './fakes';
 
@@ -115,6 +117,10 @@ export interface FakeCoreOptions {
   dataDir?: string;
   /** Hosts down from the start. */
   down?: string[];
+  /** The desktop's programs for artifacts (Electron's shell), where a test wants one. */
+  artifactShell?: ArtifactShell;
+  /** The desktop's save dialog (logs.save), where a test wants one. */
+  saveDialog?: SaveDialog;
 }
 
 const CLIENT = 'test-client';
@@ -132,6 +138,8 @@ export async function startFakeCore(opts: FakeCoreOptions = {}): Promise<FakeCor
     engineProbeIntervalMs: 3_600_000,
     engineDriver: (candidate) => engines.driver(candidate),
     clock,
+    ...(opts.artifactShell ? { artifactShell: opts.artifactShell } : {}),
+    ...(opts.saveDialog ? { saveDialog: opts.saveDialog } : {}),
   });
   const events: AppEvent[] = [];
   const watchers = new Set<() => void>();

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { isTerminal, type Job } from '../../shared/job';
 import { specOf } from '../../shared/template';
 import { iso, systemClock, type Clock } from './clock';
+import type { ArtifactShell } from './artifacts/artifactShell';
+import type { SaveDialog } from './logs/logExport';
 import { DataDirLock } from './dataDirLock';
 import type { EngineCandidate } from './engines/discovery';
 import { dockerEngine } from './engines/dockerEngine';
@@ -30,6 +32,8 @@ import { dependencyHandlers } from './service/dependencyHandlers';
 import { bulkHandlers } from './service/bulkHandlers';
 import { jobHandlers } from './service/jobHandlers';
 import { applyHistoryLimits, fieldValues, recordMissedRun } from './service/scheduledRuns';
+import { artifactHandlers } from './service/artifactHandlers';
+import { logHandlers } from './service/logHandlers';
 import { systemHandlers } from './service/systemHandlers';
 import { templateHandlers } from './service/templateHandlers';
 import { JobRepository } from './store/repository';
@@ -56,6 +60,10 @@ export interface JobdeckOptions {
   engineDriver?: (candidate: EngineCandidate, options: ExecutorOptions) => EngineDriver;
   /** Time for the scheduler, cron and retention (default the system clock; tests pass a fake). */
   clock?: Clock;
+  /** The desktop's programs for artifacts (Electron); without it artifacts.open/reveal say so. */
+  artifactShell?: ArtifactShell;
+  /** The desktop's save dialog (Electron) for logs.save. */
+  saveDialog?: SaveDialog;
 }
 
 export interface Jobdeck {
@@ -237,6 +245,8 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     ...imageHandlers(ctx, { saveTemplate: templates['templates.save'] }),
     ...dependencyHandlers(ctx),
     ...bulkHandlers(ctx),
+    ...logHandlers(ctx, opts.saveDialog),
+    ...artifactHandlers(ctx, opts.artifactShell),
   };
   return {
     handlers,

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const core = await createJobdeck({ dataDir, kind: 'headless' });
   const address = await chooseHostAddress(readHostMemory(dataDir), { port, newToken: values['new-token'] });
   if (address.notice) process.stdout.write(`${address.notice}\n`);
-  const host = await startHeadless({ core, staticDir: resolve(here, '../renderer'), port: address.port, token: address.token });
+  const host = await startHeadless({ core, staticDir: resolve(here, '../renderer'), port: address.port, token: address.token, downloads: { dataDir } });
   writeHostMemory(dataDir, { port: host.port, token: host.token });
   core.setUrl(host.url);
   let closing = false;

@@ -7,6 +7,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Jobdeck } from '../core/jobdeck';
 import { createDispatcher } from '../ipc/dispatch';
+import { serveDownload } from './downloads';
 import { WRONG_TOKEN_CLOSE, WsClientMessage, type WsServerMessage } from '../../shared/ipc';
 
 export interface HeadlessOptions {
@@ -16,6 +17,8 @@ export interface HeadlessOptions {
   port?: number;
   /** Fixed token for tests; random otherwise. */
   token?: string;
+  /** Serve artifact and full-log downloads from this data dir (downloads.ts). */
+  downloads?: { dataDir: string };
 }
 
 export interface HeadlessHost {
@@ -58,8 +61,16 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHost
   const dispatch = createDispatcher(opts.core.handlers, (command, error) =>
     process.stderr.write(`jobdeck: ${command} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`),
   );
+  const downloads = opts.downloads && {
+    dataDir: opts.downloads.dataDir,
+    handlers: opts.core.handlers,
+    tokenOk: (given: string | null) => sameToken(given, token),
+  };
   const server: Server = createServer((req, res) => {
-    void serveStatic(opts.staticDir, req, res);
+    void (async () => {
+      if (downloads && (await serveDownload(req, res, downloads))) return;
+      await serveStatic(opts.staticDir, req, res);
+    })();
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 10 * 1024 * 1024 });
   let origin = '';

@@ -1,6 +1,8 @@
 // What the engine is asked to create for an attempt's main container, from its template.
 import type Docker from 'dockerode';
+import { containerName } from '../../../shared/containerName';
 import { parseCpus, parseMemory } from '../../../shared/quantity';
+import { statusOf } from './errors';
 import type { AttemptRequest } from './types';
 
 /** Docker CLI semantics for a command: a string runs as `sh -c`. */
@@ -13,6 +15,8 @@ export function createOptions(req: AttemptRequest): Docker.ContainerCreateOption
   const s = req.spec;
   const cmd = toCmd(s.command);
   return {
+    // What `docker ps` shows: which job this is (reconcile finds containers by labels, not names).
+    name: containerName(s.name, req.jobId, req.attempt),
     Image: s.image,
     ...(cmd ? { Cmd: cmd } : {}),
     ...(s.entrypoint ? { Entrypoint: s.entrypoint } : {}),
@@ -32,6 +36,17 @@ export function createOptions(req: AttemptRequest): Docker.ContainerCreateOption
       ...engineLimits(s.limits),
     },
   };
+}
+
+/** A name already taken (a kept container of another data dir's job with the same short id) is no reason to fail: create it unnamed. */
+export async function createNamed(docker: Docker, options: Docker.ContainerCreateOptions): Promise<Docker.Container> {
+  try {
+    return await docker.createContainer(options);
+  } catch (error) {
+    if (statusOf(error) !== 409 || !options.name) throw error;
+    const { name: _taken, ...unnamed } = options;
+    return docker.createContainer(unnamed);
+  }
 }
 
 /** The template keeps limits as the user wrote them ("64Mi", "500m"); the engine wants bytes and nano-CPUs. */

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { extractArtifacts } from '../artifacts/artifactFiles';
+import { ArtifactCapError, extractArtifacts } from '../artifacts/artifactFiles';
 import { engineMessage, initExecFailureExitCode, isConnectionError, startFailureExitCode, statusOf } from './errors';
 import { ensureImage, ImageError, markPresent } from './images';
 import { FrameDemuxer, RawText, rawSink, StampedLineSplitter, type FrameTarget, type StampedText } from './logFrames';
@@ -17,7 +17,7 @@ import type {
   StopReason,
 } from './types';
 import { AttemptPod, removePodLeftovers } from './attemptPod';
-import { createOptions } from './createOptions';
+import { createNamed, createOptions } from './createOptions';
 
 export interface ExecutorOptions {
   /** Where an attempt's output dir is copied to: (jobId, attempt) → directory. */
@@ -83,7 +83,7 @@ export class DockerExecutor implements Executor {
     if (ended) return ended;
     let container: Docker.Container;
     try {
-      container = await this.docker.createContainer(pod.mainOptions(createOptions(req)));
+      container = await createNamed(this.docker, pod.mainOptions(createOptions(req)));
       markPresent(this.docker, spec.image);
     } catch (error) {
       if (isConnectionError(error)) return this.failure(error, 'creating the container');
@@ -123,8 +123,9 @@ export class DockerExecutor implements Executor {
     if (spec.outputDir && outcome.reason !== 'EngineLost') {
       try {
         const archive = await container.getArchive({ path: spec.outputDir });
-        await extractArtifacts(archive, this.options.artifactsDir(req.jobId, req.attempt));
+        outcome.artifacts = await extractArtifacts(archive, this.options.artifactsDir(req.jobId, req.attempt));
       } catch (error) {
+        if (error instanceof ArtifactCapError) outcome.artifacts = error.files;
         // A job that wrote nothing to its output dir still has a result; say so in the log.
         sink.log('system', `[jobdeck] no artifacts from ${spec.outputDir}: ${engineMessage(error)}\n`, now());
       }

@@ -28,6 +28,8 @@ export interface AttemptOutcome {
   startedAt?: string;
   finishedAt: string;
   peakMemoryBytes?: number;
+  /** Files copied out of the output dir (Attempt.artifacts). */
+  artifacts?: { name: string; size: number }[];
 }
 
 /**

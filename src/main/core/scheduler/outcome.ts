@@ -61,6 +61,7 @@ export function attemptResult(outcome: AttemptOutcome, log?: { bytes: number; tr
     ...(outcome.containerId ? { containerId: outcome.containerId } : {}),
     ...(outcome.startedAt ? { startedAt: outcome.startedAt } : {}),
     ...(outcome.peakMemoryBytes !== undefined ? { peakMemoryBytes: outcome.peakMemoryBytes } : {}),
+    ...(outcome.artifacts ? { artifacts: outcome.artifacts } : {}),
     ...(log ? { logBytes: log.bytes, logTruncated: log.truncated } : {}),
   };
 }

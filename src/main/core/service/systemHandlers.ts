@@ -40,6 +40,12 @@ type SystemHandlers = Omit<
   | 'jobs.bulk'
   | 'jobs.export'
   | 'retention.preview'
+  | 'logs.search'
+  | 'logs.lines'
+  | 'logs.save'
+  | 'artifacts.read'
+  | 'artifacts.open'
+  | 'artifacts.reveal'
 >;
 
 export function systemHandlers(ctx: CoreContext): SystemHandlers {

@@ -1,11 +1,18 @@
 import { FitAddon } from '@xterm/addon-fit';
-import { SearchAddon } from '@xterm/addon-search';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { isTerminal } from '../../../shared/job';
+import type { LogMatch } from '../../../shared/logLines';
 import { client } from '../client/client';
 import { reportError, useApp } from '../store/app';
+import { downloadLog, fullLogText } from './log/fullLog';
+import { formatLines, LineFormatter, prefixColumns, type LineView } from './log/lineFormat';
+import { LogToolbar, STREAMS, type StreamFilter } from './log/LogToolbar';
+import { LogWindowBar } from './log/LogWindowBar';
+import { heldLines, lineAtRow, rowOfLine } from './log/terminalRows';
+import { useLogSearch } from './log/useLogSearch';
+import './log/log.css';
 import { LogFollower } from './logFollow';
 import { TERMINAL_OPTIONS } from './terminalOptions';
 
@@ -23,6 +30,11 @@ const PAGE = 1024 * 1024;
 const FIRST_PAGE = 64 * 1024;
 /** Characters per term.write: xterm parses one write without yielding, so none may be large. */
 const SLICE = 128 * 1024;
+/** Earlier lines come in steps of STEP, a window of WINDOW at a time (within the terminal's scrollback). */
+const STEP = 4000;
+const WINDOW = 8000;
+/** Columns of a terminal that does not wrap: longer lines scroll sideways. */
+const NOWRAP_COLS = 500;
 
 interface Props {
   jobId: string;
@@ -30,40 +42,165 @@ interface Props {
   live: boolean;
 }
 
+/** Where to put the view once a window of earlier lines is in: a line at the top, or a search match. */
+interface Pending {
+  line: number;
+  match?: LogMatch;
+}
+
 /**
- * A live log pane. Live chunks carry the text the pane writes and where it lies in the log file;
- * the pane reads the file by range only to fill a gap (opened late, reconnected, fell behind), so
- * a byte crosses from main once (logFollow.ts). Write flow control: while xterm has more than HIGH
- * characters pending the pane takes no more and reads on under LOW, so a flood of output never
- * piles up in memory or freezes the window.
+ * A log pane. The tail: live chunks carry the text the pane writes and where it lies in the log
+ * file; the pane reads the file by range only to fill a gap, so a byte crosses from main once
+ * (logFollow.ts), under write flow control. Before the tail: windows of numbered lines read by
+ * line number (logs.lines) when the user scrolls to the top or a search match lies there. Every
+ * line carries its number and its stream's mark (log/lineFormat.ts); search runs in the host.
  */
 export function LogPane({ jobId, attempt, live }: Props) {
   const host = useRef<HTMLDivElement>(null);
+  const [filter, setFilter] = useState<StreamFilter>('all');
+  const [timestamps, setTimestamps] = useState(false);
+  const [wrap, setWrap] = useState(true);
   const [follow, setFollow] = useState(true);
-  const [query, setQuery] = useState('');
+  /** A window of earlier lines from this line on; undefined: the live tail. */
+  const [windowFrom, setWindowFrom] = useState<number | undefined>();
+  const [held, setHeld] = useState<{ first?: number; last?: number; total: number; trimmed: boolean }>({ total: 0, trimmed: false });
+  const [term, setTerm] = useState<Terminal | undefined>();
   const followRef = useRef(follow);
   followRef.current = follow;
-  const searchRef = useRef<SearchAddon | undefined>(undefined);
+  const wrapRef = useRef(wrap);
+  wrapRef.current = wrap;
+  const pending = useRef<Pending | undefined>(undefined);
+  const liveRef = useRef(live);
+  const view: LineView = useMemo(() => ({ streams: STREAMS[filter], timestamps }), [filter, timestamps]);
+  const viewRef = useRef(view);
+  viewRef.current = view;
+  const windowRef = useRef(windowFrom);
+  windowRef.current = windowFrom;
+  /** What the tail's formatter has numbered (total lines) and first shown. */
+  const tail = useRef<LineFormatter | undefined>(undefined);
+  const totalRef = useRef(0);
   const termRef = useRef<Terminal | undefined>(undefined);
+  /** Scrolls the pane makes itself (after a load, a jump) are not the user scrolling to the top. */
+  const quietUntil = useRef(0);
 
+  const refreshHeld = useCallback(() => {
+    const t = tail.current;
+    if (!termRef.current) return;
+    const h = heldLines(termRef.current);
+    const total = windowRef.current === undefined ? (t?.count ?? 0) : totalRef.current;
+    const trimmed = windowRef.current === undefined ? h.first !== undefined && t?.first !== undefined && h.first > t.first : (windowRef.current ?? 1) > 1;
+    setHeld((p) => (p.first === h.first && p.last === h.last && p.total === total && p.trimmed === trimmed ? p : { ...h, total, trimmed }));
+  }, []);
+
+  /** Earlier lines: a window that ends past `line`, with `line` at the top once it is in. */
+  const loadEarlier = useCallback((line: number) => {
+    const from = Math.max(1, line - STEP);
+    if (windowRef.current !== undefined && from >= windowRef.current) return;
+    pending.current = { line };
+    setFollow(false);
+    setWindowFrom(from);
+  }, []);
+
+  const fit = useRef<FitAddon | undefined>(undefined);
+  const layout = useCallback(() => {
+    const t = termRef.current;
+    if (!t || !fit.current) return;
+    fit.current.fit();
+    if (!wrapRef.current) t.resize(Math.max(t.cols, NOWRAP_COLS), t.rows);
+  }, []);
+
+  // The terminal, once per pane.
   useEffect(() => {
     if (!host.current) return;
-    const term = new Terminal({
-      ...TERMINAL_OPTIONS,
-      // Log text has bare \n line ends; converting them in the terminal's parser costs nothing.
-      convertEol: true,
-    });
-    const fit = new FitAddon();
-    const search = new SearchAddon();
-    term.loadAddon(fit);
-    term.loadAddon(search);
-    term.open(host.current);
-    fit.fit();
-    termRef.current = term;
-    searchRef.current = search;
-    const resize = new ResizeObserver(() => fit.fit());
+    const t = new Terminal({ ...TERMINAL_OPTIONS, convertEol: true });
+    fit.current = new FitAddon();
+    t.loadAddon(fit.current);
+    t.open(host.current);
+    termRef.current = t;
+    layout();
+    const resize = new ResizeObserver(() => layout());
     resize.observe(host.current);
+    let frame = 0;
+    const soon = () => {
+      if (!frame) frame = requestAnimationFrame(() => ((frame = 0), refreshHeld()));
+    };
+    const offWrite = t.onWriteParsed(soon);
+    // Only the user's own scrolling (wheel, scrollbar, keys) stops following or loads earlier
+    // lines; the terminal scrolls by itself as output comes.
+    let userAt = 0;
+    const byUser = () => (userAt = performance.now());
+    const el = host.current;
+    for (const type of ['wheel', 'pointerdown', 'keydown'] as const) el.addEventListener(type, byUser, { capture: true, passive: true });
+    const offScroll = t.onScroll((top) => {
+      soon();
+      const now = performance.now();
+      if (now < quietUntil.current || now - userAt > 1500) return;
+      if (top < t.buffer.active.baseY && followRef.current) setFollow(false);
+      if (top !== 0) return;
+      // Scrolled to the top of what the pane holds: the lines before it come next.
+      const first = lineAtRow(t, 0);
+      const fmt = tail.current;
+      const lost = windowRef.current === undefined ? first !== undefined && fmt?.first !== undefined && first > fmt.first : (windowRef.current ?? 1) > 1;
+      if (lost && first !== undefined) loadEarlier(first);
+    });
+    setTerm(t);
+    return () => {
+      cancelAnimationFrame(frame);
+      offWrite.dispose();
+      offScroll.dispose();
+      for (const type of ['wheel', 'pointerdown', 'keydown'] as const) el.removeEventListener(type, byUser, { capture: true });
+      resize.disconnect();
+      t.dispose();
+      termRef.current = undefined;
+      setTerm(undefined);
+    };
+  }, [jobId, attempt, layout, refreshHeld, loadEarlier]);
 
+  useEffect(() => layout(), [wrap, layout]);
+
+  const jump = useCallback((line: number, match?: LogMatch) => {
+    const t = termRef.current;
+    if (!t) return;
+    const row = rowOfLine(t, line);
+    setFollow(false);
+    followRef.current = false;
+    quietUntil.current = performance.now() + 400;
+    if (row === undefined) {
+      // Not in the pane: the window of lines around it.
+      pending.current = { line, ...(match ? { match } : {}) };
+      setWindowFrom(Math.max(1, line - STEP / 2));
+      return;
+    }
+    if (!match) return t.scrollToLine(row);
+    t.scrollToLine(Math.max(0, row - 3));
+    t.select(prefixColumns(line, viewRef.current) + match.start, row, Math.max(1, match.end - match.start));
+  }, []);
+
+  // What the terminal shows: the live tail, or a window of earlier lines.
+  useEffect(() => {
+    if (!term || attempt === undefined) return;
+    quietUntil.current = performance.now() + 400;
+    term.reset();
+    term.clearSelection();
+    if (windowFrom !== undefined) {
+      let gone = false;
+      void client.invoke('logs.lines', { id: jobId, attempt, from: windowFrom, count: WINDOW, streams: [...view.streams] }).then((page) => {
+        if (gone) return;
+        totalRef.current = page.total;
+        quietUntil.current = performance.now() + 400;
+        term.write(formatLines(page.lines, view), () => {
+          const p = pending.current;
+          pending.current = undefined;
+          quietUntil.current = performance.now() + 400;
+          if (p) jump(p.line, p.match);
+          else term.scrollToTop();
+          refreshHeld();
+        });
+      }, reportError);
+      return () => void (gone = true);
+    }
+    const formatter = new LineFormatter(view);
+    tail.current = formatter;
     let pageBytes = FIRST_PAGE;
     const follower = new LogFollower(
       attempt,
@@ -71,19 +208,24 @@ export function LogPane({ jobId, attempt, live }: Props) {
         read: (offset) => {
           const maxBytes = pageBytes;
           pageBytes = Math.min(PAGE, pageBytes * 4);
-          return client.invoke('logs.read', { id: jobId, ...(attempt ? { attempt } : {}), offset, maxBytes, merge: true });
+          return client.invoke('logs.read', { id: jobId, attempt, offset, maxBytes, merge: true });
         },
         write: (text, parsed) => {
-          term.write(text, parsed);
+          // Once parsed too: lines added while the terminal trims its scrollback can leave the
+          // view a row or two above the end.
+          term.write(text, () => {
+            if (followRef.current) term.scrollToBottom();
+            parsed();
+          });
           if (followRef.current) term.scrollToBottom();
         },
         onError: reportError,
       },
       { high: HIGH, low: LOW, slice: SLICE },
+      (chunks) => formatter.format(chunks),
     );
-
     const offs: (() => void)[] = [];
-    if (live) {
+    if (liveRef.current) {
       offs.push(client.on('log.chunks', ({ id, chunks }) => id === jobId && follower.onChunks(chunks)));
       // The job ended: a last read by range for what no event brought (output written before this
       // pane's subscription reached main, and not in the file yet when the pane first read it).
@@ -99,47 +241,59 @@ export function LogPane({ jobId, attempt, live }: Props) {
       );
     }
     follower.catchUp();
-
     return () => {
       follower.dispose();
       for (const off of offs) off();
-      if (live) void client.invoke('logs.unsubscribe', { id: jobId }).catch(() => undefined);
-      resize.disconnect();
-      term.dispose();
-      termRef.current = undefined;
+      if (liveRef.current) void client.invoke('logs.unsubscribe', { id: jobId }).catch(() => undefined);
+      tail.current = undefined;
     };
     // `live` is read once: when the job ends the pane keeps its text and the final read drains it.
-  }, [jobId, attempt]);
+  }, [term, jobId, attempt, view, windowFrom, jump, refreshHeld]);
+
+  const search = useLogSearch(jobId, attempt ?? 1, view.streams, useCallback((m: LogMatch) => jump(m.n, m), [jump]));
 
   const copy = async () => {
-    const term = termRef.current;
-    if (!term) return;
-    term.selectAll();
-    await navigator.clipboard.writeText(term.getSelection()).catch(reportError);
-    term.clearSelection();
+    if (attempt === undefined) return;
+    await navigator.clipboard.writeText(await fullLogText(jobId, attempt)).catch(reportError);
+  };
+  const toEnd = () => {
+    setFollow(true);
+    if (windowFrom === undefined) termRef.current?.scrollToBottom();
+    else setWindowFrom(undefined);
   };
 
   return (
     <div className="logpane">
-      <div className="logpane-bar">
-        <input
-          data-search
-          aria-label="Search the log"
-          placeholder="Search the log  ( / )"
-          value={query}
-          onChange={(e) => setQuery(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') searchRef.current?.[e.shiftKey ? 'findPrevious' : 'findNext'](query);
-          }}
-        />
-        <button onClick={() => searchRef.current?.findNext(query)}>Find</button>
-        <label className="check">
-          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
-        </label>
-        <button onClick={() => termRef.current?.scrollToBottom()}>Jump to end</button>
-        <button onClick={() => void copy()}>Copy</button>
-      </div>
-      <div className="logpane-term" ref={host} data-testid="log-pane" />
+      <LogToolbar
+        search={search}
+        filter={filter}
+        onFilter={(f) => {
+          // Another filter: its lines from the tail (a window of earlier lines would hide the others).
+          setFilter(f);
+          setWindowFrom(undefined);
+        }}
+        timestamps={timestamps}
+        onTimestamps={setTimestamps}
+        wrap={wrap}
+        onWrap={setWrap}
+        follow={follow}
+        onFollow={(on) => (on ? toEnd() : setFollow(false))}
+        onEnd={toEnd}
+        onCopy={() => void copy()}
+        onDownload={(format) => attempt !== undefined && void downloadLog(jobId, attempt, format, view.streams).catch(reportError)}
+      />
+      <LogWindowBar
+        held={held}
+        windowed={windowFrom !== undefined}
+        onEarlier={() => held.first !== undefined && loadEarlier(held.first)}
+        onLater={() => {
+          if (windowFrom === undefined) return;
+          if (windowFrom + WINDOW > held.total) toEnd();
+          else setWindowFrom(windowFrom + STEP);
+        }}
+        onEnd={toEnd}
+      />
+      <div className={`logpane-term${wrap ? '' : ' nowrap'}`} ref={host} data-testid="log-pane" />
     </div>
   );
 }

@@ -66,6 +66,8 @@ export class LogFollower {
     private readonly attempt: number | undefined,
     private readonly io: FollowPorts,
     private readonly limits: FollowLimits,
+    /** Chunks as terminal text (the pane's line numbers, gutter and filter: log/lineFormat.ts). */
+    private readonly render: (chunks: readonly LogChunk[]) => string = renderPage,
   ) {}
 
   /** Where the pane is in the file (for tests). */
@@ -112,7 +114,7 @@ export class LogFollower {
       return;
     }
     this.offset = c.to;
-    this.write(render(c.stream, c.data));
+    this.write(this.render([c]));
   }
 
   private async read(): Promise<void> {
@@ -127,7 +129,7 @@ export class LogFollower {
         if (this.disposed) return;
         if (page.nextOffset > this.offset) {
           this.offset = page.nextOffset;
-          if (page.chunks.length) this.write(renderPage(page.chunks));
+          if (page.chunks.length) this.write(this.render(page.chunks));
         }
         if (!page.eof) this.wanted = true;
       } while (this.wanted && this.pending <= this.limits.high && this.queued.length === 0);

@@ -1,16 +1,16 @@
 import { useEffect, useState } from 'react';
 import type { CommandOutput } from '../../../shared/ipc';
-import { SECRET_MASK } from '../../../shared/ipc';
 import type { Attempt, Job } from '../../../shared/job';
-import { attemptDurationMs, attemptLabel, attemptSpan, commandText, jobDurationMs, jobSpan, retriesOf, type Span } from '../../../shared/jobNumbers';
+import { attemptDurationMs, attemptLabel, attemptSpan, jobDurationMs, jobSpan, retriesOf, type Span } from '../../../shared/jobNumbers';
 import { client } from '../client/client';
 import { AttemptSteps } from '../components/AttemptSteps';
 import { DependencyGraph } from '../components/DependencyGraph';
+import { ArtifactList } from '../components/ArtifactList';
 import { ExitBadge } from '../components/ExitBadge';
 import { JobControls, JobPolicyState } from '../components/JobPolicyState';
 import { between, bytes, duration, until, when } from '../components/format';
 import { LogPane } from '../components/LogPane';
-import { MountList } from '../components/MountList';
+import { JobSpec } from '../components/JobSpec';
 import { PullProgress } from '../components/PullProgress';
 import { StatusPill } from '../components/StatusPill';
 import { useNow } from '../components/useNow';
@@ -112,50 +112,18 @@ export function JobView() {
           <Timings job={job} />
           <JobPolicyState job={job} />
           <Attempts job={job} />
-          <MountList mounts={job.spec.mounts} />
           <DependencyGraph job={job} />
           <Panel title="Artifacts">
             {artifacts.length === 0 ? (
               <p className="muted small">None{job.spec.outputDir ? ` yet (from ${job.spec.outputDir})` : ' (no outputDir)'}</p>
             ) : (
-              <ul className="plain">
-                {artifacts.map((a) => (
-                  <li key={`${a.attempt}/${a.name}`} title={a.path}>
-                    <span className="mono">{a.name}</span> <span className="muted">{artifactOf(a.attempt)} · {bytes(a.size)}</span>
-                  </li>
-                ))}
-              </ul>
+              <ArtifactList jobId={job.id} artifacts={artifacts} label={artifactOf} />
             )}
           </Panel>
-          <Panel title="Spec">
-            <dl className="kv">
-              <dt>Image</dt>
-              <dd className="mono wrap-anywhere">{job.spec.image}</dd>
-              <dt>Command</dt>
-              <dd className="mono wrap-anywhere">{commandText(job.spec.command)}</dd>
-              <dt>Engine</dt>
-              <dd>{job.spec.engine}</dd>
-              <dt>Priority</dt>
-              <dd>P{job.priority}</dd>
-              {job.spec.env.map((e) => (
-                <Env key={e.name} name={e.name} value={e.secret ? SECRET_MASK : e.value} />
-              ))}
-            </dl>
-          </Panel>
+          <JobSpec job={job} attempt={shown} />
         </aside>
       </div>
     </section>
-  );
-}
-
-function Env({ name, value }: { name: string; value: string }) {
-  return (
-    <>
-      <dt className="mono">${name}</dt>
-      <dd className="mono ellipsis" title={value}>
-        {value}
-      </dd>
-    </>
   );
 }
 
