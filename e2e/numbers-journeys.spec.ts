@@ -227,7 +227,8 @@ test('a 300-character image and a long unbroken command never break a layout, at
       }
       // Job page: image and command in full, wrapped, inside the side panel.
       await expect(kv(jobDetail(page), 'Image')).toHaveText(LONG_IMAGE);
-      await expect(kv(jobDetail(page), 'Command')).toHaveText(LONG_COMMAND);
+      // The argv the container runs, quoted as a shell needs it (a script string runs as sh -c).
+      await expect(kv(jobDetail(page), 'Command')).toHaveText(`sh -c '${LONG_COMMAND}'`);
       await expectInViewport(page, kv(jobDetail(page), 'Image'), `job page's image at ${width}`);
       await expectInViewport(page, jobDetail(page).getByRole('button', { name: 'Cancel', exact: true }), `job page's Cancel at ${width}`);
       await expectNoHorizontalOverflow(page, `job page at ${width}`);

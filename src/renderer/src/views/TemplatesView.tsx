@@ -206,7 +206,7 @@ export function TemplatesView() {
                     <span className="muted" data-testid="template-last">never run</span>
                   )}
                 </td>
-                <td className="actions">
+                <td className="actions can-wrap">
                   <button className="primary small" onClick={() => useApp.getState().openRun({ templateId: t.id })} data-testid="template-run">
                     Run
                   </button>
