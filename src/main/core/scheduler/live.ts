@@ -18,6 +18,8 @@ export interface Live {
  */
 export class LiveAttempts {
   private readonly byJob = new Map<string, Map<number, Live>>();
+  /** Attempts whose end is being written (their log closing): not settled yet, so still live. */
+  private readonly closing = new Map<string, number>();
 
   constructor(private readonly d: Pick<SchedulerDeps, 'repo' | 'clock' | 'openLog' | 'secrets' | 'onLog' | 'onLiveChange'>) {}
 
@@ -48,8 +50,9 @@ export class LiveAttempts {
     return this.byJob.get(jobId)?.has(attempt) ?? false;
   }
 
+  /** An attempt of the job runs, or its end is still being written: the job must not end yet. */
   isLive(jobId: string): boolean {
-    return this.countOf(jobId) > 0;
+    return this.countOf(jobId) > 0 || (this.closing.get(jobId) ?? 0) > 0;
   }
 
   of(jobId: string): Iterable<Live> {
@@ -91,7 +94,15 @@ export class LiveAttempts {
     this.d.onLiveChange?.();
     // A held-back possible start of a secret is plain text after all.
     for (const chunk of live.log.end?.(new Date(this.d.clock.now()).toISOString()) ?? []) this.d.onLog(jobId, chunk);
-    await live.log.close().catch(() => undefined);
+    // Until its log is closed and its outcome saved, a sibling's end must not end the job without it.
+    this.closing.set(jobId, (this.closing.get(jobId) ?? 0) + 1);
+    try {
+      await live.log.close().catch(() => undefined);
+    } finally {
+      const n = (this.closing.get(jobId) ?? 1) - 1;
+      if (n > 0) this.closing.set(jobId, n);
+      else this.closing.delete(jobId);
+    }
     return live;
   }
 }
