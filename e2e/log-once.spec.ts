@@ -40,9 +40,10 @@ test.describe('log lines cross once', () => {
     await expect(jobBadge(page)).toHaveText('0');
 
     await jobDetail(page).getByRole('button', { name: 'Copy', exact: true }).click();
-    const copied = await page.evaluate(() => navigator.clipboard.readText());
-    const lines = copied.split('\n').map((l) => l.trim()).filter((l) => l.startsWith(MARK));
-    expect(lines).toEqual(Array.from({ length: LINES }, (_, i) => `${MARK}${i + 1}`));
+    // Copy takes the whole log from the host, so the clipboard fills a moment after the click.
+    const copiedLines = async () =>
+      (await page.evaluate(() => navigator.clipboard.readText())).split('\n').map((l) => l.trim()).filter((l) => l.startsWith(MARK));
+    await expect.poll(copiedLines).toEqual(Array.from({ length: LINES }, (_, i) => `${MARK}${i + 1}`));
 
     // Before: each line came in an event and again in a read (2 × LINES). Now a read fills only
     // what the pane missed before its subscription reached the host.

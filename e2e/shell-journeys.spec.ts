@@ -254,10 +254,11 @@ test.describe('shell journeys', () => {
     await expect(logText(page)).toContainText('shell-kbd-line');
     // On a job page, `/` is the log's search.
     await kb.press('/');
-    await expect(page.getByLabel('Search the log')).toBeFocused();
+    await expect(page.getByLabel('Search the whole log')).toBeFocused();
     await kb.press('Tab');
     const opener = await focused(page);
-    expect(opener.text).toBe('Find');
+    // The next stop of the log's toolbar: its regular-expression toggle.
+    expect(opener).toMatchObject({ tag: 'INPUT', label: 'Regular expression' });
     // `n` opens the run dialog; Escape closes it and the focus is back where it was.
     await kb.press('n');
     const run = page.getByRole('dialog', { name: 'Run template' });

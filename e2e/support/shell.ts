@@ -116,10 +116,10 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export { templateDrop } from './templates';
 
 /** The element that has the keyboard focus, described the way a test finds it. */
-export function focused(page: Page): Promise<{ testId: string | null; text: string; tag: string }> {
+export function focused(page: Page): Promise<{ testId: string | null; text: string; tag: string; label: string | null }> {
   // A string: this file is also compiled without the DOM library (tsconfig.node.json).
   return page.evaluate(`(() => {
     const el = document.activeElement;
-    return { testId: el?.getAttribute('data-testid') ?? null, text: (el?.textContent ?? '').trim(), tag: el?.tagName ?? '' };
+    return { testId: el?.getAttribute('data-testid') ?? null, text: (el?.textContent ?? '').trim(), tag: el?.tagName ?? '', label: el?.getAttribute('aria-label') ?? null };
   })()`);
 }

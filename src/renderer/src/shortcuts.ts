@@ -14,8 +14,14 @@ export const SHORTCUTS: { keys: string[]; what: string }[] = [
   { keys: ['Esc'], what: 'Close the dialog' },
 ];
 
+/** Inputs that take no text: a letter pressed on them is a shortcut, not typing. */
+const NOT_TEXT = ['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'file'];
 const typing = (t: EventTarget | null) =>
-  t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName) || !!t.closest('.xterm'));
+  t instanceof HTMLElement &&
+  (t.isContentEditable ||
+    (t instanceof HTMLInputElement && !NOT_TEXT.includes(t.type)) ||
+    ['TEXTAREA', 'SELECT'].includes(t.tagName) ||
+    !!t.closest('.xterm, .cm-editor'));
 
 /**
  * Gmail-style `g` then a letter, Ctrl+1..6, `n` for a new run, `/` for the view's search box,

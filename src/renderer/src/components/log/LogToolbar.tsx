@@ -46,10 +46,10 @@ export function LogToolbar(p: Props) {
         title={error}
       />
       <label className="check small" title="Regular expression">
-        <input type="checkbox" checked={search.regex} onChange={(e) => setSearch({ ...search, regex: e.target.checked })} /> .*
+        <input type="checkbox" aria-label="Regular expression" checked={search.regex} onChange={(e) => setSearch({ ...search, regex: e.target.checked })} /> .*
       </label>
       <label className="check small" title="Match case">
-        <input type="checkbox" checked={search.caseSensitive} onChange={(e) => setSearch({ ...search, caseSensitive: e.target.checked })} /> Aa
+        <input type="checkbox" aria-label="Match case" checked={search.caseSensitive} onChange={(e) => setSearch({ ...search, caseSensitive: e.target.checked })} /> Aa
       </label>
       <button className="small" onClick={() => step(-1)} disabled={!search.query} aria-label="Previous match" title="Previous match (Shift+Enter)">
         ↑
