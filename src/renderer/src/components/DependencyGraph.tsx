@@ -1,5 +1,4 @@
-import { Handle, MarkerType, Position, ReactFlow, type Node, type NodeProps } from '@xyflow/react';
-import '@xyflow/react/dist/style.css';
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { useEffect, useMemo, useState } from 'react';
 import type { JobGraph } from '../../../shared/dependencyGraph';
 import type { Job } from '../../../shared/job';
@@ -10,6 +9,7 @@ import { DependencyPicker, type Upstream } from './DependencyPicker';
 import { graphLayout, type GraphNodeData } from './dependencyLayout';
 import { ExitBadge } from './ExitBadge';
 import './dependencies.css';
+import { StaticFlow } from './StaticFlow';
 
 type JobNodeType = Node<GraphNodeData<JobSummary>, 'job'>;
 
@@ -44,7 +44,6 @@ function JobNode({ data }: NodeProps<JobNodeType>) {
 }
 
 const nodeTypes = { job: JobNode };
-const edgeOptions = { markerEnd: { type: MarkerType.ArrowClosed }, style: { strokeWidth: 1.5 } };
 
 /** A pending job's "Run after…": the picker, and the core's refusal (a cycle, named) beside it. */
 function RunAfter({ job, onSaved }: { job: Job; onSaved(): void }) {
@@ -139,24 +138,11 @@ export function DependencyGraph({ job }: { job: Job }) {
             {graph?.truncated ? ' (the nearest shown)' : ''}.
           </p>
           <div className="dep-graph" style={{ height }} role="group" aria-label={`Dependency graph of ${flow.nodes.length} jobs`}>
-            <ReactFlow
+            <StaticFlow
               nodes={flow.nodes as JobNodeType[]}
               edges={flow.edges}
               nodeTypes={nodeTypes}
-              defaultEdgeOptions={edgeOptions}
-              colorMode="dark"
-              fitView
-              fitViewOptions={{ padding: 0.08, maxZoom: 1 }}
-              nodesDraggable={false}
-              nodesConnectable={false}
-              nodesFocusable={false}
-              edgesFocusable={false}
-              elementsSelectable={false}
-              zoomOnScroll={false}
-              preventScrolling={false}
-              proOptions={{ hideAttribution: true }}
-              // A click on a node (or Enter on its button, which clicks it) goes to that job; with a
-              // handler React Flow also lets the pointer reach the nodes.
+              // A click on a node (or Enter on its button, which clicks it) goes to that job.
               onNodeClick={(_e, n) => n.id !== job.id && useApp.getState().go('job', n.id)}
             />
           </div>

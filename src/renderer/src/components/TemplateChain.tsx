@@ -1,10 +1,10 @@
-import { Handle, MarkerType, Position, ReactFlow, type Node, type NodeProps } from '@xyflow/react';
-import '@xyflow/react/dist/style.css';
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { useEffect, useMemo, useState } from 'react';
 import type { TemplateChain as Chain } from '../../../shared/dependencyGraph';
 import { client } from '../client/client';
 import { graphLayout, NODE_HEIGHT, type GraphNodeData } from './dependencyLayout';
 import './dependencies.css';
+import { StaticFlow } from './StaticFlow';
 
 type TemplateNodeType = Node<GraphNodeData<{ id: string; name: string }>, 'template'>;
 
@@ -22,7 +22,6 @@ function TemplateNode({ data }: NodeProps<TemplateNodeType>) {
 }
 
 const nodeTypes = { template: TemplateNode };
-const edgeOptions = { markerEnd: { type: MarkerType.ArrowClosed }, style: { strokeWidth: 1.5 } };
 
 /**
  * The chain a template belongs to. Templates do not name each other: the links are the jobs'
@@ -47,22 +46,10 @@ export function TemplateChain({ templateId }: { templateId: string }) {
         <>
           <p className="muted small">Linked because jobs of one ran after jobs of another (chosen in the run dialog).</p>
           <div className="dep-graph" style={{ height }} role="group" aria-label={`Template chain of ${flow.nodes.length} templates`}>
-            <ReactFlow
+            <StaticFlow
               nodes={flow.nodes as TemplateNodeType[]}
               edges={flow.edges}
               nodeTypes={nodeTypes}
-              defaultEdgeOptions={edgeOptions}
-              colorMode="dark"
-              fitView
-              fitViewOptions={{ padding: 0.08, maxZoom: 1 }}
-              nodesDraggable={false}
-              nodesConnectable={false}
-              nodesFocusable={false}
-              edgesFocusable={false}
-              elementsSelectable={false}
-              zoomOnScroll={false}
-              preventScrolling={false}
-              proOptions={{ hideAttribution: true }}
             />
           </div>
         </>

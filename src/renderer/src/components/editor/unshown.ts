@@ -18,6 +18,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function unshownFields(doc: TemplateDoc): TemplateDoc {
   const out: TemplateDoc = {};
   for (const [k, v] of Object.entries(doc)) {
+    // An empty list (no init containers, no volumes) says nothing: not worth a section of its own.
+    if (Array.isArray(v) && v.length === 0) continue;
     if (!FORM_KEYS.has(k)) out[k] = v;
     else if (NESTED_FORM_KEYS[k] && isRecord(v)) {
       const extra = Object.fromEntries(Object.entries(v).filter(([sub]) => !NESTED_FORM_KEYS[k]!.has(sub)));
