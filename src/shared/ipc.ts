@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ClientKind } from './audit';
 import { JobGraph, TemplateChain } from './dependencyGraph';
 import { BulkAction, BulkResult, CleanupPreview, CleanupRule, ExportFormat, JobSelection } from './bulk';
 import { EngineInfo, NewEngineConfig } from './engine';
@@ -322,6 +323,10 @@ export const ErrorResult = z.object({ ok: z.literal(false), error: WireError });
 /** Who is calling: each window or WebSocket connection is one client (log subscriptions are per client). */
 export interface CallContext {
   clientId: string;
+  /** What kind of client the transport is serving; the audit trail records it. */
+  client?: ClientKind;
+  /** The OS user behind the client, where the transport knows it. */
+  user?: string;
 }
 
 /** What the core implements and the transports expose. */
