@@ -11,7 +11,8 @@ import { startHost as startHeadless } from './headlessHost';
  * test can SIGKILL it. The test entry is bundled once with esbuild (dependencies stay in
  * node_modules, as in the app's own build).
  */
-const OUT = join(process.cwd(), 'node_modules', '.cache', 'jobdeck-test-host');
+// In the checkout itself, not node_modules: worktrees may share one node_modules.
+const OUT = join(process.cwd(), '.cache', 'jobdeck-test-host');
 let built: Promise<string> | undefined;
 
 export function buildHost(): Promise<string> {
