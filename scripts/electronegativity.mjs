@@ -8,11 +8,13 @@ import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const electron = require('electron/package.json').version;
-const bin = join('node_modules', '.bin', 'electronegativity');
+const bin = process.execPath;
+const scanner = join('node_modules', '@doyensec', 'electronegativity', 'dist', 'index.js');
+const shim = join('scripts', 'electronegativity-commander.cjs');
 const dir = mkdtempSync(join(tmpdir(), 'eng-'));
 const csv = join(dir, 'findings.csv');
 // -e: the scanner would otherwise ask the network for Electron's releases.
-const run = spawnSync(bin, ['-i', 'src', '-r', '-v', 'false', '-e', electron, '-o', csv], { encoding: 'utf8' });
+const run = spawnSync(bin, ['--require', `./${shim}`, scanner, '-i', 'src', '-r', '-v', 'false', '-e', electron, '-o', csv], { encoding: 'utf8' });
 let text;
 try {
   text = readFileSync(csv, 'utf8');
