@@ -34,6 +34,7 @@ import { bulkHandlers } from './service/bulkHandlers';
 import { jobHandlers } from './service/jobHandlers';
 import { applyHistoryLimits, fieldValues, recordMissedRun } from './service/scheduledRuns';
 import { artifactHandlers } from './service/artifactHandlers';
+import { auditHandlers } from './service/auditHandlers';
 import { logHandlers } from './service/logHandlers';
 import { systemHandlers } from './service/systemHandlers';
 import { templateHandlers } from './service/templateHandlers';
@@ -249,6 +250,8 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     missed: (t, at, message) => void recordMissedRun(ctx, t, at, message),
   });
 
+  // Before the first look at the queue: what pending jobs were last recorded waiting for.
+  void audit.resume(store.activeJobs().filter((j) => j.status === 'pending').map((j) => j.id));
   await engines.refresh(store.settings().engines);
   engines.watch(opts.engineProbeIntervalMs ?? 5000);
   await reconcile(ctx, instanceId);
@@ -269,6 +272,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     ...bulkHandlers(ctx),
     ...logHandlers(ctx, opts.saveDialog),
     ...artifactHandlers(ctx, opts.artifactShell),
+    ...auditHandlers(ctx),
   };
   return {
     handlers,

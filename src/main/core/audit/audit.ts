@@ -47,6 +47,11 @@ export function waitKey(w: WaitReason): string {
 export class WaitTracker {
   private last = new Map<string, string>();
 
+  /** What a job was last recorded waiting for (read back from its events at start-up). */
+  seed(jobId: string, wait: WaitReason): void {
+    this.last.set(jobId, waitKey(wait));
+  }
+
   changed(waits: readonly JobWait[]): JobWait[] {
     const out: JobWait[] = [];
     const seen = new Map<string, string>();
@@ -79,6 +84,11 @@ export interface Audit {
   note(jobId: string, event: JobEvent): void;
   /** Something a wait depends on changed (the queue paused, an engine came or went). */
   lookAtWaits(): void;
+  /**
+   * At start-up: what the pending jobs were last recorded waiting for, so that a restart does not
+   * record the same wait again. Looks at the waits wait for it.
+   */
+  resume(pendingIds: readonly string[]): Promise<void>;
   events(jobId: string): Promise<JobEvent[]>;
   flush(): Promise<void>;
   /** No more looks at the waits; what was appended is written. */
@@ -92,11 +102,12 @@ export function createAudit(o: AuditOptions): Audit {
   const user = processUser();
   let looking = false;
   let closed = false;
+  let ready: Promise<void> = Promise.resolve();
   const lookAtWaits = () => {
     if (looking || closed) return;
     looking = true;
     // After the turn's changes: the scheduler has looked at the queue by then.
-    setImmediate(() => {
+    setImmediate(() => void ready.then(() => {
       looking = false;
       if (closed) return;
       const at = new Date(o.clock.now()).toISOString();
@@ -105,7 +116,7 @@ export function createAudit(o: AuditOptions): Audit {
       } catch (error) {
         o.onError?.(`could not record why jobs wait: ${error instanceof Error ? error.message : String(error)}`);
       }
-    });
+    }));
   };
   return {
     user,
@@ -115,6 +126,15 @@ export function createAudit(o: AuditOptions): Audit {
     },
     note: (jobId, event) => log.append(jobId, [event]),
     lookAtWaits,
+    resume(pendingIds) {
+      ready = Promise.all(
+        pendingIds.map(async (id) => {
+          const last = (await log.read(id).catch(() => [])).findLast((e) => e.kind === 'waiting');
+          if (last?.kind === 'waiting') tracker.seed(id, last.wait);
+        }),
+      ).then(() => undefined);
+      return ready;
+    },
     events: (jobId) => log.read(jobId),
     flush: () => log.flush(),
     close: () => {
