@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JobInputs, Requester } from './audit';
+import { commandText } from './jobNumbers';
 import { EndReason, JobOrigin, JobStatus } from './job';
 import { WaitReason, waitText } from './wait';
 
@@ -104,6 +105,22 @@ export function eventText(e: JobEvent, now: number = Date.now()): string {
     case 'ended':
       return `ended ${e.status}${e.reason ? ` (${e.reason})` : ''}: ${exitPart(e.exitCode, e.meaning)}${e.message ? ` — ${e.message}` : ''}`;
   }
+}
+
+/** What the run was given apart from its template, as list items (secret values already masked). */
+export function inputLines(inputs: JobInputs | undefined): string[] {
+  const o = inputs?.overrides;
+  const out: string[] = [];
+  if (o?.command !== undefined) out.push(`command: \`${commandText(o.command)}\``);
+  for (const e of o?.env ?? []) out.push(`env ${e.name}=${e.value}${e.secret ? ' (secret)' : ''}`);
+  if (o?.limits) for (const [k, v] of Object.entries(o.limits)) if (v !== undefined) out.push(`limit ${k}: ${String(v)}`);
+  if (o?.timeoutSeconds !== undefined) out.push(`timeout: ${o.timeoutSeconds} s`);
+  if (o?.priority !== undefined) out.push(`priority: ${o.priority}`);
+  if (o?.engine !== undefined) out.push(`engine: ${o.engine}`);
+  if (o?.engineId !== undefined) out.push(`engine id: ${o.engineId}`);
+  if (inputs?.dependsOn?.length) out.push(`runs after: ${inputs.dependsOn.join(', ')}`);
+  if (inputs?.sourceJobId) out.push(`made from job: ${inputs.sourceJobId}`);
+  return out;
 }
 
 /** The events as an export file holds them: the job named, the events checked against the schema. */

@@ -259,10 +259,8 @@ export type JobOverridesInput = z.input<typeof JobOverrides>;
 
 /** Env overrides replace by name and keep the rest, as `docker run -e` does over an image's env. */
 export function applyOverrides(spec: TemplateSpec, o: JobOverrides): TemplateSpec {
-  // A variable the template keeps secret stays secret when a run gives it another value.
-  const secret = new Set(spec.env.filter((e) => e.secret).map((e) => e.name));
   const env = o.env
-    ? [...spec.env.filter((e) => !o.env!.some((x) => x.name === e.name)), ...o.env.map((e) => (secret.has(e.name) && !e.secret ? { ...e, secret: true } : e))]
+    ? [...spec.env.filter((e) => !o.env!.some((x) => x.name === e.name)), ...o.env]
     : spec.env;
   const next: TemplateSpec = {
     ...spec,

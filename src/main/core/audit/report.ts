@@ -1,7 +1,7 @@
-import { requesterText, type JobInputs } from '../../../shared/audit';
+import { requesterText } from '../../../shared/audit';
 import { describeExit } from '../../../shared/exitCodes';
 import type { Job } from '../../../shared/job';
-import { eventText, type JobEvent } from '../../../shared/jobEvents';
+import { eventText, inputLines, type JobEvent } from '../../../shared/jobEvents';
 import { commandText, jobDurationMs, jobSpan } from '../../../shared/jobNumbers';
 import { plainText, type LogStream } from '../../../shared/logLines';
 import { scanLines } from '../logs/logSearch';
@@ -51,22 +51,6 @@ function durationText(ms: number | null): string {
   if (ms < 1000) return `${ms} ms`;
   const s = Math.round(ms / 100) / 10;
   return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-}
-
-/** What the run was given apart from its template, as list items (secret values already masked). */
-export function inputLines(inputs: JobInputs | undefined): string[] {
-  const o = inputs?.overrides;
-  const out: string[] = [];
-  if (o?.command !== undefined) out.push(`command: \`${commandText(o.command)}\``);
-  for (const e of o?.env ?? []) out.push(`env ${e.name}=${e.value}${e.secret ? ' (secret)' : ''}`);
-  if (o?.limits) for (const [k, v] of Object.entries(o.limits)) if (v !== undefined) out.push(`limit ${k}: ${String(v)}`);
-  if (o?.timeoutSeconds !== undefined) out.push(`timeout: ${o.timeoutSeconds} s`);
-  if (o?.priority !== undefined) out.push(`priority: ${o.priority}`);
-  if (o?.engine !== undefined) out.push(`engine: ${o.engine}`);
-  if (o?.engineId !== undefined) out.push(`engine id: ${o.engineId}`);
-  if (inputs?.dependsOn?.length) out.push(`runs after: ${inputs.dependsOn.join(', ')}`);
-  if (inputs?.sourceJobId) out.push(`made from job: ${inputs.sourceJobId}`);
-  return out;
 }
 
 /** The job as Markdown, ready to paste into a ticket. */
