@@ -70,7 +70,8 @@ export function JobTimeline({ job }: { job: Job }) {
                 </ul>
               )}
             </span>
-            <span className="muted small timeline-by">by {requesterText('by' in e ? e.by : undefined)}</span>
+            {/* Only what someone asked for names them; the rest is the scheduler's own doing. */}
+            {'by' in e && e.by && <span className="muted small timeline-by">by {requesterText(e.by)}</span>}
           </li>
         ))}
       </ol>
