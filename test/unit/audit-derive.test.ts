@@ -38,7 +38,7 @@ describe('deriveEvents', () => {
     expect(deriveEvents(base, starting, at(1))).toEqual([{ kind: 'starting', at: '2026-01-01T00:00:01.000Z', attempt: 1, index: 0, engineId: 'docker' }]);
     const running = { ...starting, attempts: [{ ...attempt, status: 'running' as const, containerId: 'abc123def4567890', startedAt: '2026-01-01T00:00:02.000Z' }] };
     const [started] = deriveEvents(starting, running, at(3));
-    expect(started).toEqual({ kind: 'started', at: '2026-01-01T00:00:02.000Z', attempt: 1, engineId: 'docker', containerId: 'abc123def4567890', containerName: 'jobdeck-nightly-job1-1' });
+    expect(started).toEqual({ kind: 'started', at: '2026-01-01T00:00:03.000Z', attempt: 1, engineId: 'docker', containerId: 'abc123def4567890', containerName: 'jobdeck-nightly-job1-1' });
     const failed = { ...running, status: 'failed' as const, reason: 'OOMKilled' as const, exitCode: 137, finishedAt: '2026-01-01T00:00:09.000Z', attempts: [{ ...running.attempts[0]!, status: 'failed' as const, exitCode: 137, reason: 'OOMKilled' as const, finishedAt: '2026-01-01T00:00:09.000Z' }] };
     const events = deriveEvents(running, failed, at(9));
     expect(events.map((e) => e.kind)).toEqual(['attemptEnded', 'ended']);

@@ -127,12 +127,16 @@ export function createAudit(o: AuditOptions): Audit {
     note: (jobId, event) => log.append(jobId, [event]),
     lookAtWaits,
     resume(pendingIds) {
-      ready = Promise.all(
-        pendingIds.map(async (id) => {
+      // A few files at a time: a long queue must not open thousands of files at once.
+      let next = 0;
+      const reader = async () => {
+        while (next < pendingIds.length) {
+          const id = pendingIds[next++]!;
           const last = (await log.read(id).catch(() => [])).findLast((e) => e.kind === 'waiting');
           if (last?.kind === 'waiting') tracker.seed(id, last.wait);
-        }),
-      ).then(() => undefined);
+        }
+      };
+      ready = Promise.all(Array.from({ length: 8 }, reader)).then(() => undefined);
       return ready;
     },
     events: (jobId) => log.read(jobId),

@@ -19,7 +19,9 @@ const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.
 /**
  * The events one saved change means, from the job as it was (undefined: a new job) to the job as
  * saved: the repository calls this on every save, so no transition goes unrecorded and none is
- * recorded twice. Pure: the time and the requester come in.
+ * recorded twice. Pure: the time and the requester come in. Every event is stamped when Jobdeck
+ * recorded it, not with an engine's own stamps (a container's exit time may come before the late
+ * "started" of a container that ended at once): a timeline that reads in order.
  */
 export function deriveEvents(old: Job | undefined, next: Job, c: DeriveContext): JobEvent[] {
   const at = iso(c.now);
@@ -47,7 +49,7 @@ export function deriveEvents(old: Job | undefined, next: Job, c: DeriveContext):
     if (a.status === 'running' && was?.status !== 'running' && a.containerId) {
       events.push({
         kind: 'started',
-        at: a.startedAt ?? at,
+        at,
         attempt: a.number,
         engineId: a.engineId,
         containerId: a.containerId,
@@ -57,7 +59,7 @@ export function deriveEvents(old: Job | undefined, next: Job, c: DeriveContext):
     if (attemptEnded(a.status) && !attemptEnded(was?.status)) {
       events.push({
         kind: 'attemptEnded',
-        at: a.finishedAt ?? at,
+        at,
         attempt: a.number,
         engineId: a.engineId,
         exitCode: a.exitCode ?? null,
@@ -91,7 +93,7 @@ export function deriveEvents(old: Job | undefined, next: Job, c: DeriveContext):
 function endedEvent(job: Job, at: string, by: { by?: Requester }): JobEvent {
   return {
     kind: 'ended',
-    at: job.finishedAt ?? at,
+    at,
     ...by,
     status: job.status,
     ...(job.reason ? { reason: job.reason } : {}),
