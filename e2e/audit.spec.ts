@@ -36,6 +36,10 @@ test.beforeAll(async ({ browser }) => {
   await expect(preview).toBeHidden();
 });
 test.afterAll(async () => {
+  // The queue is left running, as the other journeys expect it.
+  await go(page, 'Queue');
+  const toggle = page.getByTestId('pause-toggle');
+  if ((await toggle.textContent()) === 'Resume queue') await toggle.click();
   for (const t of [OK, SLOW, FAIL]) await deleteTemplate(page, t);
   await context.close();
 });
@@ -65,9 +69,22 @@ test('a run with an override: created by you in the browser, the override, start
   await expect(timeline(page)).not.toContainText('au-secret-value');
 });
 
-test('a cancelled job says who cancelled it', async () => {
+test('a job that waited says for what; a cancelled job says who cancelled it', async () => {
+  // Paused, the job waits; the timeline says so once, and the queue is left running again.
+  await go(page, 'Queue');
+  const toggle = page.getByTestId('pause-toggle');
+  await toggle.click();
+  await expect(toggle).toHaveText('Resume queue');
   await runTemplate(page, SLOW);
+  await expect(event(page, 'waiting')).toHaveText(/waiting: queue paused/);
+  const id = (await jobDetail(page).getAttribute('data-job-id'))!;
+  await go(page, 'Queue');
+  await toggle.click();
+  await expect(toggle).toHaveText('Pause queue');
+  await page.locator(`[data-testid="running-row"][data-job-id="${id}"]`).click();
   await expect(jobBadge(page)).toHaveText('running');
+  await expect(event(page, 'waiting')).toHaveCount(1);
+  await expect(event(page, 'started')).toContainText('attempt 1 started on engine');
   await jobDetail(page).getByTestId('job-cancel').click();
   await expectEnded(page);
   await expect(event(page, 'cancelled')).toContainText('cancel requested');

@@ -17,7 +17,9 @@ const changeKey = (job: Job) =>
 /** The job's audit trail: every transition with its time, what it was and who asked; export and "Copy as issue". */
 export function JobTimeline({ job }: { job: Job }) {
   const [events, setEvents] = useState<JobEvent[] | undefined>();
-  const key = changeKey(job);
+  // A pending job's wait follows the queue (paused, slots) and the engines: read again when they change.
+  const queue = useApp((s) => (job.status === 'pending' ? `${s.queue.paused}:${s.queue.running}:${s.engines.map((e) => e.status).join()}` : ''));
+  const key = `${changeKey(job)}#${queue}`;
   useEffect(() => {
     let live = true;
     void client.invoke('jobs.events', { id: job.id }).then((e) => live && setEvents(e), reportError);
