@@ -53,7 +53,7 @@ export function deriveEvents(old: Job | undefined, next: Job, c: DeriveContext):
         attempt: a.number,
         engineId: a.engineId,
         containerId: a.containerId,
-        containerName: containerName(next.templateName, next.id, a.number),
+        containerName: containerName(next.spec.name, next.id, a.number),
       });
     }
     if (attemptEnded(a.status) && !attemptEnded(was?.status)) {
