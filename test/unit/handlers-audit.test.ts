@@ -128,20 +128,24 @@ describeCommand('jobs.events', () => {
     expect(waits).toEqual(['paused', 'upstream']);
   });
 
-  it('a schedule firing is the schedule\'s, under the core\'s OS user', async () => {
+  it('a schedule firing is the schedule\'s, under the core\'s OS user, and so is a run its Replace policy cancels', async () => {
     const h = core();
     // croner keeps real time: a schedule of every second (confirmed) fires within the test.
-    await h.call('templates.save', { spec: spec('au-cron', { schedule: { cron: '* * * * * *', seconds: true, allowFrequent: true } }) });
-    const listed = await vi.waitFor(
+    await h.call('templates.save', {
+      spec: spec('au-cron', { schedule: { cron: '* * * * * *', seconds: true, allowFrequent: true, concurrencyPolicy: 'Replace' } }),
+    });
+    const runs = await vi.waitFor(
       async () => {
-        const found = (await h.call('jobs.list', { limit: 10 })).items.find((j) => j.templateName === 'au-cron');
-        if (!found) throw new Error('no scheduled job yet');
+        const found = (await h.call('jobs.list', { limit: 10, sort: 'createdAt', order: 'asc' })).items.filter((j) => j.templateName === 'au-cron');
+        if (found.length < 2) throw new Error('not two scheduled runs yet');
         return found;
       },
       { timeout: 5_000, interval: 50 },
     );
-    const events = await timeline(h, listed.id, (e) => e.length > 0);
-    expect(events[0]).toMatchObject({ kind: 'created', origin: 'schedule', by: { client: 'schedule', user: expect.any(String) } });
+    const first = await timeline(h, runs[0]!.id, (e) => e.some((x) => x.kind === 'ended'));
+    expect(first[0]).toMatchObject({ kind: 'created', origin: 'schedule', by: { client: 'schedule', user: expect.any(String) } });
+    expect(of(first, 'cancelled')[0]).toMatchObject({ by: { client: 'schedule' } });
+    expect(of(first, 'ended')[0]).toMatchObject({ status: 'cancelled', reason: 'Cancelled' });
   });
 
   it('after a crash, keeps the events before a torn last line and the ones appended after it', async () => {

@@ -31,7 +31,7 @@ import { createJob, maskJob } from './service/jobFactory';
 import { imageHandlers } from './service/imageHandlers';
 import { dependencyHandlers } from './service/dependencyHandlers';
 import { bulkHandlers } from './service/bulkHandlers';
-import { jobHandlers } from './service/jobHandlers';
+import { cancelAs, jobHandlers } from './service/jobHandlers';
 import { applyHistoryLimits, fieldValues, recordMissedRun } from './service/scheduledRuns';
 import { artifactHandlers } from './service/artifactHandlers';
 import { auditHandlers } from './service/auditHandlers';
@@ -246,7 +246,8 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
         templateVersion: t.updatedAt,
       });
     },
-    cancel: (id) => ctx.scheduler.cancel(id),
+    // concurrencyPolicy Replace: the schedule cancels its unfinished run, and the timeline says so.
+    cancel: (id) => cancelAs(ctx, id, { user: audit.user, client: 'schedule' }),
     missed: (t, at, message) => void recordMissedRun(ctx, t, at, message),
   });
 
