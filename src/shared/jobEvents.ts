@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JobInputs, Requester } from './audit';
+import { JobInputs, Requester, requesterText } from './audit';
 import { commandText } from './jobNumbers';
 import { EndReason, JobOrigin, JobStatus } from './job';
 import { WaitReason, waitText } from './wait';
@@ -121,6 +121,12 @@ export function inputLines(inputs: JobInputs | undefined): string[] {
   if (inputs?.dependsOn?.length) out.push(`runs after: ${inputs.dependsOn.join(', ')}`);
   if (inputs?.sourceJobId) out.push(`made from job: ${inputs.sourceJobId}`);
   return out;
+}
+
+/** One event as one line of text (`jobdeck show JOB --events`): its time, what, and who asked. */
+export function eventLine(e: JobEvent): string {
+  const by = 'by' in e && e.by ? `  by ${requesterText(e.by)}` : '';
+  return `${e.at}  ${eventText(e)}${by}`;
 }
 
 /** The events as an export file holds them: the job named, the events checked against the schema. */

@@ -6,7 +6,7 @@ import { deriveEvents } from '../../src/main/core/audit/derive';
 import { auditInputs } from '../../src/main/core/service/jobFactory';
 import { SECRET_MASK } from '../../src/shared/ipc';
 import { Job } from '../../src/shared/job';
-import { eventText } from '../../src/shared/jobEvents';
+import { eventLine, eventText } from '../../src/shared/jobEvents';
 import { TemplateSpec } from '../../src/shared/template';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -53,7 +53,9 @@ describe('deriveEvents', () => {
       { kind: 'retried', at: '2026-01-01T00:00:10.000Z', by: { user: 'core-user', client: 'retry' }, automatic: true, notBefore: '2026-01-01T00:00:20.000Z' },
     ]);
     const failed = { ...running, status: 'failed' as const };
-    expect(deriveEvents(failed, { ...failed, status: 'pending' }, { ...at(11), by: bob })).toEqual([{ kind: 'retried', at: '2026-01-01T00:00:11.000Z', by: bob, automatic: false }]);
+    const [manual] = deriveEvents(failed, { ...failed, status: 'pending' }, { ...at(11), by: bob });
+    expect(manual).toEqual({ kind: 'retried', at: '2026-01-01T00:00:11.000Z', by: bob, automatic: false });
+    expect(eventLine(manual!)).toBe('2026-01-01T00:00:11.000Z  retried  by bob (cli)');
     expect(deriveEvents({ ...running, suspended: true }, { ...running, suspended: true, status: 'pending' }, at(12))).toEqual([]);
   });
 
