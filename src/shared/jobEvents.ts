@@ -70,7 +70,11 @@ export type JobEvent = z.infer<typeof JobEvent>;
 export type JobEventKind = JobEvent['kind'];
 
 const short = (id: string) => id.slice(0, 8);
-const exitPart = (code: number | null | undefined, meaning: string) => (code === null || code === undefined ? meaning : `exit ${code} (${meaning})`);
+/** "exit 3 (general error)"; a meaning that names its code already stands alone. */
+const exitPart = (code: number | null | undefined, meaning: string) =>
+  code === null || code === undefined || meaning.includes(`exit ${code}`) ? meaning : `exit ${code} (${meaning})`;
+/** The reason where it says more than the exit code and the status do (OOMKilled, DeadlineExceeded…). */
+const reasonPart = (reason: EndReason | undefined) => (reason && !['Completed', 'Error', 'Cancelled'].includes(reason) ? ` (${reason})` : '');
 
 /** What happened, in words (the timeline's and the report's), without the time and requester. */
 export function eventText(e: JobEvent, now: number = Date.now()): string {
@@ -87,7 +91,7 @@ export function eventText(e: JobEvent, now: number = Date.now()): string {
     case 'started':
       return `attempt ${e.attempt} started on engine ${e.engineId}, container ${e.containerName} (${e.containerId.slice(0, 12)})`;
     case 'attemptEnded':
-      return `attempt ${e.attempt} ended: ${exitPart(e.exitCode, e.meaning)}${e.reason ? `, ${e.reason}` : ''}${e.message ? ` — ${e.message}` : ''}`;
+      return `attempt ${e.attempt} ended${reasonPart(e.reason)}: ${exitPart(e.exitCode, e.meaning)}${e.message ? ` — ${e.message}` : ''}`;
     case 'retried':
       return `${e.automatic ? 'retried automatically' : 'retried'}${e.notBefore ? `, next attempt not before ${e.notBefore}` : ''}`;
     case 'cancelled':
@@ -103,7 +107,8 @@ export function eventText(e: JobEvent, now: number = Date.now()): string {
     case 'pinned':
       return e.pinned ? 'pinned' : 'unpinned';
     case 'ended':
-      return `ended ${e.status}${e.reason ? ` (${e.reason})` : ''}: ${exitPart(e.exitCode, e.meaning)}${e.message ? ` — ${e.message}` : ''}`;
+      // A cancelled job's meaning is "cancelled": the status says it already.
+      return `ended ${e.status}${reasonPart(e.reason)}${e.meaning === e.status ? '' : `: ${exitPart(e.exitCode, e.meaning)}`}${e.message ? ` — ${e.message}` : ''}`;
   }
 }
 

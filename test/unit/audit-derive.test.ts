@@ -43,7 +43,12 @@ describe('deriveEvents', () => {
     const events = deriveEvents(running, failed, at(9));
     expect(events.map((e) => e.kind)).toEqual(['attemptEnded', 'ended']);
     expect(events[0]).toMatchObject({ exitCode: 137, meaning: 'killed for exceeding its memory limit (exit 137)', reason: 'OOMKilled' });
-    expect(eventText(events[1]!)).toBe('ended failed (OOMKilled): exit 137 (killed for exceeding its memory limit (exit 137))');
+    expect(eventText(events[0]!)).toBe('attempt 1 ended (OOMKilled): killed for exceeding its memory limit (exit 137)');
+    expect(eventText(events[1]!)).toBe('ended failed (OOMKilled): killed for exceeding its memory limit (exit 137)');
+    const exit3 = { ...events[1]!, exitCode: 3, reason: 'Error' as const, meaning: 'failed with a non-zero exit code' };
+    expect(eventText(exit3)).toBe('ended failed: exit 3 (failed with a non-zero exit code)');
+    const cancelled = { ...events[1]!, status: 'cancelled' as const, exitCode: null, reason: 'Cancelled' as const, meaning: 'cancelled', message: 'cancelled while pending' };
+    expect(eventText(cancelled)).toBe('ended cancelled — cancelled while pending');
   });
 
   it('back to pending is an automatic retry (the retry client) unless someone asked; a suspend is no retry', () => {

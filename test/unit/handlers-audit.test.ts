@@ -211,7 +211,7 @@ describeCommand('jobs.report', () => {
     expect(markdown).toContain('out line 11\n');
     expect(markdown).not.toContain('out line 10\n');
     expect(markdown).toContain('```text\nboom: it broke\n```');
-    expect(markdown).toMatch(/\| attempt 1 ended: exit 127 \(command not found\), Error \| Jobdeck \|/);
+    expect(markdown).toMatch(/\| attempt 1 ended: exit 127 \(command not found\) \| Jobdeck \|/);
     expect(markdown).toMatch(/created \(manual\) from template au-report \| alice \(browser\) \|/);
   });
 
