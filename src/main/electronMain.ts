@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, safeStorage, screen, session, shell, Tray } from 'electron';
+import { processUser } from './core/audit/audit';
 import { createJobdeck, type Jobdeck } from './core/jobdeck';
 import { JobEndLedger, noticeForJob } from '../shared/jobEnds';
 import { desktopArtifactShell } from './desktop/artifactShell';
@@ -38,7 +39,9 @@ const resources = join(here, '../../resources');
 const rendererFile = join(here, '../renderer/index.html');
 // The dev server counts only in an unpackaged app, for loading and for the IPC sender check alike.
 const renderer = rendererSource({ isPackaged: app.isPackaged, devUrl: process.env.ELECTRON_RENDERER_URL, fileUrl: pathToFileURL(rendererFile).href });
-const SHELL = { clientId: 'shell' };
+// The window and the tray are the 'app' client of the audit trail, run by this OS user.
+const USER = processUser();
+const SHELL = { clientId: 'shell', client: 'app', user: USER } as const;
 
 let core: Jobdeck | undefined;
 let ready = false;
@@ -109,7 +112,7 @@ async function start(): Promise<void> {
     if (!isTrustedIpcEvent(event, (id) => clients.has(id), renderer)) {
       return { ok: false, error: { code: 'FORBIDDEN', message: 'this frame may not call Jobdeck' } };
     }
-    return dispatch(command, input, { clientId: clients.get(event.sender.id) ?? 'unknown' });
+    return dispatch(command, input, { clientId: clients.get(event.sender.id) ?? 'unknown', client: 'app', user: USER });
   });
 
   tray = new Tray(nativeImage.createFromPath(join(resources, 'tray-idle.png')));

@@ -5,6 +5,7 @@ import { BulkAction, BulkResult, CleanupPreview, CleanupRule, ExportFormat, JobS
 import { EngineInfo, NewEngineConfig } from './engine';
 import { ErrorCode, WireError } from './errors';
 import { Job, JobStatus } from './job';
+import { JobEvent } from './jobEvents';
 import { LogLinesInput, LogLinesPage, LogSearchInput, LogSearchResult, LogStream } from './logLines';
 import { JobFilter, JobPage, Stats } from './query';
 import { Settings, SettingsPatch } from './settings';
@@ -192,6 +193,10 @@ export const commands = {
     z.object({ selection: JobSelection, format: ExportFormat }).strict(),
     z.object({ filename: z.string(), content: z.string(), count: z.number().int() }),
   ),
+  /** The job's audit timeline, oldest first: every transition with its time, reason and requester. */
+  'jobs.events': cmd(IdRef, z.array(JobEvent)),
+  /** The job as Markdown for a ticket: template, inputs (secrets masked), engine, timings, exit code, logs' tails, events. */
+  'jobs.report': cmd(IdRef, z.object({ markdown: z.string() })),
 
   'logs.read': cmd(
     z

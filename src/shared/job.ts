@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JobInputs, Requester } from './audit';
 import { AttemptStep } from './pod';
 import { TemplateSpec } from './template';
 
@@ -95,6 +96,13 @@ export const Job = z.object({
   failedIndexes: z.array(z.number().int()).optional(),
   /** Failed attempts per index (backoffLimitPerIndex), keyed by the index. */
   indexFailures: z.record(z.string(), z.number().int().min(0)).optional(),
+  // The audit trail (optional: older stores have none). The events themselves live beside the logs.
+  /** Who asked for the job and through which client. */
+  requestedBy: Requester.optional(),
+  /** The template's version the job was made from: its updatedAt then. */
+  templateVersion: z.string().optional(),
+  /** What the run was given apart from the template (secrets masked). */
+  inputs: JobInputs.optional(),
 });
 export type Job = z.infer<typeof Job>;
 

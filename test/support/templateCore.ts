@@ -15,6 +15,7 @@ import { createJob, maskJob } from '../../src/main/core/service/jobFactory';
 import { jobHandlers } from '../../src/main/core/service/jobHandlers';
 import { templateHandlers } from '../../src/main/core/service/templateHandlers';
 import { JobRepository } from '../../src/main/core/store/repository';
+import { createAudit } from '../../src/main/core/audit/audit';
 import { JobStore } from '../../src/main/core/store/jobStore';
 import { commands, type AppEvent, type CommandArgs, type CommandOutput } from '../../src/shared/ipc';
 import { specOf } from '../../src/shared/template';
@@ -65,6 +66,7 @@ export async function templateCore(): Promise<TemplateCore> {
     engines: undefined as unknown as EngineRegistry,
     hub,
     codec,
+    audit: createAudit({ dataDir, clock: systemClock, exists: (id) => store.getJob(id) !== undefined, waits: () => scheduler.waits() }),
     cron: undefined as unknown as CronLauncher,
   };
   ctx.cron = new CronLauncher({
@@ -88,6 +90,7 @@ export async function templateCore(): Promise<TemplateCore> {
     async close() {
       ctx.cron.stop();
       await scheduler.close(true);
+      await ctx.audit.close();
       await store.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -7,6 +7,7 @@ import { isTerminal, type Job } from '../../shared/job';
 import { specOf } from '../../shared/template';
 import { iso, systemClock, type Clock } from './clock';
 import type { ArtifactShell } from './artifacts/artifactShell';
+import { createAudit } from './audit/audit';
 import type { SaveDialog } from './logs/logExport';
 import { DataDirLock } from './dataDirLock';
 import type { EngineCandidate } from './engines/discovery';
@@ -30,9 +31,10 @@ import { createJob, maskJob } from './service/jobFactory';
 import { imageHandlers } from './service/imageHandlers';
 import { dependencyHandlers } from './service/dependencyHandlers';
 import { bulkHandlers } from './service/bulkHandlers';
-import { jobHandlers } from './service/jobHandlers';
+import { cancelAs, jobHandlers } from './service/jobHandlers';
 import { applyHistoryLimits, fieldValues, recordMissedRun } from './service/scheduledRuns';
 import { artifactHandlers } from './service/artifactHandlers';
+import { auditHandlers } from './service/auditHandlers';
 import { logHandlers } from './service/logHandlers';
 import { systemHandlers } from './service/systemHandlers';
 import { templateHandlers } from './service/templateHandlers';
@@ -102,6 +104,14 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
   });
   const instanceId = opts.instanceId ?? store.instanceId;
   const codec = opts.secretCodec?.available ? opts.secretCodec : keyFileCodec(opts.dataDir);
+  // The audit trail reads the scheduler's waits only after a change, once the scheduler exists.
+  const audit = createAudit({
+    dataDir: opts.dataDir,
+    clock,
+    exists: (id) => store.getJob(id) !== undefined,
+    waits: () => scheduler.waits(),
+    onError: (message) => hub.emit('store.error', { message }),
+  });
   const jobSecrets = (job: Job) => unsealEnv(job.spec.env.filter((e) => e.secret), codec).map((kv) => kv.slice(kv.indexOf('=') + 1));
   const logs = new LogStore(opts.dataDir, {
     capBytes: () => store.settings().logCapBytes,
@@ -126,6 +136,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     (candidate) => connect(candidate, { artifactsDir, openStepLog }),
     (info, change) => {
       hub.emit('engine.status', info);
+      audit.lookAtWaits();
       // Nothing starts before reconcile has claimed what the last run left running.
       if (change !== 'status' || info.status !== 'available' || !reconciled) return;
       scheduler.pump();
@@ -158,6 +169,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       ttl.noteJob(job);
     },
     wake: () => scheduler.pump(),
+    saved: (old, next, by) => audit.saved(old, next, by),
   });
   const trimHistory = (templateId: string) =>
     setImmediate(() =>
@@ -198,7 +210,10 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       if (hub.hasLogSubscribers(jobId)) batcher.push(jobId, chunk);
     },
     onEngineLost: (engineId, message) => engines.markUnavailable(engineId, message),
-    onQueueState: (state) => hub.emit('queue.state', state),
+    onQueueState: (state) => {
+      hub.emit('queue.state', state);
+      audit.lookAtWaits();
+    },
     onLiveChange: () => engines.syncRunning((id) => scheduler.runningAttempts(id)),
     onImageProgress: (progress) => hub.emit('image.progress', progress),
   });
@@ -212,6 +227,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     engines,
     hub,
     codec,
+    audit,
     cron: undefined as unknown as CronLauncher,
   };
   ctx.cron = new CronLauncher({
@@ -221,12 +237,22 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     unfinishedScheduled: (templateId) =>
       store.activeJobs().filter((j) => j.templateId === templateId && j.origin === 'schedule'),
     run: (t, at) => {
-      createJob(ctx, { spec: specOf(t), templateId: t.id, origin: 'schedule', scheduledFor: iso(at.getTime()) });
+      createJob(ctx, {
+        spec: specOf(t),
+        templateId: t.id,
+        origin: 'schedule',
+        scheduledFor: iso(at.getTime()),
+        requestedBy: { user: ctx.audit.user, client: 'schedule' },
+        templateVersion: t.updatedAt,
+      });
     },
-    cancel: (id) => ctx.scheduler.cancel(id),
+    // concurrencyPolicy Replace: the schedule cancels its unfinished run, and the timeline says so.
+    cancel: (id) => cancelAs(ctx, id, { user: audit.user, client: 'schedule' }),
     missed: (t, at, message) => void recordMissedRun(ctx, t, at, message),
   });
 
+  // Before the first look at the queue: what pending jobs were last recorded waiting for.
+  void audit.resume(store.activeJobs().filter((j) => j.status === 'pending').map((j) => j.id));
   await engines.refresh(store.settings().engines);
   engines.watch(opts.engineProbeIntervalMs ?? 5000);
   await reconcile(ctx, instanceId);
@@ -247,6 +273,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     ...bulkHandlers(ctx),
     ...logHandlers(ctx, opts.saveDialog),
     ...artifactHandlers(ctx, opts.artifactShell),
+    ...auditHandlers(ctx),
   };
   return {
     handlers,
@@ -259,7 +286,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     dropClient: (clientId) => hub.drop(clientId),
     runningCount: () => ctx.scheduler.runningAttempts(),
     setUrl: (url) => lock.setUrl(url),
-    flush: () => store.flush(),
+    flush: () => Promise.all([store.flush(), audit.flush()]).then(() => undefined),
     async close(options) {
       clearInterval(retention);
       ttl.close();
@@ -267,6 +294,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       engines.close();
       await ctx.scheduler.close(options?.stopRunning ?? false);
       batcher.close();
+      await audit.close();
       try {
         await store.close();
       } finally {

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { processUser } from '../core/audit/audit';
 import type { Jobdeck } from '../core/jobdeck';
 import { createDispatcher } from '../ipc/dispatch';
 import { serveDownload } from './downloads';
@@ -98,6 +99,7 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHost
     wss.handleUpgrade(req, socket, head, (ws) => connection(ws));
   });
 
+  const user = processUser();
   function connection(ws: WebSocket): void {
     const clientId = randomUUID();
     const send = (m: WsServerMessage) => {
@@ -117,7 +119,8 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHost
         return;
       }
       const { id, command, input } = parsed.data;
-      void dispatch(command, input, { clientId }).then((result) => send({ type: 'result', id, result }));
+      // The page in a browser is the 'browser' client of the audit trail; the host's user runs it.
+      void dispatch(command, input, { clientId, client: 'browser', user }).then((result) => send({ type: 'result', id, result }));
     });
     // An oversized or malformed frame makes ws emit 'error' (then close with 1009/1002); without a
     // listener that error would take the whole host down.

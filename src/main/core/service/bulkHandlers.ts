@@ -4,8 +4,11 @@ import type { Handlers } from '../../../shared/ipc';
 import { isTerminal, type Job } from '../../../shared/job';
 import { exportFilename, jobsCsv } from '../../../shared/jobExport';
 import { previewRetention, removeJobsAndFiles, type RetentionRule } from '../retention';
+import type { Requester } from '../../../shared/audit';
+import { requesterOf } from '../audit/audit';
 import type { CoreContext } from './context';
 import { createJob, maskJob } from './jobFactory';
+import { cancelAs } from './jobHandlers';
 
 type BulkHandlers = Pick<Handlers, 'jobs.bulk' | 'jobs.export' | 'retention.preview'>;
 
@@ -34,21 +37,21 @@ export function resolveSelection(ctx: CoreContext, sel: JobSelection): { jobs: J
 const sameTemplate = (job: Job) => ({ ...(job.templateId ? { templateId: job.templateId } : {}), templateName: job.templateName });
 
 /** One job's part of a bulk action (all but remove, which goes in one store change). */
-function actOn(ctx: CoreContext, action: Exclude<BulkAction, 'remove'>, job: Job): BulkOutcome {
+function actOn(ctx: CoreContext, action: Exclude<BulkAction, 'remove'>, job: Job, by: Requester): BulkOutcome {
   const skip = (reason: string): BulkOutcome => ({ id: job.id, outcome: 'skipped', reason });
   switch (action) {
     case 'cancel':
       if (isTerminal(job.status)) return skip('already finished');
-      ctx.scheduler.cancel(job.id);
+      cancelAs(ctx, job.id, by);
       return { id: job.id, outcome: 'done' };
     case 'retry':
-      if (job.status === 'failed') return { id: job.id, outcome: 'done', newId: ctx.scheduler.retry(job.id).id };
+      if (job.status === 'failed') return { id: job.id, outcome: 'done', newId: ctx.jobs.acting(by, [job.id], () => ctx.scheduler.retry(job.id)).id };
       if (job.status === 'cancelled') {
-        return { id: job.id, outcome: 'done', newId: createJob(ctx, { ...sameTemplate(job), spec: job.spec, origin: 'retry' }).id };
+        return { id: job.id, outcome: 'done', newId: createJob(ctx, { ...sameTemplate(job), spec: job.spec, origin: 'retry', requestedBy: by, sourceJobId: job.id }).id };
       }
       return skip(job.status === 'completed' ? 'completed (nothing to retry)' : 'not finished yet');
     case 'clone':
-      return { id: job.id, outcome: 'done', newId: createJob(ctx, { ...sameTemplate(job), spec: job.spec, origin: 'clone' }).id };
+      return { id: job.id, outcome: 'done', newId: createJob(ctx, { ...sameTemplate(job), spec: job.spec, origin: 'clone', requestedBy: by, sourceJobId: job.id }).id };
   }
 }
 
@@ -59,7 +62,8 @@ export function cleanupRule(ctx: CoreContext, r: { olderThanDays: number; status
 
 export function bulkHandlers(ctx: CoreContext): BulkHandlers {
   return {
-    async 'jobs.bulk'({ action, selection }) {
+    async 'jobs.bulk'({ action, selection }, call) {
+      const by = requesterOf(call);
       const { jobs, missing } = resolveSelection(ctx, selection);
       const outcomes: BulkOutcome[] = missing.map((id) => ({ id, outcome: 'skipped', reason: 'no longer there' }));
       if (action === 'remove') {
@@ -78,7 +82,7 @@ export function bulkHandlers(ctx: CoreContext): BulkHandlers {
       } else {
         for (const j of jobs) {
           try {
-            outcomes.push(actOn(ctx, action, j));
+            outcomes.push(actOn(ctx, action, j, by));
           } catch (error) {
             // One job that cannot be acted on (a limit the host refuses) never stops the rest.
             outcomes.push({ id: j.id, outcome: 'failed', reason: error instanceof Error ? error.message : String(error) });

@@ -1,3 +1,4 @@
+import type { Audit } from '../audit/audit';
 import type { Clock } from '../clock';
 import type { CronLauncher } from '../scheduler/cronLauncher';
 import type { EngineRegistry } from '../engines/registry';
@@ -21,4 +22,6 @@ export interface CoreContext {
   cron: CronLauncher;
   hub: EventHub;
   codec: SecretCodec;
+  /** The audit trail: job events beside the logs, and who asked. */
+  audit: Audit;
 }

@@ -1,5 +1,6 @@
 import { AppError } from '../../../shared/errors';
 import type { Handlers } from '../../../shared/ipc';
+import { requesterOf } from '../audit/audit';
 import type { CoreContext } from './context';
 import { assertNoCycle, downstreamIndex, jobGraph, templateChain } from './dependencies';
 import { assertUpstream, maskJob } from './jobFactory';
@@ -12,7 +13,7 @@ type DependencyHandlers = Pick<Handlers, 'jobs.setDependencies' | 'jobs.graph' |
 export function dependencyHandlers(ctx: CoreContext): DependencyHandlers {
   const lookup = (id: string) => ctx.store.getJob(id);
   return {
-    async 'jobs.setDependencies'({ id, dependsOn }) {
+    async 'jobs.setDependencies'({ id, dependsOn }, call) {
       const job = mustJob(ctx, id);
       if (job.status !== 'pending' || job.attempts.length > 0) {
         throw new AppError('CONFLICT', `only a pending job that has not started can change what it runs after; this one is ${job.status}`);
@@ -20,7 +21,7 @@ export function dependencyHandlers(ctx: CoreContext): DependencyHandlers {
       const deps = [...new Set(dependsOn)];
       assertUpstream(ctx, deps);
       assertNoCycle(id, deps, lookup, job);
-      return maskJob(ctx.jobs.save({ ...job, dependsOn: deps }));
+      return maskJob(ctx.jobs.save({ ...job, dependsOn: deps }, { by: requesterOf(call) }));
     },
     async 'jobs.graph'({ id }) {
       mustJob(ctx, id);

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { JobInputs, Requester } from '../../../shared/audit';
 import { AppError } from '../../../shared/errors';
 import type { Job } from '../../../shared/job';
 import { applyOverrides, type JobOverrides, type TemplateSpec } from '../../../shared/template';
 import { jobLabel } from '../../../shared/wait';
 import { iso } from '../clock';
-import { maskSpec, sealEnv } from '../secrets';
+import { maskEnv, maskSpec, sealEnv } from '../secrets';
 import { assertHostLimits } from '../templates/hostLimits';
 import type { CoreContext } from './context';
 import { assertValuesGiven } from './scheduledRuns';
@@ -18,6 +19,31 @@ export interface NewJob {
   dependsOn?: string[];
   origin: Job['origin'];
   scheduledFor?: string;
+  /** Who asked (the audit trail): the caller's requester, or the schedule's. */
+  requestedBy?: Requester;
+  /** The template's updatedAt, when the job comes from a stored template. */
+  templateVersion?: string;
+  /** The job a retry or clone is made from. */
+  sourceJobId?: string;
+}
+
+/**
+ * What the caller gave apart from the template, for the audit trail: the overrides as given, with
+ * every secret value masked (an override of a variable the template keeps secret is secret too).
+ */
+export function auditInputs(n: Pick<NewJob, 'spec' | 'overrides' | 'dependsOn' | 'sourceJobId'>): JobInputs | undefined {
+  const o = n.overrides && Object.keys(n.overrides).length ? n.overrides : undefined;
+  const secret = new Set(n.spec.env.filter((e) => e.secret).map((e) => e.name));
+  const overrides = o && {
+    ...o,
+    ...(o.env ? { env: maskEnv(o.env.map((e) => (secret.has(e.name) ? { ...e, secret: true } : e))) } : {}),
+  };
+  const inputs: JobInputs = {
+    ...(overrides ? { overrides } : {}),
+    ...(n.dependsOn?.length ? { dependsOn: [...n.dependsOn] } : {}),
+    ...(n.sourceJobId ? { sourceJobId: n.sourceJobId } : {}),
+  };
+  return Object.keys(inputs).length ? inputs : undefined;
 }
 
 /** Every upstream job exists and can still complete. */
@@ -57,6 +83,10 @@ export function createJob(ctx: CoreContext, n: NewJob): Job {
     attempts: [],
     ...(n.scheduledFor ? { scheduledFor: n.scheduledFor } : {}),
   };
+  const inputs = auditInputs(n);
+  if (n.requestedBy) job.requestedBy = n.requestedBy;
+  if (n.templateVersion) job.templateVersion = n.templateVersion;
+  if (inputs) job.inputs = inputs;
   ctx.jobs.save(job);
   // The wake may have started it already: the job as it is now.
   return ctx.jobs.get(job.id) ?? job;

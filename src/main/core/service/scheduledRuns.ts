@@ -48,6 +48,8 @@ export function recordMissedRun(ctx: CoreContext, t: Template, slot: Date, messa
     succeededIndexes: [],
     attempts: [],
     scheduledFor: slot.toISOString(),
+    requestedBy: { user: ctx.audit.user, client: 'schedule' },
+    templateVersion: t.updatedAt,
   });
 }
 

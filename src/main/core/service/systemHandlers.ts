@@ -46,6 +46,8 @@ type SystemHandlers = Omit<
   | 'artifacts.read'
   | 'artifacts.open'
   | 'artifacts.reveal'
+  | 'jobs.events'
+  | 'jobs.report'
 >;
 
 export function systemHandlers(ctx: CoreContext): SystemHandlers {

@@ -1,3 +1,4 @@
+import type { Requester } from '../../../shared/audit';
 import type { Job } from '../../../shared/job';
 import type { JobStore } from './jobStore';
 
@@ -7,6 +8,8 @@ export interface JobRepositoryPorts {
   announce(job: Job): void;
   /** A change may let a job start or end: look at the queue again (Scheduler.pump). */
   wake(): void;
+  /** The audit trail: every saved change, from the job as it was (undefined: new) to the job as saved. */
+  saved?(old: Job | undefined, next: Job, by: Requester | undefined): void;
 }
 
 export interface SaveOptions {
@@ -14,6 +17,8 @@ export interface SaveOptions {
   quiet?: boolean;
   /** false for the scheduler's own changes: it looks at the queue again itself. */
   wake?: boolean;
+  /** Who asked for the change (the audit trail); without it, the core's own doing. */
+  by?: Requester;
 }
 
 /**
@@ -22,6 +27,9 @@ export interface SaveOptions {
  * no one changes a stored job in place (see frozen.ts).
  */
 export class JobRepository {
+  /** Set by acting(): the requester of the saves of these jobs while a handler's call runs. */
+  private actor: { by: Requester; ids: ReadonlySet<string> } | undefined;
+
   constructor(
     private readonly store: JobStore,
     private readonly ports: JobRepositoryPorts,
@@ -37,7 +45,9 @@ export class JobRepository {
 
   /** Insert or replace; returns the job as stored (frozen). */
   save(job: Job, opts: SaveOptions = {}): Job {
+    const old = this.ports.saved ? this.store.getJob(job.id) : undefined;
     const saved = this.store.putJob(job);
+    this.ports.saved?.(old, saved, opts.by ?? (this.actor?.ids.has(job.id) ? this.actor.by : undefined));
     if (!opts.quiet) this.ports.announce(saved);
     if (opts.wake !== false) this.ports.wake();
     return saved;
@@ -47,6 +57,20 @@ export class JobRepository {
   update(id: string, change: (job: Job) => Job, opts: SaveOptions = {}): Job | undefined {
     const job = this.store.getJob(id);
     return job && this.save(change(job), opts);
+  }
+
+  /**
+   * Run `fn` (synchronous: a scheduler call such as retry or cancel) with the saves of `ids` made
+   * on `by`'s behalf; the saves of other jobs it sets off (a downstream job cancelled) stay the core's.
+   */
+  acting<T>(by: Requester, ids: readonly string[], fn: () => T): T {
+    const outer = this.actor;
+    this.actor = { by, ids: new Set(ids) };
+    try {
+      return fn();
+    } finally {
+      this.actor = outer;
+    }
   }
 
   /** Resolves when what was saved is on disk (or its failure reported). */

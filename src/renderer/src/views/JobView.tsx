@@ -11,6 +11,7 @@ import { JobControls, JobPolicyState } from '../components/JobPolicyState';
 import { between, bytes, duration, until, when } from '../components/format';
 import { LogPane } from '../components/LogPane';
 import { JobSpec } from '../components/JobSpec';
+import { JobTimeline } from '../components/JobTimeline';
 import { PullProgress } from '../components/PullProgress';
 import { StatusPill } from '../components/StatusPill';
 import { useNow } from '../components/useNow';
@@ -112,6 +113,7 @@ export function JobView() {
           <Timings job={job} />
           <JobPolicyState job={job} />
           <Attempts job={job} />
+          <JobTimeline job={job} />
           <DependencyGraph job={job} />
           <Panel title="Artifacts">
             {artifacts.length === 0 ? (
