@@ -95,6 +95,8 @@ export const Job = z.object({
   failedIndexes: z.array(z.number().int()).optional(),
   /** Failed attempts per index (backoffLimitPerIndex), keyed by the index. */
   indexFailures: z.record(z.string(), z.number().int().min(0)).optional(),
+  /** Per-index retry backoff (backoffLimitPerIndex): the earliest start of each index, keyed by it; the other indexes start meanwhile. */
+  indexNotBefore: z.record(z.string(), z.string()).optional(),
 });
 export type Job = z.infer<typeof Job>;
 
