@@ -225,6 +225,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     },
     cancel: (id) => ctx.scheduler.cancel(id),
     missed: (t, at, message) => void recordMissedRun(ctx, t, at, message),
+    now: () => new Date(clock.now()),
   });
 
   await engines.refresh(store.settings().engines);
