@@ -139,3 +139,16 @@ export function memoryVolumesOnDisk(spec: {
 /** What memoryVolumesOnDisk means for the user, one sentence per volume. */
 export const memoryOnDiskMessage = (o: { volume: string; init: string }): string =>
   `volume ${o.volume}: medium Memory is kept on disk, because init container ${o.init} writes to it and a memory volume loses its files between containers that do not run at the same time (sizeLimit is not applied)`;
+
+/**
+ * What an attempt does before its main container runs, as the queue and the job page say it
+ * ("Init: migrate running"); undefined once the main container runs or when there are no steps.
+ */
+export function attemptPhase(a: { status: string; steps?: readonly AttemptStep[] | undefined }): string | undefined {
+  if (a.status !== 'starting' || !a.steps?.length) return undefined;
+  const init = a.steps.find((s) => s.kind === 'init' && s.status === 'running');
+  if (init) return `Init: ${init.name} running`;
+  const next = a.steps.find((s) => s.status === 'waiting');
+  if (next) return `${next.kind === 'sidecar' ? 'Sidecar' : 'Init'}: ${next.name} starting`;
+  return 'Main container starting';
+}
