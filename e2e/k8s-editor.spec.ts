@@ -3,9 +3,9 @@
 // ending for that rule. Every template here is named k8se-… (one shared host).
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { expectAccessible } from './support/a11y';
-import { jobBadge, jobDetail, openApp, runTemplate } from './support/app';
+import { dropFiles, go, jobBadge, jobDetail, openApp, runTemplate } from './support/app';
 import { TEST_IMAGE } from './support/env';
-import { field, newTemplate, openEditor, openSection, screenshot } from './support/templates-journeys';
+import { field, newTemplate, openEditor, openSection, savePreview, screenshot, yamlFile } from './support/templates-journeys';
 
 test.describe.configure({ mode: 'serial' });
 let context: BrowserContext;
@@ -74,4 +74,42 @@ test('a FailJob rule made in the form ends the job with reason PodFailurePolicy,
   await expect(detail.getByTestId('attempt')).toHaveCount(1);
   await expect(detail.getByTestId('job-policy')).toContainText('rule 0: FailJob when main exits with 3, 4');
   await expectAccessible(page, 'job page of a job failed by a rule made in the form');
+});
+
+test('while an init container runs, the queue and the job page say which, not only "starting"', async () => {
+  const name = 'k8se-init-phase';
+  await dropFiles(page, [
+    yamlFile(`${name}.yaml`, [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      `metadata: { name: ${name} }`,
+      'spec:',
+      '  backoffLimit: 0',
+      '  template:',
+      '    spec:',
+      '      restartPolicy: Never',
+      '      initContainers:',
+      '        - name: wait-for-db',
+      `          image: ${TEST_IMAGE}`,
+      `          command: [sh, -c, "trap 'exit 143' TERM; echo waiting; sleep 60 & wait"]`,
+      '      containers:',
+      '        - name: main',
+      `          image: ${TEST_IMAGE}`,
+      '          imagePullPolicy: IfNotPresent',
+      '          command: [sh, -c, "echo main never runs"]',
+    ]),
+  ]);
+  await savePreview(page);
+  await runTemplate(page, name);
+  const detail = jobDetail(page);
+  await expect(detail.getByTestId('attempt').first().getByTestId('attempt-phase')).toHaveText('Init: wait-for-db running');
+  await expect(detail.locator('[data-testid="attempt-step"][data-step="wait-for-db"]')).toHaveAttribute('data-status', 'running');
+  const jobId = await detail.getAttribute('data-job-id');
+  await go(page, 'Queue');
+  const row = page.locator(`[data-testid="running-row"][data-job-id="${jobId}"]`);
+  await expect(row.getByTestId('attempt-phase')).toHaveText('Init: wait-for-db running');
+  await screenshot(page, 'k8s-init-phase-queue');
+  await expectAccessible(page, 'queue with a job in its init container');
+  await row.getByRole('button', { name: 'Cancel' }).click();
+  await expect(row).toHaveCount(0);
 });

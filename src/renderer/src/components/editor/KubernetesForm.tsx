@@ -76,7 +76,7 @@ export function KubernetesForm({ uid, doc, issues, scheduled, change }: Kubernet
     <div className="k8s-form" data-testid="k8s-form">
       <fieldset className="plain-fieldset">
         <legend>Pod failure policy</legend>
-        <p className="muted small">Rules in order, the first that matches an attempt&apos;s failure decides: FailJob ends the job, Ignore runs it again without counting, Count counts it against the retries, FailIndex fails that index.</p>
+        <p className="muted small">Rules in order, the first that matches an attempt&apos;s failure decides: FailJob ends the job, Ignore runs it again without counting, Count counts it against the retries, FailIndex fails that index. A disruption is the engine lost or the app shut down under the job.</p>
         {err('podFailurePolicy')}
         <ol className="plain k8s-rows" aria-label="Pod failure policy rules">
           {rules.map((r, i) => {
@@ -93,55 +93,65 @@ export function KubernetesForm({ uid, doc, issues, scheduled, change }: Kubernet
             const id = (k: string) => `${uid}-pfp-${i}-${k}`;
             return (
               <li key={i} className="k8s-row" data-testid="pfp-rule">
-                <label htmlFor={id('action')}>Rule {i}: action</label>
-                <select id={id('action')} value={text(r.action)} onChange={(e) => setRule(i, { ...r, action: e.target.value })} {...aria(`${p}.action`)}>
-                  {['FailJob', 'Ignore', 'Count', 'FailIndex'].map((a) => (
-                    <option key={a}>{a}</option>
-                  ))}
-                </select>
-                <label htmlFor={id('on')}>on</label>
-                <select
-                  id={id('on')}
-                  value={byCodes ? 'exit' : 'disruption'}
-                  onChange={(e) => {
-                    const { onExitCodes: _e, onPodConditions: _c, ...rest } = r;
-                    setRule(i, e.target.value === 'exit' ? { ...rest, onExitCodes: { operator: 'In', values: [1] } } : { ...rest, onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] });
-                  }}
-                >
-                  <option value="exit">exit codes</option>
-                  <option value="disruption">disruption (engine lost, app shut down)</option>
-                </select>
+                <span className="k8s-pair">
+                  <label htmlFor={id('action')}>Rule {i}: action</label>
+                  <select id={id('action')} value={text(r.action)} onChange={(e) => setRule(i, { ...r, action: e.target.value })} {...aria(`${p}.action`)}>
+                    {['FailJob', 'Ignore', 'Count', 'FailIndex'].map((a) => (
+                      <option key={a}>{a}</option>
+                    ))}
+                  </select>
+                </span>
+                <span className="k8s-pair">
+                  <label htmlFor={id('on')}>on</label>
+                  <select
+                    id={id('on')}
+                    value={byCodes ? 'exit' : 'disruption'}
+                    onChange={(e) => {
+                      const { onExitCodes: _e, onPodConditions: _c, ...rest } = r;
+                      setRule(i, e.target.value === 'exit' ? { ...rest, onExitCodes: { operator: 'In', values: [1] } } : { ...rest, onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] });
+                    }}
+                  >
+                    <option value="exit">exit codes</option>
+                    <option value="disruption">a disruption</option>
+                  </select>
+                </span>
                 {byCodes && (
                   <>
-                    <label htmlFor={id('container')}>container</label>
-                    <input
-                      id={id('container')}
-                      className="k8s-short"
-                      value={text(on.containerName)}
-                      placeholder="any"
-                      onChange={(e) => {
-                        const { containerName: _n, ...keep } = on;
-                        setRule(i, { ...r, onExitCodes: e.target.value.trim() ? { ...keep, containerName: e.target.value.trim() } : keep });
-                      }}
-                      {...aria(`${p}.onExitCodes.containerName`)}
-                    />
-                    <label htmlFor={id('operator')}>operator</label>
-                    <select id={id('operator')} value={text(on.operator)} onChange={(e) => setRule(i, { ...r, onExitCodes: { ...on, operator: e.target.value } })}>
-                      <option value="In">In</option>
-                      <option value="NotIn">NotIn</option>
-                    </select>
-                    <label htmlFor={id('values')}>exit codes</label>
-                    <input
-                      id={id('values')}
-                      className="k8s-short"
-                      value={codeText[i] ?? (Array.isArray(on.values) ? on.values.join(', ') : '')}
-                      placeholder="42, 43"
-                      onChange={(e) => {
-                        setCodeText({ ...codeText, [i]: e.target.value });
-                        setRule(i, { ...r, onExitCodes: { ...on, values: textToCodes(e.target.value) } });
-                      }}
-                      {...aria(`${p}.onExitCodes.values`)}
-                    />
+                    <span className="k8s-pair">
+                      <label htmlFor={id('container')}>container</label>
+                      <input
+                        id={id('container')}
+                        className="k8s-short"
+                        value={text(on.containerName)}
+                        placeholder="any"
+                        onChange={(e) => {
+                          const { containerName: _n, ...keep } = on;
+                          setRule(i, { ...r, onExitCodes: e.target.value.trim() ? { ...keep, containerName: e.target.value.trim() } : keep });
+                        }}
+                        {...aria(`${p}.onExitCodes.containerName`)}
+                      />
+                    </span>
+                    <span className="k8s-pair">
+                      <label htmlFor={id('operator')}>operator</label>
+                      <select id={id('operator')} value={text(on.operator)} onChange={(e) => setRule(i, { ...r, onExitCodes: { ...on, operator: e.target.value } })}>
+                        <option value="In">In</option>
+                        <option value="NotIn">NotIn</option>
+                      </select>
+                    </span>
+                    <span className="k8s-pair">
+                      <label htmlFor={id('values')}>exit codes</label>
+                      <input
+                        id={id('values')}
+                        className="k8s-short"
+                        value={codeText[i] ?? (Array.isArray(on.values) ? on.values.join(', ') : '')}
+                        placeholder="42, 43"
+                        onChange={(e) => {
+                          setCodeText({ ...codeText, [i]: e.target.value });
+                          setRule(i, { ...r, onExitCodes: { ...on, values: textToCodes(e.target.value) } });
+                        }}
+                        {...aria(`${p}.onExitCodes.values`)}
+                      />
+                    </span>
                   </>
                 )}
                 <button type="button" className="small" onClick={() => setRules(rules.filter((_, j) => j !== i))} aria-label={`Remove rule ${i}`}>
@@ -177,10 +187,14 @@ export function KubernetesForm({ uid, doc, issues, scheduled, change }: Kubernet
             };
             return (
               <li key={i} className="k8s-row" data-testid="sp-rule">
-                <label htmlFor={id('indexes')}>Rule {i}: succeeded indexes</label>
-                <input id={id('indexes')} className="k8s-short" value={text(r.succeededIndexes)} placeholder="0,2-3" onChange={(e) => set('succeededIndexes', e.target.value, false)} {...aria(`${p}.succeededIndexes`)} />
-                <label htmlFor={id('count')}>succeeded count</label>
-                <input id={id('count')} className="k8s-short" value={text(r.succeededCount)} placeholder="all" onChange={(e) => set('succeededCount', e.target.value, true)} {...aria(`${p}.succeededCount`)} />
+                <span className="k8s-pair">
+                  <label htmlFor={id('indexes')}>Rule {i}: succeeded indexes</label>
+                  <input id={id('indexes')} className="k8s-short" value={text(r.succeededIndexes)} placeholder="0,2-3" onChange={(e) => set('succeededIndexes', e.target.value, false)} {...aria(`${p}.succeededIndexes`)} />
+                </span>
+                <span className="k8s-pair">
+                  <label htmlFor={id('count')}>succeeded count</label>
+                  <input id={id('count')} className="k8s-short" value={text(r.succeededCount)} placeholder="all" onChange={(e) => set('succeededCount', e.target.value, true)} {...aria(`${p}.succeededCount`)} />
+                </span>
                 <button type="button" className="small" onClick={() => setSuccess(successRules.filter((_, j) => j !== i))} aria-label={`Remove success rule ${i}`}>
                   Remove
                 </button>
