@@ -124,6 +124,15 @@ describe.each(targets)('Kubernetes manifests dropped and run on $kind', (target)
       expect(await logText(t, job.id, { step: 'migrate' })).toBe('schema too new\n');
     });
 
+    it('backoffLimitPerIndex: while index 0 waits out its backoff, indexes 1 and 2 run; then index 0 runs again', async () => {
+      const { id } = await drop(jobDoc('km-index-backoff', { completions: 3, parallelism: 1, completionMode: 'Indexed', backoffLimitPerIndex: 1 }, `[ "$JOB_COMPLETION_INDEX" = 0 ] && ${firstAttempt('exit 1', 'exit 0')}; exit 0`));
+      const { createdAt: _c, updatedAt: _u, id: _i, ...spec } = await t.call('templates.get', { id });
+      await t.call('templates.save', { id, spec: { ...spec, retry: { ...spec.retry, backoffInitialSeconds: 3 } } });
+      const job = await run(id);
+      expect(job).toMatchObject({ status: 'completed', succeededIndexes: [0, 1, 2] });
+      expect(job.attempts.map((a) => [a.index, a.status])).toEqual([[0, 'failed'], [1, 'succeeded'], [2, 'succeeded'], [0, 'succeeded']]);
+    });
+
     it('successPolicy succeededCount 2: two indexes succeed, the third is stopped, SuccessCriteriaMet', async () => {
       const job = await dropAndRun(
         jobDoc('km-success-count', { completions: 3, parallelism: 3, completionMode: 'Indexed', successPolicy: { rules: [{ succeededCount: 2 }] } }, byIndex([0, 0, 'long'])),
