@@ -103,6 +103,8 @@ export const Job = z.object({
   templateVersion: z.string().optional(),
   /** What the run was given apart from the template (secrets masked). */
   inputs: JobInputs.optional(),
+  /** Per-index retry backoff (backoffLimitPerIndex): the earliest start of each index, keyed by it; the other indexes start meanwhile. */
+  indexNotBefore: z.record(z.string(), z.string()).optional(),
 });
 export type Job = z.infer<typeof Job>;
 

@@ -124,3 +124,44 @@ export function completionsOf(spec: ShapeOf): number {
 export function isSuspended(job: { suspended?: boolean | undefined; spec: { suspend?: boolean | undefined } }): boolean {
   return job.suspended ?? job.spec.suspend ?? false;
 }
+
+interface PolicyFields extends ShapeOf {
+  successPolicy?: SuccessPolicy | undefined;
+  backoffLimitPerIndex?: number | undefined;
+  maxFailedIndexes?: number | undefined;
+  podFailurePolicy?: PodFailurePolicy | undefined;
+}
+
+/**
+ * The rules between the Job policy fields that a schema per field cannot see (Kubernetes' Job
+ * validation), one place for templates.save, jobs.create and the Kubernetes import alike. Each
+ * problem names the field as the editor labels it and as a file spells it.
+ */
+export function jobPolicyProblems(spec: PolicyFields): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
+  const indexed = spec.completionMode === 'Indexed';
+  const add = (path: string, message: string) => out.push({ path, message });
+  if (indexed && spec.completions === undefined) add('completions', 'Completions must be set for completion mode Indexed (each index from 0 to completions - 1 runs once)');
+  if (spec.successPolicy && !indexed) add('successPolicy', 'Success policy (successPolicy) needs completion mode Indexed');
+  if (spec.backoffLimitPerIndex !== undefined && !indexed) add('backoffLimitPerIndex', 'Backoff limit per index (backoffLimitPerIndex) needs completion mode Indexed');
+  if (spec.maxFailedIndexes !== undefined && spec.backoffLimitPerIndex === undefined) add('maxFailedIndexes', 'Max failed indexes (maxFailedIndexes) needs a backoff limit per index (backoffLimitPerIndex)');
+  const completions = spec.completions;
+  if (indexed && completions !== undefined && spec.maxFailedIndexes !== undefined && spec.maxFailedIndexes > completions) {
+    add('maxFailedIndexes', `Max failed indexes (maxFailedIndexes) must be at most completions (${completions})`);
+  }
+  spec.podFailurePolicy?.rules.forEach((r, i) => {
+    if (r.action === 'FailIndex' && spec.backoffLimitPerIndex === undefined) add(`podFailurePolicy.rules[${i}].action`, `Pod failure policy rule ${i}: action FailIndex needs a backoff limit per index (backoffLimitPerIndex)`);
+  });
+  if (indexed && completions !== undefined) {
+    spec.successPolicy?.rules.forEach((r, i) => {
+      const named = r.succeededIndexes === undefined ? undefined : parseIndexRanges(r.succeededIndexes);
+      const past = named?.find((n) => n >= completions);
+      if (past !== undefined) add(`successPolicy.rules[${i}].succeededIndexes`, `Success policy rule ${i}: succeededIndexes names index ${past}, but indexes run from 0 to ${completions - 1} (completions ${completions})`);
+      const most = named ? Math.min(named.length, completions) : completions;
+      if (r.succeededCount !== undefined && r.succeededCount > most) {
+        add(`successPolicy.rules[${i}].succeededCount`, `Success policy rule ${i}: succeededCount ${r.succeededCount} can never be met (at most ${most} ${named ? 'of the indexes it names' : 'indexes'})`);
+      }
+    });
+  }
+  return out;
+}

@@ -117,3 +117,38 @@ export function podProblems(spec: PodFields): { path: string; message: string }[
 export const FIELD_POD_NAME = 'field metadata.name';
 export const FIELD_COMPLETION_INDEX = "field metadata.annotations['batch.kubernetes.io/job-completion-index']";
 export const FIELD_REFS: readonly string[] = [FIELD_POD_NAME, FIELD_COMPLETION_INDEX];
+
+/**
+ * Memory emptyDirs an init container (not a sidecar) mounts. An engine's tmpfs volume is mounted
+ * only while a container using it runs, so what an init container writes is gone before the next
+ * container starts: Jobdeck keeps such a volume on disk instead (its files kept, sizeLimit not
+ * applied). Each with the first init container that writes to it.
+ */
+export function memoryVolumesOnDisk(spec: {
+  initContainers: readonly { name: string; restartPolicy?: 'Always' | undefined; volumeMounts?: readonly { name: string }[] | undefined }[];
+  volumes: readonly { name: string; emptyDir: { medium?: string | undefined } }[];
+}): { volume: string; init: string }[] {
+  return spec.volumes
+    .filter((v) => v.emptyDir.medium === 'Memory')
+    .flatMap((v) => {
+      const init = spec.initContainers.find((c) => c.restartPolicy !== 'Always' && (c.volumeMounts ?? []).some((m) => m.name === v.name));
+      return init ? [{ volume: v.name, init: init.name }] : [];
+    });
+}
+
+/** What memoryVolumesOnDisk means for the user, one sentence per volume. */
+export const memoryOnDiskMessage = (o: { volume: string; init: string }): string =>
+  `volume ${o.volume}: medium Memory is kept on disk, because init container ${o.init} writes to it and a memory volume loses its files between containers that do not run at the same time (sizeLimit is not applied)`;
+
+/**
+ * What an attempt does before its main container runs, as the queue and the job page say it
+ * ("Init: migrate running"); undefined once the main container runs or when there are no steps.
+ */
+export function attemptPhase(a: { status: string; steps?: readonly AttemptStep[] | undefined }): string | undefined {
+  if (a.status !== 'starting' || !a.steps?.length) return undefined;
+  const init = a.steps.find((s) => s.kind === 'init' && s.status === 'running');
+  if (init) return `Init: ${init.name} running`;
+  const next = a.steps.find((s) => s.status === 'waiting');
+  if (next) return `${next.kind === 'sidecar' ? 'Sidecar' : 'Init'}: ${next.name} starting`;
+  return 'Main container starting';
+}

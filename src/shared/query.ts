@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EndReason, Job, JobOrigin, JobStatus } from './job';
 import { jobSpan } from './jobNumbers';
+import { attemptPhase } from './pod';
 
 export const JobFilter = z
   .object({
@@ -48,6 +49,8 @@ export const JobSummary = Job.pick({
   attempts: z.number().int(),
   /** The latest run over its attempts' stamps (shared/jobNumbers.ts): what a row's duration reads. */
   ran: z.object({ from: z.string().optional(), to: z.string().optional() }).optional(),
+  /** Before the main container runs: which init container or sidecar the latest attempt is at ("Init: migrate running"). */
+  phase: z.string().optional(),
 });
 export type JobSummary = z.infer<typeof JobSummary>;
 
@@ -105,5 +108,6 @@ export function summarize(j: Job): JobSummary {
     ...(last ? { engineId: last.engineId } : {}),
     attempts: j.attempts.length,
     ran: jobSpan(j),
+    ...(last && attemptPhase(last) ? { phase: attemptPhase(last) } : {}),
   };
 }

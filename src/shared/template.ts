@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { imageReferenceProblem, outputDirProblem } from './references';
-import { PodFailurePolicy, SuccessPolicy } from './jobPolicies';
+import { jobPolicyProblems, PodFailurePolicy, SuccessPolicy } from './jobPolicies';
 import { CpuQuantity, MemoryLimit, MemoryQuantity } from './quantity';
 import { InitContainer, PodVolume, VolumeMount } from './pod';
 import { checkSchedule } from './schedule';
@@ -226,6 +226,9 @@ export const TemplateSpecChecked = TemplateSpec.extend({
   }).optional(),
   limits: CheckedLimits.default({}),
   schedule: CheckedSchedule.optional(),
+}).superRefine((spec, ctx) => {
+  // The Kubernetes Job policies' rules between fields (jobPolicies.ts), for save, run and import alike.
+  for (const p of jobPolicyProblems(spec)) ctx.addIssue({ code: 'custom', path: p.path.split(/[.[\]]+/).filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k)), message: p.message });
 });
 
 export const Template = TemplateSpec.extend({

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Clock } from '../../src/main/core/clock';
 import { createJobdeck, type Jobdeck } from '../../src/main/core/jobdeck';
 import type { AppEvent, CommandArgs, CommandName, CommandOutput } from '../../src/shared/ipc';
 import { commands } from '../../src/shared/ipc';
@@ -26,7 +27,14 @@ export interface TestCore {
 
 export async function startCore(
   target: EngineTarget,
-  opts: { dataDir?: string; instanceId?: string; /** The app's own default (5 s) where a bench measures the app. */ engineProbeIntervalMs?: number } = {},
+  opts: {
+    dataDir?: string;
+    instanceId?: string;
+    /** The app's own default (5 s) where a bench measures the app. */
+    engineProbeIntervalMs?: number;
+    /** The core's clock (scheduler, cron catch-up, retention): a test shifts it to a moment it chooses. */
+    clock?: Clock;
+  } = {},
 ): Promise<TestCore> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'jobdeck-it-'));
   const instanceId = opts.instanceId ?? `test-${Math.random().toString(36).slice(2, 10)}`;
@@ -36,6 +44,7 @@ export async function startCore(
     env: {},
     socketCandidates: [`${target.kind}=${target.host}`],
     engineProbeIntervalMs: opts.engineProbeIntervalMs ?? 500,
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const events: AppEvent[] = [];
   const waiters = new Set<() => void>();

@@ -48,3 +48,39 @@ describe('cron catch-up across restarts (fake clock)', () => {
     expect(new Set(runs).size).toBe(runs.length);
   });
 });
+
+describe('a schedule saved while the app runs', () => {
+  it('counts from when it was saved: closed before its first slot, the next start catches that slot up', () => {
+    const template: Template = TemplateSchema.parse({
+      id: 'tpl-2',
+      name: 'daily',
+      image: 'img',
+      schedule: { cron: '0 3 * * *', timeZone: 'UTC', enabled: true, missedRunPolicy: 'CatchUpOnce' },
+      createdAt: '2026-03-01T00:00:00.000Z',
+      updatedAt: '2026-03-01T00:00:00.000Z',
+    });
+    const disk = new Map<string, string>();
+    const runs: string[] = [];
+    const templates: Template[] = [];
+    let now = new Date('2026-03-01T10:00:00Z');
+    const host: CronHost = {
+      templates: () => templates,
+      lastRun: (id) => disk.get(id),
+      setLastRun: (id, at) => disk.set(id, at),
+      unfinishedScheduled: () => [],
+      run: (_t, at) => runs.push(at.toISOString()),
+      cancel: () => undefined,
+      now: () => now,
+    };
+    const first = new CronLauncher(host);
+    first.start();
+    templates.push(template); // saved now (templates.save syncs the launcher)
+    first.sync();
+    first.stop();
+    now = new Date('2026-03-02T09:00:00Z'); // the app was closed over the 03:00 slot
+    const second = new CronLauncher(host);
+    second.start();
+    second.stop();
+    expect(runs).toEqual(['2026-03-02T03:00:00.000Z']);
+  });
+});

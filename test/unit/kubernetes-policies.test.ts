@@ -49,7 +49,7 @@ describe('Kubernetes import: podFailurePolicy', () => {
   });
 
   it('refuses what a cluster refuses, naming the manifest field', () => {
-    expect(read({ podFailurePolicy: { rules: [{ action: 'FailIndex', onExitCodes: { operator: 'In', values: [3] } }] } }).errors).toContainEqual({ path: 'spec.podFailurePolicy', message: 'a FailIndex rule needs backoffLimitPerIndex' });
+    expect(read({ podFailurePolicy: { rules: [{ action: 'FailIndex', onExitCodes: { operator: 'In', values: [3] } }] } }).errors).toContainEqual({ path: 'spec.podFailurePolicy.rules[0].action (as podFailurePolicy.rules[0].action)', message: 'Pod failure policy rule 0: action FailIndex needs a backoff limit per index (backoffLimitPerIndex)' });
     const bad = read({ podFailurePolicy: { rules: [{ action: 'Explode', onExitCodes: { operator: 'In', values: [3] } }] } });
     expect(bad.errors[0]).toMatchObject({ path: expect.stringMatching(/^spec\.podFailurePolicy\.rules\[0\]\.action/), message: 'Pod failure policy action must be FailJob, Ignore, Count or FailIndex' });
   });
@@ -84,10 +84,10 @@ describe('Kubernetes import: indexed policies, TTL, suspend, work queue', () => 
   });
 
   it.each([
-    [{ successPolicy: { rules: [{ succeededCount: 1 }] } }, 'spec.successPolicy', 'successPolicy needs completionMode: Indexed'],
-    [{ completions: 2, backoffLimitPerIndex: 1 }, 'spec.backoffLimitPerIndex', 'backoffLimitPerIndex needs completionMode: Indexed'],
-    [{ completions: 2, completionMode: 'Indexed', maxFailedIndexes: 1 }, 'spec.maxFailedIndexes', 'maxFailedIndexes needs backoffLimitPerIndex'],
-    [{ completionMode: 'Indexed' }, 'spec.completions', 'an Indexed job needs completions'],
+    [{ successPolicy: { rules: [{ succeededCount: 1 }] } }, 'spec.successPolicy (as successPolicy)', 'Success policy (successPolicy) needs completion mode Indexed'],
+    [{ completions: 2, backoffLimitPerIndex: 1 }, 'spec.backoffLimitPerIndex (as backoffLimitPerIndex)', 'Backoff limit per index (backoffLimitPerIndex) needs completion mode Indexed'],
+    [{ completions: 2, completionMode: 'Indexed', maxFailedIndexes: 1 }, 'spec.maxFailedIndexes (as maxFailedIndexes)', 'Max failed indexes (maxFailedIndexes) needs a backoff limit per index (backoffLimitPerIndex)'],
+    [{ completionMode: 'Indexed' }, 'spec.completions (as completions)', 'Completions must be set for completion mode Indexed (each index from 0 to completions - 1 runs once)'],
   ])('refuses %j', (jobSpec, path, message) => {
     expect(read(jobSpec).errors).toContainEqual({ path, message });
   });

@@ -139,3 +139,44 @@ describe('suspend and resume', () => {
     expect(() => h.scheduler.suspend(j.id)).toThrow(/only a pending or running job can be suspended; this one is completed/);
   });
 });
+
+describe('gaps found in the audit (issue 10)', () => {
+  it('a podFailurePolicy rule naming an init container matches that init container\'s exit', async () => {
+    const h = harness();
+    const rules = [{ action: 'FailJob' as const, onExitCodes: { containerName: 'migrate', operator: 'In' as const, values: [3] } }];
+    const j = h.add({ retry: { limit: 4 }, podFailurePolicy: { rules } });
+    await h.finish(j.id, { reason: 'Error', exitCode: 3, containerName: 'migrate' });
+    expect(h.job(j.id)).toMatchObject({ status: 'failed', reason: 'PodFailurePolicy', message: expect.stringContaining('container migrate failed with exit code 3') });
+  });
+
+  it('a per-index backoff holds only that index: the other indexes keep starting', async () => {
+    const h = harness({ concurrency: 8 });
+    // One at a time: index 0 fails and backs off 60 s; index 1 and 2 start meanwhile.
+    const j = h.add({ completions: 3, parallelism: 1, completionMode: 'Indexed', backoffLimitPerIndex: 1, retry: { limit: 0, backoffInitialSeconds: 60 } });
+    await finishIndex(h, j.id, 0, { reason: 'Error', exitCode: 1 });
+    expect(live(h, j.id).map((r) => r.req.index)).toEqual([1]);
+    await finishIndex(h, j.id, 1, { reason: 'Completed' });
+    expect(live(h, j.id).map((r) => r.req.index)).toEqual([2]);
+    await finishIndex(h, j.id, 2, { reason: 'Completed' });
+    expect(live(h, j.id)).toHaveLength(0);
+    h.clock.advance(59_000);
+    expect(live(h, j.id), 'index 0 still waits out its backoff').toHaveLength(0);
+    h.clock.advance(1_000);
+    expect(live(h, j.id).map((r) => r.req.index)).toEqual([0]);
+    await finishIndex(h, j.id, 0, { reason: 'Completed' });
+    expect(h.job(j.id)).toMatchObject({ status: 'completed', succeededIndexes: [0, 1, 2] });
+  });
+
+  it('with parallelism, an index backing off does not hold back a running sibling\'s replacement', async () => {
+    const h = harness({ concurrency: 8 });
+    const j = h.add({ completions: 2, parallelism: 2, completionMode: 'Indexed', backoffLimitPerIndex: 2, retry: { limit: 0, backoffInitialSeconds: 60 } });
+    await finishIndex(h, j.id, 0, { reason: 'Error', exitCode: 1 });
+    await finishIndex(h, j.id, 1, { reason: 'Error', exitCode: 1 });
+    h.clock.advance(60_000);
+    expect(live(h, j.id).map((r) => r.req.index).sort()).toEqual([0, 1]);
+    await finishIndex(h, j.id, 1, { reason: 'Error', exitCode: 1 });
+    // Index 1 backs off 120 s now; index 0 still runs and its own failure backs off only index 0.
+    expect(live(h, j.id).map((r) => r.req.index)).toEqual([0]);
+    expect(h.job(j.id).notBefore).toBeUndefined();
+  });
+});

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { specOf, TemplateSpec, TemplateSpecChecked } from '../../src/shared/template';
-import { FORM_KEYS, unshownFields } from '../../src/renderer/src/components/editor/unshown';
+import { FORM_KEYS, KUBERNETES_FORM_KEYS, unshownFields } from '../../src/renderer/src/components/editor/unshown';
 import { formFromTemplate, readForm, specFromForm, validate, type TemplateDoc, type TemplateForm } from '../../src/renderer/src/views/templateForm';
 import { useFakeCore } from '../support/fakeCore';
 
@@ -135,7 +135,7 @@ describe('fields the form does not have yet', () => {
     const shape = Object.keys(TemplateSpec.shape);
     const doc = Object.fromEntries(shape.map((k) => [k, FULL[k] ?? { added: 'later' }]));
     const listed = Object.keys(unshownFields(doc));
-    for (const k of shape) expect(FORM_KEYS.has(k) || listed.includes(k), k).toBe(true);
+    for (const k of shape) expect(FORM_KEYS.has(k) || KUBERNETES_FORM_KEYS.has(k) || listed.includes(k), k).toBe(true);
     // And the full document above sets every field the form has (engineId is the engine box's other way).
     for (const k of FORM_KEYS) if (k !== 'engineId') expect(FULL, k).toHaveProperty(k);
   });
@@ -149,8 +149,8 @@ describe('fields the form does not have yet', () => {
   });
 
   it('lists unknown top-level keys and unknown keys inside retry, limits and schedule', () => {
-    expect(unshownFields({ ...FULL, podFailurePolicy: { rules: [] }, retry: { limit: 1, retryOnExitCodes: [3] } })).toEqual({
-      podFailurePolicy: { rules: [] },
+    expect(unshownFields({ ...FULL, containerName: 'app', retry: { limit: 1, retryOnExitCodes: [3] } })).toEqual({
+      containerName: 'app',
       retry: { retryOnExitCodes: [3] },
     });
     expect(unshownFields(FULL)).toEqual({});

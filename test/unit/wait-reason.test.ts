@@ -111,3 +111,15 @@ describe('Scheduler.waits: the rule over the live queue', () => {
     expect(h.podman.runs.map((r) => r.req.jobId)).toEqual([j.id]);
   });
 });
+
+describe('waitReason with a per-index backoff (backoffLimitPerIndex)', () => {
+  const indexed = { completions: 2, completionMode: 'Indexed' as const, backoffLimitPerIndex: 1 };
+  it('waits out the backoff when every index left is held, until the earliest', () => {
+    const j = job({ succeededIndexes: [1], indexNotBefore: { '0': at(40) } }, indexed);
+    expect(waitReason(j, view())).toEqual({ kind: 'backoff', until: at(40) });
+  });
+  it('starts when another index is free to run', () => {
+    const j = job({ indexNotBefore: { '0': at(40) } }, indexed);
+    expect(waitReason(j, view())).toEqual({ kind: 'starting' });
+  });
+});

@@ -249,6 +249,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     // concurrencyPolicy Replace: the schedule cancels its unfinished run, and the timeline says so.
     cancel: (id) => cancelAs(ctx, id, { user: audit.user, client: 'schedule' }),
     missed: (t, at, message) => void recordMissedRun(ctx, t, at, message),
+    now: () => new Date(clock.now()),
   });
 
   // Before the first look at the queue: what pending jobs were last recorded waiting for.

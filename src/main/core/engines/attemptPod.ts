@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { isSidecar, podProblems, type AttemptStep, type InitContainer } from '../../../shared/pod';
+import { isSidecar, memoryOnDiskMessage, memoryVolumesOnDisk, podProblems, type AttemptStep, type InitContainer } from '../../../shared/pod';
 import { parseMemory } from '../../../shared/quantity';
 import type { TemplateSpec } from '../../../shared/template';
 import { LABEL_STEP, LABEL_VOLUME } from '../labels';
@@ -74,11 +74,14 @@ export class AttemptPod {
     this.report();
     try {
       for (const c of spec.initContainers) await ensureImage(this.docker, this.imageOf(c), spec.pullPolicy, () => undefined);
+      const onDisk = memoryVolumesOnDisk(spec);
       for (const v of spec.volumes) {
         const name = volumeName(this.req.jobId, this.req.attempt, v.name);
+        const disk = onDisk.find((o) => o.volume === v.name);
+        if (disk) this.sink.log('system', `[jobdeck] ${memoryOnDiskMessage(disk)}\n`, now());
         const create = (opts: Record<string, string>) =>
           this.docker.createVolume({ Name: name, Driver: 'local', DriverOpts: opts, Labels: { ...this.req.labels, [LABEL_VOLUME]: v.name } });
-        const opts = volumeOptions(v);
+        const opts = disk ? {} : volumeOptions(v);
         try {
           await create(opts);
         } catch (error) {
@@ -168,7 +171,7 @@ export class AttemptPod {
       if (isConnectionError(error)) return failure(error, `creating init container ${c.name}`);
       const message = `init container ${c.name}: ${engineMessage(error)}`;
       this.settle(step, 'failed', startFailureExitCode(message), message);
-      return { exitCode: startFailureExitCode(message), reason: 'Error', message, finishedAt: now() };
+      return { exitCode: startFailureExitCode(message), reason: 'Error', message, finishedAt: now(), containerName: c.name };
     }
     step.containerId = container.id;
     const log = this.openStepLog?.(c.name);
@@ -187,7 +190,7 @@ export class AttemptPod {
       if (isConnectionError(error)) return failure(error, `starting init container ${c.name}`);
       const message = `init container ${c.name}: ${engineMessage(error)}`;
       this.settle(step, 'failed', startFailureExitCode(message), message);
-      return { exitCode: startFailureExitCode(message), reason: 'Error', message, finishedAt: now() };
+      return { exitCode: startFailureExitCode(message), reason: 'Error', message, finishedAt: now(), containerName: c.name };
     }
     step.status = 'running';
     step.startedAt = now();
@@ -212,7 +215,8 @@ export class AttemptPod {
       if (code === 0) return void this.settle(step, 'succeeded', 0, undefined);
       const message = `init container ${c.name} exited with code ${code}`;
       this.settle(step, 'failed', code, message);
-      return { exitCode: code, reason: state.OOMKilled ? 'OOMKilled' : 'Error', message, finishedAt: now() };
+      // Its own name: a podFailurePolicy rule's containerName may name it.
+      return { exitCode: code, reason: state.OOMKilled ? 'OOMKilled' : 'Error', message, finishedAt: now(), containerName: c.name };
     } catch (error) {
       return failure(error, `following init container ${c.name}`);
     }

@@ -30,6 +30,8 @@ export interface AttemptOutcome {
   peakMemoryBytes?: number;
   /** Files copied out of the output dir (Attempt.artifacts). */
   artifacts?: { name: string; size: number }[];
+  /** The container that ended the attempt when not the main one (an init container): what podFailurePolicy's containerName matches. */
+  containerName?: string;
 }
 
 /**

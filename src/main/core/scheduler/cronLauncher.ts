@@ -55,6 +55,8 @@ export interface CronHost {
   cancel(jobId: string): void;
   /** A run that did not start (past its starting deadline, or refused): kept in the history. */
   missed?(template: Template, scheduledFor: Date, message: string): void;
+  /** The core's clock (default the system's): what start-up and a newly saved schedule count from. */
+  now?(): Date;
 }
 
 /** One croner timer per enabled schedule; rebuilt when templates change. */
@@ -64,7 +66,7 @@ export class CronLauncher {
   constructor(private readonly host: CronHost) {}
 
   /** Start-up: catch up missed runs by policy, then arm every schedule. */
-  start(now = new Date()): void {
+  start(now = this.now()): void {
     for (const t of this.host.templates()) {
       const s = t.schedule;
       if (!s?.enabled) continue;
@@ -80,6 +82,8 @@ export class CronLauncher {
     const wanted = new Map<string, Template>();
     // A schedule stored before the shared rule (seven fields, sub-minute unconfirmed) is never armed.
     for (const t of this.host.templates()) if (t.schedule?.enabled && !checkSchedule(t.schedule).error) wanted.set(t.id, t);
+    // A schedule new since start-up counts its missed runs from now (a CronJob from its creation), not from the next start.
+    for (const id of wanted.keys()) if (!this.host.lastRun(id)) this.host.setLastRun(id, this.now().toISOString());
     for (const [id, timer] of this.timers) {
       const t = wanted.get(id);
       if (!t || keyOf(t) !== timer.key) {
@@ -96,6 +100,10 @@ export class CronLauncher {
       });
       this.timers.set(id, { key: keyOf(t), cron });
     }
+  }
+
+  private now(): Date {
+    return this.host.now?.() ?? new Date();
   }
 
   nextRun(templateId: string): Date | null {

@@ -13,15 +13,34 @@ export function byQueueOrder(a: Pick<Job, 'priority' | 'seq'>, b: Pick<Job, 'pri
  * Completion indexes still to run: not succeeded, not failed for good, not running now; never more
  * than the completions still needed. A work queue runs `parallelism` slots and starts none after a success.
  */
-export function indexesToRun(job: Job): number[] {
+export function indexesToRun(job: Job, now = Infinity): number[] {
   const live = new Set(job.attempts.filter((a) => a.status === 'starting' || a.status === 'running').map((a) => a.index));
   const done = new Set([...job.succeededIndexes, ...(job.failedIndexes ?? [])]);
   const workQueue = isWorkQueue(job.spec);
   if (workQueue && job.succeededIndexes.length > 0) return [];
   const slots = workQueue ? job.spec.parallelism : completionsOf(job.spec);
   const out: number[] = [];
-  for (let i = 0; i < slots; i++) if (!done.has(i) && !live.has(i)) out.push(i);
+  for (let i = 0; i < slots; i++) if (!done.has(i) && !live.has(i) && !(heldUntil(job, i) > now)) out.push(i);
   return out;
+}
+
+/** What of `job` may start now (at most parallelism at once), and when an index held by its backoff may start. */
+export function startable(job: Job, liveCount: number, now: number): { indexes: number[]; wake: number } {
+  return { indexes: indexesToRun(job, now).slice(0, Math.max(0, job.spec.parallelism - liveCount)), wake: nextIndexWake(job, now) };
+}
+
+/** When index `i` may start again after its own backoff (backoffLimitPerIndex); 0 when it is not held. */
+export function heldUntil(job: Pick<Job, 'indexNotBefore'>, i: number): number {
+  const at = job.indexNotBefore?.[String(i)];
+  return at === undefined ? 0 : Date.parse(at);
+}
+
+/** The earliest end of an index's backoff still ahead of `now` (Infinity: none). */
+export function nextIndexWake(job: Pick<Job, 'indexNotBefore'>, now: number): number {
+  return Object.values(job.indexNotBefore ?? {}).reduce((min, at) => {
+    const t = Date.parse(at);
+    return t > now ? Math.min(min, t) : min;
+  }, Infinity);
 }
 
 export type DependencyState = 'ready' | 'waiting' | 'upstream-failed';

@@ -24,8 +24,8 @@ export type Verdict =
   | { do: 'end'; job: Job; status: 'failed' | 'cancelled'; end: EndInfo }
   /** The engine was gone before the container existed: not the job's failure; it waits. */
   | { do: 'wait'; job: Job }
-  /** A retry under the policy, not before `at`. */
-  | { do: 'retry'; job: Job; at: number };
+  /** A retry under the policy, not before `at`; with `index`, only that index waits (backoffLimitPerIndex). */
+  | { do: 'retry'; job: Job; at: number; index?: number };
 
 /** What the scheduler knows beside the job and the outcome. */
 export interface JudgeContext {
@@ -102,7 +102,7 @@ export function judgeAttempt(job: Job, attempt: Pick<Attempt, 'index'>, outcome:
       match?.action === 'FailIndex'
         ? { job: withFailedIndex(job, attempt.index), failures: 0, failed: true }
         : countIndexFailure(job, attempt.index, mayRetry(job.spec.retry, 0, outcome.exitCode, retryReason));
-    if (!counted.failed) return { do: 'retry', job: counted.job, at: ctx.now + backoffMs(job.spec.retry, counted.failures) };
+    if (!counted.failed) return { do: 'retry', job: counted.job, at: ctx.now + backoffMs(job.spec.retry, counted.failures), index: attempt.index };
     const ending = indexesEnd(counted.job, othersLive);
     if (ending?.reason === 'MaxFailedIndexesExceeded' || (ending && !othersLive)) {
       return { do: 'end', job: counted.job, status: 'failed', end: { ...ending, exitCode: outcome.exitCode } };

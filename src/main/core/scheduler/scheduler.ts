@@ -7,17 +7,15 @@ import type { AttemptOutcome, AttemptSink, RunningAttempt, StopReason } from '..
 import { Deadlines } from './deadlines';
 import { LiveAttempts } from './live';
 import { attemptResult, internalError, judgeAttempt, withAttempt, type EndInfo } from './outcome';
-import { finished, mustBeActive, requeued, retried, withNewAttempt } from './transitions';
-import { byQueueOrder, dependencyState, indexesToRun, pickEngine, queueStateOf } from './order';
+import { finished, heldIndex, mustBeActive, requeued, retried, withNewAttempt } from './transitions';
+import { byQueueOrder, dependencyState, pickEngine, queueStateOf, startable } from './order';
 import { pullReporter } from './pulls';
 import type { EngineSlot, SchedulerDeps } from './types';
 import { pendingWaits, type JobWait } from './waitReason';
 
 export type { AttemptLog, EngineSlot, JobRepo, SchedulerDeps } from './types';
 
-interface PendingEnd extends EndInfo {
-  status: 'completed' | 'failed' | 'cancelled';
-}
+type PendingEnd = EndInfo & { status: 'completed' | 'failed' | 'cancelled' };
 
 /**
  * Starts jobs in queue order within the global and per-engine limits, and turns each attempt's
@@ -108,8 +106,8 @@ export class Scheduler {
           continue;
         }
       }
-      const liveCount = this.live.countOf(job.id);
-      const indexes = indexesToRun(job).slice(0, Math.max(0, job.spec.parallelism - liveCount));
+      const { indexes, wake } = startable(job, this.live.countOf(job.id), now);
+      nextWake = Math.min(nextWake, wake);
       for (const index of indexes) {
         if (this.runningAttempts() >= settings.concurrency) return this.scheduleWake(nextWake);
         const free = pickEngine(job.spec, engines, (id) => this.runningAttempts(id));
@@ -176,14 +174,11 @@ export class Scheduler {
 
   private sinkFor(jobId: string, number: number, onPull?: AttemptSink['pullProgress']): AttemptSink {
     return {
-      started: (containerId, startedAt) => this.onStarted(jobId, number, containerId, startedAt),
+      started: (containerId, startedAt) => this.saveAttempt(jobId, number, { containerId, status: 'running', startedAt }),
       log: (stream, data, t) => this.live.output(jobId, number, stream, data, t),
       backlog: () => this.live.backlog(jobId, number),
       exited: (outcome) => this.onExited(jobId, number, outcome),
-      steps: (steps) => {
-        const next = this.patchAttempt(jobId, number, { steps });
-        if (next) this.d.repo.save(next);
-      },
+      steps: (steps) => this.saveAttempt(jobId, number, { steps }),
       ...(onPull ? { pullProgress: onPull } : {}),
     };
   }
@@ -216,8 +211,8 @@ export class Scheduler {
     return job && withAttempt(job, number, patch);
   }
 
-  private onStarted(jobId: string, number: number, containerId: string, startedAt: string): void {
-    const next = this.patchAttempt(jobId, number, { containerId, status: 'running', startedAt });
+  private saveAttempt(jobId: string, number: number, patch: Partial<Attempt>): void {
+    const next = this.patchAttempt(jobId, number, patch);
     if (next) this.d.repo.save(next);
   }
 
@@ -249,6 +244,7 @@ export class Scheduler {
       othersLive: stillLive,
       // Stopped by the app's shutdown (or the engine lost): Kubernetes' DisruptionTarget.
       disrupted: outcome.reason === 'EngineLost' || (this.closed && outcome.reason === 'Cancelled'),
+      ...(outcome.containerName ? { containerName: outcome.containerName } : {}),
     });
     if (v.do === 'save') this.d.repo.save(v.job);
     else if (v.do === 'complete') this.endJob(v.job, 'completed', v.end);
@@ -256,6 +252,9 @@ export class Scheduler {
     else if (v.do === 'wait') {
       this.d.repo.save(v.job);
       if (!stillLive) this.requeue(v.job, undefined);
+    } else if (v.index !== undefined) {
+      if (stillLive) this.d.repo.save(heldIndex(v.job, v.index, v.at));
+      else this.requeue(heldIndex(v.job, v.index, v.at), undefined);
     } else if (stillLive) this.d.repo.save({ ...v.job, notBefore: iso(v.at) });
     else this.requeue(v.job, v.at);
     this.pump();

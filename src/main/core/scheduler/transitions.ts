@@ -39,7 +39,7 @@ export function retried(job: Job | undefined, jobId: string): Job {
   if (job.status !== 'failed') throw new AppError('CONFLICT', `only a failed job can be retried in place; this one is ${job.status}`);
   assertTransition('failed', 'pending');
   const next: Job = { ...job, status: 'pending', failures: 0, succeededIndexes: [] };
-  for (const k of ['reason', 'message', 'exitCode', 'finishedAt', 'notBefore', 'startedAt', 'failedIndexes', 'indexFailures'] as const) delete next[k];
+  for (const k of ['reason', 'message', 'exitCode', 'finishedAt', 'notBefore', 'startedAt', 'failedIndexes', 'indexFailures', 'indexNotBefore'] as const) delete next[k];
   return next;
 }
 
@@ -57,9 +57,18 @@ export function withNewAttempt(job: Job, index: number, engineId: string, now: n
   let next: Job = { ...job, attempts: [...job.attempts, attempt] };
   delete next.waitingFor;
   delete next.notBefore;
+  if (next.indexNotBefore?.[String(index)] !== undefined) {
+    const { [String(index)]: _started, ...rest } = next.indexNotBefore;
+    next.indexNotBefore = rest;
+  }
   if (job.status === 'pending') {
     assertTransition('pending', 'running');
     next = { ...next, status: 'running', startedAt: job.startedAt ?? iso(now) };
   }
   return { next, number };
+}
+
+/** The job with index `index` held back until `atMs` (its own backoff, backoffLimitPerIndex): the other indexes start meanwhile. */
+export function heldIndex(job: Job, index: number, atMs: number): Job {
+  return { ...job, indexNotBefore: { ...job.indexNotBefore, [String(index)]: iso(atMs) } };
 }

@@ -1,7 +1,7 @@
 import type { Job } from '../../../shared/job';
 import type { JobWait, WaitReason } from '../../../shared/wait';
 import { iso } from '../clock';
-import { byQueueOrder, engineLabel, usableEngines, type EngineView } from './order';
+import { byQueueOrder, engineLabel, indexesToRun, nextIndexWake, usableEngines, type EngineView } from './order';
 
 import type { SchedulerDeps } from './types';
 
@@ -32,6 +32,9 @@ export function waitReason(job: Job, v: WaitView): WaitReason {
   if (upstream.length > 0) return { kind: 'upstream', jobs: upstream };
   if (v.paused) return { kind: 'paused' };
   if (job.notBefore && Date.parse(job.notBefore) > v.now) return { kind: 'backoff', until: iso(Date.parse(job.notBefore)) };
+  // Every index left waits out its own backoff (backoffLimitPerIndex).
+  const held = job.indexNotBefore && indexesToRun(job, v.now).length === 0 ? nextIndexWake(job, v.now) : Infinity;
+  if (Number.isFinite(held)) return { kind: 'backoff', until: iso(held) };
   const usable = usableEngines(job.spec, v.engines);
   if (usable.length === 0) return { kind: 'engine', engine: engineLabel(job.spec) };
   if (v.running >= v.concurrency) return { kind: 'concurrency', running: v.running, limit: v.concurrency };

@@ -1,4 +1,4 @@
-import { FIELD_COMPLETION_INDEX, FIELD_POD_NAME, type InitContainer, type PodVolume, type VolumeMount } from '../../../shared/pod';
+import { FIELD_COMPLETION_INDEX, FIELD_POD_NAME, memoryOnDiskMessage, memoryVolumesOnDisk, type InitContainer, type PodVolume, type VolumeMount } from '../../../shared/pod';
 import type { EnvVar, Mount, TemplateSpecInput } from '../../../shared/template';
 import { isRecord } from './parse';
 import { str, stringArray, type Obj, type Reader } from './k8sReader';
@@ -140,6 +140,8 @@ export function mapPod(r: Reader, pod: Obj, podPath: string, spec: TemplateSpecI
     if (m.volumeMounts.length) spec.volumeMounts = m.volumeMounts;
   }
   if (Array.isArray(pod.initContainers)) spec.initContainers = pod.initContainers.map((ic: unknown, i: number) => mapInit(r, ic, `${podPath}.initContainers[${i}]`, vols));
+  const onDisk = memoryVolumesOnDisk({ initContainers: spec.initContainers ?? [], volumes: spec.volumes ?? [] });
+  for (const o of onDisk) r.warnings.push(`${podPath}.volumes (${o.volume}): ${memoryOnDiskMessage(o)}`);
   return cPath;
 }
 

@@ -46,14 +46,7 @@ export function foldExitCodeRules(rules: readonly PodFailurePolicyRule[], contai
 
 /** The policy fields of the job spec `js` (at `jobPath`) onto `spec`; run after completions and the container are read. */
 export function mapJobPolicies(r: Sink, js: Record<string, unknown>, jobPath: string, spec: TemplateSpecInput): void {
-  const indexed = spec.completionMode === 'Indexed';
-  const need = (field: string, ok: boolean, what: string) => {
-    if (js[field] !== undefined && !ok) r.errors.push({ path: `${jobPath}.${field}`, message: what });
-  };
-  need('successPolicy', indexed, 'successPolicy needs completionMode: Indexed');
-  need('backoffLimitPerIndex', indexed, 'backoffLimitPerIndex needs completionMode: Indexed');
-  need('maxFailedIndexes', js.backoffLimitPerIndex !== undefined, 'maxFailedIndexes needs backoffLimitPerIndex');
-  if (indexed && spec.completions === undefined) r.errors.push({ path: `${jobPath}.completions`, message: 'an Indexed job needs completions' });
+  // The rules between these fields are the template's own (jobPolicyProblems), checked as it is parsed.
   for (const field of ['backoffLimitPerIndex', 'maxFailedIndexes', 'ttlSecondsAfterFinished'] as const) {
     if (js[field] !== undefined) spec[field] = js[field] as number;
   }
@@ -66,9 +59,6 @@ export function mapJobPolicies(r: Sink, js: Record<string, unknown>, jobPath: st
     return;
   }
   const rules = pfp.rules as PodFailurePolicyRule[];
-  if (rules.some((x) => isRecord(x) && x.action === 'FailIndex') && js.backoffLimitPerIndex === undefined) {
-    r.errors.push({ path: `${jobPath}.podFailurePolicy`, message: 'a FailIndex rule needs backoffLimitPerIndex' });
-  }
   const wellFormed = rules.every((x) => isRecord(x) && typeof x.action === 'string' && (x.onExitCodes === undefined || (isRecord(x.onExitCodes) && Array.isArray(x.onExitCodes.values))));
   const folded = wellFormed ? foldExitCodeRules(rules, spec.containerName ?? DEFAULT_CONTAINER_NAME) : undefined;
   if (!folded) {

@@ -1,3 +1,4 @@
+import { attemptPhase } from '../../../shared/pod';
 import { useEffect, useState } from 'react';
 import type { CommandOutput } from '../../../shared/ipc';
 import type { Attempt, Job } from '../../../shared/job';
@@ -198,7 +199,7 @@ function Attempts({ job }: { job: Job }) {
             {a.status === 'running' ? (
               <span className="live-dot" role="img" aria-label="running" title="running" />
             ) : a.status === 'starting' ? (
-              <span className="pill pill-running">starting</span>
+              <span className="pill pill-running" data-testid="attempt-phase">{attemptPhase(a) ?? 'starting'}</span>
             ) : (
               <ExitBadge exitCode={a.exitCode} reason={a.reason} message={a.message} />
             )}

@@ -171,7 +171,13 @@ export function QueueView() {
                 <td>#{j.attempts}</td>
                 <td className="mono">{duration(ranMs(j.ran, now))}</td>
                 <td>
-                  <ExitBadge status={j.status} /> <PullProgressRow jobId={j.id} running />
+                  <ExitBadge status={j.status} />{' '}
+                  {j.phase && (
+                    <span className="muted small" data-testid="attempt-phase">
+                      {j.phase}
+                    </span>
+                  )}{' '}
+                  <PullProgressRow jobId={j.id} running />
                 </td>
                 <td className="actions">
                   <button className="danger small" onClick={(e) => (e.stopPropagation(), cancel(j.id))}>

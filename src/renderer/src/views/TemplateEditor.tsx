@@ -58,6 +58,18 @@ export function TemplateEditor({ template, onDone }: { template: Template | unde
     setServerIssues({});
   };
 
+  /** A key of the document the form shows outside TemplateForm (the Kubernetes policies). */
+  const changeDoc = (key: string, value: unknown) => {
+    setDoc((d) => {
+      const next = { ...d };
+      if (value === undefined) delete next[key];
+      else next[key] = value;
+      return next;
+    });
+    setTouched((t) => new Set([...t, key]));
+    setServerIssues({});
+  };
+
   const toYamlTab = () => {
     if (mode === 'yaml' || !form) return;
     setYamlText(toYaml(specFromForm(form, doc)));
@@ -142,7 +154,7 @@ export function TemplateEditor({ template, onDone }: { template: Template | unde
   }, [dirty, what]);
   const close = () => useApp.getState().leave(onDone);
 
-  const shownPaths = ['name', 'description', 'image', 'command', 'engine', 'network', 'priority', 'timeoutSeconds', 'retry.', 'limits.', 'outputDir', 'schedule.', 'parallelism', 'completions', 'completionMode', 'entrypoint', 'workingDir', 'user', 'labels', 'pullPolicy', 'tty', 'keepContainer', 'env', 'mounts'];
+  const shownPaths = ['name', 'description', 'image', 'command', 'engine', 'network', 'priority', 'timeoutSeconds', 'retry.', 'limits.', 'outputDir', 'schedule.', 'parallelism', 'completions', 'completionMode', 'entrypoint', 'workingDir', 'user', 'labels', 'pullPolicy', 'tty', 'keepContainer', 'env', 'mounts', 'podFailurePolicy', 'successPolicy', 'backoffLimitPerIndex', 'maxFailedIndexes', 'ttlSecondsAfterFinished'];
   const other = Object.entries(issues).filter(([p]) => !shownPaths.some((s) => p === s || p.startsWith(s) || p.startsWith(`${s}[`)));
   const tab = (m: Mode, label: string, onClick: () => void) => (
     <button type="button" role="tab" id={`${uid}-tab-${m}`} aria-selected={mode === m} aria-controls={`${uid}-panel`} className={`tab ${mode === m ? 'active' : ''}`} onClick={onClick} data-testid={`editor-tab-${m}`}>
@@ -176,7 +188,7 @@ export function TemplateEditor({ template, onDone }: { template: Template | unde
       <div role="tabpanel" id={`${uid}-panel`} aria-labelledby={`${uid}-tab-${mode}`} ref={body}>
         {mode === 'form' && form ? (
           <form className="form" onSubmit={(e) => (e.preventDefault(), void save())} noValidate>
-            <TemplateFormSections kit={fieldKit({ uid, form, issues, set })} form={form} doc={doc} issues={issues} engines={engines} set={set} />
+            <TemplateFormSections kit={fieldKit({ uid, form, issues, set })} form={form} doc={doc} issues={issues} engines={engines} set={set} changeDoc={changeDoc} />
             {other.map(([p, m]) => (
               <p key={p} className="field-error">
                 {p}: {m}

@@ -30,12 +30,14 @@ interface Props {
   issues: Record<string, string>;
   engines: EngineInfo[];
   set<K extends keyof TemplateForm>(k: K, v: TemplateForm[K]): void;
+  /** Set one key of the document the form has no TemplateForm field for (the Kubernetes policies). */
+  changeDoc(key: string, value: unknown): void;
 }
 
 const count = (n: number, one: string) => (n ? `${n} ${one}${n === 1 ? '' : 's'}` : '');
 
 /** The template's fields, grouped: Basics open, the rest behind a click with a one-line summary. */
-export function TemplateFormSections({ kit, form, doc, issues, engines, set }: Props) {
+export function TemplateFormSections({ kit, form, doc, issues, engines, set, changeDoc }: Props) {
   const has = (prefix: string) => Object.keys(issues).some((p) => p === prefix || p.startsWith(`${prefix}.`) || p.startsWith(`${prefix}[`));
   const schedule: ScheduleValue = {
     cron: form.cron,
@@ -135,7 +137,7 @@ export function TemplateFormSections({ kit, form, doc, issues, engines, set }: P
           {kit.check('keepContainer', 'keep the container after it ends')}
         </div>
       </Section>
-      <KubernetesPolicies doc={doc} />
+      <KubernetesPolicies doc={doc} issues={issues} scheduled={!!form.cron.trim()} change={changeDoc} />
     </>
   );
 }
