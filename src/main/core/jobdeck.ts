@@ -75,6 +75,8 @@ export interface Jobdeck {
   runningCount(): number;
   /** Where this process can be reached (the headless host's URL), written into the data dir's lock. */
   setUrl(url: string): void;
+  /** Where this process's local socket is, written into the data dir's lock (the CLI finds it there). */
+  setSocket(path: string): void;
   /** Resolves once every change so far is written to the store's files (what tests wait on). */
   flush(): Promise<void>;
   close(options?: { stopRunning?: boolean }): Promise<void>;
@@ -259,6 +261,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     dropClient: (clientId) => hub.drop(clientId),
     runningCount: () => ctx.scheduler.runningAttempts(),
     setUrl: (url) => lock.setUrl(url),
+    setSocket: (path) => lock.setSocket(path),
     flush: () => store.flush(),
     async close(options) {
       clearInterval(retention);
