@@ -64,6 +64,8 @@ export interface JobdeckOptions {
   artifactShell?: ArtifactShell;
   /** The desktop's save dialog (Electron) for logs.save. */
   saveDialog?: SaveDialog;
+  /** Arm the templates' cron schedules (default true); a short-lived CLI-started core never does. */
+  schedules?: boolean;
 }
 
 export interface Jobdeck {
@@ -233,7 +235,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
   engines.watch(opts.engineProbeIntervalMs ?? 5000);
   await reconcile(ctx, instanceId);
   reconciled = true;
-  ctx.cron.start();
+  if (opts.schedules !== false) ctx.cron.start();
   scheduler.pump();
   const retention = startRetention(ctx);
   ttl.sweep();

@@ -1,0 +1,56 @@
+// Bundles src/cli/main.ts into out/cli/jobdeck.mjs with esbuild (dependencies stay in
+// node_modules, as in the app's own build). `npm run build` runs it; bin/jobdeck.mjs runs it in
+// a checkout when the bundle is missing or older than the sources.
+import process from 'node:process';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const bundle = join(root, 'out', 'cli', 'jobdeck.mjs');
+/** What the CLI is made of: a change in any of them makes the bundle stale. */
+const SOURCES = ['src/cli', 'src/shared', 'src/main/core', 'src/main/ipc', 'src/main/socket'];
+
+function newest(dir) {
+  let t = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    t = Math.max(t, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+export function isStale() {
+  let built;
+  try {
+    built = statSync(bundle).mtimeMs;
+  } catch {
+    return true;
+  }
+  return SOURCES.some((s) => newest(join(root, s)) > built);
+}
+
+export async function buildCli() {
+  const { build } = await import('esbuild');
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const result = await build({
+    entryPoints: [join(root, 'src/cli/main.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    write: false,
+    logLevel: 'error',
+    outfile: bundle,
+    define: { JOBDECK_VERSION: JSON.stringify(version) },
+    banner: { js: '// Built from src/cli by bin/build-cli.mjs: do not edit.' },
+  });
+  mkdirSync(dirname(bundle), { recursive: true });
+  // Two commands building at once each write a whole file; the rename makes one of them the bundle.
+  const temp = `${bundle}.${process.pid}.tmp`;
+  writeFileSync(temp, result.outputFiles[0].contents);
+  renameSync(temp, bundle);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await buildCli();
