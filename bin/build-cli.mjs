@@ -42,15 +42,24 @@ export async function buildCli() {
     packages: 'external',
     write: false,
     logLevel: 'error',
-    outfile: bundle,
+    // The core (a chunk of its own) loads only when no app answers: talking to the app stays quick.
+    splitting: true,
+    outdir: dirname(bundle),
+    entryNames: 'jobdeck',
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
     define: { JOBDECK_VERSION: JSON.stringify(version) },
     banner: { js: '// Built from src/cli by bin/build-cli.mjs: do not edit.' },
   });
-  mkdirSync(dirname(bundle), { recursive: true });
-  // Two commands building at once each write a whole file; the rename makes one of them the bundle.
-  const temp = `${bundle}.${process.pid}.tmp`;
-  writeFileSync(temp, result.outputFiles[0].contents);
-  renameSync(temp, bundle);
+  // Chunks first, the entry last: a bundle that is there has its chunks. Two commands building at
+  // once each write whole files; the renames make one of them the bundle.
+  const files = [...result.outputFiles].sort((a, b) => Number(a.path === bundle) - Number(b.path === bundle));
+  for (const f of files) {
+    mkdirSync(dirname(f.path), { recursive: true });
+    const temp = `${f.path}.${process.pid}.tmp`;
+    writeFileSync(temp, f.contents);
+    renameSync(temp, f.path);
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await buildCli();

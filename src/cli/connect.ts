@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LOCK_KIND_LABEL, LockHolder } from '../shared/dataDir';
 import { connectSocket, type Client } from './client';
+import { debug } from './debug';
 
 /** The lock's file name in the data dir (the core's LOCK_FILE; a test keeps the two equal). */
 export const LOCK_FILE_NAME = 'jobdeck.lock';
@@ -61,6 +62,7 @@ export async function findApp(o: FindOptions): Promise<Found> {
   const dirs = named ? [resolve(named)] : defaultDataDirs(place);
   for (const dir of dirs) {
     const holder = readLock(dir);
+    debug(`${dir}: ${holder ? `held by ${holder.kind} pid ${holder.pid}, socket ${holder.socket ?? 'none'}` : 'no lock'}`);
     if (!holder?.socket) continue;
     try {
       return { dataDir: dir, client: await connectSocket(holder.socket, o.onLost) };
@@ -72,6 +74,7 @@ export async function findApp(o: FindOptions): Promise<Found> {
   const deadline = Date.now() + (o.patienceMs ?? 10_000);
   for (;;) {
     try {
+      debug(`starting a core on ${dataDir}`);
       return { dataDir, client: await o.startLocal(dataDir) };
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'DATA_DIR_IN_USE') throw error;

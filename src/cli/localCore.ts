@@ -9,9 +9,11 @@ import { createJobdeck } from '../main/core/jobdeck';
 import { createDispatcher } from '../main/ipc/dispatch';
 import { startSocket, type SocketHost } from '../main/socket/socketServer';
 import { unwrap, type Client } from './client';
+import { debug } from './debug';
 
 export async function startLocalCore(dataDir: string): Promise<Client> {
   const core = await createJobdeck({ dataDir, kind: 'cli', schedules: false });
+  debug('core open');
   let socket: SocketHost | undefined;
   try {
     socket = await startSocket({ core, dataDir });
@@ -41,11 +43,13 @@ export async function startLocalCore(dataDir: string): Promise<Client> {
     async close() {
       // Another `jobdeck` that joined keeps this core until it is done.
       await socket?.stopAccepting();
+      debug(`closing: ${socket?.connections() ?? 0} other clients to wait for`);
       await socket?.idle();
       off();
       await core.flush();
       // Containers go on running; the next Jobdeck to open the data dir follows them again.
       await core.close({ stopRunning: false });
+      debug('core closed');
     },
   };
 }

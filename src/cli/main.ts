@@ -6,9 +6,9 @@ import { CommanderError } from 'commander';
 import { UsageError } from './args';
 import { CommandFailed, type Client } from './client';
 import { findApp } from './connect';
+import { debug } from './debug';
 import { Failure, type Cli, type Output } from './context';
 import { styleFor } from './format';
-import { startLocalCore } from './localCore';
 import { buildProgram, type GlobalOptions } from './program';
 
 declare const JOBDECK_VERSION: string | undefined;
@@ -58,12 +58,14 @@ async function main(argv: string[]): Promise<number> {
     client() {
       connecting ??= findApp({
         ...(g.dataDir ? { dataDir: g.dataDir } : {}),
-        startLocal: startLocalCore,
+        // Loaded only when needed: the core is most of the bundle, and most commands reach the app.
+        startLocal: async (dir) => (await import('./localCore')).startLocalCore(dir),
         onLost: (why) => {
           process.stderr.write(`jobdeck: ${why}\n`);
           process.exit(EXIT_FAILED);
         },
       }).then((found) => {
+        debug(`connected (${found.client.mode}) to ${found.dataDir}`);
         client = found.client;
         dataDir = found.dataDir;
         return found.client;
