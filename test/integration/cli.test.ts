@@ -60,6 +60,19 @@ function jd(dataDir: string, args: string[], opts: { input?: string; env?: Recor
   );
 }
 
+/** A `jobdeck` left running, to be signalled; `ended` resolves as jd does. */
+function jdRunning(dataDir: string, args: string[]): { child: ReturnType<typeof spawn>; stderrSoFar(): string; ended: Promise<Ran> } {
+  const env = { ...process.env };
+  delete env.DOCKER_HOST;
+  delete env.CONTAINER_HOST;
+  const child = spawn(process.execPath, [BIN, '--data-dir', dataDir, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  return { child, stderrSoFar: () => stderr, ended: new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr }))) };
+}
+
 const json = <T extends z.ZodType>(schema: T, r: Ran): z.output<T> => {
   expect(r.code, r.stderr).toBe(0);
   return schema.parse(JSON.parse(r.stdout));
@@ -231,6 +244,27 @@ describe('with the app running (the headless host, over its local socket)', () =
     expect((await jd(dataDir, ['templates', 'rm', 'cli-from-docker'])).code).toBe(0);
   });
 
+  it.skipIf(targets.every((t) => t.missing))('Ctrl-C without a terminal leaves the job running; with --cancel-on-interrupt it cancels it; both exit 130', async () => {
+    const engine = targets.find((t) => !t.missing)!.kind;
+    const file = templateFile(files, 'cli-interrupt', 'echo started; sleep 60');
+    for (const cancel of [false, true]) {
+      const run = jdRunning(dataDir, ['run', file, '--follow', '--engine', engine, ...(cancel ? ['--cancel-on-interrupt'] : [])]);
+      await expect.poll(() => run.stderrSoFar(), { timeout: 30_000 }).toMatch(/job [0-9a-f-]{36} \(cli-interrupt\)/);
+      const id = /job ([0-9a-f-]{36})/.exec(run.stderrSoFar())![1]!;
+      await expect.poll(async () => Job.parse(JSON.parse((await jd(dataDir, ['--json', 'show', id])).stdout)).status, { timeout: 30_000 }).toBe('running');
+      run.child.kill('SIGINT');
+      const r = await run.ended;
+      expect(r.code, r.stderr).toBe(130);
+      const after = Job.parse(JSON.parse((await jd(dataDir, ['--json', 'show', id])).stdout));
+      if (cancel) expect(after.status).toBe('cancelled');
+      else {
+        expect(r.stderr).toContain(`left job ${id.slice(0, 8)} running`);
+        expect(after.status).toBe('running');
+        expect((await jd(dataDir, ['cancel', id])).code).toBe(0);
+      }
+    }
+  });
+
   it('queue pause and resume reach the app', async () => {
     expect(json(QueueState, await jd(dataDir, ['--json', 'queue', 'pause'])).paused).toBe(true);
     expect((await host.call('queue.state', {})).paused).toBe(true);
@@ -257,5 +291,20 @@ describe('with no app running (the CLI runs the core itself)', () => {
       ]);
       expect(existsSync(join(dataDir, 'jobdeck.lock'))).toBe(false);
     });
+  });
+
+  it.skipIf(targets.every((t) => t.missing))('a second jobdeck meanwhile talks to the first one\'s core over its socket, and no lock is left after both', { timeout: 180_000 }, async () => {
+    const engine = targets.find((t) => !t.missing)!.kind;
+    const dataDir = tmp();
+    const files = tmp('jobdeck-cli-files-');
+    const first = jdRunning(dataDir, ['run', templateFile(files, 'cli-local-long', 'echo up; sleep 4; exit 5'), '--follow', '--engine', engine]);
+    await expect.poll(() => existsSync(join(dataDir, 'run', 'jobdeck.sock')), { timeout: 60_000 }).toBe(true);
+    await expect.poll(() => first.stderrSoFar(), { timeout: 60_000 }).toMatch(/job [0-9a-f-]{36}/);
+    const second = json(JobPage, await jd(dataDir, ['--json', 'jobs', 'list']));
+    expect(second.items.map((j) => j.templateName)).toEqual(['cli-local-long']);
+    expect(LockHolder.parse(JSON.parse(readFileSync(join(dataDir, 'jobdeck.lock'), 'utf8'))).kind).toBe('cli');
+    const r = await first.ended;
+    expect([r.code, r.stdout]).toEqual([5, 'up\n']);
+    expect(existsSync(join(dataDir, 'jobdeck.lock'))).toBe(false);
   });
 });
