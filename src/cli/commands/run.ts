@@ -9,6 +9,7 @@ import type { Client } from '../client';
 import { Failure, resolveJob, type Cli } from '../context';
 import { badge, paint, shortId } from '../format';
 import { untilStarted, watchJob } from './watch';
+import { debug } from '../debug';
 
 export interface RunOptions {
   env?: string[];
@@ -90,6 +91,7 @@ export async function run(cli: Cli, target: string, command: string[], o: RunOpt
     if (!template) throw new Failure(`no template or file named ${target} (jobdeck templates list shows the templates)`);
     job = await client.call('jobs.create', { templateId: template.id, overrides, dependsOn });
   }
+  debug(`job ${job.id} created`);
   const { out } = cli;
   if (!o.wait && !o.follow) {
     // A core of our own ends with this command: the job must have started (its container then
@@ -105,6 +107,7 @@ export async function run(cli: Cli, target: string, command: string[], o: RunOpt
   const interrupted = onInterrupt(cli, client, job, o.cancelOnInterrupt === true);
   try {
     const end = await Promise.race([watchJob(client, job.id, { follow: o.follow === true }, out), interrupted.left]);
+    debug(end === 'left' ? 'left the job' : `job ended: ${end.status}, attempt ${end.attempts.at(-1)?.startedAt ?? '-'} → ${end.attempts.at(-1)?.finishedAt ?? '-'}, job ${end.createdAt} → ${end.finishedAt ?? '-'}`);
     if (end === 'left') return INTERRUPTED_EXIT;
     if (out.json) out.printJson(end);
     else if (out.quiet) out.print(end.id);
