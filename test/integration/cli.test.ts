@@ -265,6 +265,27 @@ describe('with the app running (the headless host, over its local socket)', () =
     }
   });
 
+  it.skipIf(targets.every((t) => t.missing))('Ctrl-C on a terminal asks: "y" cancels the job (exit 130)', async () => {
+    const engine = targets.find((t) => !t.missing)!.kind;
+    const file = templateFile(files, 'cli-interrupt-tty', 'echo started; sleep 60');
+    // util-linux `script` gives the command a terminal; writing ^C to it is a Ctrl-C.
+    const cmd = [process.execPath, BIN, '--data-dir', dataDir, 'run', file, '--follow', '--engine', engine].map((w) => `'${w}'`).join(' ');
+    const env = { ...process.env, NO_COLOR: '1' };
+    delete env.DOCKER_HOST;
+    delete env.CONTAINER_HOST;
+    const child = spawn('script', ['-qefc', cmd, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let seen = '';
+    child.stdout.on('data', (c: Buffer) => (seen += c.toString()));
+    const ended = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    await expect.poll(() => seen, { timeout: 30_000 }).toContain('started');
+    const id = /job ([0-9a-f-]{36})/.exec(seen)![1]!;
+    child.stdin.write('\x03');
+    await expect.poll(() => seen, { timeout: 10_000 }).toMatch(/Cancel job [0-9a-f]{8} \(cli-interrupt-tty\)\? \[y\/N\]/);
+    child.stdin.write('y\r');
+    expect(await ended).toBe(130);
+    expect(Job.parse(JSON.parse((await jd(dataDir, ['--json', 'show', id])).stdout)).status).toBe('cancelled');
+  });
+
   it('queue pause and resume reach the app', async () => {
     expect(json(QueueState, await jd(dataDir, ['--json', 'queue', 'pause'])).paused).toBe(true);
     expect((await host.call('queue.state', {})).paused).toBe(true);

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CallContext, Handlers } from '../../src/shared/ipc';
 import { LockHolder } from '../../src/shared/dataDir';
@@ -9,6 +9,7 @@ import { LOCK_FILE } from '../../src/main/core/dataDirLock';
 import { MAX_SOCKET_PATH_BYTES, socketPlace } from '../../src/main/socket/socketPath';
 import { privateDir, startSocket } from '../../src/main/socket/socketServer';
 import { connectSocket } from '../../src/cli/client';
+import { findApp } from '../../src/cli/connect';
 import { startFakeCore, type FakeCore } from '../support/fakeCore';
 import { tempDirs } from '../support/tmp';
 
@@ -111,6 +112,26 @@ describe('the local socket transport', () => {
       await fake.close();
     }
     expect(existsSync(host.path)).toBe(false);
+  });
+
+  it('with a data dir too long for a socket address, listens in a hashed 0700 dir the lock names, where the CLI finds it', async () => {
+    const dataDir = join(tmp(), 'a-rather-long-directory-name-for-a-data-dir'.repeat(3));
+    mkdirSync(dataDir, { recursive: true });
+    const fake = await startFakeCore({ dataDir });
+    const host = await startSocket({ core: fake.core, dataDir });
+    fake.core.setSocket(host.path);
+    try {
+      expect(host.path.startsWith(dataDir)).toBe(false);
+      expect(Buffer.byteLength(host.path)).toBeLessThanOrEqual(MAX_SOCKET_PATH_BYTES);
+      expect(statSync(dirname(host.path)).mode & 0o777).toBe(0o700);
+      const found = await findApp({ dataDir, startLocal: () => Promise.reject(new Error('should have reached the app')) });
+      expect(found.client.mode).toBe('app');
+      expect((await found.client.call('queue.state', {})).paused).toBe(false);
+      await found.client.close();
+    } finally {
+      await host.close();
+      await fake.close();
+    }
   });
 
   it('replaces a stale socket file (its process gone) and refuses one a live process listens on', async () => {
