@@ -17,6 +17,7 @@ import { JobPage, Stats } from '../../src/shared/query';
 import { DockerRunResult } from '../../src/shared/importFiles';
 import { createJobdeck } from '../../src/main/core/jobdeck';
 import { clientFor, engineTargets, ensureTestImage, TEST_IMAGE } from '../support/engines';
+import { buildIfNeeded } from '../support/headlessHost';
 import { startHost, type HostProcess } from '../support/hostProcess';
 
 const targets = await engineTargets();
@@ -326,6 +327,23 @@ describe('with no app running (the CLI runs the core itself)', () => {
     expect(LockHolder.parse(JSON.parse(readFileSync(join(dataDir, 'jobdeck.lock'), 'utf8'))).kind).toBe('cli');
     const r = await first.ended;
     expect([r.code, r.stdout]).toEqual([5, 'up\n']);
+    expect(existsSync(join(dataDir, 'jobdeck.lock'))).toBe(false);
+  });
+});
+
+describe('jobdeck serve', () => {
+  it('runs the headless host on the data dir; other commands reach it; Ctrl-C stops it and frees the data dir', { timeout: 400_000 }, async () => {
+    buildIfNeeded(process.cwd()); // the built app (out/main/headless.js), as e2e runs it
+    const dataDir = tmp();
+    const serve = jdRunning(dataDir, ['serve', '--port', '0']);
+    let out = '';
+    serve.child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    // A host's first start on a loaded machine has taken over a minute here.
+    await expect.poll(() => out, { timeout: 180_000 }).toMatch(/Jobdeck headless: http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+    expect(json(QueueState, await jd(dataDir, ['--json', 'queue', 'status'])).paused).toBe(false);
+    expect(LockHolder.parse(JSON.parse(readFileSync(join(dataDir, 'jobdeck.lock'), 'utf8'))).kind).toBe('headless');
+    serve.child.kill('SIGINT');
+    expect((await serve.ended).code).toBe(0);
     expect(existsSync(join(dataDir, 'jobdeck.lock'))).toBe(false);
   });
 });

@@ -80,8 +80,9 @@ export async function serve(_cli: Cli, o: { port?: string; dataDir?: string; new
   if (!entry) throw new Failure('the headless host is not built: run `npm run build` in the checkout first');
   const args = [entry, ...(o.dataDir ? ['--data-dir', o.dataDir] : []), ...(o.port ? ['--port', String(parseIntArg(o.port, '--port', 0, 65535))] : []), ...(o.newToken ? ['--new-token'] : [])];
   const child = spawn(process.execPath, args, { stdio: 'inherit' });
-  // The terminal's Ctrl-C reaches the host too (same process group); it stops on its own.
-  process.on('SIGINT', () => undefined);
+  // Passed on: a Ctrl-C in the terminal reaches the host as well (one process group), and it
+  // takes a second one as the same request to stop.
+  process.on('SIGINT', () => child.kill('SIGINT'));
   process.on('SIGTERM', () => child.kill('SIGTERM'));
   return new Promise<number>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 + 15 : 1))));
 }
