@@ -38,7 +38,7 @@ describe('bench: jobdeck run --wait against docker run --rm', () => {
     await ensureTestImage(clientFor(target.host));
     const dataDir = mkdtempSync(join(tmpdir(), 'bench-cli-'));
     const file = join(dataDir, '..', `${dataDir.split('/').pop()}-true.yaml`);
-    writeFileSync(file, `apiVersion: jobdeck/v1\nkind: Template\nname: bench-cli-true\nimage: ${TEST_IMAGE}\npullPolicy: Never\nnetwork: none\ncommand: [true]\n`);
+    writeFileSync(file, `apiVersion: jobdeck/v1\nkind: Template\nname: bench-cli-true\nimage: ${TEST_IMAGE}\npullPolicy: Never\nnetwork: none\ncommand: ["true"]\n`);
     const host = await startHost(dataDir);
     const env = { ...process.env };
     delete env.DOCKER_HOST;
