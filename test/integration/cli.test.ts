@@ -271,7 +271,7 @@ describe('with the app running (the headless host, over its local socket)', () =
     const file = templateFile(files, 'cli-interrupt-tty', 'echo started; sleep 60');
     // util-linux `script` gives the command a terminal; writing ^C to it is a Ctrl-C.
     const cmd = [process.execPath, BIN, '--data-dir', dataDir, 'run', file, '--follow', '--engine', engine].map((w) => `'${w}'`).join(' ');
-    const env = { ...process.env, NO_COLOR: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
     delete env.DOCKER_HOST;
     delete env.CONTAINER_HOST;
     const child = spawn('script', ['-qefc', cmd, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
