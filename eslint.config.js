@@ -92,5 +92,13 @@ export default tseslint.config(
   // The Docker engine factory makes its executor; the composition root chooses the factory.
   { files: ['src/main/core/engines/dockerEngine.ts'], rules: wiring(`NewExpression[callee.name=/^(${WIRED.replace('|DockerExecutor', '')})$/]`, OPEN_WIRED, NEW_CORE) },
   { files: ['src/main/electronMain.ts'], rules: forbid(RENDERER, UI_LIBS) },
+  // The command line is a client of the contract: shared + node + its own libraries. Its one
+  // composition root (localCore.ts, the core in the CLI's process) may reach the core and socket.
+  {
+    files: ['src/cli/**/*.ts'],
+    ignores: ['src/cli/localCore.ts'],
+    rules: forbid(ELECTRON, RENDERER, UI_LIBS, { patterns: ['**/main/**', '**/preload/**'], why: 'the CLI reaches the core only through the contract (src/shared/ipc.ts); only src/cli/localCore.ts starts a core' }),
+  },
+  { files: ['src/cli/localCore.ts'], rules: forbid(ELECTRON, RENDERER, UI_LIBS) },
   { files: ['src/preload/**/*.ts'], rules: forbid(NODE, RENDERER, UI_LIBS, NODE_LIBS, { patterns: ['**/main/**'], why: 'the preload knows only the contract' }) },
 );

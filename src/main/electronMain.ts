@@ -31,6 +31,7 @@ import {
 } from './desktop/tray';
 import { restoreWindowState, type WindowState } from './desktop/windowState';
 import { createDispatcher } from './ipc/dispatch';
+import { startSocket, type SocketHost } from './socket/socketServer';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type AppEvent } from '../shared/ipc';
 import type { Job } from '../shared/job';
 
@@ -44,6 +45,7 @@ const USER = processUser();
 const SHELL = { clientId: 'shell', client: 'app', user: USER } as const;
 
 let core: Jobdeck | undefined;
+let socket: SocketHost | undefined;
 let ready = false;
 let win: BrowserWindow | undefined;
 let tray: Tray | undefined;
@@ -62,6 +64,7 @@ const quit = new QuitFlow({
   },
   close: async ({ stopRunning }) => {
     if (win && !win.isDestroyed() && win.isFocused()) markLooked();
+    await socket?.close();
     await core?.close({ stopRunning });
   },
   quit: () => app.quit(),
@@ -114,6 +117,14 @@ async function start(): Promise<void> {
     }
     return dispatch(command, input, { clientId: clients.get(event.sender.id) ?? 'unknown', client: 'app', user: USER });
   });
+
+  // The local socket for the `jobdeck` command line; a failure to listen leaves the window working.
+  try {
+    socket = await startSocket({ core: jobdeck, dataDir: app.getPath('userData') });
+    jobdeck.setSocket(socket.path);
+  } catch (error) {
+    console.error('jobdeck: the local socket could not start', error);
+  }
 
   tray = new Tray(nativeImage.createFromPath(join(resources, 'tray-idle.png')));
   tray.on('click', () => showWindow());

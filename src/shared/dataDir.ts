@@ -19,6 +19,8 @@ export const LockHolder = z.object({
   procStart: z.string().optional(),
   /** Tells this holder's lock from another's with the same pid (release removes only its own). */
   nonce: z.string(),
+  /** The local socket the holder answers on (a path, or a named pipe on Windows): the CLI connects there. */
+  socket: z.string().optional(),
 });
 export type LockHolder = z.infer<typeof LockHolder>;
 

@@ -111,5 +111,7 @@ export const LogLinesPage = z.object({
   lines: z.array(LogLine),
   /** Lines in the log (all streams), the unfinished last one included. */
   total: z.number().int().min(0),
+  /** More lines of the chosen streams follow the page: ask again from the last one's n + 1. */
+  hasMore: z.boolean(),
 });
 export type LogLinesPage = z.infer<typeof LogLinesPage>;

@@ -119,6 +119,18 @@ describeCommand('logs.lines', () => {
     const page = await h.call('logs.lines', { id: job.id, from: 2, count: 2 });
     expect(page.lines.map((l) => [l.n, l.stream, l.text])).toEqual([[2, 'stdout', 'b'], [3, 'stderr', 'c']]);
     expect(page.total).toBeGreaterThanOrEqual(4);
+    expect(page.hasMore).toBe(true);
+  });
+
+  it('says hasMore only while lines of the chosen streams follow the page; each line has its time', async () => {
+    const h = core();
+    const job = await jobWithLog(h, 'lli-more', ['a\nb\n', 'c\n', 'd\n']);
+    const rest = await h.call('logs.lines', { id: job.id, from: 3, count: 5 });
+    expect(rest.hasMore).toBe(false);
+    expect(rest.lines.every((l) => !Number.isNaN(Date.parse(l.t)))).toBe(true);
+    const stderr = await h.call('logs.lines', { id: job.id, streams: ['stderr'], count: 1 });
+    expect(stderr.lines.map((l) => [l.n, l.text])).toEqual([[3, 'c']]);
+    expect(stderr.hasMore).toBe(false);
   });
 });
 

@@ -127,3 +127,24 @@ describe('no import cycles', () => {
     expect(await messages('src/main/core/service/x.ts', code, 'jobdeck/no-type-cycle')).toEqual([]);
   });
 });
+
+describe('the jobdeck command line is a client of the contract', () => {
+  it.each([
+    ['src/cli/commands/x.ts', "import { createJobdeck } from '../../main/core/jobdeck'; void createJobdeck;"],
+    ['src/cli/x.ts', "import { JobStore } from '../main/core/store/jobStore'; void JobStore;"],
+    ['src/cli/x.ts', "import { startSocket } from '../main/socket/socketServer'; void startSocket;"],
+    ['src/cli/x.ts', "import type { CoreContext } from '../main/core/service/context'; export type C = CoreContext;"],
+    ['src/cli/x.ts', "import { app } from 'electron'; void app;"],
+  ])('refuses %s: %s', async (file, code) => {
+    const found = await messages(file, code);
+    expect(found).not.toHaveLength(0);
+  });
+
+  it.each([
+    ['src/cli/x.ts', "import { commands } from '../shared/ipc'; import { connect } from 'node:net'; void commands; void connect;"],
+    // its one composition root starts the core in the CLI's own process
+    ['src/cli/localCore.ts', "import { createJobdeck } from '../main/core/jobdeck'; import { startSocket } from '../main/socket/socketServer'; void createJobdeck; void startSocket;"],
+  ])('allows %s: %s', async (file, code) => {
+    expect(await messages(file, code)).toEqual([]);
+  });
+});

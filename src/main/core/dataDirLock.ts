@@ -125,8 +125,17 @@ export class DataDirLock {
 
   /** Say where the holder listens (the headless host, once its server is up). */
   setUrl(url: string): void {
+    this.update({ url });
+  }
+
+  /** Say where the holder's local socket is (what the CLI connects to). */
+  setSocket(socket: string): void {
+    this.update({ socket });
+  }
+
+  private update(patch: Partial<Pick<LockHolder, 'url' | 'socket'>>): void {
     if (this.released) return;
-    this.holder = { ...this.holder, url };
+    this.holder = { ...this.holder, ...patch };
     const temp = `${this.file}.${this.holder.nonce}.tmp`;
     writeFileSync(temp, JSON.stringify(this.holder), { mode: 0o600 });
     renameSync(temp, this.file); // atomic replace: readers see the old or the new, whole

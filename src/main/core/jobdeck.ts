@@ -66,6 +66,8 @@ export interface JobdeckOptions {
   artifactShell?: ArtifactShell;
   /** The desktop's save dialog (Electron) for logs.save. */
   saveDialog?: SaveDialog;
+  /** Arm the templates' cron schedules (default true); a short-lived CLI-started core never does. */
+  schedules?: boolean;
 }
 
 export interface Jobdeck {
@@ -77,6 +79,8 @@ export interface Jobdeck {
   runningCount(): number;
   /** Where this process can be reached (the headless host's URL), written into the data dir's lock. */
   setUrl(url: string): void;
+  /** Where this process's local socket is, written into the data dir's lock (the CLI finds it there). */
+  setSocket(path: string): void;
   /** Resolves once every change so far is written to the store's files (what tests wait on). */
   flush(): Promise<void>;
   close(options?: { stopRunning?: boolean }): Promise<void>;
@@ -258,7 +262,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
   engines.watch(opts.engineProbeIntervalMs ?? 5000);
   await reconcile(ctx, instanceId);
   reconciled = true;
-  ctx.cron.start();
+  if (opts.schedules !== false) ctx.cron.start();
   scheduler.pump();
   const retention = startRetention(ctx);
   ttl.sweep();
@@ -287,6 +291,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     dropClient: (clientId) => hub.drop(clientId),
     runningCount: () => ctx.scheduler.runningAttempts(),
     setUrl: (url) => lock.setUrl(url),
+    setSocket: (path) => lock.setSocket(path),
     flush: () => Promise.all([store.flush(), audit.flush()]).then(() => undefined),
     async close(options) {
       clearInterval(retention);

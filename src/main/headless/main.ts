@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createJobdeck } from '../core/jobdeck';
 import { startHeadless } from './server';
+import { startSocket } from '../socket/socketServer';
 import { chooseHostAddress, readHostMemory, writeHostMemory } from './hostMemory';
 
 function defaultDataDir(): string {
@@ -34,10 +35,14 @@ async function main(): Promise<void> {
   const host = await startHeadless({ core, staticDir: resolve(here, '../renderer'), port: address.port, token: address.token, downloads: { dataDir } });
   writeHostMemory(dataDir, { port: host.port, token: host.token });
   core.setUrl(host.url);
+  // The local socket (the `jobdeck` command line's way in); its path goes into the lock.
+  const socket = await startSocket({ core, dataDir });
+  core.setSocket(socket.path);
   let closing = false;
   const stop = async () => {
     if (closing) return;
     closing = true;
+    await socket.close();
     await host.close();
     // Jobs keep running in their containers; the next start follows them again.
     await core.close({ stopRunning: false });

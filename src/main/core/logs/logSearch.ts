@@ -118,10 +118,12 @@ function snippet(text: string, [start, end]: [number, number]): { text: string; 
 /** `count` lines from line `from` on (of the chosen streams), and how many lines the log has. */
 export async function readLines(file: string, o: { from: number; count: number; streams?: readonly LogStream[] }): Promise<LogLinesPage> {
   const lines: LogLine[] = [];
+  let hasMore = false;
   const total = await scanLines(file, (line) => {
     if (line.n < o.from || (o.streams && !o.streams.includes(line.stream))) return;
     // Past the page the scan goes on counting: the pane says "of N lines".
     if (lines.length < o.count) lines.push(line);
+    else hasMore = true;
   });
-  return { lines, total };
+  return { lines, total, hasMore };
 }

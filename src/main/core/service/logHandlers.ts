@@ -26,7 +26,7 @@ export function logHandlers(ctx: CoreContext, saveDialog?: SaveDialog): LogHandl
     },
     async 'logs.lines'({ id, attempt, streams, from, count }) {
       const file = attemptLogFile(ctx, id, attempt);
-      if (!file) return { lines: [], total: 0 };
+      if (!file) return { lines: [], total: 0, hasMore: false };
       return readLines(file, { from, count, ...(streams ? { streams } : {}) });
     },
     async 'logs.save'({ id, attempt, format, streams }) {
