@@ -133,10 +133,12 @@ export const commands = {
       .object({
         ids: z.array(z.string()).min(1).max(10_000).optional(),
         format: z.enum(['yaml', 'json']).default('yaml'),
-        bundle: z.enum(['oneFile', 'filePerTemplate']).default('oneFile'),
+        /** archive: a file per template, in one .tar.gz (a browser saves one download without asking). */
+        bundle: z.enum(['oneFile', 'filePerTemplate', 'archive']).default('oneFile'),
       })
       .strict(),
-    z.object({ files: z.array(z.object({ filename: z.string(), content: z.string() })) }),
+    /** encoding base64: content is the bytes of a binary file (the archive). */
+    z.object({ files: z.array(z.object({ filename: z.string(), content: z.string(), encoding: z.literal('base64').optional() })) }),
   ),
   /** The templates linked to this one because jobs of one ran after jobs of another. */
   'templates.chain': cmd(IdRef, TemplateChain),
