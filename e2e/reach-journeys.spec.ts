@@ -2,13 +2,33 @@
 // jobs it counts; bulk retry of failed jobs from History; select all in the Queue; templates
 // exported a file each (one archive); one engine chosen by id in the editor and the run dialog.
 // Templates here start with `reach-`.
+import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { extract } from 'tar-stream';
+import { parse } from 'yaml';
 import { expectAccessible } from './support/a11y';
-import { go, runTemplate } from './support/app';
+import { go, jobDetail, runTemplate } from './support/app';
 import { docShot, expectEnded, importTemplate, templateYaml } from './support/core-journeys';
+import { TEST_IMAGE } from './support/env';
+import { field, newTemplate } from './support/templates-journeys';
 
 const RUN = Date.now().toString(36);
-const T = { ok: `reach-ok-${RUN}`, fail: `reach-fail-${RUN}` };
+const T = { ok: `reach-ok-${RUN}`, fail: `reach-fail-${RUN}`, engine: `reach-engine-${RUN}` };
+
+/** The files of a downloaded .tar.gz, by name, as a person's archive tool lists them. */
+async function untar(path: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const ex = extract();
+  Readable.from(gunzipSync(readFileSync(path))).pipe(ex);
+  for await (const entry of ex) {
+    const parts: Buffer[] = [];
+    for await (const c of entry) parts.push(c as Buffer);
+    files.set(entry.header.name, Buffer.concat(parts).toString('utf8'));
+  }
+  return files;
+}
 
 test.describe('everything the engine can do, a user can reach', () => {
   test.describe.configure({ mode: 'serial' });
@@ -71,5 +91,113 @@ test.describe('everything the engine can do, a user can reach', () => {
     await expect(page).not.toHaveURL(/finished_from/);
     await go(page, 'Dashboard');
     await expectAccessible(page, 'Dashboard with chart bars');
+  });
+
+  test('bulk retry: the failed jobs of a template, all matching, run again and fail again as attempt 2', async () => {
+    await runTemplate(page, T.fail);
+    await expectEnded(page);
+    await go(page, 'History');
+    await page.getByTestId('filter-template').selectOption(T.fail);
+    await page.getByTestId('filter-status').selectOption('failed');
+    await expect(page.getByTestId('history-total')).toHaveText('2 jobs');
+    const rows = page.getByTestId('history-row');
+    await expect(rows).toHaveCount(2);
+    await expect(rows.nth(0)).toContainText(/failed.*4/);
+    await rows.nth(0).getByTestId('row-select').click();
+    await page.getByTestId('bulk-bar').getByTestId('select-all-matching').click();
+    await expect(page.getByTestId('bulk-count')).toHaveText('All 2 jobs matching');
+    await page.getByTestId('bulk-bar').getByTestId('bulk-retry').click();
+    await expect(page.getByTestId('bulk-result')).toHaveText('Retried 2 jobs.');
+    // Retried in place: the same two rows, each with a second attempt that failed as the first did.
+    await page.getByTestId('filter-status').selectOption('');
+    await expect(page.getByTestId('history-total')).toHaveText('2 jobs');
+    for (const i of [0, 1]) {
+      await expect(rows.nth(i).locator('span.muted').nth(2)).toHaveText('2', { timeout: 60_000 });
+      await expect(rows.nth(i)).toContainText('failed');
+    }
+    await rows.nth(0).click();
+    await expect(jobDetail(page)).toContainText('Attempt 2');
+    await expectAccessible(page, 'a job retried from History');
+  });
+
+  test('the Queue: Select all takes every job it shows, and Cancel acts on them all', async () => {
+    await go(page, 'Queue');
+    const toggle = page.getByTestId('pause-toggle');
+    await expect(toggle).toHaveText('Pause queue');
+    await toggle.click();
+    await expect(toggle).toHaveText('Resume queue');
+    for (let i = 0; i < 3; i++) await runTemplate(page, T.ok);
+    await go(page, 'Queue');
+    const pending = page.getByTestId('pending-row').filter({ hasText: T.ok });
+    await expect(pending).toHaveCount(3);
+    await pending.nth(1).getByTestId('queue-select').click();
+    await expect(page.getByTestId('bulk-count')).toHaveText('1 job selected');
+    await page.getByTestId('bulk-bar').getByTestId('select-all-matching').click();
+    await expect(page.getByTestId('bulk-count')).toHaveText('3 jobs selected');
+    await expect(page.getByTestId('queue-select').and(page.locator(':checked'))).toHaveCount(3);
+    await docShot(page, 'queue-select-all');
+    await expectAccessible(page, 'the Queue with all selected');
+    await page.getByTestId('bulk-bar').getByTestId('bulk-cancel').click();
+    await page.getByRole('dialog', { name: 'Cancel 3 jobs?' }).getByRole('button', { name: 'Cancel jobs' }).click();
+    await expect(page.getByTestId('bulk-result')).toHaveText('Cancelled 3 jobs.');
+    await expect(pending).toHaveCount(0);
+    await toggle.click();
+    await expect(toggle).toHaveText('Pause queue');
+  });
+
+  test('one engine by id: chosen in the editor, prefilled in the run dialog, overridden there; the job page says where it ran', async () => {
+    const editor = await newTemplate(page);
+    await field(editor, 'Name').fill(T.engine);
+    await field(editor, 'Image').fill(TEST_IMAGE);
+    await field(editor, 'Command').fill('echo reach on $HOSTNAME');
+    await field(editor, 'Network').selectOption('none');
+    const engine = field(editor, 'Engine');
+    await engine.selectOption({ label: (await engine.locator('option', { hasText: /^only podman \(podman/ }).innerText()).trim() });
+    await expect(engine).toHaveValue('id:podman');
+    await editor.getByTestId('template-save').click();
+    await expect(editor).toBeHidden();
+    // The list says which engine, and Run's dialog starts from it.
+    await go(page, 'Templates');
+    await expect(page.getByTestId('template-row').filter({ hasText: T.engine }).getByRole('cell', { name: 'only podman', exact: true })).toBeVisible();
+    await page.getByTestId('template-row').filter({ hasText: T.engine }).getByRole('button', { name: 'Run', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: /^Run / });
+    const runEngine = dialog.getByRole('combobox', { name: 'Engine' });
+    await expect(runEngine).toHaveValue('id:podman');
+    await dialog.getByTestId('run-submit').click();
+    await expectEnded(page);
+    await expect(page.getByTestId('spec-engine')).toHaveText('only podman');
+    await expect(jobDetail(page)).toContainText('ran on podman');
+    // Again, on the Docker engine for this run only.
+    await go(page, 'Templates');
+    await page.getByTestId('template-row').filter({ hasText: T.engine }).getByRole('button', { name: 'Run', exact: true }).click();
+    await runEngine.selectOption('id:docker');
+    await expect(runEngine.locator('option:checked')).toHaveText(/^only docker \(docker, .+\)/);
+    await docShot(page, 'run-dialog-engine-by-id');
+    await expectAccessible(page, 'the run dialog with an engine chosen by id');
+    await dialog.getByTestId('run-submit').click();
+    await expectEnded(page);
+    await expect(page.getByTestId('spec-engine')).toHaveText('only docker');
+    await expect(jobDetail(page)).toContainText('ran on docker');
+    await expectAccessible(page, 'the job page of a job run on an engine chosen by id');
+  });
+
+  test('export a file per template: one .tar.gz download holding a YAML file for each, secrets left out', async () => {
+    await go(page, 'Templates');
+    await page.getByLabel('Filter templates').fill(`-${RUN}`);
+    await expect(page.getByTestId('template-row')).toHaveCount(3);
+    await page.getByTestId('export-all').click();
+    const dialog = page.getByTestId('export-dialog');
+    await expect(dialog).toContainText('Export 3 templates');
+    await dialog.getByLabel('a file per template (in one .tar.gz)').check();
+    await docShot(page, 'export-file-per-template');
+    await expectAccessible(page, 'the export dialog, a file per template');
+    const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('export-submit').click()]);
+    expect(download.suggestedFilename()).toBe('jobdeck-templates.tar.gz');
+    const files = await untar((await download.path())!);
+    expect([...files.keys()].sort()).toEqual([`${T.engine}.yaml`, `${T.fail}.yaml`, `${T.ok}.yaml`]);
+    const doc = parse(files.get(`${T.fail}.yaml`)!) as { kind: string; name: string; command: string };
+    expect(doc).toMatchObject({ kind: 'Template', name: T.fail, command: 'echo reach-fail; exit 4' });
+    expect(parse(files.get(`${T.engine}.yaml`)!)).toMatchObject({ engineId: 'podman' });
+    await expect(page.locator('.toast').filter({ hasText: 'Exported 3 templates to jobdeck-templates.tar.gz' })).toBeVisible();
   });
 });
