@@ -280,6 +280,8 @@ export const commands = {
         save: z.boolean().default(false),
         /** The user saw the host directories it mounts and agreed. */
         confirmHostMounts: z.boolean().default(false),
+        /** The engine the template runs on, as the user chose it beside the line (a command line does not say). */
+        engine: z.enum(['any', 'docker', 'podman']).optional(),
       })
       .strict(),
     DockerRunResult,
