@@ -7,7 +7,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -154,6 +154,58 @@ export async function startLocalRegistry(docker: Docker, engines: Docker[]): Pro
       rmSync(certDir, { recursive: true, force: true });
       if (madeCertsD && existsSync(CERTS_D) && readdirSync(CERTS_D).length === 0) rmdirSync(CERTS_D);
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A TCP gate in front of the registry (TLS passes through untouched): each connection's answers
+ * flow until `holdAfterBytes` have gone to the client, then wait for release(), so a journey sees
+ * a pull in the middle, bytes counted, for as long as it looks. Docker only: Podman would want the
+ * CA for this port too.
+ */
+export async function startPullGate(registryHost: string, holdAfterBytes: number): Promise<{ host: string; release(): void; stop(): Promise<void> }> {
+  const [, portText] = registryHost.split(':');
+  const target = Number(portText);
+  let released = false;
+  const waiting = new Set<() => void>();
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    sockets.add(client);
+    const upstream = connect(target, '127.0.0.1');
+    sockets.add(upstream);
+    let sent = 0;
+    client.pipe(upstream);
+    upstream.on('data', (chunk: Buffer) => {
+      sent += chunk.length;
+      client.write(chunk);
+      if (!released && sent >= holdAfterBytes) {
+        upstream.pause();
+        waiting.add(() => upstream.resume());
+      }
+    });
+    upstream.on('end', () => client.end());
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', close);
+    upstream.on('error', close);
+    client.on('close', close);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    host: `127.0.0.1:${port}`,
+    release() {
+      released = true;
+      for (const go of waiting) go();
+      waiting.clear();
+    },
+    async stop() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
