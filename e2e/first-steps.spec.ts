@@ -1,6 +1,7 @@
 // Issue 15: from an empty data dir to a finished first job by each path a new user has (run an
-// image, paste a docker run line, an example, a new template), with no file written. A host of
-// its own on a fresh data dir: the shared one is never empty.
+// image, paste a docker run line, an example, a new template), with no file written, on Docker and
+// then each path again on Podman (the engine chosen in the path's own dialog). A host of its own on
+// a fresh data dir: the shared one is never empty.
 import { expect, test, type Page } from '@playwright/test';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -194,5 +195,62 @@ test.describe('first steps', () => {
     await page.getByTestId('run-submit').click();
     await finished('my first template ran');
     await expectAccessible(page, 'the first job from a new template');
+  });
+
+  // Each path again on Podman: the same test image is on both engines, the engine chosen where the path offers it.
+  async function ranOnPodman(text: string): Promise<void> {
+    await finished(text);
+    await expect(jobDetail(page).getByTestId('spec-engine')).toHaveText('podman');
+    await expect(jobDetail(page)).toContainText('ran on podman');
+  }
+
+  test('on Podman: run an image now', async () => {
+    await page.getByTestId('first-steps').getByRole('button', { name: /^Run an image now/ }).click();
+    const dialog = page.getByTestId('run-image-dialog');
+    await dialog.getByRole('radio', { name: new RegExp(TEST_IMAGE.replace(/[.:]/g, '\\$&')) }).check();
+    await dialog.getByTestId('run-image-command').fill('echo "first podman job from an image"');
+    await dialog.getByRole('combobox', { name: 'Network' }).selectOption('none');
+    await dialog.getByRole('combobox', { name: 'Engine' }).selectOption('podman');
+    await dialog.getByTestId('run-image-submit').click();
+    await expect(dialog.getByTestId('run-image-queued')).toContainText('Queued jobdeck-test');
+    await dialog.getByTestId('run-image-open').click();
+    await ranOnPodman('first podman job from an image');
+  });
+
+  test('on Podman: paste a podman run line, the engine chosen beside it', async () => {
+    await page.getByTestId('first-steps').getByRole('button', { name: /^Paste a docker run line/ }).click();
+    const dialog = page.getByTestId('docker-run-dialog');
+    await dialog.getByTestId('docker-run-line').fill(`podman run --rm --name fs-pasted-podman --network=none ${TEST_IMAGE} sh -c 'echo "hello from podman run"'`);
+    await expect(dialog.getByTestId('docker-run-preview')).toContainText('fs-pasted-podman');
+    await dialog.getByRole('combobox', { name: 'Engine' }).selectOption('podman');
+    await docShot(page, 'first-steps-docker-run-podman');
+    await expectAccessible(page, 'the Paste docker run dialog with an engine');
+    await dialog.getByTestId('docker-run-save-run').click();
+    await ranOnPodman('hello from podman run');
+  });
+
+  test('on Podman: start from an example', async () => {
+    await page.getByTestId('first-steps').getByRole('button', { name: /^Start from an example/ }).click();
+    const dialog = page.getByTestId('examples-dialog');
+    await dialog.getByTestId('examples-image').selectOption(TEST_IMAGE);
+    await dialog.getByRole('combobox', { name: 'Engine for the examples' }).selectOption('podman');
+    await expectAccessible(page, 'the Examples dialog with an engine');
+    await dialog.getByRole('button', { name: 'Add and run Example - hello' }).click();
+    await ranOnPodman('hello 3 from Jobdeck');
+  });
+
+  test('on Podman: create a template, then run it', async () => {
+    await page.getByTestId('first-steps').getByRole('button', { name: /^Create a template/ }).click();
+    const editor = page.getByTestId('template-editor');
+    await editor.getByRole('textbox', { name: /^Name/ }).fill('fs-new-podman-template');
+    await editor.getByRole('textbox', { name: /^Image/ }).fill(TEST_IMAGE);
+    await editor.getByRole('textbox', { name: /^Command/ }).fill('echo "my first podman template ran"');
+    await editor.getByRole('combobox', { name: /^Engine/ }).selectOption('podman');
+    await editor.getByRole('combobox', { name: /^Network/ }).selectOption('none');
+    await editor.getByTestId('template-save').click();
+    await expect(editor).toBeHidden();
+    await page.getByTestId('template-row').filter({ hasText: 'fs-new-podman-template' }).getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByTestId('run-submit').click();
+    await ranOnPodman('my first podman template ran');
   });
 });

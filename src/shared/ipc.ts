@@ -134,10 +134,12 @@ export const commands = {
       .object({
         ids: z.array(z.string()).min(1).max(10_000).optional(),
         format: z.enum(['yaml', 'json']).default('yaml'),
-        bundle: z.enum(['oneFile', 'filePerTemplate']).default('oneFile'),
+        /** archive: a file per template, in one .tar.gz (a browser saves one download without asking). */
+        bundle: z.enum(['oneFile', 'filePerTemplate', 'archive']).default('oneFile'),
       })
       .strict(),
-    z.object({ files: z.array(z.object({ filename: z.string(), content: z.string() })) }),
+    /** encoding base64: content is the bytes of a binary file (the archive). */
+    z.object({ files: z.array(z.object({ filename: z.string(), content: z.string(), encoding: z.literal('base64').optional() })) }),
   ),
   /** The templates linked to this one because jobs of one ran after jobs of another. */
   'templates.chain': cmd(IdRef, TemplateChain),
@@ -283,6 +285,8 @@ export const commands = {
         save: z.boolean().default(false),
         /** The user saw the host directories it mounts and agreed. */
         confirmHostMounts: z.boolean().default(false),
+        /** The engine the template runs on, as the user chose it beside the line (a command line does not say). */
+        engine: z.enum(['any', 'docker', 'podman']).optional(),
       })
       .strict(),
     DockerRunResult,

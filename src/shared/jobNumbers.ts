@@ -30,10 +30,21 @@ export function spanMs(span: Span, now?: number): number | null {
 
 const isLive = (a: Pick<Attempt, 'status'>) => a.status === 'starting' || a.status === 'running';
 
+/**
+ * How far an engine's end stamp may come before its start stamp and still be the same instant:
+ * Docker stamps StartedAt once its start call returns, after a quick process may have exited.
+ */
+const START_AFTER_END_MS = 1000;
+
 /** An attempt runs from its container's start (its creation when none started) to its end. */
 export function attemptSpan(a: Attempt): Span {
   const from = a.startedAt ?? a.createdAt;
-  return { from, ...(a.finishedAt && !isLive(a) ? { to: a.finishedAt } : {}) };
+  if (!a.finishedAt || isLive(a)) return { from };
+  const start = stampMs(from);
+  const end = stampMs(a.finishedAt);
+  // Ended "before" it started by a hair: it ran for no measurable time (not an unknown duration).
+  if (start !== undefined && end !== undefined && end < start && start - end <= START_AFTER_END_MS) return { from: a.finishedAt, to: a.finishedAt };
+  return { from, to: a.finishedAt };
 }
 
 /** Duration of one attempt; a live one counts to `now`, a finished one with no end stamp is unknown. */

@@ -22,6 +22,9 @@ export const JobFilter = z
     exitCode: z.number().int().optional(),
     /** How the job came to be: run by hand, by its schedule, a retry, a clone (run again). */
     origin: z.array(JobOrigin).optional(),
+    /** Finished in [finishedFrom, finishedBefore) (ISO): a Dashboard bar's time bucket, as stats.get counts it. */
+    finishedFrom: z.string().datetime({ offset: true }).optional(),
+    finishedBefore: z.string().datetime({ offset: true }).optional(),
   })
   .strict();
 export type JobFilter = z.infer<typeof JobFilter>;

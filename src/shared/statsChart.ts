@@ -7,6 +7,8 @@ export interface ChartData {
   xMax: number;
   /** One entry per bucket across the whole range (in seconds, inside it), so bars keep one spacing. */
   xs: number[];
+  /** Each bucket's start (ms), as stats.get floors a finish into it: what a bar's History filter starts at. */
+  starts: number[];
   mean: (number | null)[];
   /** Null where a bucket has none: uPlot draws no bar there (a zero bar still draws its outline). */
   completed: (number | null)[];
@@ -19,10 +21,11 @@ export function chartData(stats: Pick<Stats, 'from' | 'to' | 'bucketMs' | 'timel
   const to = Date.parse(stats.to);
   const b = stats.bucketMs;
   const byStart = new Map(stats.timeline.map((p) => [Date.parse(p.t), p]));
-  const out: ChartData = { xMin: from / 1000, xMax: to / 1000, xs: [], mean: [], completed: [], failed: [] };
+  const out: ChartData = { xMin: from / 1000, xMax: to / 1000, xs: [], starts: [], mean: [], completed: [], failed: [] };
   for (let start = Math.floor(from / b) * b; start < to; start += b) {
     const p = byStart.get(start);
     // The middle of the bucket's part inside the range: the current bucket is cut at now.
+    out.starts.push(start);
     out.xs.push((Math.max(start, from) + Math.min(start + b, to)) / 2000);
     out.mean.push(p?.meanDurationMs == null ? null : p.meanDurationMs / 1000);
     out.completed.push(p?.completed || null);

@@ -61,7 +61,7 @@ export function imageHandlers(ctx: CoreContext, deps: ImageHandlerDeps): ImageHa
     async 'templates.examples'() {
       return readExamples(deps.examplesDir);
     },
-    async 'templates.fromDockerRun'({ commandLine, secretNames, save, confirmHostMounts }) {
+    async 'templates.fromDockerRun'({ commandLine, secretNames, save, confirmHostMounts, engine }) {
       const parsed = parseDockerRun(commandLine);
       const warnings = [...parsed.warnings];
       const errors: Issue[] = parsed.errors.map((message) => ({ path: 'commandLine', message }));
@@ -74,7 +74,7 @@ export function imageHandlers(ctx: CoreContext, deps: ImageHandlerDeps): ImageHa
         name = freeName(name, taken);
         warnings.push(`a template named "${parsed.spec.name}" already exists: this one is named "${name}"`);
       }
-      const input = { ...parsed.spec, name, env };
+      const input = { ...parsed.spec, name, env, ...(engine ? { engine } : {}) };
       const checked = TemplateSpecChecked.safeParse(input);
       if (!checked.success) errors.push(...checked.error.issues.map((i) => ({ path: i.path.join('.') || 'commandLine', message: i.message })));
       const spec = checked.success ? checked.data : TemplateSpec.safeParse(input).data;

@@ -5,6 +5,7 @@ import type { Job } from '../../../shared/job';
 import { specOf, type EnvVar, type Template, type TemplateSpec } from '../../../shared/template';
 import { iso } from '../clock';
 import { maskSpec, sealEnv, unsealEnv } from '../secrets';
+import { templateArchive } from '../templates/templateArchive';
 import { exportTemplate, exportTemplates, importTemplateFile, type ParsedFile } from '../templates/templateFiles';
 import { changesBetween, keepStoredSecrets } from '../templates/diff';
 import { assertHostLimits, cpuProblem } from '../templates/hostLimits';
@@ -191,6 +192,7 @@ export function templateHandlers(ctx: CoreContext): TemplateHandlers {
     },
     async 'templates.exportMany'({ ids, format, bundle }) {
       const templates = ids ? ids.map((i) => mustTemplate(ctx, i)) : [...ctx.store.listTemplates()].sort((a, b) => a.name.localeCompare(b.name));
+      if (bundle === 'archive') return { files: [await templateArchive(exportTemplates(templates.map(specOf), format, 'filePerTemplate'), new Date(ctx.clock.now()))] };
       return { files: exportTemplates(templates.map(specOf), format, bundle) };
     },
   };

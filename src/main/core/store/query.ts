@@ -74,6 +74,15 @@ export function rowFilter(f: JobFilter, text: string | undefined, bounds: Bounds
       return (from === undefined || t >= from) && (to === undefined || t <= to);
     });
   }
+  // A bucket of the Dashboard's chart: half-open, as stats.get floors a finish into its bucket.
+  const finishedFrom = f.finishedFrom === undefined ? undefined : Date.parse(f.finishedFrom);
+  const finishedBefore = f.finishedBefore === undefined ? undefined : Date.parse(f.finishedBefore);
+  if (finishedFrom !== undefined || finishedBefore !== undefined) {
+    tests.push((r) => {
+      const t = time(r.job.finishedAt);
+      return t !== -Infinity && (finishedFrom === undefined || t >= finishedFrom) && (finishedBefore === undefined || t < finishedBefore);
+    });
+  }
   if (text) tests.push((r) => (r.hay ??= haystack(r.job)).includes(text));
   if (tests.length === 0) return undefined;
   if (tests.length === 1) return tests[0];

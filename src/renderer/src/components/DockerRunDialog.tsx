@@ -14,6 +14,7 @@ export function DockerRunDialog({ onClose }: { onClose(): void }) {
   const [secret, setSecret] = useState<Record<string, boolean>>({});
   const [confirmed, setConfirmed] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [engine, setEngine] = useState<'any' | 'docker' | 'podman'>('any');
   const secretNames = Object.keys(secret).filter((n) => secret[n]);
   const secretKey = secretNames.join(',');
 
@@ -44,7 +45,7 @@ export function DockerRunDialog({ onClose }: { onClose(): void }) {
   const save = async (then: 'list' | 'run' | 'edit') => {
     setBusy(true);
     try {
-      const r = await client.invoke('templates.fromDockerRun', { commandLine: line, secretNames, save: true, confirmHostMounts: confirmed });
+      const r = await client.invoke('templates.fromDockerRun', { commandLine: line, secretNames, save: true, confirmHostMounts: confirmed, engine });
       const t = r.template!;
       useApp.getState().toast('success', `Saved template ${t.name}`);
       onClose();
@@ -97,6 +98,14 @@ export function DockerRunDialog({ onClose }: { onClose(): void }) {
             spellCheck={false}
             data-testid="docker-run-line"
           />
+        </label>
+        <label className="field">
+          <span>Engine</span>
+          <select value={engine} onChange={(e) => setEngine(e.target.value as typeof engine)} data-testid="docker-run-engine">
+            <option value="any">any engine</option>
+            <option value="docker">docker</option>
+            <option value="podman">podman</option>
+          </select>
         </label>
         {result?.errors.map((e) => (
           <em key={e.path + e.message} className="field-error" role="alert">

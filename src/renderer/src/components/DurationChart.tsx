@@ -1,8 +1,51 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Stats } from '../../../shared/query';
-import { chartData } from '../../../shared/statsChart';
+import { chartData, type ChartData } from '../../../shared/statsChart';
+import { bucketText } from './bucketText';
+
+/** One bar of the chart: a bucket (ms, half-open) and a status, with the count it shows. */
+export interface BarPick {
+  start: number;
+  before: number;
+  status: 'completed' | 'failed';
+  count: number;
+}
+interface BarBox extends BarPick {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+/** The bars' widths as uPlot's bars paths draw them: a share of the column, at most so many px. */
+const BAR_SIZE = { completed: [0.6, 40], failed: [0.3, 20] } as const;
+/** Thin bars still get a button a pointer can hit, the completed one wider than the failed one in front of it. */
+const MIN_WIDTH = { completed: 12, failed: 4 } as const;
+
+/**
+ * Where uPlot drew each bar, in CSS px from the chart's box: as its bars paths size them (the
+ * column is the smallest gap between adjacent buckets), so a button can lie over each one.
+ */
+function barBoxes(u: uPlot, d: ChartData, bucketMs: number, dx: number, dy: number): BarBox[] {
+  let col = Infinity;
+  for (let i = 1; i < d.xs.length; i++) col = Math.min(col, Math.abs(u.valToPos(d.xs[i]!, 'x') - u.valToPos(d.xs[i - 1]!, 'x')));
+  if (!Number.isFinite(col)) col = u.over.clientWidth;
+  const zero = u.valToPos(0, 'n');
+  const out: BarBox[] = [];
+  d.xs.forEach((x, i) => {
+    for (const status of ['completed', 'failed'] as const) {
+      const count = d[status][i];
+      if (!count) continue;
+      const [share, max] = BAR_SIZE[status];
+      const width = Math.max(MIN_WIDTH[status], Math.min(col * share, max));
+      const top = u.valToPos(count, 'n');
+      const start = d.starts[i]!;
+      out.push({ start, before: start + bucketMs, status, count, left: dx + u.valToPos(x, 'x') - width / 2, top: dy + top, width, height: Math.max(4, zero - top) });
+    }
+  });
+  return out;
+}
 
 const JOB_INCREMENTS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000];
 
@@ -18,13 +61,20 @@ function durationTicks(splits: number[]): string[] {
  * is the range the figures cover, fixed: sparse data must not let uPlot pick its own (it once ran
  * years into the future). The axis bounds drawn are left on the element (data-x-min/max, ms).
  */
-export function DurationChart({ stats }: { stats: Pick<Stats, 'from' | 'to' | 'bucketMs' | 'timeline'> }) {
+export function DurationChart({ stats, onPick }: { stats: Pick<Stats, 'from' | 'to' | 'bucketMs' | 'timeline'>; onPick?: (bar: BarPick) => void }) {
   const host = useRef<HTMLDivElement>(null);
+  const [bars, setBars] = useState<BarBox[]>([]);
   useEffect(() => {
     const el = host.current;
     if (!el) return;
     const d = chartData(stats);
     const axis = { stroke: '#8b949e', grid: { stroke: '#21262d' }, ticks: { stroke: '#30363d' } };
+    // After each draw (a resize too), the bars' buttons move to where the bars now are.
+    const placeBars = (u: uPlot) => {
+      const o = u.over.getBoundingClientRect();
+      const w = el.getBoundingClientRect();
+      setBars(barBoxes(u, d, stats.bucketMs, o.left - w.left, o.top - w.top));
+    };
     const markRange = (u: uPlot) => {
       el.dataset.xMin = String(Math.round((u.scales.x?.min ?? NaN) * 1000));
       el.dataset.xMax = String(Math.round((u.scales.x?.max ?? NaN) * 1000));
@@ -50,7 +100,7 @@ export function DurationChart({ stats }: { stats: Pick<Stats, 'from' | 'to' | 'b
           { label: 'completed', scale: 'n', stroke: '#3fb950', fill: 'rgba(63,185,80,0.15)', points: { show: false }, paths: uPlot.paths.bars!({ size: [0.6, 40] }) },
           { label: 'failed', scale: 'n', stroke: '#f85149', fill: 'rgba(248,81,73,0.2)', points: { show: false }, paths: uPlot.paths.bars!({ size: [0.3, 20] }) },
         ],
-        hooks: { setScale: [(u, key) => key === 'x' && markRange(u)] },
+        hooks: { setScale: [(u, key) => key === 'x' && markRange(u)], draw: [placeBars] },
       },
       [d.xs, d.mean, d.completed, d.failed],
       el,
@@ -63,5 +113,26 @@ export function DurationChart({ stats }: { stats: Pick<Stats, 'from' | 'to' | 'b
       plot.destroy();
     };
   }, [stats]);
-  return <div ref={host} className="chart" data-testid="duration-chart" />;
+  return (
+    <div className="chart-wrap">
+      <div ref={host} className="chart" data-testid="duration-chart" />
+      {onPick &&
+        bars.map((b) => {
+          const words = `${b.count} ${b.status}, finished ${bucketText(new Date(b.start).toISOString(), new Date(b.before).toISOString())}`;
+          return (
+            <button
+              key={`${b.start}-${b.status}`}
+              className="chart-bar"
+              style={{ left: b.left, top: b.top, width: b.width, height: b.height, zIndex: b.status === 'failed' ? 3 : 2 }}
+              aria-label={`${words}: show them in History`}
+              title={words}
+              onClick={() => onPick(b)}
+              data-testid="chart-bar"
+              data-status={b.status}
+              data-count={b.count}
+            />
+          );
+        })}
+    </div>
+  );
 }

@@ -9,11 +9,16 @@ import { Modal } from './Modal';
 
 const EXAMPLE_IMAGE = 'busybox:1.36';
 
-/** The example with the image the user chose; an image only one engine holds runs on that engine. */
-function withImage(spec: TemplateSpec, image: string, choices: ImageChoice[]): TemplateSpec {
+type EngineChoice = '' | 'any' | 'docker' | 'podman';
+
+/**
+ * The example with the image and engine the user chose; with no engine chosen, an image only one
+ * engine holds runs on that engine.
+ */
+function withImage(spec: TemplateSpec, image: string, choices: ImageChoice[], chosen: EngineChoice): TemplateSpec {
   const local = choices.find((c) => c.tag === image);
-  const engine = local && local.engines.length === 1 && (local.engines[0] === 'docker' || local.engines[0] === 'podman') ? local.engines[0] : spec.engine;
-  return { ...spec, image, engine };
+  const only = local && local.engines.length === 1 && (local.engines[0] === 'docker' || local.engines[0] === 'podman') ? local.engines[0] : spec.engine;
+  return { ...spec, image, engine: chosen || only };
 }
 
 /** The built-in examples: each one line on what it shows, added to the templates on request. */
@@ -21,6 +26,7 @@ export function ExamplesDialog({ onClose }: { onClose(): void }) {
   const [examples, setExamples] = useState<ExampleTemplate[] | undefined>();
   const [images, setImages] = useState<ImageChoice[]>([]);
   const [image, setImage] = useState(EXAMPLE_IMAGE);
+  const [engine, setEngine] = useState<EngineChoice>('');
   const [added, setAdded] = useState<Record<string, boolean>>({});
   const [busy, setBusy] = useState(false);
   useEffect(() => {
@@ -36,7 +42,7 @@ export function ExamplesDialog({ onClose }: { onClose(): void }) {
   const add = async (e: ExampleTemplate, run: boolean) => {
     setBusy(true);
     try {
-      const t = await client.invoke('templates.save', { spec: withImage(e.spec, image, images) });
+      const t = await client.invoke('templates.save', { spec: withImage(e.spec, image, images, engine) });
       setAdded((a) => ({ ...a, [e.file]: true }));
       useApp.getState().toast('success', `Added template ${t.name}`);
       if (run) {
@@ -63,6 +69,15 @@ export function ExamplesDialog({ onClose }: { onClose(): void }) {
                 {i.tag} ({formatBytes(i.size)}, on {i.engines.join(', ')})
               </option>
             ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Engine for the examples</span>
+          <select value={engine} onChange={(e) => setEngine(e.target.value as EngineChoice)} data-testid="examples-engine">
+            <option value="">as the example says (an engine that has the image)</option>
+            <option value="any">any engine</option>
+            <option value="docker">docker</option>
+            <option value="podman">podman</option>
           </select>
         </label>
         {!haveExampleImage && (

@@ -30,7 +30,7 @@ export function JobSpec({ job, attempt }: { job: Job; attempt: number | undefine
           {s.user && <Row name="User" value={s.user} mono />}
           <dt>Engine</dt>
           <dd>
-            {s.engine}
+            <span data-testid="spec-engine">{s.engineId ? `only ${s.engineId}` : s.engine}</span>
             {a && <span className="muted"> · ran on {a.engineId}</span>}
           </dd>
           {a && (

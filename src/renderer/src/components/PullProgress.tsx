@@ -1,13 +1,35 @@
-import { useEffect, useState } from 'react';
+import { useSyncExternalStore } from 'react';
 import type { Job } from '../../../shared/job';
 import { formatBytes } from '../../../shared/quantity';
 import { client } from '../client/client';
 import { foldPull, pullFinished, pullStateText, pullSummary, waitsForImage, type PullState } from './pullText';
 
+/**
+ * Every job's pull as last reported, kept for the window's life (one subscription): a view opened
+ * in the middle of a pull (the Queue after the job page) shows it at once, not at its next event,
+ * which a stalled pull may never send. The oldest go once there are many.
+ */
+const pulls = new Map<string, PullState>();
+const listeners = new Set<() => void>();
+const KEEP_PULLS = 200;
+let subscribed = false;
+function subscribe(listener: () => void): () => void {
+  if (!subscribed) {
+    subscribed = true;
+    client.on('image.progress', (p) => {
+      const next = foldPull(pulls.get(p.id), p);
+      pulls.delete(p.id);
+      pulls.set(p.id, next);
+      if (pulls.size > KEEP_PULLS) pulls.delete(pulls.keys().next().value!);
+      for (const l of listeners) l();
+    });
+  }
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
 function usePull(jobId: string): PullState | undefined {
-  const [pull, setPull] = useState<PullState | undefined>(undefined);
-  useEffect(() => client.on('image.progress', (p) => p.id === jobId && setPull((s) => foldPull(s, p))), [jobId]);
-  return pull;
+  return useSyncExternalStore(subscribe, () => pulls.get(jobId));
 }
 
 const bar = (pull: PullState, percent: number | undefined, text: string) => (

@@ -89,9 +89,10 @@ export function RunDialog({ request }: { request: RunRequest }) {
   };
 
   if (!cloning && templates.length === 0) return <Modal title="New run" onClose={close} footer={<button onClick={close}>Cancel</button>}><FirstSteps then={close} /></Modal>;
-  const engineOptions = engines.map((e) => ({ value: `id:${e.id}`, label: `engine ${e.id} (${e.kind}, ${e.status})` }));
+  // Worded as the editor's Engine field, so the two say the same of one engine.
+  const engineOptions = engines.map((e) => ({ value: `id:${e.id}`, label: `only ${e.id} (${e.kind}, ${e.host})${e.status === 'available' ? '' : ' – unavailable'}` }));
   if (form?.engine.startsWith('id:') && !engineOptions.some((o) => o.value === form.engine)) {
-    engineOptions.push({ value: form.engine, label: `engine ${form.engine.slice(3)} (not found)` });
+    engineOptions.push({ value: form.engine, label: `only ${form.engine.slice(3)} (not found)` });
   }
 
   return (

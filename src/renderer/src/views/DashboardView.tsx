@@ -66,8 +66,15 @@ export function openHistory(filter: Partial<HistoryFilterState>): void {
   useApp.getState().go('history', undefined, 'history');
 }
 
+/** The range last chosen: Back from History returns to the figures the user was reading. */
+let lastRange: Range = '7d';
+
 export function DashboardView() {
-  const [range, setRange] = useState<Range>('7d');
+  const [range, setRangeState] = useState<Range>(lastRange);
+  const setRange = (r: Range) => {
+    lastRange = r;
+    setRangeState(r);
+  };
   const stats = useStats(range);
   // The figures count jobs of the range: History shows the same range.
   const open = (f: Partial<HistoryFilterState>) => () => openHistory({ range, ...f });
@@ -107,9 +114,12 @@ export function DashboardView() {
             <h3>Durations over time</h3>
             <p className="muted small" data-testid="chart-range">
               {when(stats.from)} – now · a bar per {bucketWords(stats.bucketMs)}
-              {stats.timeline.length === 0 && ' · no finished jobs in this range'}
+              {stats.timeline.length === 0 ? ' · no finished jobs in this range' : ' · click a bar for its jobs in History'}
             </p>
-            <DurationChart stats={stats} />
+            <DurationChart
+              stats={stats}
+              onPick={(b) => openHistory({ range, status: b.status, finishedFrom: new Date(b.start).toISOString(), finishedBefore: new Date(b.before).toISOString() })}
+            />
           </div>
           <div className="two-col">
             <div className="panel">

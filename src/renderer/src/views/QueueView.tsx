@@ -124,6 +124,7 @@ export function QueueView() {
         total={running.length + pending.length}
         all={false}
         selection={() => (list.selected.length ? { ids: list.selected } : undefined)}
+        onSelectAll={list.selectAll}
         onClear={list.clear}
         actions={['cancel', 'clone']}
       />

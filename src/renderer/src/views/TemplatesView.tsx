@@ -13,6 +13,7 @@ import { ImportPreview } from './ImportPreview';
 import { TemplateEditor } from './TemplateEditor';
 import { useNow } from '../components/useNow';
 import '../components/yaml/yaml.css';
+import { downloadBase64 } from '../components/selection/download';
 import { countLabel, filterTemplates, nextRunOf, SORT_LABELS, sortTemplates, type TemplateSort } from './templateList';
 
 /** A Blob link: works the same in Electron and a browser, no file system access needed. */
@@ -43,7 +44,10 @@ export function TemplatesView() {
   const exportMany = (ids: string[], c: ExportChoice) => {
     setExporting(undefined);
     void client.invoke('templates.exportMany', { ids, ...c }).then(({ files }) => {
-      for (const f of files) download(f.filename, f.content);
+      for (const f of files) {
+        if (f.encoding === 'base64') downloadBase64(f.filename, f.content);
+        else download(f.filename, f.content);
+      }
       useApp.getState().toast('success', files.length === 1 ? `Exported ${ids.length} template${ids.length === 1 ? '' : 's'} to ${files[0]!.filename}` : `Exported ${files.length} files`);
     }, reportError);
   };
@@ -185,7 +189,7 @@ export function TemplatesView() {
                 <td className="mono muted clip" title={t.image}>
                   {t.image}
                 </td>
-                <td>{t.engine}</td>
+                <td>{t.engineId ? `only ${t.engineId}` : t.engine}</td>
                 <td className="mono muted nowrap">{t.schedule ? `${t.schedule.cron}${t.schedule.enabled ? '' : ' (off)'}` : '–'}</td>
                 <td className="nowrap small" data-testid="template-next">
                   {nextRuns.get(t.id) ? (

@@ -4,7 +4,8 @@ import '../yaml/yaml.css';
 
 export interface ExportChoice {
   format: 'yaml' | 'json';
-  bundle: 'oneFile' | 'filePerTemplate';
+  /** A file each goes out as one .tar.gz (archive): a browser saves one download without asking. */
+  bundle: 'oneFile' | 'archive';
 }
 
 /** Export several templates: the format, and one file (documents one after another) or a file each. */
@@ -38,7 +39,7 @@ export function ExportDialog({ count, onExport, onCancel }: { count: number; onE
           <legend>Files</legend>
           <div className="checks">
             {radio('bundle', 'oneFile', choice.format === 'yaml' ? 'one file (YAML documents separated by ---)' : 'one file (a JSON list)')}
-            {radio('bundle', 'filePerTemplate', 'a file per template')}
+            {radio('bundle', 'archive', 'a file per template (in one .tar.gz)')}
           </div>
         </fieldset>
         <fieldset className="plain-fieldset">

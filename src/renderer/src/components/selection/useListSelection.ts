@@ -15,6 +15,8 @@ export function useListSelection(ids: readonly string[]) {
     selected,
     isSelected: (id: string) => sel.ids.has(id) && present.has(id),
     clear: () => setSel(NO_SELECTION),
+    /** Every row of the list (the Queue has no filter: all it shows), as ids: a job queued after is not in it. */
+    selectAll: () => setSel({ ids: new Set(ids), anchor: undefined, all: false }),
     /** A click on a row: true when it changed the selection (Shift, Ctrl/Cmd), false to open the row. */
     click(e: MouseEvent, index: number, box = false): boolean {
       const id = ids[index];

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { EngineInfo } from '../../../../shared/engine';
+import { bucketText } from '../../components/bucketText';
 import { ORIGINS, parseExitCode, rangeProblem, STATUSES, type HistoryFilterState } from './historyFilter';
 
 interface Props {
@@ -115,6 +116,14 @@ export function HistoryFilters({ value: f, onChange, templateNames, engines }: P
             data-testid="filter-to"
           />
         </>
+      )}
+      {(f.finishedFrom || f.finishedBefore) && (
+        <span className="filter-chip" data-testid="filter-finished">
+          Finished {bucketText(f.finishedFrom, f.finishedBefore)}
+          <button className="link" aria-label="Clear the finished-between filter" onClick={() => onChange({ ...f, finishedFrom: '', finishedBefore: '' })}>
+            ×
+          </button>
+        </span>
       )}
       {(exit.bad || badRange) && (
         <p className="field-error" id="exit-filter-error" role="alert">

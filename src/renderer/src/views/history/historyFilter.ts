@@ -30,6 +30,9 @@ export interface HistoryFilterState {
   text: string;
   sort: SortColumn;
   order: 'asc' | 'desc';
+  /** A Dashboard bar's bucket (ISO, finished in [from, before)); set only by the bar, shown as a chip. */
+  finishedFrom: string;
+  finishedBefore: string;
 }
 
 export const DEFAULT_FILTER: HistoryFilterState = {
@@ -44,6 +47,8 @@ export const DEFAULT_FILTER: HistoryFilterState = {
   text: '',
   sort: 'createdAt',
   order: 'desc',
+  finishedFrom: '',
+  finishedBefore: '',
 };
 
 /** An exit code as typed: a whole number (negative too), or undefined with `bad` for anything else. */
@@ -74,6 +79,8 @@ export function selectionFilter(f: HistoryFilterState, now: number): SelectionFi
     ...(exit.code !== undefined ? { exitCode: exit.code } : {}),
     ...(f.origin ? { origin: [f.origin] } : {}),
     ...(f.text.trim() ? { text: f.text.trim() } : {}),
+    ...(valid(f.finishedFrom) ? { finishedFrom: new Date(f.finishedFrom).toISOString() } : {}),
+    ...(valid(f.finishedBefore) ? { finishedBefore: new Date(f.finishedBefore).toISOString() } : {}),
   };
 }
 
@@ -81,7 +88,7 @@ export function listFilter(f: HistoryFilterState, now: number): JobFilterInput {
   return { ...selectionFilter(f, now), sort: f.sort, order: f.order };
 }
 
-const KEYS: (keyof HistoryFilterState)[] = ['status', 'templateName', 'engineId', 'range', 'from', 'to', 'exitCode', 'origin', 'text', 'sort', 'order'];
+const KEYS: (keyof HistoryFilterState)[] = ['status', 'templateName', 'engineId', 'range', 'from', 'to', 'exitCode', 'origin', 'text', 'sort', 'order', 'finishedFrom', 'finishedBefore'];
 /** Short names in the address: #/history?status=failed&template=nightly. */
 const PARAM: Record<keyof HistoryFilterState, string> = {
   status: 'status',
@@ -95,6 +102,8 @@ const PARAM: Record<keyof HistoryFilterState, string> = {
   text: 'q',
   sort: 'sort',
   order: 'order',
+  finishedFrom: 'finished_from',
+  finishedBefore: 'finished_before',
 };
 
 /** The filters as the query of History's address: only what differs from the defaults. */
@@ -124,5 +133,7 @@ export function fromQuery(query: string): HistoryFilterState {
     text: get('text') ?? '',
     sort: oneOf(get('sort'), SORT_COLUMNS, 'createdAt'),
     order: oneOf(get('order'), ['asc', 'desc'] as const, 'desc'),
+    finishedFrom: get('finishedFrom') ?? '',
+    finishedBefore: get('finishedBefore') ?? '',
   };
 }
