@@ -20,13 +20,18 @@ import { TERMINAL_OPTIONS } from './terminalOptions';
 /**
  * xterm.js write flow control, in characters handed to xterm and not yet parsed: above HIGH the
  * pane stops reading, under LOW it reads again. LOW is more than xterm parses while the next page
- * comes from the host (a page's round trip takes tens of ms), so a long log streams without the
- * terminal waiting on the host; what waits in memory stays around ten MB at most.
+ * comes from the host (a 4 MiB page's round trip takes 100 ms and more on a busy machine), so a
+ * long log streams without the terminal waiting on the host; what waits in memory stays under
+ * about 16 M characters.
  */
-const HIGH = 6_000_000;
-const LOW = 2_000_000;
-/** File bytes per logs.read (a catch-up): few round trips for a long log, and a reply still parses in a few ms. */
-const PAGE = 1024 * 1024;
+const HIGH = 12_000_000;
+const LOW = 6_000_000;
+/**
+ * File bytes per logs.read (a catch-up): each round trip leaves the terminal waiting a moment
+ * (measured: 50 reads of 1 MiB left the page idle for 2 s of a 50 MiB log), and a reply of this
+ * size still parses in about 10 ms.
+ */
+const PAGE = 4 * 1024 * 1024;
 /** The first page is small so the terminal starts on it while the larger ones come (×4 a read up to PAGE). */
 const FIRST_PAGE = 64 * 1024;
 /** Characters per term.write: xterm parses one write without yielding, so none may be large. */
@@ -136,37 +141,44 @@ export function LogPane({ jobId, attempt, live }: Props) {
       if (timer) return;
       timer = setTimeout(() => ((timer = undefined), (heldAt = performance.now()), refreshHeld()), Math.max(0, heldAt + HELD_EVERY - performance.now()));
     };
-    const offRender = t.onRender(() => {
-      g.draw();
-      soon();
-    });
     // Only the user's own scrolling (wheel, scrollbar, keys) stops following or loads earlier
-    // lines; the terminal scrolls by itself as output comes (a scroll event per line: kept cheap).
+    // lines; the terminal scrolls by itself as output comes. Looked at once a frame the terminal
+    // draws (and after a wheel at the top, which draws nothing), not per line scrolled: xterm
+    // fires onScroll for each line of output.
     let byUserTimer: ReturnType<typeof setTimeout> | undefined;
     let byUserNow = false;
-    const byUser = () => {
-      byUserNow = true;
-      clearTimeout(byUserTimer);
-      byUserTimer = setTimeout(() => (byUserNow = false), 1500);
-    };
-    const el = host.current;
-    for (const type of ['wheel', 'pointerdown', 'keydown'] as const) el.addEventListener(type, byUser, { capture: true, passive: true });
-    const offScroll = t.onScroll((top) => {
+    const userScrolled = () => {
       if (!byUserNow || performance.now() < quietUntil.current) return;
-      if (top < t.buffer.active.baseY && followRef.current) setFollow(false);
-      if (top !== 0) return;
+      const buf = t.buffer.active;
+      if (buf.viewportY < buf.baseY && followRef.current) setFollow(false);
+      if (buf.viewportY !== 0) return;
       // Scrolled to the top of what the pane holds: the lines before it come next.
       const first = linesRef.current?.lineAt(0)?.n;
       const fmt = tail.current;
       const lost = windowRef.current === undefined ? first !== undefined && fmt?.first !== undefined && first > fmt.first : (windowRef.current ?? 1) > 1;
       if (lost && first !== undefined) loadEarlier(first);
+    };
+    let inputFrame = 0;
+    const byUser = () => {
+      byUserNow = true;
+      clearTimeout(byUserTimer);
+      byUserTimer = setTimeout(() => (byUserNow = false), 1500);
+      cancelAnimationFrame(inputFrame);
+      inputFrame = requestAnimationFrame(userScrolled);
+    };
+    const el = host.current;
+    for (const type of ['wheel', 'pointerdown', 'keydown'] as const) el.addEventListener(type, byUser, { capture: true, passive: true });
+    const offRender = t.onRender(() => {
+      g.draw();
+      soon();
+      userScrolled();
     });
     setTerm(t);
     return () => {
       clearTimeout(timer);
       clearTimeout(byUserTimer);
+      cancelAnimationFrame(inputFrame);
       offRender.dispose();
-      offScroll.dispose();
       for (const type of ['wheel', 'pointerdown', 'keydown'] as const) el.removeEventListener(type, byUser, { capture: true });
       resize.disconnect();
       t.dispose();
