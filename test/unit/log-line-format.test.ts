@@ -113,7 +113,7 @@ describe('gutter cells', () => {
   it('show the number and time on the row a line starts on, the stream mark on each of its rows', () => {
     const line = { n: 7, stream: 'stderr' as const, t: 'not a time' };
     expect(gutterCell(line, true, true, 5)).toEqual({ number: '    7', stream: 'stderr', mark: '┃', time: '--:--:--.---' });
-    expect(gutterCell(line, false, true, 5)).toEqual({ number: '', stream: 'stderr', mark: '┃', time: '' });
+    expect(gutterCell(line, false, true, 5)).toEqual({ number: '     ', stream: 'stderr', mark: '┃', time: '' });
     expect(gutterCell(undefined, true, true, 5)).toEqual({ number: '', stream: undefined, mark: '', time: '' });
   });
 

@@ -48,7 +48,7 @@ export class GutterView {
       if (next.number !== prev.number) p.number.data = next.number;
       if (next.mark !== prev.mark) p.mark.textContent = next.mark;
       if (next.stream !== prev.stream) p.mark.className = next.stream ? `gutter-mark ${next.stream}` : 'gutter-mark';
-      if (next.time !== prev.time) p.time.data = next.time;
+      if (next.time !== prev.time) p.time.data = next.time && `${next.time} `;
       this.cells[i] = next;
     }
   }

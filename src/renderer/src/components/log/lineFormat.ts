@@ -34,7 +34,7 @@ export function clock(iso: string): string {
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
 }
 
-/** What the gutter shows beside one terminal row: the number only on the row a line starts on. */
+/** What the gutter shows beside one terminal row: the number (and time) only on the row a line starts on. */
 export interface GutterCell {
   number: string;
   stream: LogStream | undefined;
@@ -50,7 +50,8 @@ export const numberWidth = (last: number): number => Math.max(NUMBER_WIDTH, Stri
 export function gutterCell(line: HeldLine | undefined, start: boolean, timestamps: boolean, width: number): GutterCell {
   if (!line) return EMPTY_CELL;
   return {
-    number: start ? String(line.n).padStart(width) : '',
+    // Blank on a wrapped row, as wide as a number, so the marks stay in one column.
+    number: start ? String(line.n).padStart(width) : ' '.repeat(width),
     stream: line.stream,
     mark: GUTTER[line.stream].mark,
     time: timestamps && start ? clock(line.t) : '',
