@@ -20,18 +20,17 @@ import { TERMINAL_OPTIONS } from './terminalOptions';
 /**
  * xterm.js write flow control, in characters handed to xterm and not yet parsed: above HIGH the
  * pane stops reading, under LOW it reads again. LOW is more than xterm parses while the next page
- * comes from the host (a 4 MiB page's round trip takes 100 ms and more on a busy machine), so a
- * long log streams without the terminal waiting on the host; what waits in memory stays under
- * about 16 M characters.
+ * comes from the host (a page's round trip takes tens of ms), so a long log streams without the
+ * terminal waiting on the host; what waits in memory stays around ten MB at most.
  */
-const HIGH = 12_000_000;
-const LOW = 6_000_000;
+const HIGH = 6_000_000;
+const LOW = 2_000_000;
 /**
- * File bytes per logs.read (a catch-up): each round trip leaves the terminal waiting a moment
- * (measured: 50 reads of 1 MiB left the page idle for 2 s of a 50 MiB log), and a reply of this
- * size still parses in about 10 ms.
+ * File bytes per logs.read (a catch-up): few round trips for a long log, and a reply still parses
+ * in a few ms. (4 MiB pages were tried: the host spends the same CPU per MiB whatever the page,
+ * no gain showed on a loaded machine, and each reply's task grows.)
  */
-const PAGE = 4 * 1024 * 1024;
+const PAGE = 1024 * 1024;
 /** The first page is small so the terminal starts on it while the larger ones come (×4 a read up to PAGE). */
 const FIRST_PAGE = 64 * 1024;
 /** Characters per term.write: xterm parses one write without yielding, so none may be large. */
