@@ -34,27 +34,48 @@ interface Marks {
 }
 type MarkedWindow = PageWindow & { __marks?: Marks };
 
+/** The log pane's gutter (line numbers and stream marks, drawn beside its terminal): one element per terminal row. */
+const GUTTER_ROWS = '[data-testid="log-gutter"] [data-testid="log-gutter-row"]';
+
 /**
  * From now on, a frame-by-frame look for `marker` in the rows of the terminal under `selector`;
  * returns the start time on the page's clock. Both sides, the pane and the bare terminal, are
- * timed by this same check: from the start until the frame that shows the last line.
+ * timed by this same check: from the start until the frame that shows the last line. For the
+ * pane, `number` says the last line must show with its line number and stream mark too: the
+ * gutter row beside the terminal row that holds the marker.
  */
-function watchForMarker(page: Page, selector: string, marker: string): Promise<number> {
+function watchForMarker(page: Page, selector: string, marker: string, number?: number): Promise<number> {
   return page.evaluate(
-    ({ selector, marker }) => {
+    ({ selector, marker, number, gutterRows }) => {
       const w = globalThis as unknown as MarkedWindow;
       const marks: Marks = { t0: performance.now(), done: undefined };
       w.__marks = marks;
-      const check = () => {
+      const numbered = new RegExp(`^\\s*${number} [│┃•]`);
+      const shown = (): boolean => {
         const rows = w.document.querySelector(`${selector} .xterm-rows`);
-        if (rows?.textContent?.includes(marker)) marks.done = performance.now();
+        if (!rows?.textContent?.includes(marker)) return false;
+        if (number === undefined) return true;
+        const each = Array.from(w.document.querySelectorAll(`${selector} .xterm-rows > div`));
+        const at = each.findIndex((r) => r.textContent?.includes(marker));
+        const gutter = w.document.querySelectorAll(gutterRows)[at];
+        return numbered.test(gutter?.textContent ?? '');
+      };
+      const check = () => {
+        if (shown()) marks.done = performance.now();
         else w.requestAnimationFrame(check);
       };
       w.requestAnimationFrame(check);
       return marks.t0;
     },
-    { selector, marker },
+    { selector, marker, number, gutterRows: GUTTER_ROWS },
   );
+}
+
+/** The pane's rows in view as a person reads them: gutter (number, stream mark) and the terminal's text. */
+async function paneRows(page: Page): Promise<string[]> {
+  const text = await page.locator('[data-testid="log-pane"] .xterm-rows > div').allTextContents();
+  const gutter = await page.locator(GUTTER_ROWS).allTextContents();
+  return text.map((t, i) => `${gutter[i] ?? ''}${t}`.trimEnd());
 }
 
 async function markerShown(page: Page): Promise<{ t0: number; done: number }> {
@@ -170,16 +191,16 @@ describe('bench: renderer', () => {
       // Start-up work (bundle, first lists) ends before the clock starts.
       await page.waitForTimeout(1000);
       // A click on the job: its detail view opens and the pane reads the log from the start.
-      const t0 = await watchForMarker(page, '[data-testid="log-pane"]', seeded.marker);
+      const t0 = await watchForMarker(page, '[data-testid="log-pane"]', seeded.marker, seeded.lines);
       await row.click();
       const marks = await markerShown(page);
       const tasks = await longTasksBetween(page, t0, marks.done);
       const pane = page.getByTestId('log-pane');
-      // The pane ends on the log's last lines, in order (each row begins with its line number and stream mark).
-      const rows = (await pane.locator('.xterm-rows').textContent()) ?? '';
-      const last = rows.indexOf(logLine(seeded.lines - 2).trim());
-      expect(last, 'the last line before the marker').toBeGreaterThanOrEqual(0);
-      expect(rows.indexOf(seeded.marker, last)).toBeGreaterThan(last);
+      // The pane ends on the log's last lines, in order, each row with its line number and stream mark.
+      const rows = (await paneRows(page)).map((r) => r.trim());
+      const last = rows.indexOf(`${seeded.lines - 1} │ ${logLine(seeded.lines - 2).trim()}`);
+      expect(last, `the last line before the marker, numbered, in ${JSON.stringify(rows.slice(-4))}`).toBeGreaterThanOrEqual(0);
+      expect(rows[last + 1]).toBe(`${seeded.lines} │ ${seeded.marker}`);
       const box = (await pane.boundingBox())!;
       jobdeck = { ms: marks.done - marks.t0, longest: longest(tasks), size: { width: box.width, height: box.height } };
       await page.context().close();

@@ -7,10 +7,11 @@ import type { LogMatch } from '../../../shared/logLines';
 import { client } from '../client/client';
 import { reportError, useApp } from '../store/app';
 import { downloadLog, fullLogText } from './log/fullLog';
-import { formatLines, LineFormatter, prefixColumns, type LineView } from './log/lineFormat';
+import { formatLines, LineFormatter } from './log/lineFormat';
 import { LogToolbar, STREAMS, type StreamFilter } from './log/LogToolbar';
 import { LogWindowBar } from './log/LogWindowBar';
-import { heldLines, lineAtRow, rowOfLine } from './log/terminalRows';
+import { PaneGutter } from './log/paneGutter';
+import { TerminalLines } from './log/terminalLines';
 import { useLogSearch } from './log/useLogSearch';
 import './log/log.css';
 import { LogFollower } from './logFollow';
@@ -24,7 +25,11 @@ import { TERMINAL_OPTIONS } from './terminalOptions';
  */
 const HIGH = 6_000_000;
 const LOW = 2_000_000;
-/** File bytes per logs.read (a catch-up): few round trips for a long log, and a reply still parses in a few ms. */
+/**
+ * File bytes per logs.read (a catch-up): few round trips for a long log, and a reply still parses
+ * in a few ms. (4 MiB pages were tried: the host spends the same CPU per MiB whatever the page,
+ * no gain showed on a loaded machine, and each reply's task grows.)
+ */
 const PAGE = 1024 * 1024;
 /** The first page is small so the terminal starts on it while the larger ones come (×4 a read up to PAGE). */
 const FIRST_PAGE = 64 * 1024;
@@ -35,6 +40,8 @@ const STEP = 4000;
 const WINDOW = 8000;
 /** Columns of a terminal that does not wrap: longer lines scroll sideways. */
 const NOWRAP_COLS = 500;
+/** "Lines X–Y of Z" follows the terminal at most this often (ms): a React render per frame would slow a long log down. */
+const HELD_EVERY = 250;
 
 interface Props {
   jobId: string;
@@ -53,10 +60,12 @@ interface Pending {
  * file; the pane reads the file by range only to fill a gap, so a byte crosses from main once
  * (logFollow.ts), under write flow control. Before the tail: windows of numbered lines read by
  * line number (logs.lines) when the user scrolls to the top or a search match lies there. Every
- * line carries its number and its stream's mark (log/lineFormat.ts); search runs in the host.
+ * line's number, stream mark and time are drawn in a gutter beside the terminal for the rows in
+ * view (log/paneGutter.ts), so the terminal parses the log's text alone; search runs in the host.
  */
 export function LogPane({ jobId, attempt, live }: Props) {
   const host = useRef<HTMLDivElement>(null);
+  const gutterEl = useRef<HTMLDivElement>(null);
   const [filter, setFilter] = useState<StreamFilter>('all');
   const [timestamps, setTimestamps] = useState(false);
   const [wrap, setWrap] = useState(true);
@@ -71,22 +80,23 @@ export function LogPane({ jobId, attempt, live }: Props) {
   wrapRef.current = wrap;
   const pending = useRef<Pending | undefined>(undefined);
   const liveRef = useRef(live);
-  const view: LineView = useMemo(() => ({ streams: STREAMS[filter], timestamps }), [filter, timestamps]);
-  const viewRef = useRef(view);
-  viewRef.current = view;
+  const streams = useMemo(() => STREAMS[filter], [filter]);
   const windowRef = useRef(windowFrom);
   windowRef.current = windowFrom;
   /** What the tail's formatter has numbered (total lines) and first shown. */
   const tail = useRef<LineFormatter | undefined>(undefined);
   const totalRef = useRef(0);
   const termRef = useRef<Terminal | undefined>(undefined);
+  /** Which line each row shows, for what the terminal holds now. */
+  const linesRef = useRef<TerminalLines | undefined>(undefined);
+  const gutter = useRef<PaneGutter | undefined>(undefined);
   /** Scrolls the pane makes itself (after a load, a jump) are not the user scrolling to the top. */
   const quietUntil = useRef(0);
 
   const refreshHeld = useCallback(() => {
     const t = tail.current;
     if (!termRef.current) return;
-    const h = heldLines(termRef.current);
+    const h = linesRef.current?.held() ?? {};
     const total = windowRef.current === undefined ? (t?.count ?? 0) : totalRef.current;
     const trimmed = windowRef.current === undefined ? h.first !== undefined && t?.first !== undefined && h.first > t.first : (windowRef.current ?? 1) > 1;
     setHeld((p) => (p.first === h.first && p.last === h.last && p.total === total && p.trimmed === trimmed ? p : { ...h, total, trimmed }));
@@ -107,61 +117,88 @@ export function LogPane({ jobId, attempt, live }: Props) {
     if (!t || !fit.current) return;
     fit.current.fit();
     if (!wrapRef.current) t.resize(Math.max(t.cols, NOWRAP_COLS), t.rows);
+    gutter.current?.fit();
   }, []);
 
   // The terminal, once per pane.
   useEffect(() => {
-    if (!host.current) return;
+    if (!host.current || !gutterEl.current) return;
     const t = new Terminal({ ...TERMINAL_OPTIONS, convertEol: true });
     fit.current = new FitAddon();
     t.loadAddon(fit.current);
     t.open(host.current);
     termRef.current = t;
+    const g = new PaneGutter(gutterEl.current, t);
+    gutter.current = g;
     layout();
     const resize = new ResizeObserver(() => layout());
     resize.observe(host.current);
-    let frame = 0;
+    // The held range at most every HELD_EVERY ms, and once more after the last render.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let heldAt = 0;
     const soon = () => {
-      if (!frame) frame = requestAnimationFrame(() => ((frame = 0), refreshHeld()));
+      if (timer) return;
+      timer = setTimeout(() => ((timer = undefined), (heldAt = performance.now()), refreshHeld()), Math.max(0, heldAt + HELD_EVERY - performance.now()));
     };
-    const offWrite = t.onWriteParsed(soon);
     // Only the user's own scrolling (wheel, scrollbar, keys) stops following or loads earlier
-    // lines; the terminal scrolls by itself as output comes.
-    let userAt = 0;
-    const byUser = () => (userAt = performance.now());
-    const el = host.current;
-    for (const type of ['wheel', 'pointerdown', 'keydown'] as const) el.addEventListener(type, byUser, { capture: true, passive: true });
-    const offScroll = t.onScroll((top) => {
-      soon();
-      const now = performance.now();
-      if (now < quietUntil.current || now - userAt > 1500) return;
-      if (top < t.buffer.active.baseY && followRef.current) setFollow(false);
-      if (top !== 0) return;
+    // lines; the terminal scrolls by itself as output comes. Looked at once a frame the terminal
+    // draws (and after a wheel at the top, which draws nothing), not per line scrolled: xterm
+    // fires onScroll for each line of output.
+    let byUserTimer: ReturnType<typeof setTimeout> | undefined;
+    let byUserNow = false;
+    const userScrolled = () => {
+      if (!byUserNow || performance.now() < quietUntil.current) return;
+      const buf = t.buffer.active;
+      if (buf.viewportY < buf.baseY && followRef.current) setFollow(false);
+      if (buf.viewportY !== 0) return;
       // Scrolled to the top of what the pane holds: the lines before it come next.
-      const first = lineAtRow(t, 0);
+      const first = linesRef.current?.lineAt(0)?.n;
       const fmt = tail.current;
       const lost = windowRef.current === undefined ? first !== undefined && fmt?.first !== undefined && first > fmt.first : (windowRef.current ?? 1) > 1;
       if (lost && first !== undefined) loadEarlier(first);
+    };
+    let inputFrame = 0;
+    const byUser = () => {
+      byUserNow = true;
+      clearTimeout(byUserTimer);
+      byUserTimer = setTimeout(() => (byUserNow = false), 1500);
+      cancelAnimationFrame(inputFrame);
+      inputFrame = requestAnimationFrame(userScrolled);
+    };
+    const el = host.current;
+    for (const type of ['wheel', 'pointerdown', 'keydown'] as const) el.addEventListener(type, byUser, { capture: true, passive: true });
+    const offRender = t.onRender(() => {
+      g.draw();
+      soon();
+      userScrolled();
     });
     setTerm(t);
     return () => {
-      cancelAnimationFrame(frame);
-      offWrite.dispose();
-      offScroll.dispose();
+      clearTimeout(timer);
+      clearTimeout(byUserTimer);
+      cancelAnimationFrame(inputFrame);
+      offRender.dispose();
       for (const type of ['wheel', 'pointerdown', 'keydown'] as const) el.removeEventListener(type, byUser, { capture: true });
       resize.disconnect();
       t.dispose();
       termRef.current = undefined;
+      gutter.current = undefined;
+      linesRef.current = undefined;
       setTerm(undefined);
     };
   }, [jobId, attempt, layout, refreshHeld, loadEarlier]);
 
   useEffect(() => layout(), [wrap, layout]);
+  useEffect(() => {
+    if (!gutter.current) return;
+    gutter.current.timestamps = timestamps;
+    gutter.current.draw();
+  }, [timestamps, term]);
 
   const jump = useCallback((line: number, match?: LogMatch) => {
     const t = termRef.current;
     if (!t) return;
-    const row = rowOfLine(t, line);
+    const row = linesRef.current?.rowOf(line);
     setFollow(false);
     followRef.current = false;
     quietUntil.current = performance.now() + 400;
@@ -173,7 +210,7 @@ export function LogPane({ jobId, attempt, live }: Props) {
     }
     if (!match) return t.scrollToLine(row);
     t.scrollToLine(Math.max(0, row - 3));
-    t.select(prefixColumns(line, viewRef.current) + match.start, row, Math.max(1, match.end - match.start));
+    t.select(match.start, row, Math.max(1, match.end - match.start));
   }, []);
 
   // What the terminal shows: the live tail, or a window of earlier lines.
@@ -182,13 +219,22 @@ export function LogPane({ jobId, attempt, live }: Props) {
     quietUntil.current = performance.now() + 400;
     term.reset();
     term.clearSelection();
+    const lines = new TerminalLines(term);
+    linesRef.current = lines;
+    const g = gutter.current;
+    if (g) {
+      g.lines = lines;
+      g.last = 0;
+      g.draw();
+    }
     if (windowFrom !== undefined) {
       let gone = false;
-      void client.invoke('logs.lines', { id: jobId, attempt, from: windowFrom, count: WINDOW, streams: [...view.streams] }).then((page) => {
+      void client.invoke('logs.lines', { id: jobId, attempt, from: windowFrom, count: WINDOW, streams: [...streams] }).then((page) => {
         if (gone) return;
         totalRef.current = page.total;
+        if (g) g.last = page.total;
         quietUntil.current = performance.now() + 400;
-        term.write(formatLines(page.lines, view), () => {
+        lines.write(formatLines(page.lines, lines.lines), () => {
           const p = pending.current;
           pending.current = undefined;
           quietUntil.current = performance.now() + 400;
@@ -197,9 +243,12 @@ export function LogPane({ jobId, attempt, live }: Props) {
           refreshHeld();
         });
       }, reportError);
-      return () => void (gone = true);
+      return () => {
+        gone = true;
+        lines.dispose();
+      };
     }
-    const formatter = new LineFormatter(view);
+    const formatter = new LineFormatter(streams, lines.lines);
     tail.current = formatter;
     let pageBytes = FIRST_PAGE;
     const follower = new LogFollower(
@@ -213,16 +262,20 @@ export function LogPane({ jobId, attempt, live }: Props) {
         write: (text, parsed) => {
           // Once parsed too: lines added while the terminal trims its scrollback can leave the
           // view a row or two above the end.
-          term.write(text, () => {
-            if (followRef.current) term.scrollToBottom();
+          lines.write(text, () => {
+            const buf = term.buffer.active;
+            if (followRef.current && buf.viewportY !== buf.baseY) term.scrollToBottom();
             parsed();
           });
-          if (followRef.current) term.scrollToBottom();
         },
         onError: reportError,
       },
       { high: HIGH, low: LOW, slice: SLICE },
-      (chunks) => formatter.format(chunks),
+      (chunks) => {
+        const text = formatter.format(chunks);
+        if (g) g.last = formatter.count;
+        return text;
+      },
     );
     const offs: (() => void)[] = [];
     if (liveRef.current) {
@@ -243,14 +296,15 @@ export function LogPane({ jobId, attempt, live }: Props) {
     follower.catchUp();
     return () => {
       follower.dispose();
+      lines.dispose();
       for (const off of offs) off();
       if (liveRef.current) void client.invoke('logs.unsubscribe', { id: jobId }).catch(() => undefined);
       tail.current = undefined;
     };
     // `live` is read once: when the job ends the pane keeps its text and the final read drains it.
-  }, [term, jobId, attempt, view, windowFrom, jump, refreshHeld]);
+  }, [term, jobId, attempt, streams, windowFrom, jump, refreshHeld]);
 
-  const search = useLogSearch(jobId, attempt ?? 1, view.streams, useCallback((m: LogMatch) => jump(m.n, m), [jump]));
+  const search = useLogSearch(jobId, attempt ?? 1, streams, useCallback((m: LogMatch) => jump(m.n, m), [jump]));
 
   const copy = async () => {
     if (attempt === undefined) return;
@@ -280,7 +334,7 @@ export function LogPane({ jobId, attempt, live }: Props) {
         onFollow={(on) => (on ? toEnd() : setFollow(false))}
         onEnd={toEnd}
         onCopy={() => void copy()}
-        onDownload={(format) => attempt !== undefined && void downloadLog(jobId, attempt, format, view.streams).catch(reportError)}
+        onDownload={(format) => attempt !== undefined && void downloadLog(jobId, attempt, format, streams).catch(reportError)}
       />
       <LogWindowBar
         held={held}
@@ -293,7 +347,10 @@ export function LogPane({ jobId, attempt, live }: Props) {
         }}
         onEnd={toEnd}
       />
-      <div className={`logpane-term${wrap ? '' : ' nowrap'}`} ref={host} data-testid="log-pane" />
+      <div className="logpane-body">
+        <div className="logpane-gutter" ref={gutterEl} aria-hidden="true" data-testid="log-gutter" />
+        <div className={`logpane-term${wrap ? '' : ' nowrap'}`} ref={host} data-testid="log-pane" />
+      </div>
     </div>
   );
 }

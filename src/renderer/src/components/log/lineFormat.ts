@@ -1,23 +1,24 @@
 import type { LogChunk, LogStream } from '../../../../shared/ipc';
 import type { LogLine } from '../../../../shared/logLines';
+import type { HeldLine, LineRing } from './lineRing';
 
 const RESET = '\x1b[0m';
 /**
- * Quiet text (numbers, times, Jobdeck's notes) in bright black rather than SGR 2 (dim): xterm lifts
- * a colour to the minimum contrast ratio but draws dim text at half opacity, under WCAG AA.
+ * Jobdeck's own notes in bright black rather than SGR 2 (dim): xterm lifts a colour to the minimum
+ * contrast ratio but draws dim text at half opacity, under WCAG AA.
  */
 const DIM = '\x1b[90m';
 /**
  * The stream gutter: a mark of its own shape per stream (thin bar, heavy red bar, dot), so stderr
  * is told apart without colour and whatever colours a program prints itself.
  */
-export const GUTTER: Record<LogStream, { mark: string; sgr: string; label: string }> = {
-  stdout: { mark: '│', sgr: '\x1b[90m', label: 'stdout' },
-  stderr: { mark: '┃', sgr: '\x1b[31;1m', label: 'stderr' },
-  system: { mark: '•', sgr: '\x1b[36m', label: 'Jobdeck' },
+export const GUTTER: Record<LogStream, { mark: string; label: string }> = {
+  stdout: { mark: '│', label: 'stdout' },
+  stderr: { mark: '┃', label: 'stderr' },
+  system: { mark: '•', label: 'Jobdeck' },
 };
-/** The number column is at least this wide, so columns stay put up to 99,999 lines. */
-const NUMBER_WIDTH = 5;
+/** The number column is at least this wide, so the gutter stays put up to 99,999 lines. */
+export const NUMBER_WIDTH = 5;
 
 export interface LineView {
   /** Streams shown (the filter); lines of the others are left out, numbers kept. */
@@ -33,26 +34,36 @@ export function clock(iso: string): string {
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
 }
 
-export function prefix(n: number, stream: LogStream, t: string, view: LineView): string {
-  const g = GUTTER[stream];
-  const time = view.timestamps ? `${DIM}${clock(t)}${RESET} ` : '';
-  return `${RESET}${DIM}${String(n).padStart(NUMBER_WIDTH)}${RESET} ${g.sgr}${g.mark}${RESET} ${time}`;
+/** What the gutter shows beside one terminal row: the number (and time) only on the row a line starts on. */
+export interface GutterCell {
+  number: string;
+  stream: LogStream | undefined;
+  mark: string;
+  time: string;
 }
 
-/** The line number a terminal row starts with, if it is the first row of a line. */
-export function lineNumberOf(row: string): number | undefined {
-  const m = /^\s*(\d+) [│┃•] /.exec(row);
-  return m ? Number(m[1]) : undefined;
-}
+export const EMPTY_CELL: GutterCell = { number: '', stream: undefined, mark: '', time: '' };
 
-/** Columns the prefix takes on screen (to place a search match after it). */
-export const prefixColumns = (n: number, view: LineView): number =>
-  Math.max(NUMBER_WIDTH, String(n).length) + 3 + (view.timestamps ? 13 : 0);
+/** Digits of the number column for lines up to `last`. */
+export const numberWidth = (last: number): number => Math.max(NUMBER_WIDTH, String(last).length);
+
+export function gutterCell(line: HeldLine | undefined, start: boolean, timestamps: boolean, width: number): GutterCell {
+  if (!line) return EMPTY_CELL;
+  return {
+    // Blank on a wrapped row, as wide as a number, so the marks stay in one column.
+    number: start ? String(line.n).padStart(width) : ' '.repeat(width),
+    stream: line.stream,
+    mark: GUTTER[line.stream].mark,
+    time: timestamps && start ? clock(line.t) : '',
+  };
+}
 
 /**
- * A log as terminal text, chunk by chunk as it comes: each line gets its number, its stream's
- * mark and (optionally) its time, following the line rule of shared/logLines.ts (a line belongs
- * to the stream and time of its first piece), so the numbers are the ones search and pages use.
+ * A log as terminal text, chunk by chunk as it comes, and each line's number, stream and time
+ * into `lines` for the gutter, following the line rule of shared/logLines.ts (a line belongs to
+ * the stream and time of its first piece), so the numbers are the ones search and pages use. The
+ * text goes to the terminal as it came, a chunk at a time (no per-line strings): the gutter is
+ * drawn beside the terminal, for the rows in view only.
  */
 export class LineFormatter {
   /** Lines begun so far. */
@@ -62,40 +73,54 @@ export class LineFormatter {
   private atStart = true;
   private shown = true;
 
-  constructor(private readonly view: LineView) {}
+  constructor(
+    private readonly streams: readonly LogStream[],
+    readonly lines: LineRing,
+  ) {}
 
   format(chunks: readonly LogChunk[]): string {
     let out = '';
     for (const c of chunks) {
       const data = c.data;
       let at = 0;
-      while (at < data.length) {
-        if (this.atStart) {
-          this.count++;
-          this.shown = this.view.streams.includes(c.stream);
-          if (this.shown) {
-            this.first ??= this.count;
-            out += prefix(this.count, c.stream, c.t, this.view);
-          }
-          this.atStart = false;
-        }
-        const nl = data.indexOf('\n', at);
-        const end = nl < 0 ? data.length : nl + 1;
-        if (this.shown) out += c.stream === 'system' ? `${DIM}${data.slice(at, end)}${RESET}` : data.slice(at, end);
+      if (!this.atStart && data.length) {
+        // The rest of a line begun in an earlier chunk: shown as that line is.
+        const nl = data.indexOf('\n');
+        at = nl < 0 ? data.length : nl + 1;
+        if (this.shown) out += paint(c.stream, at === data.length ? data : data.slice(0, at));
         if (nl >= 0) this.atStart = true;
-        at = end;
       }
+      if (at >= data.length) continue;
+      // Lines that begin in this chunk: all of its stream.
+      const shown = this.streams.includes(c.stream);
+      for (let p = at; p < data.length; ) {
+        this.count++;
+        if (shown) {
+          this.first ??= this.count;
+          this.lines.push(this.count, c.stream, c.t);
+        }
+        const nl = data.indexOf('\n', p);
+        if (nl < 0) {
+          this.atStart = false;
+          break;
+        }
+        p = nl + 1;
+      }
+      this.shown = shown;
+      if (shown) out += paint(c.stream, at === 0 ? data : data.slice(at));
     }
     return out;
   }
 }
 
-/** Whole numbered lines (a page read by line number) as terminal text. */
-export function formatLines(lines: readonly LogLine[], view: LineView): string {
-  let out = '';
-  for (const l of lines) {
-    const text = l.stream === 'system' ? `${DIM}${l.text}${RESET}` : l.text;
-    out += `${prefix(l.n, l.stream, l.t, view)}${text}\n`;
+const paint = (stream: LogStream, text: string): string => (stream === 'system' ? `${DIM}${text}${RESET}` : text);
+
+/** Whole numbered lines (a page read by line number) as terminal text, and into `lines`. */
+export function formatLines(page: readonly LogLine[], lines: LineRing): string {
+  const parts: string[] = [];
+  for (const l of page) {
+    lines.push(l.n, l.stream, l.t);
+    parts.push(paint(l.stream, l.text));
   }
-  return out;
+  return parts.length ? `${parts.join('\n')}\n` : '';
 }
