@@ -188,9 +188,7 @@ export class Scheduler {
     };
   }
 
-  private async persist(): Promise<void> {
-    await this.d.repo.persist?.().catch(() => undefined);
-  }
+  private persist = async (): Promise<void> => void (await this.d.repo.persist?.().catch(() => undefined));
 
   /** The exit, on disk before the container is removed; the outcome proper follows in onDone. */
   private async onExited(jobId: string, number: number, outcome: AttemptOutcome): Promise<void> {
@@ -199,6 +197,8 @@ export class Scheduler {
     if (!next) return;
     this.d.repo.touch(next);
     await this.persist();
+    this.live.exited(jobId, number); // its container runs no more: its slot goes to the next job while it is removed
+    this.pump();
   }
 
   private watch(jobId: string, number: number, handle: RunningAttempt): void {
