@@ -95,8 +95,10 @@ describe('store: history one record a line', () => {
     expect(src).toBeDefined();
     expect(recordAt(src, 0, a.id)).toEqual(a);
     expect(recordAt(src, 1, b.id)).toEqual(b);
-    expect(lineSource(historyText([JSON.stringify(a)]), 2)).toBeUndefined();
+    // A newline short: the records as parsed.
+    const joined = `{"schemaVersion":1,"jobs":[\n${JSON.stringify(a)},${JSON.stringify(b)}\n]}`;
+    expect(recordAt(lineSource(joined, 2)!, 1, b.id)).toEqual(b);
     expect(lineSource(JSON.stringify({ schemaVersion: 1, jobs: [a] }), 1)).toBeUndefined();
-    expect(recordAt(lineSource(historyText([]), 0) ?? { text: '', newlines: new Uint32Array() }, 0, 'none')).toBeUndefined();
+    expect(recordAt(lineSource(historyText([JSON.stringify(a), JSON.stringify(b)]), 2)!, 1, b.id)).toEqual(b);
   });
 });

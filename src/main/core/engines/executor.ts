@@ -145,8 +145,7 @@ export class DockerExecutor implements Executor {
         sink.log('system', `[jobdeck] no artifacts from ${spec.outputDir}: ${engineMessage(error)}\n`, now());
       }
     }
-    // The scheduler may start the next job meanwhile (its slot was freed by sink.exited); this
-    // attempt ends once its container is gone.
+    // The attempt ends once its container is gone: a finished job leaves nothing behind.
     if (outcome.reason !== 'EngineLost') await this.remove(container, spec.keepContainer);
     return outcome;
   }

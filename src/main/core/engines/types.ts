@@ -44,8 +44,7 @@ export interface AttemptSink {
   pullProgress?(progress: PullProgress): void;
   /**
    * The container has exited: record the exit durably. Awaited before the container is removed,
-   * so a crash between the two still leaves the true exit code to the next start. From here the
-   * container runs no more: the scheduler may start the next job while this one is removed.
+   * so a crash between the two still leaves the true exit code to the next start.
    */
   exited?(outcome: AttemptOutcome): Promise<void>;
   /** The attempt's init containers and sidecars changed state (the whole list, in order). */

@@ -10,8 +10,6 @@ export interface Live {
   log: AttemptLog;
   engineId: string;
   lastTouch: number;
-  /** Its container has exited (its exit on disk) and is being removed: no longer counted against the limits. */
-  exited?: boolean;
 }
 
 /**
@@ -38,18 +36,10 @@ export class LiveAttempts {
     return live;
   }
 
-  /** Attempts whose containers run, against the global (or one engine's) concurrency limit. */
   count(engineId?: string): number {
     let n = 0;
-    for (const l of this.all()) if (!l.exited && (!engineId || l.engineId === engineId)) n++;
+    for (const l of this.all()) if (!engineId || l.engineId === engineId) n++;
     return n;
-  }
-
-  exited(jobId: string, attempt: number): void {
-    const live = this.byJob.get(jobId)?.get(attempt);
-    if (!live || live.exited) return;
-    live.exited = true;
-    this.d.onLiveChange?.();
   }
 
   countOf(jobId: string): number {

@@ -197,8 +197,6 @@ export class Scheduler {
     if (!next) return;
     this.d.repo.touch(next);
     await this.persist();
-    this.live.exited(jobId, number); // its container runs no more: its slot goes to the next job while it is removed
-    this.pump();
   }
 
   private watch(jobId: string, number: number, handle: RunningAttempt): void {

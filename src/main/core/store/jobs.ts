@@ -54,6 +54,7 @@ export class JobTable {
    */
   load(history: HistoryLoad[], hotJobs: Job[], removedFromHistory: string[]): boolean {
     let stateDirty = false;
+    const unfinished: StoreRow[] = [];
     if (!history.some((h) => h.n === 0)) history.unshift({ n: 0, data: { jobs: [], parsed: new Set() }, dirty: false });
     for (const h of history) {
       const seg = this.history.add(h.n);
@@ -62,8 +63,8 @@ export class JobTable {
       // A file in the older form (not one record a line) keeps its records as parsed.
       if (!rows) {
         if (jobs.length) seg.compact = true;
-        for (let i = 0; i < jobs.length; i++) this.addCold(seg, newRow(jobs[i]!, jobs[i], seg, !parsed.has(i)));
-      } else for (const row of rows) this.addCold(seg, row);
+        for (let i = 0; i < jobs.length; i++) this.addCold(seg, newRow(jobs[i]!, jobs[i], seg, !parsed.has(i)), unfinished);
+      } else for (const row of rows) this.addCold(seg, row, unfinished);
     }
     for (const id of removedFromHistory) {
       // Removed before a crash, its history file not yet rewritten.
@@ -82,9 +83,10 @@ export class JobTable {
       this.hot.add(j.id);
       if (isTerminal(j.status)) this.hotFinished++;
     }
-    // Only finished jobs belong in history (records.ts parses any other at once).
-    for (const row of this.rows.values()) {
-      if (row.seg && !isTerminal(row.status)) {
+    // Only finished jobs belong in history (records.ts parses any other at once, so only a parsed
+    // one can be unfinished).
+    for (const row of unfinished) {
+      if (row.seg && this.rows.get(row.id) === row) {
         // Parsed at open (records.ts), so it has its job.
         this.history.leave(row);
         this.hot.add(row.id);
@@ -99,7 +101,7 @@ export class JobTable {
   }
 
   /** A history record read at open. */
-  private addCold(seg: Segment, row: StoreRow): void {
+  private addCold(seg: Segment, row: StoreRow, unfinished: StoreRow[]): void {
     if (this.rows.has(row.id)) {
       // In two history files (a crash while one was split): the first copy is kept.
       markSegment(seg);
@@ -109,6 +111,7 @@ export class JobTable {
     this.rows.set(row.id, row);
     seg.rows.add(row);
     if (row.raw) this.unchecked++;
+    else if (!isTerminal(row.status)) unfinished.push(row);
   }
 
   /** The distinct template names of all jobs, hot and cold (one pass over memory; no parse). */

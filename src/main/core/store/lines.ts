@@ -12,8 +12,15 @@ import { SCHEMA_VERSION } from './schema';
  */
 export interface LineSource {
   readonly text: string;
-  /** Where each newline is: record i lies between newline i and newline i + 1. */
-  readonly newlines: Uint32Array;
+  /** Records the parse found. */
+  readonly count: number;
+  /**
+   * Where each newline is (record i lies between newline i and newline i + 1), found when a
+   * record is first wanted: not on the load's path.
+   */
+  newlines?: Uint32Array;
+  /** The records as parsed, for a text whose lines turned out not to be its records. */
+  parsed?: Job[];
 }
 
 const header = () => `{"schemaVersion":${SCHEMA_VERSION},"jobs":[`;
@@ -27,27 +34,37 @@ export function historyText(records: string[]): string {
 }
 
 /**
- * The line index of a file's text, if it is in the form above with one record a line for each
- * of the `count` records the parse found; undefined for any other form (an older file, one
- * edited by hand), whose records are then kept as parsed.
+ * The text of a file in the form above, holding the `count` records the parse found; undefined
+ * for any other form (an older file), whose records are then kept as parsed. That each line is a
+ * record is checked when the lines are first indexed (indexed).
  */
 export function lineSource(text: string, count: number): LineSource | undefined {
   const head = header();
-  if (!text.startsWith(head) || !text.endsWith(FOOTER)) return undefined;
+  if (!text.startsWith(head) || !text.endsWith(FOOTER) || text.charCodeAt(head.length) !== 10) return undefined;
+  return { text, count };
+}
+
+/** The newlines of the text, one more than its records, or undefined if they are not that. */
+function indexed(src: LineSource): Uint32Array | undefined {
+  if (src.newlines || src.parsed) return src.newlines;
+  const { text, count } = src;
   const newlines = new Uint32Array(count + 1);
   let n = 0;
-  for (let at = text.indexOf('\n', head.length - 1); at !== -1; at = text.indexOf('\n', at + 1)) {
-    if (n > count) return undefined;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) {
+    if (n > count) break;
     newlines[n++] = at;
   }
-  if (n !== count + 1 || newlines[0] !== head.length) return undefined;
-  return { text, newlines };
+  if (n === count + 1) src.newlines = newlines;
+  else src.parsed = (JSON.parse(text) as { jobs: Job[] }).jobs;
+  return src.newlines;
 }
 
 /** Record i's text (its trailing comma left out). */
 export function recordText(src: LineSource, i: number): string {
-  const from = src.newlines[i]! + 1;
-  let to = src.newlines[i + 1]!;
+  const newlines = indexed(src);
+  if (!newlines) return JSON.stringify(src.parsed![i]);
+  const from = newlines[i]! + 1;
+  let to = newlines[i + 1]!;
   if (src.text.charCodeAt(to - 1) === 44 /* , */) to--;
   return src.text.slice(from, to);
 }
@@ -58,13 +75,17 @@ export function recordText(src: LineSource, i: number): string {
  * again for it instead.
  */
 export function recordAt(src: LineSource, i: number, id: string): Job {
-  try {
-    const j = JSON.parse(recordText(src, i)) as Job | null;
-    if (j?.id === id) return j;
-  } catch {
-    // not a record of its own: below
+  if (indexed(src)) {
+    try {
+      const j = JSON.parse(recordText(src, i)) as Job | null;
+      if (j?.id === id) return j;
+    } catch {
+      // not a record of its own: below
+    }
+    src.parsed = (JSON.parse(src.text) as { jobs: Job[] }).jobs;
+    src.newlines = undefined;
   }
-  return (JSON.parse(src.text) as { jobs: Job[] }).jobs[i]!;
+  return src.parsed![i]!;
 }
 
 /** What lowdb's writer writes as it is: a document already serialized (a history file's lines). */

@@ -137,6 +137,15 @@ const num = (s: string, i: number, n: number): number => {
   return v;
 };
 
+/** Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil), as Date.UTC counts them. */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+}
+
 /**
  * ms since the epoch of an ISO time; −Infinity for none or a bad one. The form toISOString()
  * writes (every time Jobdeck stores) is read directly: Date.parse on 100k of them is most of the
@@ -144,10 +153,15 @@ const num = (s: string, i: number, n: number): number => {
  */
 export function time(s: string | undefined): number {
   if (!s) return -Infinity;
-  if (s.length === 24 && s[4] === '-' && s[7] === '-' && s[10] === 'T' && s[13] === ':' && s[16] === ':' && s[19] === '.' && s[23] === 'Z') {
-    const t = Date.UTC(num(s, 0, 4), num(s, 5, 2) - 1, num(s, 8, 2), num(s, 11, 2), num(s, 14, 2), num(s, 17, 2), num(s, 20, 3));
-    // Out-of-range fields (month 13) would roll over: leave those to Date.parse.
-    if (!Number.isNaN(t) && num(s, 5, 2) <= 12 && num(s, 8, 2) <= 31 && num(s, 11, 2) <= 23 && num(s, 14, 2) <= 59 && num(s, 17, 2) <= 59) return t;
+  if (s.length === 24 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && s.charCodeAt(10) === 84 && s.charCodeAt(13) === 58 && s.charCodeAt(16) === 58 && s.charCodeAt(19) === 46 && s.charCodeAt(23) === 90) {
+    const y = num(s, 0, 4);
+    const mo = num(s, 5, 2);
+    const d = num(s, 8, 2);
+    const h = num(s, 11, 2);
+    const mi = num(s, 14, 2);
+    const sec = num(s, 17, 2);
+    // Out-of-range fields (month 13) would roll over: leave those to Date.parse (NaN fails these too).
+    if (mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && sec <= 59) return ((daysFromCivil(y, mo, d) * 24 + h) * 60 + mi) * 60_000 + sec * 1000 + num(s, 20, 3);
   }
   const t = Date.parse(s);
   return Number.isNaN(t) ? -Infinity : t;
