@@ -31,6 +31,8 @@ export interface ExecutorOptions {
 }
 
 const now = () => new Date().toISOString();
+/** How long after the output ends the wait made at the start may take to answer. */
+const WAIT_GRACE_MS = 1000;
 
 /** One executor over the Docker Engine API, for Docker and Podman's compat socket alike. */
 export class DockerExecutor implements Executor {
@@ -304,10 +306,16 @@ export class DockerExecutor implements Executor {
     return exitedState(container, untilCleanedUp);
   }
 
-  /** The exit from the wait made at the start; an exit of 137 is inspected (only that tells an OOM kill). */
+  /**
+   * The exit from the wait made at the start; an exit of 137 is inspected (only that tells an OOM
+   * kill). The output has ended, so the answer is due: one that does not come within a second (an
+   * engine gone away can leave the wait hanging) gives way to an inspect, which says what happened.
+   */
   private async waited(container: Docker.Container, exit: Promise<unknown>): Promise<ExitState> {
-    const r = (await exit) as { StatusCode: number; Error?: { Message?: string } | null };
-    if (r.StatusCode === 137) return this.finalState(container, false);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), WAIT_GRACE_MS)));
+    const r = (await Promise.race([exit, late]).finally(() => clearTimeout(timer))) as { StatusCode: number; Error?: { Message?: string } | null } | undefined;
+    if (!r || r.StatusCode === 137) return this.finalState(container, false);
     return { ExitCode: r.StatusCode, OOMKilled: false, Error: r.Error?.Message ?? '' };
   }
 
