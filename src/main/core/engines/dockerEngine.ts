@@ -1,12 +1,13 @@
 import type Docker from 'dockerode';
 import type { EngineKind } from '../../../shared/engine';
 import { createDockerClient } from './client';
+import { statusOf } from './errors';
 import type { EngineCandidate } from './discovery';
 import { DockerExecutor, type ExecutorOptions } from './executor';
 import type { EngineDriver } from './registry';
 
-/** Podman answers GET /libpod/_ping; Docker does not. */
-async function detectKind(docker: Docker): Promise<EngineKind> {
+/** Podman answers GET /libpod/_ping; Docker says 404. Undefined: neither answer came. */
+async function askKind(docker: Docker): Promise<EngineKind | undefined> {
   try {
     await new Promise<void>((resolve, reject) => {
       docker.modem.dial(
@@ -15,19 +16,24 @@ async function detectKind(docker: Docker): Promise<EngineKind> {
       );
     });
     return 'podman';
-  } catch {
-    return 'docker';
+  } catch (error) {
+    return statusOf(error) === 404 ? 'docker' : undefined;
   }
 }
+
+const detectKind = async (docker: Docker): Promise<EngineKind> => (await askKind(docker)) ?? 'docker';
 
 /** An engine over the Docker Engine API (dockerode): Docker, and Podman's compat socket. */
 export function dockerEngine(candidate: EngineCandidate, options: ExecutorOptions): EngineDriver {
   const docker = createDockerClient(candidate.host, candidate.tls);
+  const executor = new DockerExecutor(candidate.id, docker, options);
   return {
     docker,
-    executor: new DockerExecutor(candidate.id, docker, options),
+    executor,
     async probe() {
       await docker.ping();
+      // Asked of the engine itself, once: a socket named docker.sock may be Podman's.
+      executor.kind ??= await askKind(docker);
       const version = (await docker.version()) as { Version?: string; ApiVersion?: string };
       return {
         ...(version.Version ? { version: version.Version } : {}),

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { ArtifactCapError, extractArtifacts } from '../artifacts/artifactFiles';
 import { engineMessage, initExecFailureExitCode, isConnectionError, startFailureExitCode, statusOf } from './errors';
-import { ensureImage, ImageError, markPresent } from './images';
+import { ImageError, isMissingImage, markPresent, neverPulled, pull } from './images';
 import { FrameDemuxer, RawText, rawSink, StampedLineSplitter, type FrameTarget, type StampedText } from './logFrames';
 import { sampleMemory } from './memory';
 import { stampToIso } from './timestamps';
@@ -17,7 +17,11 @@ import type {
   StopReason,
 } from './types';
 import { AttemptPod, removePodLeftovers } from './attemptPod';
+import type { EngineKind } from '../../../shared/engine';
 import { createNamed, createOptions } from './createOptions';
+import { exitedState, logStream, type ExitState } from './containerState';
+
+export { exitedState };
 
 export interface ExecutorOptions {
   /** Where an attempt's output dir is copied to: (jobId, attempt) → directory. */
@@ -27,9 +31,18 @@ export interface ExecutorOptions {
 }
 
 const now = () => new Date().toISOString();
+/** How long after the output ends the wait made at the start may take to answer. */
+const WAIT_GRACE_MS = 1000;
 
 /** One executor over the Docker Engine API, for Docker and Podman's compat socket alike. */
 export class DockerExecutor implements Executor {
+  /**
+   * Which engine answers, once known: on Docker the exit comes from a wait made as the container
+   * starts (answered the moment it exits); Podman's compat wait has raced short-lived containers,
+   * so there (and until the kind is known) an inspect after the output ends reads it.
+   */
+  kind: EngineKind | undefined;
+
   constructor(
     readonly engineId: string,
     private readonly docker: Docker,
@@ -68,22 +81,21 @@ export class DockerExecutor implements Executor {
 
   private async runMain(req: AttemptRequest, sink: AttemptSink, ctl: StopControl, pod: AttemptPod): Promise<AttemptOutcome> {
     const { spec } = req;
-    try {
-      await ensureImage(this.docker, spec.image, spec.pullPolicy, (status, current, total, layer) =>
-        sink.pullProgress?.({ status, ...(current !== undefined ? { current } : {}), ...(total !== undefined ? { total } : {}), ...(layer !== undefined ? { layer } : {}) }),
-      );
-    } catch (error) {
-      if (error instanceof ImageError) return { exitCode: null, reason: 'ImagePullFailed', message: error.message, finishedAt: now() };
-      return this.failure(error, 'pulling the image');
+    // Under Always the pull comes first; otherwise the create itself says whether the image is
+    // there (as `docker run` does), which saves an image inspect per job.
+    if (spec.pullPolicy === 'Always') {
+      const failed = await this.pullImage(req, sink, ctl);
+      if (failed) return failed;
     }
     if (ctl.reason) return { exitCode: null, reason: ctl.reason, message: 'stopped before the container was created', finishedAt: now() };
-
     await req.persisted?.();
     const ended = await pod.prepare(ctl);
     if (ended) return ended;
     let container: Docker.Container;
     try {
-      container = await createNamed(this.docker, pod.mainOptions(createOptions(req)));
+      const made = await this.create(req, sink, ctl, pod.mainOptions(createOptions(req)));
+      if (!('id' in made)) return made;
+      container = made;
       markPresent(this.docker, spec.image);
     } catch (error) {
       if (isConnectionError(error)) return this.failure(error, 'creating the container');
@@ -114,10 +126,15 @@ export class DockerExecutor implements Executor {
       await this.remove(container, spec.keepContainer);
       return { exitCode: startFailureExitCode(message), reason: 'Error', message, containerId: container.id, finishedAt: now() };
     }
+    const exit = this.kind === 'docker' ? container.wait() : undefined;
+    exit?.catch(() => undefined); // read (or its failure met) by follow
     const outcome = await this.follow(container, spec.tty, sink, ctl, {
       keepContainer: true,
       started: true,
       live,
+      ...(exit ? { exit } : {}),
+      // Files to copy out: wait until Podman has cleaned up, not only stopped.
+      copyAfter: Boolean(spec.outputDir),
     });
     if (ctl.detached) return outcome;
     if (spec.outputDir && outcome.reason !== 'EngineLost') {
@@ -130,8 +147,38 @@ export class DockerExecutor implements Executor {
         sink.log('system', `[jobdeck] no artifacts from ${spec.outputDir}: ${engineMessage(error)}\n`, now());
       }
     }
+    // The attempt ends once its container is gone: a finished job leaves nothing behind.
     if (outcome.reason !== 'EngineLost') await this.remove(container, spec.keepContainer);
     return outcome;
+  }
+
+  /**
+   * The main container, pulling its image first if the engine has none (IfNotPresent) or saying
+   * so (Never); an outcome instead of a container when the attempt ends there.
+   */
+  private async create(req: AttemptRequest, sink: AttemptSink, ctl: StopControl, options: Docker.ContainerCreateOptions): Promise<Docker.Container | AttemptOutcome> {
+    try {
+      return await createNamed(this.docker, options);
+    } catch (error) {
+      if (req.spec.pullPolicy === 'Always' || !isMissingImage(error)) throw error;
+    }
+    if (req.spec.pullPolicy === 'Never') return { exitCode: null, reason: 'ImagePullFailed', message: neverPulled(req.spec.image).message, finishedAt: now() };
+    const failed = await this.pullImage(req, sink, ctl);
+    return failed ?? createNamed(this.docker, options);
+  }
+
+  /** The pull, its progress to the sink; an outcome if it failed or a stop came meanwhile. */
+  private async pullImage(req: AttemptRequest, sink: AttemptSink, ctl: StopControl): Promise<AttemptOutcome | undefined> {
+    try {
+      await pull(this.docker, req.spec.image, (status, current, total, layer) =>
+        sink.pullProgress?.({ status, ...(current !== undefined ? { current } : {}), ...(total !== undefined ? { total } : {}), ...(layer !== undefined ? { layer } : {}) }),
+      );
+    } catch (error) {
+      if (error instanceof ImageError) return { exitCode: null, reason: 'ImagePullFailed', message: error.message, finishedAt: now() };
+      return this.failure(error, 'pulling the image');
+    }
+    if (ctl.reason) return { exitCode: null, reason: ctl.reason, message: 'stopped before the container was created', finishedAt: now() };
+    return undefined;
   }
 
   /** Logs until the container ends, then its exit; shared by a fresh start and a reattach. */
@@ -140,7 +187,7 @@ export class DockerExecutor implements Executor {
     tty: boolean,
     sink: AttemptSink,
     ctl: StopControl,
-    opts: { resume?: ResumeMarks; keepContainer: boolean; started?: boolean; live?: NodeJS.ReadableStream },
+    opts: { resume?: ResumeMarks; keepContainer: boolean; started?: boolean; live?: NodeJS.ReadableStream; copyAfter?: boolean; exit?: Promise<unknown> },
   ): Promise<AttemptOutcome> {
     let startedAt: string | undefined;
     if (opts.started) {
@@ -173,7 +220,7 @@ export class DockerExecutor implements Executor {
         memory.stop();
         return { exitCode: null, reason: 'Cancelled', message: 'detached', containerId: container.id, finishedAt: now() };
       }
-      const state = ended ?? (await this.finalState(container));
+      const state = ended ?? (opts.exit ? await this.waited(container, opts.exit) : await this.finalState(container, opts.copyAfter ?? true));
       const peak = memory.stop();
       const exitCode = initExecFailureExitCode(state.ExitCode, stderrTail);
       const reason = ctl.reason ?? (state.OOMKilled ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error');
@@ -208,7 +255,7 @@ export class DockerExecutor implements Executor {
     sink: AttemptSink,
     ctl: StopControl,
     resume: ResumeMarks,
-  ): Promise<Docker.ContainerInspectInfo['State'] | undefined> {
+  ): Promise<ExitState | undefined> {
     const stored: ResumeMarks = { ...resume };
     const emit = (t: StampedText) => {
       if (t.stream === 'stdout' || t.stream === 'stderr') stored[t.stream] += t.data.length;
@@ -255,8 +302,21 @@ export class DockerExecutor implements Executor {
     await endWritable(target);
   }
 
-  private finalState(container: Docker.Container): Promise<Docker.ContainerInspectInfo['State']> {
-    return exitedState(container);
+  private finalState(container: Docker.Container, untilCleanedUp = true): Promise<Docker.ContainerInspectInfo['State']> {
+    return exitedState(container, untilCleanedUp);
+  }
+
+  /**
+   * The exit from the wait made at the start; an exit of 137 is inspected (only that tells an OOM
+   * kill). The output has ended, so the answer is due: one that does not come within a second (an
+   * engine gone away can leave the wait hanging) gives way to an inspect, which says what happened.
+   */
+  private async waited(container: Docker.Container, exit: Promise<unknown>): Promise<ExitState> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), WAIT_GRACE_MS)));
+    const r = (await Promise.race([exit, late]).finally(() => clearTimeout(timer))) as { StatusCode: number; Error?: { Message?: string } | null } | undefined;
+    if (!r || r.StatusCode === 137) return this.finalState(container, false);
+    return { ExitCode: r.StatusCode, OOMKilled: false, Error: r.Error?.Message ?? '' };
   }
 
   private async remove(container: Docker.Container, keep: boolean): Promise<void> {
@@ -281,45 +341,6 @@ export class DockerExecutor implements Executor {
       finishedAt: now(),
     };
   }
-}
-
-/**
- * The state once the container has exited. Usually one inspect. If it still runs (the output
- * ended before the exit), wait for the exit; Podman then passes through "stopped" while it
- * cleans up (its root filesystem going away), so only "exited" counts as done. That step takes
- * milliseconds and has no event of its own in the compat API: it is looked at again after 5 ms,
- * then twice as long each time up to 100 ms (a fixed 100 ms cost each Podman job a tenth of a
- * second), for about 5 s in all.
- */
-export async function exitedState(container: Pick<Docker.Container, 'inspect' | 'wait'>): Promise<Docker.ContainerInspectInfo['State']> {
-  const done = (s: Docker.ContainerInspectInfo['State']) => s.Status === 'exited' || s.Status === 'dead';
-  let state = (await container.inspect()).State;
-  if (done(state)) return state;
-  if (state.Running) await container.wait();
-  for (let waited = 0, delay = 5; waited < 5_000 && !done(state); waited += delay, delay = Math.min(100, delay * 2)) {
-    await new Promise((r) => setTimeout(r, delay));
-    state = (await container.inspect()).State;
-  }
-  return state;
-}
-
-/**
- * The logs endpoint as a stream, following or not: dockerode hands back a non-follow answer as
- * one Buffer, which for a long log is hundreds of MB held at once.
- */
-function logStream(container: Docker.Container, query: Record<string, unknown>): Promise<NodeJS.ReadableStream> {
-  return new Promise((resolve, reject) => {
-    container.modem.dial(
-      {
-        path: `/containers/${container.id}/logs?`,
-        method: 'GET',
-        isStream: true,
-        statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
-        options: query,
-      },
-      (err: unknown, data: unknown) => (err ? reject(err) : resolve(data as NodeJS.ReadableStream)),
-    );
-  });
 }
 
 /**

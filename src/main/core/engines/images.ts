@@ -40,6 +40,19 @@ async function present(docker: Docker, image: string): Promise<boolean> {
   }
 }
 
+/**
+ * A create refused for want of its image (Docker: "No such image: x", Podman: "no such image: x:
+ * image not known", both 404): the cue to pull under IfNotPresent, as `docker run` does, instead
+ * of asking for the image before every create.
+ */
+export function isMissingImage(error: unknown): boolean {
+  return statusOf(error) === 404 && /no such image|image not known/i.test(engineMessage(error));
+}
+
+/** The message of a missing image under pull policy Never. */
+export const neverPulled = (image: string) =>
+  new ImageError(`image ${image} is not present on this engine and the pull policy is Never: use a tag this engine has (docker images), or pull it first`);
+
 /** Pull policy as Kubernetes means it: IfNotPresent, Always, Never. */
 export async function ensureImage(
   docker: Docker,
@@ -48,7 +61,7 @@ export async function ensureImage(
   progress: Progress,
 ): Promise<void> {
   if (policy !== 'Always' && (await present(docker, image))) return;
-  if (policy === 'Never') throw new ImageError(`image ${image} is not present on this engine and the pull policy is Never: use a tag this engine has (docker images), or pull it first`);
+  if (policy === 'Never') throw neverPulled(image);
   await pull(docker, image, progress);
 }
 
@@ -69,7 +82,7 @@ export function pullFailed(image: string, said: string): ImageError {
   );
 }
 
-async function pull(docker: Docker, image: string, progress: Progress): Promise<void> {
+export async function pull(docker: Docker, image: string, progress: Progress): Promise<void> {
   let stream: NodeJS.ReadableStream;
   try {
     stream = (await docker.pull(image)) as NodeJS.ReadableStream;

@@ -183,9 +183,7 @@ export class Scheduler {
     };
   }
 
-  private async persist(): Promise<void> {
-    await this.d.repo.persist?.().catch(() => undefined);
-  }
+  private persist = async (): Promise<void> => void (await this.d.repo.persist?.().catch(() => undefined));
 
   /** The exit, on disk before the container is removed; the outcome proper follows in onDone. */
   private async onExited(jobId: string, number: number, outcome: AttemptOutcome): Promise<void> {

@@ -2,6 +2,8 @@ import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } fro
 import { basename } from 'node:path';
 import type { z } from 'zod';
 import type { Job } from '../../../shared/job';
+import { newRow, type StoreRow } from './history';
+import { lineSource } from './lines';
 import { firstIssue, isWellFormedRecord, parseRecord } from './records';
 import { migrate, NewerSchemaError, SCHEMA_VERSION } from './schema';
 
@@ -13,7 +15,7 @@ export interface StoreProblem {
 export type Loaded<T> = { kind: 'missing' } | { kind: 'ok'; data: T; migratedFrom?: number } | { kind: 'quarantined'; problem: StoreProblem };
 
 /** A store file read and migrated, not yet checked: reading has no side effects. */
-export type Read = { kind: 'missing' } | { kind: 'damaged'; why: string } | { kind: 'read'; raw: Record<string, unknown>; from: unknown };
+export type Read = { kind: 'missing' } | { kind: 'damaged'; why: string } | { kind: 'read'; raw: Record<string, unknown>; from: unknown; text: string };
 
 /**
  * Read one store file without touching anything. Missing → 'missing'. Empty, not JSON, not an
@@ -39,7 +41,7 @@ export function readStoreFile(file: string): Read {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { kind: 'damaged', why: 'it does not hold a Jobdeck store' };
   const from = (raw as { schemaVersion?: unknown }).schemaVersion;
   try {
-    return { kind: 'read', raw: migrate(raw as Record<string, unknown>), from };
+    return { kind: 'read', raw: migrate(raw as Record<string, unknown>), from, text };
   } catch (error) {
     if (error instanceof NewerSchemaError) {
       error.message = `${file}: ${error.message}`;
@@ -81,6 +83,11 @@ export interface HistoryRecords {
   /** Every record; all but those at the indexes in `parsed` not parsed yet (see records.ts). */
   jobs: Job[];
   parsed: Set<number>;
+  /**
+   * Instead of `jobs`, for a file one record a line (lines.ts): a row per record, its job the
+   * parsed one where it was parsed at open and otherwise left as text (not yet in a history file).
+   */
+  rows?: StoreRow[];
 }
 
 /**
@@ -88,7 +95,7 @@ export interface HistoryRecords {
  * shape as far as the store reads it before parsing it (records.ts); a record that fails that is
  * parsed now, and one that fails the parse costs the file, as with the full check.
  */
-export function checkHistory(raw: Record<string, unknown>): { ok: true; data: HistoryRecords } | { ok: false; issue: string } {
+export function checkHistory(raw: Record<string, unknown>, read?: Read): { ok: true; data: HistoryRecords } | { ok: false; issue: string } {
   if (typeof raw.schemaVersion !== 'number' || !Number.isInteger(raw.schemaVersion)) return { ok: false, issue: 'schemaVersion: expected an integer' };
   const list = raw.jobs;
   if (!Array.isArray(list)) return { ok: false, issue: 'jobs: expected an array' };
@@ -105,7 +112,12 @@ export function checkHistory(raw: Record<string, unknown>): { ok: true; data: Hi
     jobs[i] = p.job;
     parsed.add(i);
   }
-  return { ok: true, data: { jobs, parsed } };
+  // Not migrated (a migration rewrites records, and its lines would be the old ones).
+  const lines = read?.kind === 'read' && read.from === SCHEMA_VERSION ? lineSource(read.text, jobs.length) : undefined;
+  if (!lines) return { ok: true, data: { jobs, parsed } };
+  // The parsed records go now, young (keeping 100k of them through the load is what cost).
+  const rows = jobs.map((j, i) => (parsed.has(i) ? newRow(j, j, undefined, false) : newRow(j, undefined, undefined, true, lines, i)));
+  return { ok: true, data: { jobs: [], parsed: new Set(), rows } };
 }
 
 export function quarantine(file: string, why: string): Loaded<never> {

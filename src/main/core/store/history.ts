@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Job } from '../../../shared/job';
-import type { Row } from './query';
-import { SCHEMA_VERSION, type HistoryFile } from './schema';
+import { historyText, JsonText, recordText, type LineSource } from './lines';
+import { summarize, type Row } from './query';
 
 /**
  * The history files (history.json, history-1.json, …): which finished job lives in which, the
@@ -16,11 +16,47 @@ export interface StoreRow extends Row {
   seg: Segment | undefined;
   /** Not yet given its full check (a history record read at open). */
   raw: boolean;
+  /** Where its record's text is while `job` is not read yet (lines.ts), and which line. */
+  src: LineSource | undefined;
+  line: number;
 }
 
-export function newRow(job: Job, seg: Segment | undefined, raw: boolean): StoreRow {
-  return { job, status: job.status, hay: undefined, createdAt: undefined, finishedAt: undefined, priority: undefined, duration: undefined, startedAt: undefined, statusOrder: undefined, exitCode: undefined, seg, raw };
+/**
+ * A row for `job`, or, with `job` undefined, for a record kept as text (`src`, line `line`) whose
+ * parse at open is `summary`: the row keeps only what the indexes read of it.
+ */
+export function newRow(summary: Job, job: Job | undefined, seg: Segment | undefined, raw: boolean, src?: LineSource, line = -1): StoreRow {
+  const row: StoreRow = {
+    job,
+    status: summary.status,
+    id: '',
+    seq: 0,
+    templateId: undefined,
+    templateName: '',
+    origin: 'manual',
+    code: undefined,
+    created: 0,
+    finished: -Infinity,
+    engines: undefined,
+    hay: undefined,
+    createdAt: undefined,
+    finishedAt: undefined,
+    priority: undefined,
+    duration: undefined,
+    startedAt: undefined,
+    statusOrder: undefined,
+    exitCode: undefined,
+    seg,
+    raw,
+    src,
+    line,
+  };
+  summarize(row, summary);
+  return row;
 }
+
+/** A row's record as this version writes it in a history file. */
+export const rowText = (row: StoreRow): string => (row.job ? JSON.stringify(row.job) : recordText(row.src!, row.line));
 
 /** One history file and the finished jobs it holds. */
 export interface Segment {
@@ -42,6 +78,8 @@ export interface Segment {
   held: unknown[];
   /** Jobs removed since it was written: listed in state.json until it is (a crash keeps them removed). */
   removed: Set<string>;
+  /** Read in the older form (not one record a line, lines.ts): written again soon after open. */
+  compact: boolean;
 }
 
 export const segmentFile = (dir: string, n: number) => join(dir, n === 0 ? 'history.json' : `history-${n}.json`);
@@ -71,7 +109,7 @@ export class History {
   ) {}
 
   add(n: number): Segment {
-    const seg: Segment = { n, file: segmentFile(this.dataDir, n), rows: new Set(), dirty: false, dirtySince: 0, gen: 0, departed: false, held: [], removed: new Set() };
+    const seg: Segment = { n, file: segmentFile(this.dataDir, n), rows: new Set(), dirty: false, dirtySince: 0, gen: 0, departed: false, held: [], removed: new Set(), compact: false };
     this.segments.push(seg);
     this.segments.sort((a, b) => a.n - b.n);
     return seg;
@@ -114,7 +152,7 @@ export class History {
    * Returns those that went, for the caller to take out of the hot set.
    */
   spill(finished: StoreRow[], keep: number): StoreRow[] {
-    finished.sort((a, b) => (a.job.finishedAt ?? '').localeCompare(b.job.finishedAt ?? '') || a.job.seq - b.job.seq);
+    finished.sort((a, b) => (a.job!.finishedAt ?? '').localeCompare(b.job!.finishedAt ?? '') || a.seq - b.seq);
     const going = finished.slice(0, finished.length - keep);
     let tail = this.segments[this.segments.length - 1]!;
     for (const row of going) {
@@ -128,11 +166,14 @@ export class History {
     return going;
   }
 
-  /** Marks the files over the size limit (ones from before the limit); true if there were any. */
+  /**
+   * Marks the files over the size limit (ones from before the limit) and those in the older form,
+   * to be written again; true if there were any.
+   */
   markOversized(): boolean {
     let oversized = false;
     for (const seg of this.segments) {
-      if (seg.rows.size > this.jobsPerFile) {
+      if (seg.rows.size > this.jobsPerFile || seg.compact) {
         markSegment(seg);
         oversized = true;
       }
@@ -163,7 +204,7 @@ export class History {
    * the number of jobs that no longer need to ride in the hot file; if it fails, the file stays
    * dirty and the error is thrown on.
    */
-  async write(seg: Segment, save: (file: string, data: HistoryFile) => Promise<void>): Promise<number> {
+  async write(seg: Segment, save: (file: string, data: JsonText) => Promise<void>): Promise<number> {
     const gen = seg.gen;
     const departed = seg.departed;
     const rows = [...seg.rows];
@@ -175,7 +216,7 @@ export class History {
         rmSync(seg.file, { force: true });
         this.segments.splice(this.segments.indexOf(seg), 1);
       } else {
-        await save(seg.file, { schemaVersion: SCHEMA_VERSION, jobs: [...rows.map((r) => r.job), ...(seg.held as Job[])] });
+        await save(seg.file, new JsonText(historyText([...rows.map(rowText), ...seg.held.map((h) => JSON.stringify(h))])));
       }
     } catch (error) {
       if (!seg.dirty) {
@@ -185,6 +226,7 @@ export class History {
       seg.departed ||= departed;
       throw error;
     }
+    seg.compact = false;
     let saved = 0;
     // Its file no longer holds them: state.json need not list them.
     for (const id of removed) seg.removed.delete(id);

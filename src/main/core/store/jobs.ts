@@ -2,7 +2,8 @@ import { basename } from 'node:path';
 import { isTerminal, type Job } from '../../../shared/job';
 import type { JobFilter } from '../../../shared/query';
 import { errorText, quarantineRecord, type StoreProblem } from './files';
-import { markSegment, newRow, type History, type StoreRow } from './history';
+import { markSegment, newRow, type History, type Segment, type StoreRow } from './history';
+import { recordAt } from './lines';
 import type { HistoryLoad } from './load';
 import { haystack, OrderIndex, rowFilter, statusMask, updateRow, type Row, type SortKey } from './query';
 import { parseRecord } from './records';
@@ -53,24 +54,17 @@ export class JobTable {
    */
   load(history: HistoryLoad[], hotJobs: Job[], removedFromHistory: string[]): boolean {
     let stateDirty = false;
+    const unfinished: StoreRow[] = [];
     if (!history.some((h) => h.n === 0)) history.unshift({ n: 0, data: { jobs: [], parsed: new Set() }, dirty: false });
     for (const h of history) {
       const seg = this.history.add(h.n);
       if (h.dirty) markSegment(seg);
-      const { jobs, parsed } = h.data;
-      for (let i = 0; i < jobs.length; i++) {
-        const j = jobs[i]!;
-        if (this.rows.has(j.id)) {
-          // In two history files (a crash while one was split): the first copy is kept.
-          markSegment(seg);
-          continue;
-        }
-        const raw = !parsed.has(i);
-        const row = newRow(j, seg, raw);
-        this.rows.set(j.id, row);
-        seg.rows.add(row);
-        if (raw) this.unchecked++;
-      }
+      const { jobs, parsed, rows } = h.data;
+      // A file in the older form (not one record a line) keeps its records as parsed.
+      if (!rows) {
+        if (jobs.length) seg.compact = true;
+        for (let i = 0; i < jobs.length; i++) this.addCold(seg, newRow(jobs[i]!, jobs[i], seg, !parsed.has(i)), unfinished);
+      } else for (const row of rows) this.addCold(seg, row, unfinished);
     }
     for (const id of removedFromHistory) {
       // Removed before a crash, its history file not yet rewritten.
@@ -85,15 +79,17 @@ export class JobTable {
       const cold = this.rows.get(j.id);
       if (cold) this.settle(cold);
       if (cold?.seg) this.history.leave(cold);
-      this.rows.set(j.id, newRow(j, undefined, false));
+      this.rows.set(j.id, newRow(j, j, undefined, false));
       this.hot.add(j.id);
       if (isTerminal(j.status)) this.hotFinished++;
     }
-    // Only finished jobs belong in history (records.ts parses any other at once).
-    for (const row of this.rows.values()) {
-      if (row.seg && !isTerminal(row.job.status)) {
+    // Only finished jobs belong in history (records.ts parses any other at once, so only a parsed
+    // one can be unfinished).
+    for (const row of unfinished) {
+      if (row.seg && this.rows.get(row.id) === row) {
+        // Parsed at open (records.ts), so it has its job.
         this.history.leave(row);
-        this.hot.add(row.job.id);
+        this.hot.add(row.id);
         stateDirty = true; // written into state.json before its history file drops it
       }
     }
@@ -104,10 +100,24 @@ export class JobTable {
     return stateDirty;
   }
 
+  /** A history record read at open. */
+  private addCold(seg: Segment, row: StoreRow, unfinished: StoreRow[]): void {
+    if (this.rows.has(row.id)) {
+      // In two history files (a crash while one was split): the first copy is kept.
+      markSegment(seg);
+      return;
+    }
+    row.seg = seg;
+    this.rows.set(row.id, row);
+    seg.rows.add(row);
+    if (row.raw) this.unchecked++;
+    else if (!isTerminal(row.status)) unfinished.push(row);
+  }
+
   /** The distinct template names of all jobs, hot and cold (one pass over memory; no parse). */
   templateNames(): string[] {
     const names = new Set<string>();
-    for (const row of this.rows.values()) names.add(row.job.templateName);
+    for (const row of this.rows.values()) names.add(row.templateName);
     return [...names].sort((a, b) => a.localeCompare(b));
   }
 
@@ -119,11 +129,11 @@ export class JobTable {
   /** Insert or replace (the caller has checked it). */
   put(job: Job): void {
     let row = this.rows.get(job.id);
-    const before = row?.job;
+    const before = row?.status;
     if (row) {
       updateRow(row, job);
       this.settle(row);
-    } else this.rows.set(job.id, (row = newRow(job, undefined, false)));
+    } else this.rows.set(job.id, (row = newRow(job, job, undefined, false)));
     for (const index of this.indexes.values()) index.put(row);
     const done = isTerminal(job.status);
     const seg = row.seg;
@@ -139,7 +149,7 @@ export class JobTable {
       }
     } else {
       this.hot.add(job.id);
-      const wasDone = before !== undefined && isTerminal(before.status);
+      const wasDone = before !== undefined && isTerminal(before);
       if (done && !wasDone) this.hotFinished++;
       else if (!done && wasDone) this.hotFinished--;
       if (this.hotFinished > 2 * this.recentFinished) this.spill();
@@ -153,13 +163,13 @@ export class JobTable {
     for (const id of ids) {
       const row = this.rows.get(id);
       if (!row) continue;
-      const j = row.job;
+      const status = row.status;
       this.rows.delete(id);
       this.settle(row);
       removed.push(id);
       rows.push(row);
       if (row.seg) this.history.drop(row).removed.add(id);
-      else if (this.hot.delete(id) && isTerminal(j.status)) this.hotFinished--;
+      else if (this.hot.delete(id) && isTerminal(status)) this.hotFinished--;
     }
     for (const index of this.indexes.values()) index.remove(rows);
     return removed;
@@ -178,7 +188,7 @@ export class JobTable {
   /** Every job, each given its full check first if it has not had it. */
   *all(): Generator<Job> {
     for (const row of this.rows.values()) {
-      if (!row.raw) yield row.job;
+      if (!row.raw) yield row.job!;
       else {
         const c = this.checkRecord(row);
         if (c) yield c;
@@ -196,14 +206,14 @@ export class JobTable {
       from: filter.from ? Date.parse(filter.from) : undefined,
       to: filter.to ? Date.parse(filter.to) : undefined,
     };
-    const test = rowFilter(filter, text, bounds);
+    const test = rowFilter(filter, text, bounds, (row) => row.job ?? recordAt((row as StoreRow).src!, (row as StoreRow).line, row.id));
     const { total, rows } =
       filter.sort === 'templateName'
         ? this.byName(filter, test)
         : this.index(filter.sort).scan(filter.order, filter.offset, filter.limit, statusMask(filter.status), test, filter.sort === 'createdAt');
     const items: Job[] = [];
     for (const row of rows as StoreRow[]) {
-      const c = row.raw ? this.checkRecord(row) : row.job;
+      const c = row.raw ? this.checkRecord(row) : row.job!;
       // A record that failed its check is gone now: count again without it.
       if (!c) return this.list(filter);
       items.push(c);
@@ -215,7 +225,7 @@ export class JobTable {
   private byName(filter: JobFilter, test: ReturnType<typeof rowFilter>): { total: number; rows: Row[] } {
     const all = this.index('createdAt').scan('asc', 0, Number.MAX_SAFE_INTEGER, statusMask(filter.status), test, true).rows;
     const dir = filter.order === 'asc' ? 1 : -1;
-    all.sort((a, b) => dir * (a.job.templateName.localeCompare(b.job.templateName) || a.job.seq - b.job.seq));
+    all.sort((a, b) => dir * (a.templateName.localeCompare(b.templateName) || a.seq - b.seq));
     return { total: all.length, rows: all.slice(filter.offset, filter.offset + filter.limit) };
   }
 
@@ -223,7 +233,7 @@ export class JobTable {
   hotFileJobs(): Job[] {
     const jobs: Job[] = [];
     for (const id of this.hot) jobs.push(this.job(id));
-    for (const row of this.history.unsavedCold) jobs.push(row.job);
+    for (const row of this.history.unsavedCold) jobs.push(row.job!);
     return jobs;
   }
 
@@ -235,9 +245,9 @@ export class JobTable {
     this.checkedResolve?.();
   }
 
-  /** A job known to be there. */
+  /** A hot job (every hot row has its job). */
   private job(id: string): Job {
-    return this.rows.get(id)!.job;
+    return this.rows.get(id)!.job!;
   }
 
   /** The oldest finished hot jobs go to history until `recentFinished` remain. */
@@ -245,10 +255,10 @@ export class JobTable {
     const finished: StoreRow[] = [];
     for (const id of this.hot) {
       const row = this.rows.get(id)!;
-      if (isTerminal(row.job.status)) finished.push(row);
+      if (isTerminal(row.status)) finished.push(row);
     }
     for (const row of this.history.spill(finished, this.recentFinished)) {
-      this.hot.delete(row.job.id);
+      this.hot.delete(row.id);
       this.hotFinished--;
     }
   }
@@ -256,7 +266,8 @@ export class JobTable {
   private index(sort: SortKey): OrderIndex {
     let index = this.indexes.get(sort);
     if (!index) {
-      // Built on first use, kept up to date after.
+      // Built on first use, kept up to date after; its keys read jobs, so every record is read first.
+      if (this.unchecked > 0) for (const row of [...this.rows.values()]) if (row.raw) this.checkRecord(row);
       index = new OrderIndex(sort);
       // In createdAt order: near the order of finishedAt, so that sort has little to do.
       index.build(this.indexes.get('createdAt')!.rows());
@@ -267,7 +278,7 @@ export class JobTable {
 
   /** The full check of a cold record: its parsed form replaces it, or it is set aside. */
   private checkRecord(row: StoreRow): Job | undefined {
-    const raw = row.job;
+    const raw = row.job ?? recordAt(row.src!, row.line, row.id);
     this.settle(row);
     const r = parseRecord(raw);
     if (r.ok) {
@@ -277,7 +288,7 @@ export class JobTable {
       for (const index of this.indexes.values()) index.put(row);
       return r.job;
     }
-    this.setRecordAside(row, r.issue);
+    this.setRecordAside(row, r.issue, raw);
     return undefined;
   }
 
@@ -285,12 +296,12 @@ export class JobTable {
   private settle(row: StoreRow): void {
     if (!row.raw) return;
     row.raw = false;
+    row.src = undefined; // its file's text goes once no row needs it
     this.unchecked--;
   }
 
-  private setRecordAside(row: StoreRow, issue: string): void {
-    const raw = row.job;
-    const id = raw.id;
+  private setRecordAside(row: StoreRow, issue: string, raw: Job): void {
+    const id = row.id;
     this.rows.delete(id);
     const seg = this.history.detach(row);
     for (const index of this.indexes.values()) index.remove([row]);

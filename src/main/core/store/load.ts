@@ -35,17 +35,25 @@ export function readStoreDir(dir: string): StoreDir {
   }
   numbers.sort((a, b) => a - b);
   journalNumbers.sort((a, b) => a - b);
-  // Every file is read, and checked for a newer schema, before any is touched.
-  const reads: [string, Read][] = [[stateFile, readStoreFile(stateFile)], ...numbers.map((n): [string, Read] => [segmentFile(dir, n), readStoreFile(segmentFile(dir, n))])];
+  // Every file is read, and checked for a newer schema, before any is touched. A history file
+  // gets its (pure) check as soon as it is read, so that what it need not keep goes at once.
+  const stateRead = readStoreFile(stateFile);
+  const reads = numbers.map((n): [string, Read, ReturnType<typeof checkHistory> | undefined] => {
+    const file = segmentFile(dir, n);
+    const read = readStoreFile(file);
+    if (read.kind !== 'read') return [file, read, undefined];
+    const checked = checkHistory(read.raw, read);
+    return [file, { ...read, raw: {}, text: '' }, checked];
+  });
   const journals = journalNumbers.map((n): [number, JournalRead] => [n, readJournal(journalFile(dir, n))]);
   const problems: StoreProblem[] = [];
-  const state = settle(stateFile, reads[0]![1], bySchema(StateFile));
+  const state = settle(stateFile, stateRead, bySchema(StateFile));
   if (state.kind === 'quarantined') problems.push(state.problem);
   const history: HistoryLoad[] = [];
   numbers.forEach((n, i) => {
-    const [file, read] = reads[i + 1]!;
-    reads[i + 1] = [file, { kind: 'missing' }]; // let the raw text's objects go as soon as they can
-    const h: Loaded<HistoryRecords> = settle(file, read, checkHistory);
+    const [file, read, checked] = reads[i]!;
+    reads[i] = [file, { kind: 'missing' }, undefined]; // let what was read go as soon as it can
+    const h: Loaded<HistoryRecords> = settle(file, read, () => checked!);
     if (h.kind === 'quarantined') problems.push(h.problem);
     if (h.kind === 'ok') history.push({ n, data: h.data, dirty: h.migratedFrom !== undefined });
     // A quarantined file is replaced at once so that it can never be read again by mistake.

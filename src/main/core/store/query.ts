@@ -18,8 +18,23 @@ export function haystack(j: Job): string {
  * the job and forgets the haystack (the scheduler changes job objects in place before it puts them).
  */
 export interface Row {
-  job: Job;
+  /** Undefined for a history record not read yet (its text is kept: lines.ts). */
+  job: Job | undefined;
   status: JobStatus;
+  /** What filters, the createdAt order and the template list read, kept whether or not `job` is. */
+  id: string;
+  seq: number;
+  templateId: string | undefined;
+  templateName: string;
+  origin: Job['origin'];
+  /** The job's exit code (`exitCode` is the exit code order's entry). */
+  code: Job['exitCode'];
+  /** createdAt in ms (the createdAt order's key). */
+  created: number;
+  /** finishedAt in ms, -Infinity while unfinished (the Dashboard's buckets filter by it). */
+  finished: number;
+  /** The engines of its attempts: one id when they all ran on one (nearly always), else each. */
+  engines: string | string[] | undefined;
   hay: string | undefined;
   /**
    * Its place in each index, one field per sort (no map from id to entry, nor an object per row:
@@ -37,9 +52,31 @@ export interface Row {
 
 export function updateRow(row: Row, job: Job): void {
   row.job = job;
-  row.status = job.status;
+  summarize(row, job);
   row.hay = undefined;
 }
+
+/** The row's copy of what the indexes read of `j` (a job, or a record as parsed: same shape). */
+export function summarize(row: Row, j: Job): void {
+  row.status = j.status;
+  row.id = j.id;
+  row.seq = j.seq;
+  row.templateId = j.templateId;
+  row.templateName = j.templateName;
+  row.origin = j.origin;
+  row.code = j.exitCode;
+  row.created = time(j.createdAt);
+  row.finished = time(j.finishedAt);
+  row.engines = enginesOf(j.attempts);
+}
+
+function enginesOf(attempts: Job['attempts']): string | string[] | undefined {
+  const first = attempts[0]?.engineId;
+  for (let i = 1; i < attempts.length; i++) if (attempts[i]!.engineId !== first) return attempts.map((a) => a.engineId);
+  return first;
+}
+
+const onEngine = (engines: Row['engines'], id: string): boolean => (typeof engines === 'string' ? engines === id : (engines?.includes(id) ?? false));
 
 const STATUS_BIT: Record<JobStatus, number> = { pending: 1, running: 2, completed: 4, failed: 8, cancelled: 16 };
 
@@ -59,18 +96,24 @@ export type Bounds = { from?: number | undefined; to?: number | undefined };
  * `text` is the filter's text, trimmed and lower-cased; `bounds` its from/to parsed; a scan
  * ordered by createdAt passes its key, so that it is not parsed again.
  */
-export function rowFilter(f: JobFilter, text: string | undefined, bounds: Bounds): ((row: Row, created?: number) => boolean) | undefined {
+export function rowFilter(
+  f: JobFilter,
+  text: string | undefined,
+  bounds: Bounds,
+  /** The job, or its record as parsed, for the search text of a row whose job is not read yet. */
+  jobOf: (row: Row) => Job,
+): ((row: Row, created?: number) => boolean) | undefined {
   const tests: ((row: Row, created?: number) => boolean)[] = [];
   const { templateId, templateName, engineId, exitCode, origin } = f;
-  if (exitCode !== undefined) tests.push((r) => r.job.exitCode === exitCode);
-  if (origin !== undefined) tests.push((r) => origin.includes(r.job.origin));
-  if (templateId !== undefined) tests.push((r) => r.job.templateId === templateId);
-  if (templateName !== undefined) tests.push((r) => r.job.templateName === templateName);
-  if (engineId !== undefined) tests.push((r) => r.job.attempts.some((a) => a.engineId === engineId));
+  if (exitCode !== undefined) tests.push((r) => r.code === exitCode);
+  if (origin !== undefined) tests.push((r) => origin.includes(r.origin));
+  if (templateId !== undefined) tests.push((r) => r.templateId === templateId);
+  if (templateName !== undefined) tests.push((r) => r.templateName === templateName);
+  if (engineId !== undefined) tests.push((r) => onEngine(r.engines, engineId));
   const { from, to } = bounds;
   if (from !== undefined || to !== undefined) {
     tests.push((r, created) => {
-      const t = created ?? Date.parse(r.job.createdAt);
+      const t = created ?? r.created;
       return (from === undefined || t >= from) && (to === undefined || t <= to);
     });
   }
@@ -79,11 +122,11 @@ export function rowFilter(f: JobFilter, text: string | undefined, bounds: Bounds
   const finishedBefore = f.finishedBefore === undefined ? undefined : Date.parse(f.finishedBefore);
   if (finishedFrom !== undefined || finishedBefore !== undefined) {
     tests.push((r) => {
-      const t = time(r.job.finishedAt);
+      const t = r.finished;
       return t !== -Infinity && (finishedFrom === undefined || t >= finishedFrom) && (finishedBefore === undefined || t < finishedBefore);
     });
   }
-  if (text) tests.push((r) => (r.hay ??= haystack(r.job)).includes(text));
+  if (text) tests.push((r) => (r.hay ??= haystack(jobOf(r))).includes(text));
   if (tests.length === 0) return undefined;
   if (tests.length === 1) return tests[0];
   return (r, created) => {
@@ -106,6 +149,15 @@ const num = (s: string, i: number, n: number): number => {
   return v;
 };
 
+/** Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil), as Date.UTC counts them. */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+}
+
 /**
  * ms since the epoch of an ISO time; −Infinity for none or a bad one. The form toISOString()
  * writes (every time Jobdeck stores) is read directly: Date.parse on 100k of them is most of the
@@ -113,18 +165,26 @@ const num = (s: string, i: number, n: number): number => {
  */
 export function time(s: string | undefined): number {
   if (!s) return -Infinity;
-  if (s.length === 24 && s[4] === '-' && s[7] === '-' && s[10] === 'T' && s[13] === ':' && s[16] === ':' && s[19] === '.' && s[23] === 'Z') {
-    const t = Date.UTC(num(s, 0, 4), num(s, 5, 2) - 1, num(s, 8, 2), num(s, 11, 2), num(s, 14, 2), num(s, 17, 2), num(s, 20, 3));
-    // Out-of-range fields (month 13) would roll over: leave those to Date.parse.
-    if (!Number.isNaN(t) && num(s, 5, 2) <= 12 && num(s, 8, 2) <= 31 && num(s, 11, 2) <= 23 && num(s, 14, 2) <= 59 && num(s, 17, 2) <= 59) return t;
+  if (s.length === 24 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && s.charCodeAt(10) === 84 && s.charCodeAt(13) === 58 && s.charCodeAt(16) === 58 && s.charCodeAt(19) === 46 && s.charCodeAt(23) === 90) {
+    const y = num(s, 0, 4);
+    const mo = num(s, 5, 2);
+    const d = num(s, 8, 2);
+    const h = num(s, 11, 2);
+    const mi = num(s, 14, 2);
+    const sec = num(s, 17, 2);
+    // Out-of-range fields (month 13) would roll over: leave those to Date.parse (NaN fails these too).
+    if (mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && sec <= 59) return ((daysFromCivil(y, mo, d) * 24 + h) * 60 + mi) * 60_000 + sec * 1000 + num(s, 20, 3);
   }
   const t = Date.parse(s);
   return Number.isNaN(t) ? -Infinity : t;
 }
 
-/** The number a sort orders by; ties go by seq (FIFO ascending, the reverse descending). */
-export const SORT_KEYS: Record<SortKey, (j: Job) => number> = {
-  createdAt: (j) => time(j.createdAt),
+/**
+ * The number a sort orders by; ties go by seq (FIFO ascending, the reverse descending). The
+ * createdAt order reads the row alone (it is built at open, before records are read); the others
+ * are built once every row has its job (JobTable.index).
+ */
+export const SORT_KEYS: Record<Exclude<SortKey, 'createdAt'>, (j: Job) => number> = {
   finishedAt: (j) => time(j.finishedAt),
   priority: (j) => j.priority,
   // The duration a row shows (its latest run over its attempts' stamps); without those (an old
@@ -158,12 +218,13 @@ const atOrBefore = (a: Entry, k: number, s: number): boolean => a.k < k || (a.k 
  */
 export class OrderIndex {
   private entries: Entry[] = [];
-  private readonly key: (j: Job) => number;
+  private readonly key: (r: Row) => number;
   /** The row's field that holds its entry in this index. */
   private readonly slot: Exclude<SortKey, 'status'> | 'statusOrder';
 
   constructor(readonly sort: SortKey) {
-    this.key = SORT_KEYS[sort];
+    const key = sort === 'createdAt' ? undefined : SORT_KEYS[sort];
+    this.key = key ? (r) => key(r.job!) : (r) => r.created;
     this.slot = sort === 'status' ? 'statusOrder' : sort;
   }
 
@@ -175,7 +236,7 @@ export class OrderIndex {
   build(rows: Iterable<Row>): void {
     const entries: Entry[] = [];
     for (const row of rows) {
-      const e: Entry = { row, b: STATUS_BIT[row.status], k: this.key(row.job), s: row.job.seq };
+      const e: Entry = { row, b: STATUS_BIT[row.status], k: this.key(row), s: row.seq };
       entries.push(e);
       row[this.slot] = e;
     }
@@ -190,8 +251,8 @@ export class OrderIndex {
 
   /** Add a row, or note a change to one: it moves only if its key or seq changed. */
   put(row: Row): void {
-    const k = this.key(row.job);
-    const s = row.job.seq;
+    const k = this.key(row);
+    const s = row.seq;
     const e = row[this.slot];
     if (e) {
       e.b = STATUS_BIT[row.status];

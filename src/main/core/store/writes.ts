@@ -5,6 +5,7 @@ import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import { errorText, type StoreProblem } from './files';
 import type { History, Segment } from './history';
+import { JsonText } from './lines';
 import { journalFile, journalHeader, replayJournals, type JournalRead, type Op } from './journal';
 import type { StateFile } from './schema';
 
@@ -22,7 +23,8 @@ export function lowdbWriter(): FileWriter {
     async write(file, data) {
       let db = dbs.get(file);
       if (!db) {
-        db = new Low<unknown>(new DataFile<unknown>(file, { parse: JSON.parse, stringify: (v) => JSON.stringify(v) }), null);
+        // A history file comes serialized already, one record a line (lines.ts).
+        db = new Low<unknown>(new DataFile<unknown>(file, { parse: JSON.parse, stringify: (v) => (v instanceof JsonText ? v.text : JSON.stringify(v)) }), null);
         dbs.set(file, db);
       }
       db.data = data;

@@ -1,0 +1,98 @@
+import type { Job } from '../../../shared/job';
+import { SCHEMA_VERSION } from './schema';
+
+/**
+ * History files as this version writes them: still one JSON document, but one record a line
+ * (`{"schemaVersion":1,"jobs":[` then `\n<record>,` … `\n<record>` and `\n]}`). JSON.stringify
+ * never writes a raw newline, so the newlines are exactly the record bounds. At open the whole
+ * file is parsed as before (its syntax, version and every record's shape checked), but the
+ * records' objects are not kept: each row keeps what the indexes read, and its record stays text
+ * here until it is first read or the background check parses it. Keeping 100k parsed jobs alive
+ * through the load was most of its cost (the garbage collector copying them), not the parse.
+ */
+export interface LineSource {
+  readonly text: string;
+  /** Records the parse found. */
+  readonly count: number;
+  /**
+   * Where each newline is (record i lies between newline i and newline i + 1), found when a
+   * record is first wanted: not on the load's path.
+   */
+  newlines?: Uint32Array;
+  /** The records as parsed, for a text whose lines turned out not to be its records. */
+  parsed?: Job[];
+}
+
+const header = () => `{"schemaVersion":${SCHEMA_VERSION},"jobs":[`;
+const FOOTER = '\n]}';
+
+/** The text of a history file: `records` are JSON texts, one a line. */
+export function historyText(records: string[]): string {
+  let text = header();
+  for (let i = 0; i < records.length; i++) text += (i === 0 ? '\n' : ',\n') + records[i]!;
+  return text + FOOTER;
+}
+
+/**
+ * The text of a file in the form above, holding the `count` records the parse found; undefined
+ * for any other form (an older file), whose records are then kept as parsed. That each line is a
+ * record is checked when the lines are first indexed (indexed).
+ */
+export function lineSource(text: string, count: number): LineSource | undefined {
+  const head = header();
+  if (!text.startsWith(head) || !text.endsWith(FOOTER) || text.charCodeAt(head.length) !== 10) return undefined;
+  return { text, count };
+}
+
+/** The newlines of the text, one more than its records, or undefined if they are not that. */
+function indexed(src: LineSource): Uint32Array | undefined {
+  if (src.newlines || src.parsed) return src.newlines;
+  const { text, count } = src;
+  const newlines = new Uint32Array(count + 1);
+  let n = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) {
+    if (n > count) break;
+    newlines[n++] = at;
+  }
+  if (n === count + 1) src.newlines = newlines;
+  else src.parsed = (JSON.parse(text) as { jobs: Job[] }).jobs;
+  return src.newlines;
+}
+
+/** Record i's text (its trailing comma left out). */
+export function recordText(src: LineSource, i: number): string {
+  const newlines = indexed(src);
+  if (!newlines) return JSON.stringify(src.parsed![i]);
+  const from = newlines[i]! + 1;
+  let to = newlines[i + 1]!;
+  if (src.text.charCodeAt(to - 1) === 44 /* , */) to--;
+  return src.text.slice(from, to);
+}
+
+/**
+ * Record i, as JSON.parse gives it (not checked yet). Its line is its record in every file this
+ * version writes; should a file's lines only look so (edited by hand), the whole text is parsed
+ * again for it instead.
+ */
+export function recordAt(src: LineSource, i: number, id: string): Job {
+  if (indexed(src)) {
+    try {
+      const j = JSON.parse(recordText(src, i)) as Job | null;
+      if (j?.id === id) return j;
+    } catch {
+      // not a record of its own: below
+    }
+    src.parsed = (JSON.parse(src.text) as { jobs: Job[] }).jobs;
+    src.newlines = undefined;
+  }
+  return src.parsed![i]!;
+}
+
+/** What lowdb's writer writes as it is: a document already serialized (a history file's lines). */
+export class JsonText {
+  constructor(readonly text: string) {}
+  /** For a writer that serializes by itself (tests inject those). */
+  toJSON(): unknown {
+    return JSON.parse(this.text);
+  }
+}
