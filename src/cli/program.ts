@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { collect, UsageError } from './args';
 import type { Cli } from './context';
 import { completionScript } from './completion';
-import { act, cleanup, listJobs, showJob } from './commands/jobs';
+import { act, cleanup, listJobs, reportJob, showJob } from './commands/jobs';
 import { logs } from './commands/logs';
 import { run } from './commands/run';
 import { addEngine, listEngines, queue, removeEngine, serve, stats } from './commands/system';
@@ -67,7 +67,13 @@ export function buildProgram(makeCli: (g: GlobalOptions) => Cli, done: (code: nu
     .option('--limit <n>', 'at most this many (1-1000, default 50)')
     .action(action((c, o: Parameters<typeof listJobs>[1]) => listJobs(c, o)));
 
-  program.command('show').description('a job: its state, exit code and attempts').argument('<job>', 'job id (or its start)').action(action((c, ref: string) => showJob(c, ref)));
+  program
+    .command('show')
+    .description('a job: its state, exit code and attempts')
+    .argument('<job>', 'job id (or its start)')
+    .option('--events', 'and its events: who asked, what it waited for, each attempt, how it ended')
+    .action(action((c, ref: string, o: { events?: boolean }) => showJob(c, ref, o)));
+  program.command('report').description('a job as Markdown for a ticket: inputs, engine, timings, exit code, log tails, events').argument('<job>', 'job id (or its start)').action(action((c, ref: string) => reportJob(c, ref)));
 
   program
     .command('logs')

@@ -3,7 +3,7 @@
 // runs the core itself, holding the data dir's lock, and leaves no lock behind).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -12,6 +12,7 @@ import { LockHolder } from '../../src/shared/dataDir';
 import { EngineInfo } from '../../src/shared/engine';
 import { QueueState, TemplateSummary } from '../../src/shared/ipc';
 import { Job } from '../../src/shared/job';
+import { JobEventsFile } from '../../src/shared/jobEvents';
 import { LogLinesPage } from '../../src/shared/logLines';
 import { JobPage, Stats } from '../../src/shared/query';
 import { DockerRunResult } from '../../src/shared/importFiles';
@@ -163,6 +164,29 @@ describe('with the app running (the headless host, over its local socket)', () =
       expect(r.stderr).toMatch(/exit 3 \(Error\)/);
       const templates = json(z.array(TemplateSummary), await jd(dataDir, ['--json', 'templates', 'list']));
       expect(templates.map((t) => t.template.name)).not.toContain(`cli-exit3-${engine}`);
+    });
+
+    it.skipIf(Boolean(target.missing))('show --events prints who ran the job and how it ended; report gives its Markdown; --json is the events export', async () => {
+      const name = `cli-audit-${engine}`;
+      const r = await jd(dataDir, ['run', templateFile(files, name, 'echo audit-out; echo audit-err >&2; exit 3'), '--wait', '--engine', engine]);
+      expect(r.code, r.stderr).toBe(3);
+      const page = json(JobPage, await jd(dataDir, ['--json', 'jobs', 'list', '--template', name]));
+      const id = page.items[0]!.id;
+      const shown = await jd(dataDir, ['show', id, '--events']);
+      expect(shown.code, shown.stderr).toBe(0);
+      const events = shown.stdout.slice(shown.stdout.indexOf('Events:'));
+      expect(events).toMatch(new RegExp(`created .*by ${userInfo().username} \\(cli\\)`));
+      expect(events).toMatch(/started/);
+      expect(events).toMatch(/ended failed/);
+      const exported = json(JobEventsFile, await jd(dataDir, ['--json', 'show', id, '--events']));
+      expect(exported.jobId).toBe(id);
+      expect(exported.events.map((e) => e.kind)).toEqual(expect.arrayContaining(['created', 'started', 'attemptEnded', 'ended']));
+      const report = await jd(dataDir, ['report', id]);
+      expect(report.code, report.stderr).toBe(0);
+      expect(report.stdout).toContain(name);
+      expect(report.stdout).toMatch(/\b3\b/);
+      expect(report.stdout).toContain('audit-err');
+      expect(report.stdout).toContain('audit-out');
     });
 
     it.skipIf(Boolean(target.missing))('run --follow prints stdout lines to stdout and stderr lines to stderr, and exits 0', async () => {

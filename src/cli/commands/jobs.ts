@@ -1,12 +1,14 @@
 // jobs list, show, cancel|retry|clone (by id, or every job of a state), cleanup.
 import { describeExit } from '../../shared/exitCodes';
+import { eventLine } from '../../shared/jobEvents';
+import { attemptDurationMs, attemptSpan, jobDurationMs, jobSpan } from '../../shared/jobNumbers';
 import type { z } from 'zod';
 import type { CleanupStatus } from '../../shared/bulk';
 import type { Job, JobStatus } from '../../shared/job';
 import type { JobFilterInput } from '../../shared/query';
 import { parseDuration, parseIntArg, parseSince, parseStatuses, UsageError } from '../args';
 import { resolveJob, type Cli } from '../context';
-import { formatTime, JOB_HEADERS, jobRows, paintedBadge, ranFor, table } from '../format';
+import { formatDuration, formatTime, JOB_HEADERS, jobRows, paintedBadge, table } from '../format';
 import type { Client } from '../client';
 import { resolveTemplate } from './run';
 import { untilStarted } from './watch';
@@ -47,6 +49,7 @@ export async function listJobs(cli: Cli, o: ListOptions): Promise<number> {
 export function showLines(cli: Cli, job: Job): string[] {
   const { style } = cli.out;
   const last = job.attempts.at(-1);
+  const span = jobSpan(job);
   const meaning = job.status === 'completed' || job.status === 'failed' || job.status === 'cancelled' ? describeExit(job.exitCode, job.reason).meaning : undefined;
   const fields: [string, string | undefined][] = [
     ['Job', job.id],
@@ -60,9 +63,11 @@ export function showLines(cli: Cli, job: Job): string[] {
     ['Waiting for', job.waitingFor],
     ['After', job.dependsOn.length ? job.dependsOn.join(', ') : undefined],
     ['Created', formatTime(job.createdAt)],
-    ['Started', formatTime(job.startedAt)],
-    ['Finished', formatTime(job.finishedAt)],
-    ['Duration', ranFor(job, cli.now()) || undefined],
+    // The one set of numbers (shared/jobNumbers.ts): the run's span over its attempts' own stamps,
+    // as the job page and the report give it.
+    ['Started', formatTime(span.from)],
+    ['Finished', formatTime(span.to)],
+    ['Duration', durationOf(jobDurationMs(job, cli.now()))],
   ];
   const shown = fields.filter((f): f is [string, string] => f[1] !== undefined && f[1] !== '');
   const lines = table(['', ''], shown.map(([k, v]) => [`${k}:`, v])).split('\n').slice(1);
@@ -71,7 +76,7 @@ export function showLines(cli: Cli, job: Job): string[] {
     lines.push(
       ...table(
         ['#', 'ENGINE', 'STATUS', 'EXIT', 'STARTED', 'DURATION', 'MESSAGE'],
-        job.attempts.map((a) => [String(a.number), a.engineId, a.status, a.exitCode === undefined || a.exitCode === null ? '' : `${a.exitCode}${a.reason ? ` (${a.reason})` : ''}`, formatTime(a.startedAt), ranFor(a, cli.now()), a.message ?? '']),
+        job.attempts.map((a) => [String(a.number), a.engineId, a.status, a.exitCode === undefined || a.exitCode === null ? '' : `${a.exitCode}${a.reason ? ` (${a.reason})` : ''}`, formatTime(attemptSpan(a).from), durationOf(attemptDurationMs(a, cli.now())) ?? '', a.message ?? '']),
       )
         .split('\n')
         .map((l) => `  ${l}`),
@@ -80,11 +85,38 @@ export function showLines(cli: Cli, job: Job): string[] {
   return lines;
 }
 
-export async function showJob(cli: Cli, ref: string): Promise<number> {
-  const job = await resolveJob(await cli.client(), ref);
-  if (cli.out.json) cli.out.printJson(job);
-  else if (cli.out.quiet) cli.out.print(job.id);
-  else for (const l of showLines(cli, job)) cli.out.print(l);
+/**
+ * `show JOB [--events]`. With --events the job's timeline follows its fields; with --json too,
+ * the output is the window's events export (JobEventsFile), so both exports read alike.
+ */
+const durationOf = (ms: number | null): string | undefined => (ms === null ? undefined : formatDuration(ms));
+
+export async function showJob(cli: Cli, ref: string, o: { events?: boolean } = {}): Promise<number> {
+  const client = await cli.client();
+  const job = await resolveJob(client, ref);
+  const events = o.events ? await client.call('jobs.events', { id: job.id }) : undefined;
+  const { out } = cli;
+  if (out.quiet) out.print(job.id);
+  else if (out.json) out.printJson(events ? { jobId: job.id, templateName: job.templateName, events } : job);
+  else {
+    for (const l of showLines(cli, job)) out.print(l);
+    if (events) {
+      out.print('');
+      out.print('Events:');
+      if (!events.length) out.print('  none recorded (the job is older than the audit trail)');
+      for (const e of events) out.print(`  ${eventLine(e)}`);
+    }
+  }
+  return 0;
+}
+
+/** `report JOB`: the job as Markdown for a ticket (the job page's "Copy as issue"). */
+export async function reportJob(cli: Cli, ref: string): Promise<number> {
+  const client = await cli.client();
+  const job = await resolveJob(client, ref);
+  const report = await client.call('jobs.report', { id: job.id });
+  if (cli.out.json) cli.out.printJson(report);
+  else cli.out.print(report.markdown.replace(/\n$/, ''));
   return 0;
 }
 
