@@ -29,6 +29,7 @@ import {
   withSnapshot,
   type TrayState,
 } from './desktop/tray';
+import { installCli, installedMessage, nodeLauncherFs } from './desktop/cliInstall';
 import { restoreWindowState, type WindowState } from './desktop/windowState';
 import { createDispatcher } from './ipc/dispatch';
 import { startSocket, type SocketHost } from './socket/socketServer';
@@ -253,16 +254,28 @@ function setTray(next: TrayState): void {
   tray.setToolTip(trayTooltip(next));
   tray.setContextMenu(
     Menu.buildFromTemplate(
-      trayMenu(next).map((item) => ({
+      trayMenu(next, { packaged: app.isPackaged }).map((item) => ({
         label: item.label,
         enabled: item.enabled,
         click: () => {
           if (item.action === 'open') showWindow();
           if (item.action === 'pause') void core?.handlers['queue.pause']({}, SHELL);
           if (item.action === 'resume') void core?.handlers['queue.resume']({}, SHELL);
+          if (item.action === 'install-cli') installCommand();
           if (item.action === 'quit') app.quit();
         },
       })),
     ),
   );
+}
+
+/** Tray → "Install the jobdeck command…": a launcher on the user's PATH (desktop/cliInstall.ts). */
+function installCommand(): void {
+  const place = { platform: process.platform, home: app.getPath('home'), env: process.env, execPath: process.execPath, cliPath: join(app.getAppPath(), 'out', 'cli', 'jobdeck.mjs') };
+  try {
+    const done = installCli(nodeLauncherFs, place);
+    void dialog.showMessageBox({ type: 'info', message: 'The jobdeck command', detail: installedMessage(done, process.platform) });
+  } catch (error) {
+    void dialog.showMessageBox({ type: 'error', message: 'The jobdeck command was not installed', detail: error instanceof Error ? error.message : String(error) });
+  }
 }

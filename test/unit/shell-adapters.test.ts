@@ -78,6 +78,10 @@ describe('electron shell: tray', () => {
     ]);
     expect(trayMenu({ running: 0, paused: true, unseenFailures: 0 })[1]).toMatchObject({ label: 'Resume queue', action: 'resume' });
   });
+  it('offers to install the jobdeck command in a packaged app only', () => {
+    expect(trayMenu(initialTray, { packaged: true }).map((i) => i.action)).toEqual([undefined, 'pause', 'open', 'install-cli', 'quit']);
+    expect(trayMenu(initialTray).map((i) => i.action)).not.toContain('install-cli');
+  });
 });
 
 describe('electron shell: notifications when a job ends', () => {

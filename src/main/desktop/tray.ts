@@ -24,7 +24,7 @@ export function trayTooltip(s: TrayState): string {
   return `Jobdeck: ${parts.join(', ')}`;
 }
 
-export type TrayAction = 'open' | 'pause' | 'resume' | 'quit';
+export type TrayAction = 'open' | 'pause' | 'resume' | 'install-cli' | 'quit';
 
 export interface TrayMenuItem {
   label: string;
@@ -32,11 +32,13 @@ export interface TrayMenuItem {
   enabled: boolean;
 }
 
-export function trayMenu(s: TrayState): TrayMenuItem[] {
+/** `packaged`: a packaged app offers to put its command line on PATH (a checkout has `npx jobdeck`). */
+export function trayMenu(s: TrayState, o: { packaged?: boolean } = {}): TrayMenuItem[] {
   return [
     { label: s.running === 1 ? '1 job running' : `${s.running} jobs running`, enabled: false },
     s.paused ? { label: 'Resume queue', action: 'resume', enabled: true } : { label: 'Pause queue', action: 'pause', enabled: true },
     { label: 'Open Jobdeck', action: 'open', enabled: true },
+    ...(o.packaged ? [{ label: 'Install the jobdeck command…', action: 'install-cli' as const, enabled: true }] : []),
     { label: 'Quit', action: 'quit', enabled: true },
   ];
 }
