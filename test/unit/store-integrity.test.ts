@@ -323,3 +323,95 @@ describe('store integrity: the order of writes', () => {
     await store.close();
   });
 });
+
+describe("store integrity: the bench's scenario, smaller", () => {
+  // bench/store.bench.ts: a store of N finished jobs and 20 active ones, opened (its history
+  // records still text, the background check under way), a stream of changes (500 active jobs
+  // going pending → running → 2 × progress → finished, a new job in each finished one's place,
+  // so that finished jobs spill into history meanwhile), a crash image, a close and a restart:
+  // every job is there after the final restart.
+  const N = 20_000;
+  const ACTIVE = 500;
+  const UPDATES = 6_000;
+
+  async function seed(dir: string): Promise<Job[]> {
+    const store = await JobStore.open({ dataDir: dir });
+    const jobs: Job[] = [];
+    for (let i = 0; i < N; i++) {
+      const j = newJob();
+      jobs.push(finishedAs(j, TERMINAL[i % 3]!, T0 + j.seq * 1000 + 500, 0));
+    }
+    for (let i = 0; i < 20; i++) jobs.push(i % 2 ? { ...newJob(), status: 'running' } : newJob());
+    for (const j of jobs) store.putJob(j);
+    await store.close();
+    return jobs;
+  }
+
+  for (const layout of ['one record a line', 'the older layout'] as const) {
+    it(`${N.toLocaleString('en')} jobs, a stream of ${UPDATES} changes during the background check, a restart: every job there (${layout}), 3 times`, async () => {
+      for (let round = 0; round < 3; round++) {
+        const dir = tmp();
+        const model = new Map((await seed(dir)).map((j) => [j.id, j]));
+        if (layout === 'the older layout') toOlderLayout(dir);
+        const store = await JobStore.open({ dataDir: dir });
+        const active: { job: Job; step: number }[] = [];
+        const put = (j: Job) => {
+          store.putJob(j);
+          model.set(j.id, j);
+        };
+        for (let i = 0; i < ACTIVE; i++) {
+          const j = newJob();
+          put(j);
+          active.push({ job: j, step: 0 });
+        }
+        for (let done = 0; done < UPDATES; done++) {
+          const slot = active[done % ACTIVE]!;
+          const j = slot.job;
+          if (slot.step === 0) put({ ...j, status: 'running', startedAt: iso(T0 + done) });
+          else if (slot.step < 3) put({ ...j, message: `progress ${slot.step}` });
+          else put(finishedAs(j, done % 7 ? 'completed' : 'failed', T0 + 50_000_000 + done, done));
+          if (slot.step >= 3) {
+            const fresh = newJob();
+            put(fresh);
+            active[done % ACTIVE] = { job: fresh, step: 0 };
+          } else active[done % ACTIVE] = { job: model.get(j.id)!, step: slot.step + 1 };
+          // Let the background check, the timers and the writes in between (about the bench's pace).
+          if (done % 50 === 0) await new Promise((r) => setTimeout(r, 1));
+        }
+        await store.persist();
+        const crashed = await JobStore.open({ dataDir: copyDir(dir) });
+        await expectExactly(crashed, model, `round ${round}: crash image`);
+        await crashed.close();
+        await store.close();
+        const again = await JobStore.open({ dataDir: dir });
+        await expectExactly(again, model, `round ${round}: after the final restart`);
+        await again.close();
+      }
+    }, 300_000);
+  }
+});
+
+describe('store integrity: history files edited by hand', () => {
+  it('lines that only look like records (two on one line, one over two) are not written back as pieces (it failed before: the next start set the file aside)', async () => {
+    const dir = tmp();
+    await (await JobStore.open({ dataDir: dir })).close();
+    const [a, b, c, d] = Array.from({ length: 4 }, () => {
+      const j = newJob();
+      return finishedAs(j, 'completed', T0 + j.seq * 1000 + 500, 0);
+    });
+    const split = JSON.stringify(c).replace('","', '",\n"');
+    // As many newlines as this version's form has for four records, but not one record a line.
+    const text = `{"schemaVersion":1,"jobs":[\n${JSON.stringify(a)},${JSON.stringify(b)},\n${split},\n${JSON.stringify(d)}\n]}`;
+    expect(text.split('\n').length).toBe(6);
+    writeFileSync(join(dir, 'history.json'), text);
+    const store = await JobStore.open({ dataDir: dir });
+    // history.json is written again (without b) before any of its records is read.
+    expect(store.removeJobs([b!.id])).toBe(1);
+    await store.close();
+    const again = await JobStore.open({ dataDir: dir });
+    expect(again.problems).toEqual([]);
+    const model = new Map([a!, c!, d!].map((j) => [j.id, j]));
+    await expectExactly(again, model, 'after the restart');
+    await again.close();
+  });
+});

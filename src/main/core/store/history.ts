@@ -56,7 +56,7 @@ export function newRow(summary: Job, job: Job | undefined, seg: Segment | undefi
 }
 
 /** A row's record as this version writes it in a history file. */
-export const rowText = (row: StoreRow): string => (row.job ? JSON.stringify(row.job) : recordText(row.src!, row.line));
+export const rowText = (row: StoreRow): string => (row.job ? JSON.stringify(row.job) : recordText(row.src!, row.line, row.id));
 
 /** One history file and the finished jobs it holds. */
 export interface Segment {
