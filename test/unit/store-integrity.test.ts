@@ -415,3 +415,31 @@ describe('store integrity: history files edited by hand', () => {
     await again.close();
   });
 });
+
+describe('store integrity: a history file split', () => {
+  it('a job changed after its file was split, while the file split could not be written, is its latest after a crash (it failed before: its older copy won)', async () => {
+    const dir = tmp();
+    await (await JobStore.open({ dataDir: dir })).close();
+    const jobs = Array.from({ length: 6 }, () => {
+      const j = newJob();
+      return finishedAs(j, 'completed', T0 + j.seq * 1000 + 500, 0);
+    });
+    // As an older Jobdeck left it: one history.json over the size limit.
+    writeFileSync(join(dir, 'history.json'), JSON.stringify({ schemaVersion: 1, jobs }));
+    const writer = new CrashWriter();
+    writer.fail = (file) => file.endsWith('history.json');
+    const store = await JobStore.open({ dataDir: dir, historyFileJobs: 2, writer });
+    await store.flush();
+    expect(storeFiles(dir).length).toBeGreaterThan(1);
+    const j = jobs.at(-1)!;
+    store.putJob({ ...store.getJob(j.id)!, message: 'latest' });
+    await store.flush();
+    await store.flush();
+    const crashed = await JobStore.open({ dataDir: copyDir(dir), historyFileJobs: 2 });
+    expect(crashed.getJob(j.id)?.message).toBe('latest');
+    await expectExactly(crashed, new Map(jobs.map((x) => [x.id, x.id === j.id ? { ...x, message: 'latest' } : x])), 'crash image');
+    await crashed.close();
+    writer.fail = () => false;
+    await store.close();
+  });
+});

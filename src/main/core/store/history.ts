@@ -177,12 +177,16 @@ export class History {
     const seg = this.detach(row);
     seg.departedAt = ++this.departures;
     markSegment(seg);
-    if (!seg.left.has(row)) {
-      seg.left.add(row);
-      let segs = this.stale.get(row);
-      if (!segs) this.stale.set(row, (segs = new Set()));
-      segs.add(seg);
-    }
+    this.left(row, seg);
+  }
+
+  /** `seg`'s file may hold an older copy of the job from now until it is written again. */
+  private left(row: StoreRow, seg: Segment): void {
+    if (seg.left.has(row)) return;
+    seg.left.add(row);
+    let segs = this.stale.get(row);
+    if (!segs) this.stale.set(row, (segs = new Set()));
+    segs.add(seg);
   }
 
   /** Whether a cold job must still ride in the hot file: a file it left may hold an older copy. */
@@ -238,6 +242,8 @@ export class History {
       for (const row of rows.slice(i, i + this.jobsPerFile)) {
         next.rows.add(row);
         row.seg = next;
+        // Until the file split is written, a change to the job rides in the hot file as well.
+        this.left(row, seg);
       }
       markSegment(next);
       out.push(next);
