@@ -63,7 +63,8 @@ type Step =
   | { kind: 'checked' }
   | { kind: 'reopen' }
   | { kind: 'legacy' }
-  | { kind: 'crash' };
+  | { kind: 'crash' }
+  | { kind: 'historyFails'; on: boolean };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('create' as const), n: fc.integer({ min: 1, max: 400 }) }), weight: 6 },
@@ -80,6 +81,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: fc.constant({ kind: 'reopen' as const }), weight: 2 },
   { arbitrary: fc.constant({ kind: 'legacy' as const }), weight: 1 },
   { arbitrary: fc.constant({ kind: 'crash' as const }), weight: 2 },
+  { arbitrary: fc.record({ kind: fc.constant('historyFails' as const), on: fc.boolean() }), weight: 1 },
 );
 
 const storeFiles = (dir: string) => readdirSync(dir).filter((f) => /^history(-[0-9]+)?\.json$/.test(f));
@@ -116,9 +118,18 @@ async function expectExactly(store: JobStore, model: Map<string, Job>, when: str
 
 const OPTS = { recentFinished: 25, historyFileJobs: 120, writeDelayMs: 0, minWriteGapMs: 0, maxWriteDelayMs: 5, historyMaxDelayMs: 20 } satisfies Omit<StoreOptions, 'dataDir'>;
 
-async function run(steps: Step[], writer?: () => FileWriter): Promise<void> {
+async function run(steps: Step[]): Promise<void> {
   const dir = tmp();
-  const open = (dataDir = dir) => JobStore.open({ dataDir, ...OPTS, ...(writer ? { writer: writer() } : {}) });
+  // History files may fail to be written (a full disk that state.json's smaller writes still fit).
+  let historyFails = false;
+  const failing = (): FileWriter => {
+    const real = lowdbWriter();
+    return {
+      write: (file, data) => (historyFails && !file.endsWith('state.json') ? Promise.reject(new Error('ENOSPC: no space left on device')) : real.write(file, data)),
+      append: (file, text) => real.append!(file, text),
+    };
+  };
+  const open = (dataDir = dir) => JobStore.open({ dataDir, ...OPTS, writer: failing() });
   let store = await open();
   const model = new Map<string, Job>();
   let version = 0;
@@ -172,6 +183,9 @@ async function run(steps: Step[], writer?: () => FileWriter): Promise<void> {
           for (const id of gone) model.delete(id);
           break;
         }
+        case 'historyFails':
+          historyFails = s.on;
+          break;
         case 'yield':
           for (let k = 0; k < s.n; k++) await turn();
           break;
@@ -186,6 +200,7 @@ async function run(steps: Step[], writer?: () => FileWriter): Promise<void> {
           break;
         case 'reopen':
         case 'legacy':
+          historyFails = false;
           await store.close();
           if (s.kind === 'legacy') toOlderLayout(dir);
           store = await open();
@@ -203,6 +218,7 @@ async function run(steps: Step[], writer?: () => FileWriter): Promise<void> {
         }
       }
     }
+    historyFails = false;
     await store.close();
     store = await open();
     await expectExactly(store, model, 'at the end');
