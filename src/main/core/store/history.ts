@@ -56,7 +56,7 @@ export function newRow(summary: Job, job: Job | undefined, seg: Segment | undefi
 }
 
 /** A row's record as this version writes it in a history file. */
-export const rowText = (row: StoreRow): string => (row.job ? JSON.stringify(row.job) : recordText(row.src!, row.line));
+export const rowText = (row: StoreRow): string => (row.job ? JSON.stringify(row.job) : recordText(row.src!, row.line, row.id));
 
 /** One history file and the finished jobs it holds. */
 export interface Segment {
@@ -70,10 +70,17 @@ export interface Segment {
   /** Bumped on every change, so a write can tell whether it saved the latest. */
   gen: number;
   /**
-   * Jobs left it for the hot set since it was written: it must be written after the hot file
-   * that holds them, or a crash between the two would leave them in neither.
+   * Jobs left it for the hot set since it was written: it must be written after a hot file that
+   * holds them, or a crash between the two would leave them in neither. The History's departure
+   * count at the latest of them (0: none), so that a write of state.json begun before it is not
+   * taken for one that holds them.
    */
-  departed: boolean;
+  departedAt: number;
+  /**
+   * Jobs that left it since it was written: its file may still hold an older copy of each. Until
+   * it is written again they ride in the hot file (History.stale), which wins over every copy.
+   */
+  left: Set<StoreRow>;
   /** Records that failed their check and could not be set aside: kept in the file, never read. */
   held: unknown[];
   /** Jobs removed since it was written: listed in state.json until it is (a crash keeps them removed). */
@@ -101,6 +108,15 @@ export class History {
    * file too until it is (on load, the hot copy of a job found in both wins).
    */
   readonly unsavedCold = new Set<StoreRow>();
+  /** Departures so far (Segment.departedAt). */
+  departures = 0;
+  /**
+   * Jobs that left history files not written since, and which: an older copy of each may be in
+   * those files, so the job stays in the hot file until they are written again, and its removal
+   * is listed for them too. Without it, a job retried out of one history file and spilled into
+   * another came back from a restart as its older copy (the first file's, kept on load).
+   */
+  private readonly stale = new Map<StoreRow, Set<Segment>>();
 
   constructor(
     private readonly dataDir: string,
@@ -109,7 +125,7 @@ export class History {
   ) {}
 
   add(n: number): Segment {
-    const seg: Segment = { n, file: segmentFile(this.dataDir, n), rows: new Set(), dirty: false, dirtySince: 0, gen: 0, departed: false, held: [], removed: new Set(), compact: false };
+    const seg: Segment = { n, file: segmentFile(this.dataDir, n), rows: new Set(), dirty: false, dirtySince: 0, gen: 0, departedAt: 0, left: new Set(), held: [], removed: new Set(), compact: false };
     this.segments.push(seg);
     this.segments.sort((a, b) => a.n - b.n);
     return seg;
@@ -137,14 +153,48 @@ export class History {
   drop(row: StoreRow): Segment {
     const seg = this.detach(row);
     markSegment(seg);
+    this.forget(row);
     return seg;
+  }
+
+  /**
+   * A job leaves memory (removed): the files that may still hold an older copy of it list it as
+   * removed too, until they are written again.
+   */
+  forget(row: StoreRow): void {
+    const segs = this.stale.get(row);
+    if (!segs) return;
+    this.stale.delete(row);
+    for (const seg of segs) {
+      seg.left.delete(row);
+      seg.removed.add(row.id);
+      markSegment(seg);
+    }
   }
 
   /** A cold job becomes hot (the caller adds it): its history file must follow the hot file. */
   leave(row: StoreRow): void {
     const seg = this.detach(row);
-    seg.departed = true;
+    seg.departedAt = ++this.departures;
     markSegment(seg);
+    this.left(row, seg);
+  }
+
+  /** `seg`'s file may hold an older copy of the job from now until it is written again. */
+  private left(row: StoreRow, seg: Segment): void {
+    if (seg.left.has(row)) return;
+    seg.left.add(row);
+    let segs = this.stale.get(row);
+    if (!segs) this.stale.set(row, (segs = new Set()));
+    segs.add(seg);
+  }
+
+  /** Whether a cold job must still ride in the hot file: a file it left may hold an older copy. */
+  isStale(row: StoreRow): boolean {
+    const segs = this.stale.get(row);
+    if (!segs) return false;
+    for (const s of segs) if (s !== row.seg) return true;
+    return false;
   }
 
   /**
@@ -192,6 +242,8 @@ export class History {
       for (const row of rows.slice(i, i + this.jobsPerFile)) {
         next.rows.add(row);
         row.seg = next;
+        // Until the file split is written, a change to the job rides in the hot file as well.
+        this.left(row, seg);
       }
       markSegment(next);
       out.push(next);
@@ -206,11 +258,11 @@ export class History {
    */
   async write(seg: Segment, save: (file: string, data: JsonText) => Promise<void>): Promise<number> {
     const gen = seg.gen;
-    const departed = seg.departed;
+    const departedAt = seg.departedAt;
     const rows = [...seg.rows];
     const removed = [...seg.removed];
+    const left = [...seg.left];
     seg.dirty = false;
-    seg.departed = false;
     try {
       if (rows.length === 0 && seg.held.length === 0 && seg.n > 0) {
         rmSync(seg.file, { force: true });
@@ -223,17 +275,28 @@ export class History {
         seg.dirty = true;
         seg.dirtySince = Date.now();
       }
-      seg.departed ||= departed;
       throw error;
     }
     seg.compact = false;
+    if (seg.departedAt === departedAt) seg.departedAt = 0;
     let saved = 0;
+    // Its file no longer holds an older copy of the jobs that left it.
+    for (const row of left) {
+      seg.left.delete(row);
+      const segs = this.stale.get(row);
+      if (!segs) continue;
+      segs.delete(seg);
+      if (segs.size) continue;
+      this.stale.delete(row);
+      // Cold in a file written as memory is: it need not ride in the hot file any more.
+      if (row.seg && row.seg !== seg && !row.seg.dirty && this.unsavedCold.delete(row)) saved++;
+    }
     // Its file no longer holds them: state.json need not list them.
     for (const id of removed) seg.removed.delete(id);
     if (removed.length) saved++;
     if (seg.gen === gen) {
       // Saved as it is in memory: what rode in the hot file for it need not any more.
-      for (const row of rows) if (this.unsavedCold.delete(row)) saved++;
+      for (const row of rows) if (!this.isStale(row) && this.unsavedCold.delete(row)) saved++;
     }
     return saved;
   }

@@ -169,7 +169,11 @@ export class JobTable {
       removed.push(id);
       rows.push(row);
       if (row.seg) this.history.drop(row).removed.add(id);
-      else if (this.hot.delete(id) && isTerminal(status)) this.hotFinished--;
+      else {
+        // A hot job that left a history file not written since: that file lists it as removed.
+        this.history.forget(row);
+        if (this.hot.delete(id) && isTerminal(status)) this.hotFinished--;
+      }
     }
     for (const index of this.indexes.values()) index.remove(rows);
     return removed;

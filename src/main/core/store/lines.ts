@@ -59,8 +59,8 @@ function indexed(src: LineSource): Uint32Array | undefined {
   return src.newlines;
 }
 
-/** Record i's text (its trailing comma left out). */
-export function recordText(src: LineSource, i: number): string {
+/** Line i's text (its trailing comma left out): record i's where the lines are the records. */
+function lineText(src: LineSource, i: number): string {
   const newlines = indexed(src);
   if (!newlines) return JSON.stringify(src.parsed![i]);
   const from = newlines[i]! + 1;
@@ -77,7 +77,7 @@ export function recordText(src: LineSource, i: number): string {
 export function recordAt(src: LineSource, i: number, id: string): Job {
   if (indexed(src)) {
     try {
-      const j = JSON.parse(recordText(src, i)) as Job | null;
+      const j = JSON.parse(lineText(src, i)) as Job | null;
       if (j?.id === id) return j;
     } catch {
       // not a record of its own: below
@@ -86,6 +86,24 @@ export function recordAt(src: LineSource, i: number, id: string): Job {
     src.newlines = undefined;
   }
   return src.parsed![i]!;
+}
+
+/**
+ * Record i's text, to be written again: its line, once that is seen to parse as the record with
+ * this id. A file whose lines only look like its records (edited by hand: one record over two
+ * lines, two on one) would otherwise be written back as pieces of records, which cost the whole
+ * file at the next start.
+ */
+export function recordText(src: LineSource, i: number, id: string): string {
+  if (indexed(src)) {
+    const line = lineText(src, i);
+    try {
+      if ((JSON.parse(line) as Job | null)?.id === id) return line;
+    } catch {
+      // not a record of its own
+    }
+  }
+  return JSON.stringify(recordAt(src, i, id));
 }
 
 /** What lowdb's writer writes as it is: a document already serialized (a history file's lines). */

@@ -76,6 +76,8 @@ export class WriteCoalescer {
   private writing: Promise<void> | undefined;
   private closed = false;
   private readonly stateFile: string;
+  /** The History's departure count as of the snapshot of the last state.json on disk. */
+  private savedDepartures = 0;
 
   constructor(
     private readonly dataDir: string,
@@ -255,24 +257,52 @@ export class WriteCoalescer {
     );
     const first: Segment[] = [];
     const after: Segment[] = [];
+    /** Each file split, after the files that took its later jobs (written first). */
+    const splitFrom = new Map<Segment, Segment[]>();
     for (const seg of due) {
       const parts = this.history.split(seg);
       first.push(...parts);
-      (seg.departed ? after : first).push(seg);
+      if (parts.length) splitFrom.set(seg, parts);
+      first.push(seg);
     }
+    const failed = new Set<Segment>();
+    // A file may be written before state.json only if no job left it since its last write; one
+    // that a job leaves while this write goes on (a retry) waits, or it would be on disk without
+    // that job while state.json is not yet on disk with it.
     for (const seg of first) {
-      // What rode in state.json for it (or was listed there as removed) need not any more.
-      if ((await this.writeSegment(seg)) > 0 && !this.stateDirty) {
+      if (seg.departedAt > 0) {
+        after.push(seg);
+        continue;
+      }
+      await this.writeOne(seg, splitFrom, failed, true);
+    }
+    // Not dirty: state.json on disk holds every job that has left a history file so far.
+    if (!this.stateDirty) this.savedDepartures = this.history.departures;
+    else if (!(await this.writeState())) return; // the jobs that left these are not on disk in the hot file yet
+    for (const seg of after) {
+      // A job left it after that write of state.json began: it waits for the next one.
+      if (seg.departedAt > this.savedDepartures) continue;
+      // Jobs that rode in the hot file for it need not any more: the next hot write drops them.
+      await this.writeOne(seg, splitFrom, failed, false);
+    }
+  }
+
+  /**
+   * One history file; a file split is written only once the files that took its later jobs are
+   * (else those jobs would be in no file). Returns whether it was written.
+   */
+  private async writeOne(seg: Segment, splitFrom: Map<Segment, Segment[]>, failed: Set<Segment>, beforeState: boolean): Promise<void> {
+    if (splitFrom.get(seg)?.some((p) => failed.has(p))) return;
+    const n = await this.writeSegment(seg);
+    if (n === undefined) failed.add(seg);
+    else if (n > 0 && beforeState) {
+      // What rode in state.json for it (or was listed there as removed) need not any more: the
+      // state write of this round drops it.
+      if (!this.stateDirty) {
         this.stateDirty = true;
         this.stateDirtySince = Date.now();
       }
-    }
-    const wrote = this.stateDirty ? await this.writeState() : true;
-    if (!wrote) return; // the jobs that left these are not on disk in the hot file yet
-    for (const seg of after) {
-      // Jobs that rode in the hot file for it need not any more: the next hot write drops them.
-      if ((await this.writeSegment(seg)) > 0) this.changed();
-    }
+    } else if (n > 0) this.changed(); // the next hot write drops them
   }
 
   /** state.json as memory is now; the journals it covers go once it is on disk. */
@@ -287,6 +317,7 @@ export class WriteCoalescer {
     const unjournaled = this.unjournaled;
     this.unjournaled = false;
     this.lastStateWrite = Date.now();
+    const departures = this.history.departures;
     const state = this.snapshot();
     try {
       await this.save(this.stateFile, state);
@@ -312,6 +343,7 @@ export class WriteCoalescer {
       }
       return false;
     }
+    this.savedDepartures = departures;
     for (const n of [...this.journals]) {
       if (n > covered) continue;
       try {
@@ -324,13 +356,13 @@ export class WriteCoalescer {
     return true;
   }
 
-  /** Resolves to the number of jobs that no longer need to ride in the hot file. */
-  private async writeSegment(seg: Segment): Promise<number> {
+  /** Resolves to the number of jobs that no longer need to ride in the hot file; undefined if it failed. */
+  private async writeSegment(seg: Segment): Promise<number | undefined> {
     try {
       return await this.history.write(seg, (file, data) => this.save(file, data));
     } catch (error) {
       this.failed(seg.file, error);
-      return 0;
+      return undefined;
     }
   }
 
