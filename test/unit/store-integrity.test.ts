@@ -349,6 +349,8 @@ describe("store integrity: the bench's scenario, smaller", () => {
   const N = 20_000;
   const ACTIVE = 500;
   const UPDATES = 6_000;
+  // One round in npm test (each takes several seconds); STORE_INTEGRITY_ROUNDS=3 when changing the store.
+  const ROUNDS = Number(process.env.STORE_INTEGRITY_ROUNDS ?? 1);
 
   async function seed(dir: string): Promise<Job[]> {
     const store = await JobStore.open({ dataDir: dir });
@@ -364,8 +366,8 @@ describe("store integrity: the bench's scenario, smaller", () => {
   }
 
   for (const layout of ['one record a line', 'the older layout'] as const) {
-    it(`${N.toLocaleString('en')} jobs, a stream of ${UPDATES} changes during the background check, a restart: every job there (${layout}), 3 times`, async () => {
-      for (let round = 0; round < 3; round++) {
+    it(`${N.toLocaleString('en')} jobs, a stream of ${UPDATES} changes during the background check, a restart: every job there (${layout}), ${ROUNDS} time(s)`, async () => {
+      for (let round = 0; round < ROUNDS; round++) {
         const dir = tmp();
         const model = new Map((await seed(dir)).map((j) => [j.id, j]));
         if (layout === 'the older layout') toOlderLayout(dir);
