@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import type { ImportValue, LogChunk } from '../../src/shared/ipc';
+import type { LogChunk } from '../../src/shared/ipc';
 import type { Job } from '../../src/shared/job';
 import { startCore, type TestCore } from '../support/core';
 import { clientFor, engineTargets, ensureTestImage, leftovers, TEST_IMAGE } from '../support/engines';
+import { dropManifest, type Doc } from '../support/k8sDrop';
 
 const targets = await engineTargets();
 
@@ -24,7 +25,6 @@ const firstAttempt = (then: string, otherwise: string) => `case "$POD" in *-1) $
 const byIndex = (codes: (number | 'long')[]) =>
   codes.map((c, i) => `[ "$JOB_COMPLETION_INDEX" = ${i} ] && ${c === 'long' ? `{ ${LONG}; }` : `exit ${c}`}`).join('; ') + '; exit 99';
 
-type Doc = Record<string, unknown>;
 const main = (script: string, extra: Doc = {}): Doc => ({ name: 'main', image: TEST_IMAGE, imagePullPolicy: 'Never', command: ['sh', '-c', script], env: [POD_ENV], ...extra });
 /** A Job manifest: `spec` fields beside a pod of `pod` fields (containers: one main running `script`). */
 const jobDoc = (name: string, spec: Doc, script: string, pod: Doc = {}, apiVersion = 'batch/v1'): Doc => ({
@@ -54,21 +54,7 @@ describe.each(targets)('Kubernetes manifests dropped and run on $kind', (target)
   let hostDir: string;
 
   /** Drop `doc` as a file: preview, then save; the saved template made to run on the test engines. */
-  const drop = async (doc: Doc, opts: { confirmHostMounts?: boolean; values?: Omit<ImportValue, 'file' | 'index'>[] } = {}) => {
-    const files = [{ name: `${String((doc.metadata as Doc).name)}.yaml`, content: stringify(doc) }];
-    const [preview] = await t.call('templates.import', { files });
-    if (!preview!.ok) throw new Error(JSON.stringify(preview!.errors));
-    const [saved] = await t.call('templates.importSave', {
-      files,
-      confirmHostMounts: opts.confirmHostMounts ?? false,
-      values: (opts.values ?? []).map((v) => ({ file: 0, index: 0, ...v })),
-    });
-    if (saved!.outcome !== 'created') throw new Error(saved!.message);
-    // The test engines have no bridge network; retries start at once so each job stays short.
-    const { id, createdAt: _c, updatedAt: _u, ...spec } = await t.call('templates.get', { id: saved!.id! });
-    await t.call('templates.save', { id, spec: { ...spec, network: 'none', retry: { ...spec.retry, backoffInitialSeconds: 0 } } });
-    return { id, warnings: preview!.warnings };
-  };
+  const drop = (doc: Doc, opts: Parameters<typeof dropManifest>[2] = {}) => dropManifest(t, doc, opts);
   const run = async (templateId: string): Promise<Job> => t.waitFor((await t.call('jobs.create', { templateId })).id);
   const dropAndRun = async (doc: Doc) => run((await drop(doc)).id);
 

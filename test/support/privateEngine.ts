@@ -43,6 +43,15 @@ async function killContainerd(pidFile: string): Promise<void> {
   rmSync(pidFile, { force: true });
 }
 
+/** Mount points below `dir`, deepest first (/proc/self/mountinfo's fifth field). */
+function mountsUnder(dir: string): string[] {
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[4] ?? '')
+    .filter((m) => m.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+}
+
 export async function startPrivateEngine(kind: EngineKind): Promise<PrivateEngine> {
   const dir = mkdtempSync('/tmp/jobdeck-private-');
   const sock = join(dir, `${kind}.sock`);
@@ -109,7 +118,10 @@ export async function startPrivateEngine(kind: EngineKind): Promise<PrivateEngin
         // (pkill skips itself; a shell running it would match its own pattern and die first.)
         spawnSync('pkill', ['-f', `containerd-shim.*${dir}`]);
         spawnSync('pkill', ['-f', `containerd --config ${dir}`]);
-        for (const m of ['data', 'exec']) spawnSync('umount', ['-R', join(dir, m)], { stdio: 'ignore' });
+        // Everything mounted under it, deepest first: the data root's bind mount, and the netns
+        // mounts under exec/ that a container still running when its daemon was killed leaves
+        // (exec/ itself is no mount, so `umount -R exec` would miss them).
+        for (const m of mountsUnder(dir)) spawnSync('umount', [m], { stdio: 'ignore' });
       }
       if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
     },
