@@ -1,26 +1,15 @@
 // The audit trail on the real engines: a job that exits 3, its timeline naming the container the
 // engine really ran (name and id, checked with the engine's own inspect), and a report whose
 // engine version and log tails are the engine's.
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { JobEvent } from '../../src/shared/jobEvents';
-import { startCore, type TestCore } from '../support/core';
-import { clientFor, engineTargets, ensureTestImage, leftovers, TEST_IMAGE } from '../support/engines';
+import { useEngineCore } from '../support/core';
+import { clientFor, engineTargets, TEST_IMAGE } from '../support/engines';
 
 const targets = await engineTargets();
 
 describe.each(targets)('audit trail on $kind', (target) => {
-  let t: TestCore;
-  beforeAll(async () => {
-    if (target.missing) return;
-    await ensureTestImage(clientFor(target.host));
-    t = await startCore(target);
-  });
-  afterAll(async () => {
-    if (!t) return;
-    const left = await leftovers(clientFor(target.host), t.instanceId);
-    await t.close();
-    expect(left, 'containers left behind').toEqual([]);
-  });
+  const t = useEngineCore(target);
 
   describe.skipIf(Boolean(target.missing))(`${target.kind} engine`, () => {
     it('records the container the engine ran, the exit code and its meaning; the report quotes the engine and the logs', async () => {

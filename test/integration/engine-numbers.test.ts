@@ -1,29 +1,18 @@
 // Item 12 on both real engines: an engine's Running count follows its attempts (engine.status
 // events from the core), its checkedAt keeps moving, and the Dashboard's durations are the job page's.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EngineInfo } from '../../src/shared/engine';
 import { attemptDurationMs, jobDurationMs } from '../../src/shared/jobNumbers';
-import { startCore, type TestCore } from '../support/core';
-import { clientFor, engineTargets, ensureTestImage, leftovers, TEST_IMAGE } from '../support/engines';
+import { useEngineCore } from '../support/core';
+import { engineTargets, TEST_IMAGE } from '../support/engines';
 
 const targets = await engineTargets();
 
 describe.each(targets)('on $kind', (target) => {
-  let t: TestCore;
+  const t = useEngineCore(target);
   const statuses = (): EngineInfo[] =>
     t.events.flatMap((e) => (e.name === 'engine.status' && e.payload.id === target.kind ? [e.payload] : []));
 
-  beforeAll(async () => {
-    if (target.missing) return;
-    await ensureTestImage(clientFor(target.host));
-    t = await startCore(target);
-  });
-  afterAll(async () => {
-    if (!t) return;
-    const left = await leftovers(clientFor(target.host), t.instanceId);
-    await t.close();
-    expect(left, 'containers left behind').toEqual([]);
-  });
 
   describe.skipIf(Boolean(target.missing))(`${target.kind} engine`, () => {
     it('Running is 1 while a job runs on the engine and 0 after, announced as it changes', async () => {

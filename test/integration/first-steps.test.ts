@@ -1,25 +1,14 @@
 // The first-run commands on both real engines: images.list shows the local test image with its
 // size, a run of it is a job like any other, and a pull that cannot succeed says what the registry
 // said and what to try.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCore, type TestCore } from '../support/core';
-import { clientFor, engineTargets, ensureTestImage, leftovers, TEST_IMAGE } from '../support/engines';
+import { describe, expect, it } from 'vitest';
+import { useEngineCore } from '../support/core';
+import { clientFor, engineTargets, TEST_IMAGE } from '../support/engines';
 
 const targets = await engineTargets();
 
 describe.each(targets)('on $kind', (target) => {
-  let t: TestCore;
-  beforeAll(async () => {
-    if (target.missing) return;
-    await ensureTestImage(clientFor(target.host));
-    t = await startCore(target);
-  });
-  afterAll(async () => {
-    if (!t) return;
-    const left = await leftovers(clientFor(target.host), t.instanceId);
-    await t.close();
-    expect(left, 'containers left behind').toEqual([]);
-  });
+  const t = useEngineCore(target);
 
   describe.skipIf(Boolean(target.missing))(`${target.kind} engine`, () => {
     it('images.list shows the local test image, its tag as docker images shows it, and its size', async () => {

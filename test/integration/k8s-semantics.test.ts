@@ -3,12 +3,12 @@
 // (status, reason, containers started, indexes succeeded or failed).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Job } from '../../src/shared/job';
 import type { TemplateSpec } from '../../src/shared/template';
 import { importTemplateFile } from '../../src/main/core/templates/templateFiles';
-import { startCore, type TestCore } from '../support/core';
-import { clientFor, engineTargets, ensureTestImage, leftovers, TEST_IMAGE } from '../support/engines';
+import { useEngineCore } from '../support/core';
+import { engineTargets, TEST_IMAGE } from '../support/engines';
 
 const targets = await engineTargets();
 
@@ -41,21 +41,9 @@ const started = (j: Job) => j.attempts.length;
 const indexesWith = (j: Job, status: string) => [...new Set(j.attempts.filter((a) => a.status === status).map((a) => a.index))].sort();
 
 describe.each(targets)('Kubernetes Job semantics on $kind', (target) => {
-  let t: TestCore;
+  const t = useEngineCore(target, { settings: { concurrency: 4, stopGraceSeconds: 1 } });
   const run = async (spec: TemplateSpec): Promise<Job> => t.waitFor((await t.call('jobs.create', { spec })).id);
 
-  beforeAll(async () => {
-    if (target.missing) return;
-    await ensureTestImage(clientFor(target.host));
-    t = await startCore(target);
-    await t.call('settings.update', { concurrency: 4, stopGraceSeconds: 1 });
-  });
-  afterAll(async () => {
-    if (!t) return;
-    const left = await leftovers(clientFor(target.host), t.instanceId);
-    await t.close();
-    expect(left, 'containers left behind').toEqual([]);
-  });
 
   // Each job is short; the allowance is for an engine on a loaded machine (Podman most of all).
   describe.skipIf(Boolean(target.missing))(`${target.kind}`, { timeout: 120_000 }, () => {

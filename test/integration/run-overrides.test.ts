@@ -1,27 +1,15 @@
 // A run's overrides and dependencies on the real engines: pinned to one engine by id, with a
 // memory limit of its own, after a running job; what queue.waits says at each step.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TemplateSpecInput } from '../../src/shared/template';
-import { startCore, type TestCore } from '../support/core';
-import { clientFor, engineTargets, ensureTestImage, leftovers, TEST_IMAGE } from '../support/engines';
+import { useEngineCore } from '../support/core';
+import { engineTargets, TEST_IMAGE } from '../support/engines';
 
 const targets = await engineTargets();
 const base = (name: string, over: Partial<TemplateSpecInput> = {}): TemplateSpecInput => ({ name, image: TEST_IMAGE, network: 'none', pullPolicy: 'Never', ...over });
 
 describe.each(targets)('run overrides on $kind', (target) => {
-  let t: TestCore;
-  beforeAll(async () => {
-    if (target.missing) return;
-    await ensureTestImage(clientFor(target.host));
-    t = await startCore(target);
-    await t.call('settings.update', { concurrency: 4, stopGraceSeconds: 1 });
-  });
-  afterAll(async () => {
-    if (!t) return;
-    const left = await leftovers(clientFor(target.host), t.instanceId);
-    await t.close();
-    expect(left, 'containers left behind').toEqual([]);
-  });
+  const t = useEngineCore(target, { settings: { concurrency: 4, stopGraceSeconds: 1 } });
 
   describe.skipIf(Boolean(target.missing))(`${target.kind} engine`, () => {
     it('a run pinned to the engine by id, with its own memory limit, after a running job', async () => {

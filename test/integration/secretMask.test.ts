@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SECRET_MASK, type LogChunk } from '../../src/shared/ipc';
-import { startCore, type TestCore } from '../support/core';
-import { clientFor, engineTargets, ensureTestImage, leftovers, TEST_IMAGE } from '../support/engines';
+import { useEngineCore } from '../support/core';
+import { engineTargets, TEST_IMAGE } from '../support/engines';
 
 // A job that prints its secret, whole and split across two writes with a sleep between (two
 // chunks for certain): neither the log file, the events a client receives, what logs.read gives
@@ -12,18 +12,7 @@ const targets = await engineTargets();
 const SECRET = 'tok-9f3Kq7ZxW2pL';
 
 describe.each(targets)('secret masking on $kind', (target) => {
-  let t: TestCore;
-  beforeAll(async () => {
-    if (target.missing) return;
-    await ensureTestImage(clientFor(target.host));
-    t = await startCore(target);
-  });
-  afterAll(async () => {
-    if (!t) return;
-    const left = await leftovers(clientFor(target.host), t.instanceId);
-    await t.close();
-    expect(left, 'containers left behind').toEqual([]);
-  });
+  const t = useEngineCore(target);
 
   it.skipIf(Boolean(target.missing))('masks a printed secret everywhere Jobdeck keeps or shows output', async () => {
     await t.call('queue.pause', {});

@@ -6,7 +6,8 @@ import { createJobdeck, type Jobdeck } from '../../src/main/core/jobdeck';
 import type { AppEvent, CommandArgs, CommandName, CommandOutput } from '../../src/shared/ipc';
 import { commands } from '../../src/shared/ipc';
 import type { Job } from '../../src/shared/job';
-import type { EngineTarget } from './engines';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { clientFor, ensureTestImage, leftovers, type EngineTarget } from './engines';
 
 export interface TestCore {
   core: Jobdeck;
@@ -99,4 +100,32 @@ export async function startCore(
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The usual suite on one engine: the test image there, a core on it (with `settings` applied), and
+ * at the end nothing of its instance left behind. Register it inside the suite's describe; the
+ * core it returns is the one beforeAll started (reading it before then, or where the engine is
+ * missing and the tests skip, throws).
+ */
+export function useEngineCore(target: EngineTarget, o: { settings?: Record<string, unknown> } = {}): TestCore {
+  let started: TestCore | undefined;
+  beforeAll(async () => {
+    if (target.missing) return;
+    await ensureTestImage(clientFor(target.host));
+    started = await startCore(target);
+    if (o.settings) await started.call('settings.update', o.settings);
+  });
+  afterAll(async () => {
+    if (!started) return;
+    const left = await leftovers(clientFor(target.host), started.instanceId);
+    await started.close();
+    expect(left, 'containers left behind').toEqual([]);
+  });
+  return new Proxy({} as TestCore, {
+    get(_, key) {
+      if (!started) throw new Error(`the ${target.kind} core is not started (read before beforeAll, or the engine is missing)`);
+      return Reflect.get(started, key) as unknown;
+    },
+  });
 }
