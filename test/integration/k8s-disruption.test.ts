@@ -2,8 +2,7 @@
 // app's shutdown is k8s-more's; here a private engine of each kind (test/support/privateEngine.ts)
 // is SIGKILLed while the containers run and brought back, as outage.test.ts does.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LogChunk } from '../../src/shared/ipc';
-import { startCore, type TestCore } from '../support/core';
+import { startCore, stdoutOf, type TestCore } from '../support/core';
 import { clientFor, engineTargets, leftovers, TEST_IMAGE } from '../support/engines';
 import { dropManifest, type Doc } from '../support/k8sDrop';
 import { startPrivateEngine, type PrivateEngine } from '../support/privateEngine';
@@ -36,17 +35,6 @@ const jobDoc = (name: string, spec: Doc): Doc => ({
   },
 });
 const onDisruption = (action: string) => ({ podFailurePolicy: { rules: [{ action, onPodConditions: [{ type: 'DisruptionTarget' }] }] } });
-
-async function stdoutOf(t: TestCore, id: string, attempt: number): Promise<string> {
-  const out: LogChunk[] = [];
-  for (let offset = 0; ; ) {
-    const page = await t.call('logs.read', { id, attempt, offset });
-    out.push(...page.chunks);
-    if (page.eof || page.nextOffset === offset) break;
-    offset = page.nextOffset;
-  }
-  return out.filter((c) => c.stream === 'stdout').map((c) => c.data).join('');
-}
 
 describe.each(targets)('DisruptionTarget when the engine is lost: on $kind', (target) => {
   let engine: PrivateEngine | undefined;

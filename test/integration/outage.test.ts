@@ -1,9 +1,8 @@
 // Issue 4, reliability 2: the engine goes away while jobs run and others wait, and comes back.
 // Each engine is a private one (test/support/privateEngine.ts) so killing it touches no other test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LogChunk } from '../../src/shared/ipc';
 import type { Job } from '../../src/shared/job';
-import { startCore, type TestCore } from '../support/core';
+import { startCore, stdoutOf, type TestCore } from '../support/core';
 import { clientFor, engineTargets, leftovers, TEST_IMAGE } from '../support/engines';
 import { startPrivateEngine, type PrivateEngine } from '../support/privateEngine';
 
@@ -22,17 +21,6 @@ function counter(name: string, kind: 'docker' | 'podman') {
   };
 }
 const expected = (name: string) => Array.from({ length: LINES }, (_, i) => `${name} line ${i + 1}\n`).join('');
-
-async function stdoutOf(t: TestCore, id: string, attempt: number): Promise<string> {
-  const out: LogChunk[] = [];
-  for (let offset = 0; ; ) {
-    const page = await t.call('logs.read', { id, attempt, offset });
-    out.push(...page.chunks);
-    if (page.eof || page.nextOffset === offset) break;
-    offset = page.nextOffset;
-  }
-  return out.filter((c) => c.stream === 'stdout').map((c) => c.data).join('');
-}
 
 describe.each(targets)('outage: on $kind', (target) => {
   let engine: PrivateEngine | undefined;

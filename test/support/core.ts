@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../../src/main/core/clock';
 import { createJobdeck, type Jobdeck } from '../../src/main/core/jobdeck';
-import type { AppEvent, CommandArgs, CommandName, CommandOutput } from '../../src/shared/ipc';
+import type { AppEvent, CommandArgs, CommandName, CommandOutput, LogChunk } from '../../src/shared/ipc';
 import { commands } from '../../src/shared/ipc';
 import type { Job } from '../../src/shared/job';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -128,4 +128,16 @@ export function useEngineCore(target: EngineTarget, o: { settings?: Record<strin
       return Reflect.get(started, key) as unknown;
     },
   });
+}
+
+/** An attempt's whole stdout, read from its log file page by page as the log pane reads it. */
+export async function stdoutOf(t: TestCore, id: string, attempt: number): Promise<string> {
+  const out: LogChunk[] = [];
+  for (let offset = 0; ; ) {
+    const page = await t.call('logs.read', { id, attempt, offset });
+    out.push(...page.chunks);
+    if (page.eof || page.nextOffset === offset) break;
+    offset = page.nextOffset;
+  }
+  return out.filter((c) => c.stream === 'stdout').map((c) => c.data).join('');
 }
