@@ -1,11 +1,11 @@
 // Issue 10, item 2: podFailurePolicy onPodConditions DisruptionTarget for the engine lost. The
 // app's shutdown is k8s-more's; here a private engine of each kind (test/support/privateEngine.ts)
 // is SIGKILLed while the containers run and brought back, as outage.test.ts does.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCore, stdoutOf, type TestCore } from '../support/core';
+import { describe, expect, it } from 'vitest';
+import { stdoutOf } from '../support/core';
 import { clientFor, engineTargets, leftovers, TEST_IMAGE } from '../support/engines';
 import { dropManifest, type Doc } from '../support/k8sDrop';
-import { startPrivateEngine, type PrivateEngine } from '../support/privateEngine';
+import { usePrivateEngineCore } from '../support/privateEngine';
 
 const targets = await engineTargets();
 
@@ -37,25 +37,12 @@ const jobDoc = (name: string, spec: Doc): Doc => ({
 const onDisruption = (action: string) => ({ podFailurePolicy: { rules: [{ action, onPodConditions: [{ type: 'DisruptionTarget' }] }] } });
 
 describe.each(targets)('DisruptionTarget when the engine is lost: on $kind', (target) => {
-  let engine: PrivateEngine | undefined;
-  let t: TestCore | undefined;
-
-  beforeAll(async () => {
-    if (target.missing) return;
-    engine = await startPrivateEngine(target.kind);
-    t = await startCore({ kind: target.kind, host: engine.host });
-    await t.call('settings.update', { concurrency: 2, stopGraceSeconds: 1 });
-  }, 120_000);
-  afterAll(async () => {
-    await t?.close();
-    await engine?.dispose();
-  }, 60_000);
+  const started = usePrivateEngineCore(target, { concurrency: 2, stopGraceSeconds: 1 });
 
   it.skipIf(Boolean(target.missing))(
     'an Ignore rule runs the job again once the engine is back (backoffLimit 0 not spent); a FailJob rule fails the job at once',
     async () => {
-      const core = t!;
-      const e = engine!;
+      const { core, engine: e } = started();
       const ignore = await dropManifest(core, jobDoc('kd-ignore', { backoffLimit: 0, ...onDisruption('Ignore') }));
       const failJob = await dropManifest(core, jobDoc('kd-failjob', { backoffLimit: 3, ...onDisruption('FailJob') }));
       const a = (await core.call('jobs.create', { templateId: ignore.id })).id;

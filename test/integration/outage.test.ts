@@ -1,10 +1,10 @@
 // Issue 4, reliability 2: the engine goes away while jobs run and others wait, and comes back.
 // Each engine is a private one (test/support/privateEngine.ts) so killing it touches no other test.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Job } from '../../src/shared/job';
-import { startCore, stdoutOf, type TestCore } from '../support/core';
+import { stdoutOf } from '../support/core';
 import { clientFor, engineTargets, leftovers, TEST_IMAGE } from '../support/engines';
-import { startPrivateEngine, type PrivateEngine } from '../support/privateEngine';
+import { usePrivateEngineCore } from '../support/privateEngine';
 
 const targets = await engineTargets();
 const LINES = 25; // 5 s of output
@@ -23,25 +23,12 @@ function counter(name: string, kind: 'docker' | 'podman') {
 const expected = (name: string) => Array.from({ length: LINES }, (_, i) => `${name} line ${i + 1}\n`).join('');
 
 describe.each(targets)('outage: on $kind', (target) => {
-  let engine: PrivateEngine | undefined;
-  let t: TestCore | undefined;
-
-  beforeAll(async () => {
-    if (target.missing) return;
-    engine = await startPrivateEngine(target.kind);
-    t = await startCore({ kind: target.kind, host: engine.host });
-    await t.call('settings.update', { concurrency: 2, stopGraceSeconds: 1 });
-  }, 120_000);
-  afterAll(async () => {
-    await t?.close();
-    await engine?.dispose();
-  }, 60_000);
+  const started = usePrivateEngineCore(target, { concurrency: 2, stopGraceSeconds: 1 });
 
   it.skipIf(Boolean(target.missing))(
     'running jobs end their attempt with EngineLost and retry; waiting jobs stay pending; the queue drains when the engine is back',
     async () => {
-      const core = t!;
-      const e = engine!;
+      const { core, engine: e } = started();
       const ids: string[] = [];
       for (const name of ['run1', 'run2', 'wait1', 'wait2']) ids.push((await core.call('jobs.create', { spec: counter(name, target.kind) })).id);
       const [run1, run2, wait1, wait2] = ids as [string, string, string, string];

@@ -2,7 +2,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineKind } from '../../src/shared/engine';
-import { clientFor, ensureTestImage } from './engines';
+import { afterAll, beforeAll } from 'vitest';
+import { startCore, type TestCore } from './core';
+import { clientFor, ensureTestImage, type EngineTarget } from './engines';
 
 /**
  * An engine of the test's own, on its own socket, that the test may kill and start again without
@@ -129,4 +131,27 @@ export async function startPrivateEngine(kind: EngineKind): Promise<PrivateEngin
   await engine.start();
   await ensureTestImage(clientFor(host));
   return engine;
+}
+
+/**
+ * A suite around a private engine of the target's kind and a core on it, with `settings`
+ * applied; both gone after the suite. `started()` reads them once beforeAll has run.
+ */
+export function usePrivateEngineCore(target: EngineTarget, settings: Record<string, unknown>): () => { core: TestCore; engine: PrivateEngine } {
+  let engine: PrivateEngine | undefined;
+  let core: TestCore | undefined;
+  beforeAll(async () => {
+    if (target.missing) return;
+    engine = await startPrivateEngine(target.kind);
+    core = await startCore({ kind: target.kind, host: engine.host });
+    await core.call('settings.update', settings);
+  }, 120_000);
+  afterAll(async () => {
+    await core?.close();
+    await engine?.dispose();
+  }, 60_000);
+  return () => {
+    if (!core || !engine) throw new Error(`the private ${target.kind} engine is not started`);
+    return { core, engine };
+  };
 }
