@@ -58,17 +58,10 @@ describe.each(targets)('Kubernetes Job semantics on $kind', (target) => {
       const job = await run(manifest('k8s-pfp', { backoffLimit: 6, completions: 3, parallelism: 3, completionMode: 'Indexed', podFailurePolicy: { rules } }, byIndex(['long', 42, 'long'])));
       expect(job).toMatchObject({ status: 'failed', reason: 'PodFailurePolicy', exitCode: 42, message: expect.stringContaining('FailJob rule 0') });
       expect(started(job)).toBe(3);
-      // The rule stops every other attempt still running: those are cancelled. On a loaded engine
-      // one of them may already have ended by itself (an engine error, counted, its retry not yet
-      // started): that one is failed, and ended no later than index 1. None succeeds.
-      const failedAt = Date.parse(job.attempts.find((a) => a.index === 1)!.finishedAt!);
-      const others = job.attempts.filter((a) => a.index !== 1);
+      // The rule stops every other attempt still running: those are cancelled, none fails or
+      // succeeds (a stop that overtakes a start is one too: test/unit/executor-stop-race.test.ts).
       const seen = JSON.stringify(job.attempts.map((a) => [a.index, a.status, a.exitCode, a.reason, a.message, a.finishedAt]));
-      expect(others.map((a) => a.index).sort(), seen).toEqual([0, 2]);
-      for (const a of others) {
-        if (a.status !== 'cancelled') expect(a.status === 'failed' && Date.parse(a.finishedAt!) <= failedAt, seen).toBe(true);
-      }
-      expect(indexesWith(job, 'cancelled').length, seen).toBeGreaterThan(0);
+      expect(job.attempts.filter((a) => a.index !== 1).map((a) => [a.index, a.status]).sort(), seen).toEqual([[0, 'cancelled'], [2, 'cancelled']]);
     });
 
     it('podFailurePolicy mapped onto "retry only on": exit 3 is not in NotIn [1], so no retry', async () => {
@@ -99,17 +92,10 @@ describe.each(targets)('Kubernetes Job semantics on $kind', (target) => {
     it('maxFailedIndexes 0: the first failed index fails the job and stops the rest', async () => {
       const job = await run(manifest('k8s-max-failed', { completions: 3, parallelism: 3, completionMode: 'Indexed', backoffLimitPerIndex: 0, maxFailedIndexes: 0 }, byIndex(['long', 5, 'long'])));
       expect(job).toMatchObject({ status: 'failed', reason: 'MaxFailedIndexesExceeded', failedIndexes: [1] });
-      // The rule stops every other attempt still running: those are cancelled. On a loaded engine
-      // one of them may already have ended by itself (an engine error, counted, its retry not yet
-      // started): that one is failed, and ended no later than index 1. None succeeds.
-      const failedAt = Date.parse(job.attempts.find((a) => a.index === 1)!.finishedAt!);
-      const others = job.attempts.filter((a) => a.index !== 1);
+      // The rule stops every other attempt still running: those are cancelled, none fails or
+      // succeeds (a stop that overtakes a start is one too: test/unit/executor-stop-race.test.ts).
       const seen = JSON.stringify(job.attempts.map((a) => [a.index, a.status, a.exitCode, a.reason, a.message, a.finishedAt]));
-      expect(others.map((a) => a.index).sort(), seen).toEqual([0, 2]);
-      for (const a of others) {
-        if (a.status !== 'cancelled') expect(a.status === 'failed' && Date.parse(a.finishedAt!) <= failedAt, seen).toBe(true);
-      }
-      expect(indexesWith(job, 'cancelled').length, seen).toBeGreaterThan(0);
+      expect(job.attempts.filter((a) => a.index !== 1).map((a) => [a.index, a.status]).sort(), seen).toEqual([[0, 'cancelled'], [2, 'cancelled']]);
     });
 
     it('suspend: a suspended job starts no container; resumed it runs; suspended while running it stops and stays pending', async () => {

@@ -19,6 +19,7 @@ import { containerLabels } from './labels';
 import { LogBatcher } from './logs/batcher';
 import { LogStore } from './logs/logStore';
 import { maskedLog } from './logs/mask';
+import { OutageSweeps } from './outageSweeps';
 import { reconcile, sweepAfterOutage } from './reconcile';
 import { removeJobsAndFiles, runRetention } from './retention';
 import { CronLauncher } from './scheduler/cronLauncher';
@@ -142,12 +143,19 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       hub.emit('engine.status', info);
       audit.lookAtWaits();
       // Nothing starts before reconcile has claimed what the last run left running.
-      if (change !== 'status' || info.status !== 'available' || !reconciled) return;
-      scheduler.pump();
-      // Back after an outage: containers of attempts lost meanwhile must not run beside retries.
-      const engine = engines.get(info.id);
-      if (engine) void sweepAfterOutage(ctx, instanceId, engine);
+      if (info.status !== 'available' || !reconciled) return;
+      // Back after an outage (or probed while its sweep is due): the containers of attempts lost
+      // meanwhile go before anything new starts there; other engines go on at once.
+      if (change === 'status' || sweeps.holds(info.id)) sweeps.back(info.id);
+      if (change === 'status') scheduler.pump();
     },
+  );
+  const sweeps = new OutageSweeps(
+    async (id) => {
+      const engine = engines.get(id);
+      return !engine || (await sweepAfterOutage(ctx, instanceId, engine)) !== undefined;
+    },
+    () => scheduler.pump(),
   );
   const slots = (): EngineSlot[] => {
     const s = store.settings();
@@ -156,7 +164,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       return {
         id: e.info.id,
         kind: e.info.kind,
-        available: e.info.status === 'available',
+        available: e.info.status === 'available' && !sweeps.holds(e.info.id),
         ...(limit !== undefined ? { limit } : {}),
         executor: e.executor,
       };

@@ -105,12 +105,12 @@ async function removeVolumes(engine: Engine, instanceId: string, claimed: (jobId
  * EngineLost are no one's any more (Docker killed them, Podman's may still run) and go, so a
  * retry never runs beside its lost attempt. Containers of live attempts stay.
  */
-export async function sweepAfterOutage(ctx: CoreContext, instanceId: string, engine: Engine): Promise<number> {
+export async function sweepAfterOutage(ctx: CoreContext, instanceId: string, engine: Engine): Promise<number | undefined> {
   let containers: Docker.ContainerInfo[];
   try {
     containers = await engine.docker.listContainers({ all: true, filters: { label: [`${LABEL_INSTANCE}=${instanceId}`] } });
   } catch {
-    return 0; // gone again; the next return sweeps
+    return undefined; // could not look: tried again at the next probe
   }
   return removeUnclaimed(ctx, engine, containers, (c) =>
     ctx.scheduler.isLiveAttempt(c.Labels[LABEL_JOB] ?? '', Number(c.Labels[LABEL_ATTEMPT])),

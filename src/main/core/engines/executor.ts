@@ -14,12 +14,12 @@ import type {
   ResumeMarks,
   RunningAttempt,
   StepLog,
-  StopReason,
 } from './types';
 import { AttemptPod, removePodLeftovers } from './attemptPod';
 import type { EngineKind } from '../../../shared/engine';
 import { createNamed, createOptions } from './createOptions';
 import { exitedState, logStream, type ExitState } from './containerState';
+import { StopControl } from './stopControl';
 
 export { exitedState };
 
@@ -64,7 +64,7 @@ export class DockerExecutor implements Executor {
       keepContainer: req.keepContainer,
     }).then(async (outcome) => {
       if (req.pod && !ctl.detached) await removePodLeftovers(this.docker, req.pod, req.graceSeconds, req.keepContainer, sink);
-      return outcome;
+      return ctl.outcome(outcome);
     });
     return { done, stop: (reason) => ctl.request(reason), detach: () => ctl.detach() };
   }
@@ -72,7 +72,7 @@ export class DockerExecutor implements Executor {
   private async run(req: AttemptRequest, sink: AttemptSink, ctl: StopControl): Promise<AttemptOutcome> {
     const pod = new AttemptPod(this.docker, req, sink, this.options.openStepLog && ((step) => this.options.openStepLog!(req.jobId, req.attempt, step)));
     try {
-      return await this.runMain(req, sink, ctl, pod);
+      return ctl.outcome(await this.runMain(req, sink, ctl, pod));
     } finally {
       // A detached attempt (the app quits) leaves its pod to the next start's reconcile.
       if (!ctl.detached) await pod.end(req.spec.keepContainer).catch(() => undefined);
@@ -126,6 +126,9 @@ export class DockerExecutor implements Executor {
       await this.remove(container, spec.keepContainer);
       return { exitCode: startFailureExitCode(message), reason: 'Error', message, containerId: container.id, finishedAt: now() };
     }
+    // A stop sent while the container was only created did nothing (both engines answer it with
+    // success): send it again now that the container runs.
+    ctl.started();
     const exit = this.kind === 'docker' ? container.wait() : undefined;
     exit?.catch(() => undefined); // read (or its failure met) by follow
     const outcome = await this.follow(container, spec.tty, sink, ctl, {
@@ -357,35 +360,4 @@ function destroy(stream: NodeJS.ReadableStream): void {
 
 function endWritable(w: NodeJS.WritableStream): Promise<void> {
   return new Promise((resolve) => w.end(() => resolve()));
-}
-
-/** A stop asked for before the container exists is honoured as soon as it does. */
-class StopControl {
-  reason: StopReason | undefined;
-  detached = false;
-  following: (NodeJS.ReadableStream & { destroy?: () => void }) | undefined;
-  private container: Docker.Container | undefined;
-  private grace = 10;
-
-  attach(container: Docker.Container, graceSeconds: number): void {
-    this.container = container;
-    this.grace = graceSeconds;
-    if (this.reason) this.send();
-  }
-
-  detach(): void {
-    this.detached = true;
-    this.following?.destroy?.();
-  }
-
-  request(reason: StopReason): void {
-    if (this.reason) return;
-    this.reason = reason;
-    if (this.container) this.send();
-  }
-
-  private send(): void {
-    // stop = SIGTERM, `t` seconds of grace, then SIGKILL — done by the engine.
-    this.container?.stop({ t: this.grace }).catch(() => undefined);
-  }
 }
