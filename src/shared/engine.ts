@@ -117,7 +117,5 @@ export const EngineInfo = z.object({
   running: z.number().int().min(0).default(0),
   /** Kind kubernetes: which context and namespace. */
   kubernetes: KubernetesTarget.optional(),
-  /** What differs for a job run here, in the user's words (Kubernetes: merged streams, no artifacts). */
-  notes: z.array(z.string()).optional(),
 });
 export type EngineInfo = z.infer<typeof EngineInfo>;

@@ -136,10 +136,11 @@ describe('Kubernetes executor against the test API server', () => {
     expect(server.list('jobs'), 'the Job is deleted once the attempt ends').toEqual([]);
   });
 
-  it('exit 0 completes with its output', async () => {
-    const created = await t.call('jobs.create', { spec: spec('k8s-ok', { command: ['sh', '-c', 'for i in 1 2 3; do echo line $i; done'] }) });
+  it('exit 0 completes with its output; engineId "kubernetes" runs on the chosen context (here the kubeconfig\'s current-context)', async () => {
+    const created = await t.call('jobs.create', { spec: spec('k8s-ok', { engineId: 'kubernetes', command: ['sh', '-c', 'for i in 1 2 3; do echo line $i; done'] }) });
     const job = await t.waitFor(created.id);
     expect(job).toMatchObject({ status: 'completed', reason: 'Completed', exitCode: 0 });
+    expect(job.attempts[0]?.engineId).toBe(ENGINE);
     expect(await t.stdout(job.id)).toBe('line 1\nline 2\nline 3\n');
   });
 

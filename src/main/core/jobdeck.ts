@@ -15,7 +15,7 @@ import { dockerEngine } from './engines/dockerEngine';
 import type { ExecutorOptions } from './engines/executor';
 import { EngineRegistry, type EngineDriver } from './engines/registry';
 import { EventHub } from './events';
-import { kubernetesEngines, type KubernetesEnginesOptions } from './kubernetes/engine';
+import { KUBERNETES_CHOSEN, kubernetesEngines, type KubernetesEnginesOptions } from './kubernetes/engine';
 import { containerLabels } from './labels';
 import { LogBatcher } from './logs/batcher';
 import { LogStore } from './logs/logStore';
@@ -162,6 +162,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
         kind: e.info.kind,
         available: e.info.status === 'available',
         ...(limit !== undefined ? { limit } : {}),
+        ...(kube && e.info.kubernetes?.context === kube.chosenContext(s) ? { aliases: [KUBERNETES_CHOSEN] } : {}),
         executor: e.executor,
       };
     });

@@ -4,17 +4,15 @@
 import { BatchV1Api, CoreV1Api, Log, VersionApi, Watch, type V1Job } from '@kubernetes/client-node';
 import type Docker from 'dockerode';
 import { kubernetesEngineId } from '../../../shared/engine';
+import type { Settings } from '../../../shared/settings';
 import type { EngineCandidate } from '../engines/discovery';
 import type { ContainerApi, EngineDriver } from '../engines/registry';
 import { kubeMessage } from './errors';
 import { KubernetesExecutor, type KubernetesExecutorOptions } from './executor';
 import { configFor, readKubeconfig, watchKubeconfig, type KubeconfigInput, type KubeconfigRead } from './kubeconfig';
 
-/** What differs for a job on Kubernetes, for the Engines view and the job page. */
-export const KUBERNETES_NOTES = [
-  'stdout and stderr come merged from the pod log API: both are shown as stdout',
-  'artifacts (the output dir) are not collected: they stay in the pod and go with it',
-];
+/** The engineId that means "the chosen Kubernetes context" (settings.kubernetes.context, else the kubeconfig's current-context). */
+export const KUBERNETES_CHOSEN = 'kubernetes';
 
 /** The kubeconfig's contexts as engine candidates, read afresh at each call (the registry's refresh). */
 export function kubernetesCandidates(read: KubeconfigRead): EngineCandidate[] {
@@ -124,5 +122,7 @@ export function kubernetesEngines(options: KubernetesEnginesOptions) {
     candidates: () => source.candidates(),
     driver: (candidate: EngineCandidate) => kubernetesEngine(candidate, source.read(), options),
     watch: (changed: () => void) => watchKubeconfig(input, changed),
+    /** Jobdeck's chosen context (settings), else the kubeconfig's current-context: what engineId 'kubernetes' runs on. */
+    chosenContext: (settings: Pick<Settings, 'kubernetes'>): string | undefined => settings.kubernetes?.context ?? source.read().currentContext,
   };
 }

@@ -27,6 +27,8 @@ export interface EngineSlot {
   available: boolean;
   /** Per-engine limit; undefined = only the global one. */
   limit?: number;
+  /** Other ids an engineId may name it by ('kubernetes': the chosen Kubernetes context). */
+  aliases?: string[];
   executor: Executor;
 }
 
