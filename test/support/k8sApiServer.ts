@@ -10,13 +10,41 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Job } from 'kubernetes-models/batch/v1/Job';
+import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { DeleteOptions } from '@kubernetes-models/apimachinery/apis/meta/v1/DeleteOptions';
 import { Kubelet, type Obj } from './k8sKubelet';
 
 export type { Obj };
 type Kind = 'jobs' | 'pods' | 'secrets';
-const KIND_NAME: Record<Kind, string> = { jobs: 'Job', pods: 'Pod', secrets: 'Secret' };
+const KIND_NAME: Record<Kind | 'cronjobs', string> = { jobs: 'Job', pods: 'Pod', secrets: 'Secret', cronjobs: 'CronJob' };
+const verbs = ['create', 'delete', 'get', 'list', 'watch'];
+const DISCOVERY: Record<string, unknown> = {
+  '/api': { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] },
+  '/apis': {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: [{ name: 'batch', versions: [{ groupVersion: 'batch/v1', version: 'v1' }], preferredVersion: { groupVersion: 'batch/v1', version: 'v1' } }],
+  },
+  '/api/v1': {
+    kind: 'APIResourceList',
+    groupVersion: 'v1',
+    resources: [
+      { name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs },
+      { name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] },
+      { name: 'secrets', singularName: 'secret', namespaced: true, kind: 'Secret', verbs },
+    ],
+  },
+  '/apis/batch/v1': {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: 'batch/v1',
+    resources: [
+      { name: 'jobs', singularName: 'job', namespaced: true, kind: 'Job', verbs },
+      { name: 'cronjobs', singularName: 'cronjob', namespaced: true, kind: 'CronJob', shortNames: ['cj'], verbs: ['create'] },
+    ],
+  },
+};
 const API_VERSION: Record<Kind, string> = { jobs: 'batch/v1', pods: 'v1', secrets: 'v1' };
 
 interface Event {
@@ -240,6 +268,19 @@ export async function startK8sApiServer(options: K8sApiServerOptions): Promise<K
     }
     received.push({ method: req.method ?? 'GET', path: url.pathname + url.search, ...(body ? { body } : {}) });
     if (url.pathname === '/version') return json(res, 200, { major: '1', minor: '31', gitVersion: 'v1.31.0-jobdeck-test', platform: 'linux/amd64' });
+    // Discovery, for kubectl (legacy form: kubectl falls back to it from aggregated discovery).
+    const discovery = DISCOVERY[url.pathname];
+    if (discovery && req.method === 'GET') return json(res, 200, discovery);
+    // CronJobs only as a server-side dry run (`kubectl create --dry-run=server`): checked, never stored.
+    const cron = /^\/apis\/batch\/v1\/namespaces\/[^/]+\/cronjobs$/.test(url.pathname);
+    if ((cron || url.searchParams.get('dryRun') === 'All') && req.method === 'POST') {
+      if (url.searchParams.get('dryRun') !== 'All') return status(res, 405, 'MethodNotAllowed', 'CronJobs are only dry-run here');
+      const kind = cron ? 'cronjobs' : (/\/(jobs|secrets)$/.exec(url.pathname)?.[1] as Kind | undefined);
+      if (!kind || kind === 'pods') return status(res, 405, 'MethodNotAllowed', 'not served');
+      const problem = validate(kind, body);
+      if (problem) return status(res, 422, 'Invalid', `${KIND_NAME[kind]} "${String(body?.metadata?.name)}" is invalid: ${problem}`);
+      return json(res, 201, body);
+    }
     const m = /^\/(?:api\/v1|apis\/batch\/v1)\/namespaces\/([^/]+)\/(jobs|pods|secrets)(?:\/([^/]+))?(?:\/(log))?$/.exec(url.pathname);
     if (!m) return status(res, 404, 'NotFound', `the server could not find the requested resource (${url.pathname})`);
     const [, ns, kindText, name, sub] = m as unknown as [string, string, Kind, string | undefined, string | undefined];
@@ -396,10 +437,11 @@ export async function startK8sApiServer(options: K8sApiServerOptions): Promise<K
   };
 }
 
-function validate(kind: Kind, body: Obj | undefined): string | undefined {
+function validate(kind: Kind | 'cronjobs', body: Obj | undefined): string | undefined {
   if (!body) return 'the body is missing';
   try {
     if (kind === 'jobs') new Job(body as ConstructorParameters<typeof Job>[0]).validate();
+    else if (kind === 'cronjobs') new CronJob(body as ConstructorParameters<typeof CronJob>[0]).validate();
     else new Secret(body as ConstructorParameters<typeof Secret>[0]).validate();
     return undefined;
   } catch (error) {
