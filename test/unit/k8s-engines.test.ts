@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { attemptJobName, attemptManifest } from '../../src/main/core/kubernetes/attemptJob';
-import { kubernetesCandidates } from '../../src/main/core/kubernetes/engine';
+import { kubernetesCandidates, kubernetesEngines } from '../../src/main/core/kubernetes/engine';
 import { readKubeconfig, watchKubeconfig } from '../../src/main/core/kubernetes/kubeconfig';
 import { usableEngines, type EngineView } from '../../src/main/core/scheduler/order';
 import type { AttemptRequest } from '../../src/main/core/engines/types';
@@ -74,6 +74,14 @@ describe('kubeconfig: contexts as kubectl reads them', () => {
     expect(read.contexts).toEqual([]);
     expect(read.problems[0]).toContain(bad);
     expect(readKubeconfig({ env: {}, home: tmp() }).contexts).toEqual([]);
+  });
+
+  it('a core reads ~/.kube/config of the HOME in its environment: one given none (a test) reads no kubeconfig', () => {
+    const home = tmp();
+    mkdirSync(join(home, '.kube'));
+    writeFileSync(join(home, '.kube', 'config'), kubeconfig({ clusters: [['c', 'https://c.example']], contexts: [{ name: 'mine', cluster: 'c' }] }));
+    expect(kubernetesEngines({ env: { HOME: home } }).candidates().map((c) => c.id)).toEqual(['kubernetes:mine']);
+    expect(kubernetesEngines({ env: {} }).candidates()).toEqual([]);
   });
 
   it('a context whose cluster is missing is left out, with why', () => {

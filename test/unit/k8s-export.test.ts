@@ -61,8 +61,10 @@ const template = fc.record(
   { requiredKeys: ['name', 'image'] },
 );
 
-function specOf(input: fc.RecordValue<typeof template extends fc.Arbitrary<infer T> ? T : never>): TemplateSpec | undefined {
-  const { env, ...rest } = input as { env?: { name: string; value: string; secret: boolean; field?: string }[] } & Record<string, unknown>;
+type Input = typeof template extends fc.Arbitrary<infer T> ? T : never;
+
+function specOf(input: Input): TemplateSpec | undefined {
+  const { env, ...rest } = input;
   const parsed = TemplateSpecChecked.safeParse({
     ...rest,
     ...(env ? { env: env.map((e) => (e.field && !e.secret ? { name: e.name, value: '', valueFrom: e.field } : { name: e.name, value: e.value, secret: e.secret })) } : {}),

@@ -116,7 +116,9 @@ export interface KubernetesEnginesOptions extends KubernetesExecutorOptions {
 
 /** What the composition root wires: the contexts as a registry source, their drivers, and a watch of the files. */
 export function kubernetesEngines(options: KubernetesEnginesOptions) {
-  const input: KubeconfigInput = { env: options.env ?? process.env, ...(options.home ? { home: options.home } : {}) };
+  const env = options.env ?? process.env;
+  // The home is the environment's: a core given an environment without one (tests) reads no ~/.kube/config.
+  const input: KubeconfigInput = { env, home: options.home ?? env.HOME ?? env.USERPROFILE ?? null };
   const source = new KubeconfigSource(input);
   return {
     candidates: () => source.candidates(),

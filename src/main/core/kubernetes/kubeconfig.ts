@@ -29,13 +29,15 @@ export interface KubeconfigRead {
 
 export interface KubeconfigInput {
   env: Record<string, string | undefined>;
-  home?: string;
+  /** Where ~/.kube/config is looked for (default the user's home); null: nowhere. */
+  home?: string | null;
 }
 
 /** The files kubectl would read, in order. */
 export function kubeconfigFiles(input: KubeconfigInput): string[] {
   const list = input.env.KUBECONFIG?.split(delimiter).filter(Boolean);
   if (list?.length) return [...new Set(list)];
+  if (input.home === null) return [];
   return [join(input.home ?? homedir(), '.kube', 'config')];
 }
 
