@@ -104,11 +104,11 @@ describe('Kubernetes executor against the test API server', () => {
     await t?.close();
     // Pods being deleted go after their grace period: none may stay.
     let left: string[] = [];
-    for (const until = Date.now() + 10_000; server && Date.now() < until; await new Promise((r) => setTimeout(r, 200))) {
+    for (const until = Date.now() + 20_000; server && Date.now() < until; await new Promise((r) => setTimeout(r, 200))) {
       left = await server.containers();
       if (!left.length) break;
     }
-    expect(left, 'containers left behind').toEqual([]);
+    expect(left, `containers left behind; pods: ${JSON.stringify(server?.list('pods').map((p) => [p.metadata.name, p.metadata.deletionTimestamp, p.status?.containerStatuses?.[0]?.state]))}; jobs: ${JSON.stringify(server?.list('jobs').map((j) => j.metadata.name))}`).toEqual([]);
     await server?.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -213,7 +213,8 @@ describe('Kubernetes executor against the test API server', () => {
     server.cutLogs();
     await new Promise((r) => setTimeout(r, 1200));
     server.expireHistory();
-    server.cutLogs();
+    await t.waitFor(created.id, () => server.openLogs() > 0);
+    server.cutLogs('reset');
     const job = await t.waitFor(created.id);
     expect(job).toMatchObject({ status: 'completed', exitCode: 0 });
     expect(await t.stdout(job.id)).toBe('one\ntwo\nthree\nfour\n');
@@ -221,6 +222,17 @@ describe('Kubernetes executor against the test API server', () => {
     expect(follows.some((r) => r.path.includes('sinceTime='))).toBe(true);
     const relists = server.received.filter((r) => r.method === 'GET' && !r.path.includes('watch=true') && r.path.includes('/pods?')).length;
     expect(relists, 'the 410 made the executor list again').toBeGreaterThan(lists);
+  });
+
+  it('a Job gone while the app was closed ends its attempt as EngineLost, with why', async () => {
+    const { KubeConfig, BatchV1Api, CoreV1Api, Log, Watch } = await import('@kubernetes/client-node');
+    const { KubernetesExecutor } = await import('../../src/main/core/kubernetes/executor');
+    const kc = new KubeConfig();
+    kc.loadFromFile(server.kubeconfig);
+    const executor = new KubernetesExecutor(ENGINE, { batch: kc.makeApiClient(BatchV1Api), core: kc.makeApiClient(CoreV1Api), watch: new Watch(kc), log: new Log(kc), namespace: server.namespace });
+    const sink = { started: () => undefined, log: () => undefined };
+    const outcome = await executor.reattach({ containerId: 'jobdeck-gone-1', tty: false, keepContainer: false, graceSeconds: 1 }, sink).done;
+    expect(outcome).toMatchObject({ exitCode: null, reason: 'EngineLost', message: expect.stringContaining('jobdeck-gone-1') });
   });
 
   it('after a restart, the Job is found again by its labels and followed to its end', async () => {

@@ -80,8 +80,8 @@ export interface K8sApiServer {
   dropWatches(): void;
   /** Forget the history: a watch from any resource version seen so far gets 410 Gone; open watches are dropped. */
   expireHistory(): void;
-  /** End every open log follow early (as a kubelet or proxy may): the client must follow again from its last stamp. */
-  cutLogs(): void;
+  /** End every open log follow early (as a kubelet or proxy may): the client must follow again from its last stamp. Abrupt: the connection is reset instead. */
+  cutLogs(how?: 'end' | 'reset'): void;
   /** Log follows open now. */
   openLogs(): number;
   /** Containers the kubelet runs now (their Docker ids). */
@@ -417,11 +417,12 @@ export async function startK8sApiServer(options: K8sApiServerOptions): Promise<K
       for (const w of [...watches]) w.res.destroy();
       watches.clear();
     },
-    cutLogs() {
+    cutLogs(how = 'end') {
       for (const [res, stream] of [...follows]) {
         stream.unpipe();
         stream.destroy();
-        res.end();
+        if (how === 'reset') res.socket?.destroy();
+        else res.end();
       }
       follows.clear();
     },

@@ -130,7 +130,8 @@ class AttemptRun {
           return { items: l.items, resourceVersion: l.metadata?.resourceVersion ?? '' };
         },
       },
-      { event: (type, job) => this.onJob(type, job) },
+      // No such Job (deleted while the app was closed): the attempt cannot end by itself.
+      { event: (type, job) => this.onJob(type, job), listed: (items) => void (items.length || this.expectEnd()) },
     );
     this.watchers = [pods, jobs] as Watcher<V1Pod | V1Job>[];
     jobs.start();

@@ -93,6 +93,11 @@ export class LogFollower {
       out.on('end', resolve);
       out.on('close', resolve);
       out.on('error', () => resolve());
+      // A body that fails mid-stream (a connection reset) never ends what it is piped into: its own end or error counts.
+      out.on('pipe', (body: NodeJS.ReadableStream) => {
+        body.once('error', () => resolve());
+        body.once('close', () => resolve());
+      });
     });
     out.setEncoding('utf8');
     out.on('data', (chunk: string) => {

@@ -22,6 +22,8 @@ export interface WatchSource<T extends KubeObject> {
 export interface WatcherHooks<T> {
   /** An object as it is now (a list gives each as ADDED); deletions as DELETED. */
   event(type: WatchEvent, object: T): void;
+  /** After each list: what exists now (a Job followed after a restart may be gone already). */
+  listed?(items: T[]): void;
   /** The API server could not be reached (kept trying); undefined once it answers again. */
   trouble?(error: string | undefined): void;
 }
@@ -84,6 +86,7 @@ export class Watcher<T extends KubeObject> {
       this.hooks.event('DELETED', item);
     }
     this.resourceVersion = listed.resourceVersion;
+    this.hooks.listed?.(listed.items);
     void this.watch();
   }
 
