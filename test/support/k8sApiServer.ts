@@ -5,47 +5,15 @@
 // (k8sKubelet.ts) that runs each pod's container on the local Docker engine.
 import Docker from 'dockerode';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Job } from 'kubernetes-models/batch/v1/Job';
-import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
-import { Secret } from 'kubernetes-models/v1/Secret';
 import { DeleteOptions } from '@kubernetes-models/apimachinery/apis/meta/v1/DeleteOptions';
+import { API_VERSION, DISCOVERY, json, KIND_NAME, matchLabels, readBody, send, status, validate, writeKubeconfig, type Kind } from './k8sApiHttp';
 import { Kubelet, type Obj } from './k8sKubelet';
 
 export type { Obj };
-type Kind = 'jobs' | 'pods' | 'secrets';
-const KIND_NAME: Record<Kind | 'cronjobs', string> = { jobs: 'Job', pods: 'Pod', secrets: 'Secret', cronjobs: 'CronJob' };
-const verbs = ['create', 'delete', 'get', 'list', 'watch'];
-const DISCOVERY: Record<string, unknown> = {
-  '/api': { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] },
-  '/apis': {
-    kind: 'APIGroupList',
-    apiVersion: 'v1',
-    groups: [{ name: 'batch', versions: [{ groupVersion: 'batch/v1', version: 'v1' }], preferredVersion: { groupVersion: 'batch/v1', version: 'v1' } }],
-  },
-  '/api/v1': {
-    kind: 'APIResourceList',
-    groupVersion: 'v1',
-    resources: [
-      { name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs },
-      { name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] },
-      { name: 'secrets', singularName: 'secret', namespaced: true, kind: 'Secret', verbs },
-    ],
-  },
-  '/apis/batch/v1': {
-    kind: 'APIResourceList',
-    apiVersion: 'v1',
-    groupVersion: 'batch/v1',
-    resources: [
-      { name: 'jobs', singularName: 'job', namespaced: true, kind: 'Job', verbs },
-      { name: 'cronjobs', singularName: 'cronjob', namespaced: true, kind: 'CronJob', shortNames: ['cj'], verbs: ['create'] },
-    ],
-  },
-};
-const API_VERSION: Record<Kind, string> = { jobs: 'batch/v1', pods: 'v1', secrets: 'v1' };
+export { matchLabels };
 
 interface Event {
   rv: number;
@@ -95,19 +63,6 @@ export interface K8sApiServerOptions {
   docker?: Docker;
   /** Label on every container the kubelet makes, so a test can find its own (default a random one). */
   containerLabel?: string;
-}
-
-/** The selector forms the executor uses: `a=b,c=d` and `a` (exists). */
-export function matchLabels(selector: string | null): (o: Obj) => boolean {
-  if (!selector) return () => true;
-  const terms = selector.split(',').map((t) => t.trim()).filter(Boolean);
-  return (o) => {
-    const labels = (o.metadata?.labels ?? {}) as Record<string, string>;
-    return terms.every((t) => {
-      const [k, v] = t.split('=');
-      return v === undefined ? k! in labels : labels[k!] === v;
-    });
-  };
 }
 
 export async function startK8sApiServer(options: K8sApiServerOptions): Promise<K8sApiServer> {
@@ -375,31 +330,7 @@ export async function startK8sApiServer(options: K8sApiServerOptions): Promise<K
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const kubeconfig = join(options.dir, 'kubeconfig');
-  writeFileSync(
-    kubeconfig,
-    [
-      'apiVersion: v1',
-      'kind: Config',
-      'clusters:',
-      '- name: test',
-      '  cluster:',
-      `    server: ${url}`,
-      // Plain http on loopback: client-node allows it only with this set.
-      '    insecure-skip-tls-verify: true',
-      'users:',
-      '- name: test',
-      '  user:',
-      '    token: jobdeck-test-token',
-      'contexts:',
-      '- name: test',
-      '  context:',
-      '    cluster: test',
-      '    user: test',
-      `    namespace: ${namespace}`,
-      'current-context: test',
-      '',
-    ].join('\n'),
-  );
+  writeKubeconfig(kubeconfig, url, namespace);
 
   return {
     url,
@@ -436,40 +367,4 @@ export async function startK8sApiServer(options: K8sApiServerOptions): Promise<K
       await kubelet.close();
     },
   };
-}
-
-function validate(kind: Kind | 'cronjobs', body: Obj | undefined): string | undefined {
-  if (!body) return 'the body is missing';
-  try {
-    if (kind === 'jobs') new Job(body as ConstructorParameters<typeof Job>[0]).validate();
-    else if (kind === 'cronjobs') new CronJob(body as ConstructorParameters<typeof CronJob>[0]).validate();
-    else new Secret(body as ConstructorParameters<typeof Secret>[0]).validate();
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}
-
-function send(res: ServerResponse, type: string, object: Obj): void {
-  res.write(JSON.stringify({ type, object }) + '\n');
-}
-
-function json(res: ServerResponse, code: number, body: unknown): void {
-  if (res.headersSent) return void res.end();
-  res.writeHead(code, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
-function status(res: ServerResponse, code: number, reason: string, message: string): void {
-  json(res, code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (data += c));
-    req.on('end', () => resolve(data));
-    req.on('error', reject);
-  });
 }
