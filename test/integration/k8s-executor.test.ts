@@ -108,9 +108,11 @@ describe('Kubernetes executor against the test API server', () => {
       left = await server.containers();
       if (!left.length) break;
     }
-    expect(left, `containers left behind; pods: ${JSON.stringify(server?.list('pods').map((p) => [p.metadata.name, p.metadata.deletionTimestamp, p.status?.containerStatuses?.[0]?.state]))}; jobs: ${JSON.stringify(server?.list('jobs').map((j) => j.metadata.name))}`).toEqual([]);
+    const diagnosis = `containers left behind; pods: ${JSON.stringify(server?.list('pods').map((p) => [p.metadata.name, p.metadata.deletionTimestamp, p.status?.containerStatuses?.[0]?.state]))}; jobs: ${JSON.stringify(server?.list('jobs').map((j) => j.metadata.name))}`;
+    // Closed first (it removes what its kubelet made), so a failure here leaves nothing on the engine.
     await server?.close();
     rmSync(dir, { recursive: true, force: true });
+    expect(left, diagnosis).toEqual([]);
   });
 
   it('lists the kubeconfig context as an engine with its namespace', async () => {
