@@ -2,6 +2,13 @@ import { z } from 'zod';
 
 export const EngineKind = z.enum(['docker', 'podman'], { error: 'Kind must be docker or podman' });
 export type EngineKind = z.infer<typeof EngineKind>;
+/**
+ * What runs attempts: an engine over the Docker Engine API (docker, podman), or a Kubernetes
+ * context (one attempt = one batch/v1 Job). Kubernetes engines come from the kubeconfig, never
+ * from settings' engine list, which stays EngineKind.
+ */
+export const EngineInfoKind = z.enum(['docker', 'podman', 'kubernetes']);
+export type EngineInfoKind = z.infer<typeof EngineInfoKind>;
 
 const HOST_FORMS = 'unix:///path/to/socket, npipe:////./pipe/name, tcp://host:port or ssh://user@host';
 
@@ -83,11 +90,23 @@ export type EngineConfig = z.infer<typeof EngineConfig>;
 /** An engine the user adds now: its address must be one the app can open. */
 export const NewEngineConfig = EngineConfig.extend({ host: EngineHost });
 
-export const EngineSource = z.enum(['env', 'settings', 'socket']);
+// kubeconfig: a Kubernetes context read from the user's kubeconfig.
+export const EngineSource = z.enum(['env', 'settings', 'socket', 'kubeconfig']);
+
+/** A Kubernetes engine's context (as the kubeconfig names it) and the namespace its Jobs go to. */
+export const KubernetesTarget = z.object({
+  context: z.string(),
+  namespace: z.string(),
+  cluster: z.string().optional(),
+});
+export type KubernetesTarget = z.infer<typeof KubernetesTarget>;
+
+/** The engine id of a kubeconfig context. */
+export const kubernetesEngineId = (context: string): string => `kubernetes:${context}`;
 
 export const EngineInfo = z.object({
   id: z.string(),
-  kind: EngineKind,
+  kind: EngineInfoKind,
   host: z.string(),
   source: EngineSource,
   status: z.enum(['available', 'unavailable']),
@@ -96,5 +115,7 @@ export const EngineInfo = z.object({
   error: z.string().optional(),
   checkedAt: z.string(),
   running: z.number().int().min(0).default(0),
+  /** Kind kubernetes: which context and namespace. */
+  kubernetes: KubernetesTarget.optional(),
 });
 export type EngineInfo = z.infer<typeof EngineInfo>;

@@ -35,6 +35,14 @@ export const Settings = z
       .default({ enabled: true, muteSuccess: false }),
     closeToTray: z.boolean().default(true),
     queuePaused: z.boolean().default(false),
+    /**
+     * Jobdeck's own choice of Kubernetes context (the kubeconfig is only read, never rewritten):
+     * what a template's engineId 'kubernetes' runs on; unset, the kubeconfig's current-context.
+     */
+    kubernetes: z
+      .object({ context: z.string({ error: 'Kubernetes context must be text' }).min(1, { error: 'Kubernetes context must not be empty' }).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 export type Settings = z.infer<typeof Settings>;

@@ -116,7 +116,8 @@ export const CheckedSchedule = Schedule.superRefine((s, ctx) => {
 /** An engine's id as engines.list gives it (settings' rule: lowercase letters, digits and dashes). */
 export const EngineId = z
   .string({ error: 'Engine id must be text' })
-  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: 'Engine id uses lowercase letters, digits and dashes, as engines.list shows it' });
+  // kubernetes:<context>: a kubeconfig context, named as the kubeconfig names it.
+  .regex(/^(?:[a-z0-9][a-z0-9-]{0,63}|kubernetes:\S{1,253})$/, { error: 'Engine id uses lowercase letters, digits and dashes, as engines.list shows it' });
 
 export const EngineChoice = z.enum(['any', 'docker', 'podman'], { error: 'Engine must be any, docker or podman' });
 export type EngineChoice = z.infer<typeof EngineChoice>;

@@ -15,6 +15,7 @@ import { dockerEngine } from './engines/dockerEngine';
 import type { ExecutorOptions } from './engines/executor';
 import { EngineRegistry, type EngineDriver } from './engines/registry';
 import { EventHub } from './events';
+import { KUBERNETES_CHOSEN, kubernetesEngines, type KubernetesEnginesOptions } from './kubernetes/engine';
 import { containerLabels } from './labels';
 import { LogBatcher } from './logs/batcher';
 import { LogStore } from './logs/logStore';
@@ -69,6 +70,8 @@ export interface JobdeckOptions {
   saveDialog?: SaveDialog;
   /** Arm the templates' cron schedules (default true); a short-lived CLI-started core never does. */
   schedules?: boolean;
+  /** The kubeconfig's contexts as engines (default: read from `env`'s KUBECONFIG or ~/.kube/config); false: none. */
+  kubernetes?: false | KubernetesEnginesOptions;
 }
 
 export interface Jobdeck {
@@ -133,12 +136,13 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
   };
   let reconciled = false;
   const connect = opts.engineDriver ?? dockerEngine;
+  const kube = opts.kubernetes === false ? undefined : kubernetesEngines({ env: opts.env ?? process.env, ...opts.kubernetes });
   const engines = new EngineRegistry(
     {
       env: opts.env ?? process.env,
       ...(opts.socketCandidates ? { socketCandidates: opts.socketCandidates.map(parseCandidate) } : {}),
     },
-    (candidate) => connect(candidate, { artifactsDir, openStepLog }),
+    (candidate) => (kube && candidate.kind === 'kubernetes' ? kube.driver(candidate) : connect(candidate, { artifactsDir, openStepLog })),
     (info, change) => {
       hub.emit('engine.status', info);
       audit.lookAtWaits();
@@ -166,6 +170,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
         kind: e.info.kind,
         available: e.info.status === 'available' && !sweeps.holds(e.info.id),
         ...(limit !== undefined ? { limit } : {}),
+        ...(kube && e.info.kubernetes?.context === kube.chosenContext(s) ? { aliases: [KUBERNETES_CHOSEN] } : {}),
         executor: e.executor,
       };
     });
@@ -266,8 +271,11 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
 
   // Before the first look at the queue: what pending jobs were last recorded waiting for.
   void audit.resume(store.activeJobs().filter((j) => j.status === 'pending').map((j) => j.id));
+  if (kube) engines.addSource(kube.candidates);
   await engines.refresh(store.settings().engines);
   engines.watch(opts.engineProbeIntervalMs ?? 5000);
+  // Contexts added to or removed from the kubeconfig appear and go as engines.
+  const unwatchKube = kube?.watch(() => void engines.refresh(store.settings().engines).catch(() => undefined));
   await reconcile(ctx, instanceId);
   reconciled = true;
   if (opts.schedules !== false) ctx.cron.start();
@@ -305,6 +313,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       clearInterval(retention);
       ttl.close();
       ctx.cron.stop();
+      unwatchKube?.();
       engines.close();
       await ctx.scheduler.close(options?.stopRunning ?? false);
       batcher.close();

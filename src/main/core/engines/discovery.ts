@@ -1,14 +1,16 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { EngineConfig, EngineKind } from '../../../shared/engine';
+import type { EngineConfig, EngineInfoKind, EngineKind, KubernetesTarget } from '../../../shared/engine';
 
 export interface EngineCandidate {
   id: string;
   /** Undefined when the kind must be asked of the engine (DOCKER_HOST may point at Podman). */
-  kind?: EngineKind;
+  kind?: EngineInfoKind;
   host: string;
-  source: 'env' | 'settings' | 'socket';
+  source: 'env' | 'settings' | 'socket' | 'kubeconfig';
+  /** Kind kubernetes: the kubeconfig context and namespace. */
+  kubernetes?: KubernetesTarget;
   tls?: EngineConfig['tls'];
   concurrency?: number;
 }

@@ -58,6 +58,7 @@ export type EngineChange = 'status' | 'checked' | 'running';
 export class EngineRegistry {
   private engines = new Map<string, Engine>();
   private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly sources: (() => EngineCandidate[])[] = [];
 
   constructor(
     private readonly discovery: Omit<DiscoveryInput, 'settings'>,
@@ -67,13 +68,20 @@ export class EngineRegistry {
     private readonly onStatus: (info: EngineInfo, change: EngineChange) => void,
   ) {}
 
+  /** Engines found elsewhere than env, settings and sockets (Kubernetes contexts): asked at every refresh, after those. */
+  addSource(source: () => EngineCandidate[]): void {
+    this.sources.push(source);
+  }
+
   /** Discover (again) from env, settings and sockets, then probe every engine. */
   async refresh(settings: EngineConfig[]): Promise<EngineInfo[]> {
-    const candidates = discoverEngines({ ...this.discovery, settings });
+    const found = discoverEngines({ ...this.discovery, settings });
+    const ids = new Set(found.map((c) => c.id));
+    const candidates = [...found, ...this.sources.flatMap((s) => s()).filter((c) => !ids.has(c.id))];
     const next = new Map<string, Engine>();
     for (const c of candidates) {
       const existing = this.engines.get(c.id);
-      if (existing && existing.candidate.host === c.host) {
+      if (existing && existing.candidate.host === c.host && existing.candidate.kubernetes?.namespace === c.kubernetes?.namespace) {
         next.set(c.id, existing);
         continue;
       }
@@ -92,6 +100,7 @@ export class EngineRegistry {
           error: 'not checked yet',
           checkedAt: new Date().toISOString(),
           running: 0,
+          ...(c.kubernetes ? { kubernetes: c.kubernetes } : {}),
         },
       };
       next.set(c.id, engine);

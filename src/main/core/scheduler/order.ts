@@ -1,4 +1,5 @@
 import type { QueueState } from '../../../shared/ipc';
+import type { EngineInfoKind } from '../../../shared/engine';
 import type { Job } from '../../../shared/job';
 import type { TemplateSpec } from '../../../shared/template';
 import type { EngineSlot } from './types';
@@ -70,12 +71,14 @@ export function pickEngine(spec: Pick<TemplateSpec, 'engine' | 'engineId'>, engi
 }
 
 /** What the engine rules read of an engine. */
-export type EngineView = { id: string; kind: 'docker' | 'podman'; available: boolean; limit?: number };
+/** aliases: other ids an engineId may name it by ('kubernetes': the chosen Kubernetes context). */
+export type EngineView = { id: string; kind: EngineInfoKind; available: boolean; limit?: number; aliases?: string[] };
 
 /** The engines a job may start on now: its one engine by id, else every available one of its kind. */
 export function usableEngines<E extends EngineView>(spec: Pick<TemplateSpec, 'engine' | 'engineId'>, engines: E[]): E[] {
   const { engine, engineId } = spec;
-  return engines.filter((e) => e.available && (engineId ? e.id === engineId : engine === 'any' || e.kind === engine));
+  // 'any' means any local or remote container engine: a cluster runs a job only when named.
+  return engines.filter((e) => e.available && (engineId ? e.id === engineId || Boolean(e.aliases?.includes(engineId)) : engine === 'any' ? e.kind !== 'kubernetes' : e.kind === engine));
 }
 
 /** What a job waits for when none of its engines is available, in the Queue's words. */

@@ -1,4 +1,5 @@
 import type { ImageProgress, LiveLogChunk, QueueState } from '../../../shared/ipc';
+import type { EngineInfoKind } from '../../../shared/engine';
 import type { Job } from '../../../shared/job';
 import type { Settings } from '../../../shared/settings';
 import type { Clock } from '../clock';
@@ -22,10 +23,12 @@ export interface JobRepo {
 
 export interface EngineSlot {
   id: string;
-  kind: 'docker' | 'podman';
+  kind: EngineInfoKind;
   available: boolean;
   /** Per-engine limit; undefined = only the global one. */
   limit?: number;
+  /** Other ids an engineId may name it by ('kubernetes': the chosen Kubernetes context). */
+  aliases?: string[];
   executor: Executor;
 }
 

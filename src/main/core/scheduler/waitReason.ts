@@ -49,7 +49,7 @@ export function pendingWaits(d: Pick<SchedulerDeps, 'clock' | 'repo' | 'settings
     paused,
     concurrency: d.settings().concurrency,
     running: running(),
-    engines: d.engines().map((e) => ({ id: e.id, kind: e.kind, available: e.available, running: running(e.id), ...(e.limit !== undefined ? { limit: e.limit } : {}) })),
+    engines: d.engines().map((e) => ({ id: e.id, kind: e.kind, available: e.available, running: running(e.id), ...(e.limit !== undefined ? { limit: e.limit } : {}), ...(e.aliases ? { aliases: e.aliases } : {}) })),
     lookup: (id) => d.repo.getJob(id),
   };
   return d.repo
