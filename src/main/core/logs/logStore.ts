@@ -6,6 +6,7 @@ import type { LiveLogChunk, LogChunk, LogPage, LogStream } from '../../../shared
 import { attemptArtifactsDir, idSegment } from '../artifacts/paths';
 import type { ResumeMarks } from '../engines/types';
 import type { AttemptLog } from './attemptLog';
+import { mergedChunks } from './mergedPage';
 import { CODE, lastCompleteLine, parseLine, TAIL_BYTES, toChunk, truncationMarker, type Line } from './format';
 
 /**
@@ -63,14 +64,13 @@ export class LogStore {
       }
       // With `merge`, adjacent entries of one stream travel as one chunk, stamped with the first
       // one's time: a page of short lines is otherwise mostly framing on the wire.
-      const chunks: LogChunk[] = [];
-      let last: LogChunk | undefined;
-      for (const raw of buf.subarray(0, end).toString('utf8').split('\n')) {
-        const line = raw ? parseLine(raw) : undefined;
-        if (!line) continue;
-        const chunk = toChunk(attempt, line);
-        if (merge && last && last.stream === chunk.stream && chunk.stream !== 'system') last.data += chunk.data;
-        else chunks.push((last = chunk));
+      const records = buf.subarray(0, end).toString('utf8').split('\n');
+      const chunks: LogChunk[] = merge ? mergedChunks(records, attempt) : [];
+      if (!merge) {
+        for (const raw of records) {
+          const line = raw ? parseLine(raw) : undefined;
+          if (line) chunks.push(toChunk(attempt, line));
+        }
       }
       const nextOffset = from + end;
       // Read to the end of the file: whatever follows the last newline is an unfinished line.
