@@ -1,4 +1,4 @@
-import { closeSync, createWriteStream, ftruncateSync, mkdirSync, openSync, readSync, statSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, statSync, type WriteStream } from 'node:fs';
 import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { dirname, join } from 'node:path';
@@ -42,22 +42,26 @@ export class LogStore {
    * and `eof` then means "nothing more to read now". `truncated` is about the whole log.
    */
   async read(jobId: string, attempt: number, offset: number, maxBytes: number, merge = false, step?: string): Promise<LogPage> {
-    let fh: FileHandle;
+    // Synchronous file calls: a page is a few preads of a file just written (in the page cache,
+    // well under a ms each), while each of the five asynchronous calls was a hop through libuv's
+    // thread pool that, on a busy machine, waited for a core twice: 27 ms a page on average of a
+    // log pane's catch-up, a third of its round trip.
+    let fd: number;
     try {
-      fh = await open(this.file(jobId, attempt, step), 'r');
+      fd = openSync(this.file(jobId, attempt, step), 'r');
     } catch {
       return { chunks: [], nextOffset: 0, size: 0, eof: true, truncated: false };
     }
     try {
-      const size = (await fh.stat()).size;
+      const size = fstatSync(fd).size;
       const from = Math.max(0, Math.min(offset, size));
-      const truncated = lastCompleteLine(await readAt(fh, Math.max(0, size - TAIL_BYTES), size))?.tr === 1;
+      const truncated = lastCompleteLine(readAtSync(fd, Math.max(0, size - TAIL_BYTES), size))?.tr === 1;
       if (from >= size) return { chunks: [], nextOffset: from, size, eof: true, truncated };
       let want = Math.min(Math.max(1, maxBytes), size - from);
       let buf: Buffer;
       let end: number;
       for (;;) {
-        buf = await readAt(fh, from, from + want);
+        buf = readAtSync(fd, from, from + want);
         end = buf.lastIndexOf(0x0a) + 1;
         if (end > 0 || from + buf.length >= size) break;
         want = Math.min(want * 2, size - from);
@@ -77,7 +81,7 @@ export class LogStore {
       const eof = nextOffset >= size || from + buf.length >= size;
       return { chunks, nextOffset, size, eof, truncated };
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
   }
 
@@ -134,6 +138,17 @@ export class LogStore {
   async removeJob(jobId: string): Promise<void> {
     await rm(join(this.dataDir, 'logs', idSegment(jobId)), { recursive: true, force: true });
   }
+}
+
+function readAtSync(fd: number, start: number, end: number): Buffer {
+  const buf = Buffer.allocUnsafe(Math.max(0, end - start));
+  let got = 0;
+  while (got < buf.length) {
+    const n = readSync(fd, buf, got, buf.length - got, start + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return buf.subarray(0, got);
 }
 
 async function readAt(fh: FileHandle, start: number, end: number): Promise<Buffer> {
