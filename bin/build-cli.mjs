@@ -51,6 +51,9 @@ export async function buildCli() {
     entryNames: 'jobdeck',
     chunkNames: 'chunks/[name]-[hash]',
     outExtension: { '.js': '.mjs' },
+    // Minified: V8 compiles the bundle at every start, and a third of the text compiles faster.
+    minify: true,
+    keepNames: false,
     define: { JOBDECK_VERSION: JSON.stringify(version) },
     // Bundled CommonJS (commander, shell-quote) calls require() for Node's own modules.
     banner: { js: "// Built from src/cli by bin/build-cli.mjs: do not edit.\nimport { createRequire as __jobdeckRequire } from 'node:module';\nconst require = __jobdeckRequire(import.meta.url);" },

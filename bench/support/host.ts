@@ -14,9 +14,14 @@ export interface Host {
   stop(): Promise<void>;
 }
 
+/** Engine addresses that answer nothing, for a host that needs no engine. */
+export const NO_ENGINES = { DOCKER_HOST: 'unix:///nonexistent/jobdeck-bench-docker.sock', CONTAINER_HOST: 'unix:///nonexistent/jobdeck-bench-podman.sock' };
+
 /** The built headless host on a data dir seeded beforehand: started as the e2e suite starts it. */
 export async function startHost(root: string, dataDir: string): Promise<Host> {
-  const host = await startHeadless(root, { dataDir, timeoutMs: 120_000 });
+  // Engines pointed at a socket that is not there: the renderer figures never wait on an engine
+  // (a busy or hung engine held the host's start for minutes on a shared machine).
+  const host = await startHeadless(root, { dataDir, timeoutMs: 120_000, env: NO_ENGINES });
   return { url: host.url, stop: () => stopHost(host.child) };
 }
 

@@ -1,7 +1,6 @@
 // The `jobdeck` command line: a third client of the one contract (DESIGN.md). It reaches the
 // running app over its local socket, or runs the core itself (localCore.ts) when none is running.
 // Exit codes: 0 done; the job's code for run --wait; 1 a failed operation; 2 a usage error.
-import { createInterface } from 'node:readline/promises';
 import { CommanderError } from 'commander';
 import { UsageError } from './args';
 import { CommandFailed, type Client } from './client';
@@ -46,6 +45,8 @@ async function main(argv: string[]): Promise<number> {
     now: () => Date.now(),
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
     async ask(question) {
+      // Loaded when a question is asked (Ctrl-C on a terminal): readline is a tenth of starting up.
+      const { createInterface } = await import('node:readline/promises');
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
         return await rl.question(question);
