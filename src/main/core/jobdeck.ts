@@ -37,6 +37,7 @@ import { artifactHandlers } from './service/artifactHandlers';
 import { auditHandlers } from './service/auditHandlers';
 import { logHandlers } from './service/logHandlers';
 import { systemHandlers } from './service/systemHandlers';
+import { engineHandlers } from './service/engineHandlers';
 import { templateHandlers } from './service/templateHandlers';
 import { JobRepository } from './store/repository';
 import { JobStore } from './store/jobStore';
@@ -279,6 +280,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     ...logHandlers(ctx, opts.saveDialog),
     ...artifactHandlers(ctx, opts.artifactShell),
     ...auditHandlers(ctx),
+    ...engineHandlers(ctx, { env: opts.env ?? process.env }),
   };
   return {
     handlers,

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { EngineConfig, EngineInfo, EngineKind } from '../../../shared/engine';
+import type { EngineConfig, EngineInfo, EngineKind, EngineTestResult } from '../../../shared/engine';
 import { discoverEngines, type DiscoveryInput, type EngineCandidate } from './discovery';
 import { engineMessage } from './errors';
 import type { ImageSummary } from './images';
@@ -33,6 +33,8 @@ export interface EngineDriver {
   probe(): Promise<EngineProbe>;
   /** Which engine answers, asked only when discovery did not say. */
   detectKind(): Promise<EngineKind>;
+  /** A failure in the user's terms (TLS, ssh, refused); absent: the error's own message. */
+  describeError?(error: unknown): string;
 }
 
 export type EngineDriverFactory = (candidate: EngineCandidate) => EngineDriver;
@@ -44,6 +46,9 @@ export interface Engine {
   executor: Executor;
   driver: EngineDriver;
 }
+
+const sameConnection = (a: EngineCandidate, b: EngineCandidate): boolean =>
+  a.host === b.host && a.kind === b.kind && JSON.stringify(a.tls ?? null) === JSON.stringify(b.tls ?? null) && JSON.stringify(a.ssh ?? null) === JSON.stringify(b.ssh ?? null);
 
 /**
  * Why an engine.status goes out: its status, version, kind or error changed (the scheduler may
@@ -73,7 +78,8 @@ export class EngineRegistry {
     const next = new Map<string, Engine>();
     for (const c of candidates) {
       const existing = this.engines.get(c.id);
-      if (existing && existing.candidate.host === c.host) {
+      // A changed address, certificate or key makes a new connection; an unchanged one keeps its state.
+      if (existing && sameConnection(existing.candidate, c)) {
         next.set(c.id, existing);
         continue;
       }
@@ -148,9 +154,24 @@ export class EngineRegistry {
       const kind = e.candidate.kind ?? (await e.driver.detectKind());
       this.update(e, { status: 'available', kind, ...found, error: undefined });
     } catch (error) {
-      this.update(e, { status: 'unavailable', error: `${e.candidate.host}: ${engineMessage(error)}` });
+      this.update(e, { status: 'unavailable', error: `${e.candidate.host}: ${e.driver.describeError?.(error) ?? engineMessage(error)}` });
     }
     return e.info;
+  }
+
+  /**
+   * Connect to `candidate` as a saved engine would be, without keeping it: its version and kind,
+   * or the failure in the user's terms ("Test connection" before saving).
+   */
+  async test(candidate: EngineCandidate): Promise<EngineTestResult> {
+    const driver = this.connect(candidate);
+    try {
+      const found = await driver.probe();
+      const kind = candidate.kind ?? (await driver.detectKind());
+      return { ok: true, kind, ...found };
+    } catch (error) {
+      return { ok: false, error: driver.describeError?.(error) ?? engineMessage(error) };
+    }
   }
 
   close(): void {

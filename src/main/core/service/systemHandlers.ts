@@ -48,6 +48,8 @@ type SystemHandlers = Omit<
   | 'artifacts.reveal'
   | 'jobs.events'
   | 'jobs.report'
+  | 'engines.test'
+  | 'engines.contexts'
 >;
 
 export function systemHandlers(ctx: CoreContext): SystemHandlers {
