@@ -159,6 +159,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
         kind: e.info.kind,
         available: e.info.status === 'available',
         ...(limit !== undefined ? { limit } : {}),
+        ...(e.info.status !== 'available' && e.info.error ? { error: e.info.error } : {}),
         executor: e.executor,
       };
     });
@@ -301,6 +302,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       ctx.cron.stop();
       engines.close();
       await ctx.scheduler.close(options?.stopRunning ?? false);
+      engines.disconnect();
       batcher.close();
       await audit.close();
       try {

@@ -4,6 +4,7 @@ import type { SshConfig, TlsConfig } from '../../../shared/engine';
 import { socketPath } from './discovery';
 import { engineMessage } from './errors';
 import { sshConnection, sshFailureMessage } from './sshEngine';
+import { SshDialAgent } from './sshEngineAgent';
 import { networkFailureMessage } from './tlsErrors';
 import { EngineConfigError, tlsMaterial, type TlsMaterial } from './tlsOptions';
 
@@ -21,6 +22,8 @@ export interface EngineClient {
   configError?: EngineConfigError;
   /** A failure of a call on `docker`, as the Engines view and the queue show it. */
   describe(error: unknown): string;
+  /** Ends what the client keeps open (an ssh session). */
+  close?(): void;
 }
 
 /** Only the address's own words; the kind of failure decides the rest. */
@@ -39,8 +42,10 @@ export function engineClient(address: EngineAddress, env: Record<string, string 
   if (url.protocol === 'ssh:') {
     try {
       const ssh = sshConnection(url, address.ssh, env, home);
-      const docker = new Docker({ protocol: 'ssh', host: ssh.host, port: ssh.port, username: ssh.username, sshOptions: ssh.options } as Docker.DockerOptions);
-      return { docker, describe: (e) => sshFailureMessage(e, ssh) ?? networkFailureMessage(e, `${ssh.host}:${ssh.port}`, false) ?? plain(e) };
+      // http over dial-stdio channels of one ssh session (sshEngineAgent.ts); the host name is only a label.
+      const agent = new SshDialAgent({ host: ssh.host, port: ssh.port, username: ssh.username, ...ssh.options });
+      const docker = new Docker({ protocol: 'http', host: ssh.host, port: ssh.port, ...{ agent } });
+      return { docker, close: () => agent.destroy(), describe: (e) => sshFailureMessage(e, ssh) ?? networkFailureMessage(e, `${ssh.host}:${ssh.port}`, false) ?? plain(e) };
     } catch (error) {
       if (!(error instanceof EngineConfigError)) throw error;
       return { docker: new Docker({ protocol: 'ssh', host: url.hostname }), configError: error, describe: plain };
@@ -67,7 +72,7 @@ export function engineClient(address: EngineAddress, env: Record<string, string 
     ...(material.key ? { key: material.key } : {}),
     ...(material.agent ? { agent: material.agent } : {}),
   });
-  return { docker, describe, ...(configError ? { configError } : {}) };
+  return { docker, describe, ...(configError ? { configError } : {}), ...(material.agent ? { close: () => material.agent?.destroy() } : {}) };
 }
 
 /** The client alone (callers that only need dockerode). */

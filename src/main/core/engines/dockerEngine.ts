@@ -32,6 +32,7 @@ export function dockerEngine(candidate: EngineCandidate, options: ExecutorOption
     docker,
     executor,
     describeError: client.describe,
+    close: () => client.close?.(),
     async probe() {
       if (client.configError) throw client.configError;
       await docker.ping();

@@ -35,6 +35,8 @@ export interface EngineDriver {
   detectKind(): Promise<EngineKind>;
   /** A failure in the user's terms (TLS, ssh, refused); absent: the error's own message. */
   describeError?(error: unknown): string;
+  /** Ends the connection's own resources (an ssh session) when the engine is dropped. */
+  close?(): void;
 }
 
 export type EngineDriverFactory = (candidate: EngineCandidate) => EngineDriver;
@@ -63,6 +65,7 @@ export type EngineChange = 'status' | 'checked' | 'running';
 export class EngineRegistry {
   private engines = new Map<string, Engine>();
   private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly probing = new Set<Engine>();
 
   constructor(
     private readonly discovery: Omit<DiscoveryInput, 'settings'>,
@@ -102,6 +105,7 @@ export class EngineRegistry {
       };
       next.set(c.id, engine);
     }
+    for (const [id, old] of this.engines) if (next.get(id) !== old) old.driver.close?.();
     this.engines = next;
     await Promise.all([...next.values()].map((e) => this.probe(e)));
     return this.list();
@@ -122,7 +126,8 @@ export class EngineRegistry {
   /** Probe every `intervalMs`; status changes are reported through onStatus. */
   watch(intervalMs: number): void {
     this.timer = setInterval(() => {
-      for (const e of this.engines.values()) void this.probe(e);
+      // A slow remote engine's probe may outlast the interval: never two at once for one engine.
+      for (const e of this.engines.values()) if (!this.probing.has(e)) void this.probe(e);
     }, intervalMs);
     this.timer.unref?.();
   }
@@ -149,12 +154,15 @@ export class EngineRegistry {
   }
 
   async probe(e: Engine): Promise<EngineInfo> {
+    this.probing.add(e);
     try {
       const found = await e.driver.probe();
       const kind = e.candidate.kind ?? (await e.driver.detectKind());
       this.update(e, { status: 'available', kind, ...found, error: undefined });
     } catch (error) {
       this.update(e, { status: 'unavailable', error: `${e.candidate.host}: ${e.driver.describeError?.(error) ?? engineMessage(error)}` });
+    } finally {
+      this.probing.delete(e);
     }
     return e.info;
   }
@@ -171,11 +179,18 @@ export class EngineRegistry {
       return { ok: true, kind, ...found };
     } catch (error) {
       return { ok: false, error: driver.describeError?.(error) ?? engineMessage(error) };
+    } finally {
+      driver.close?.();
     }
   }
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
+  }
+
+  /** After the last call on any engine (the scheduler has stopped): ends the connections' own resources. */
+  disconnect(): void {
+    for (const e of this.engines.values()) e.driver.close?.();
   }
 
   private update(e: Engine, patch: Partial<EngineInfo>): void {

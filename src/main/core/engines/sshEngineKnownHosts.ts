@@ -16,7 +16,7 @@ export function keyTypeOf(keyBlob: Buffer): string {
 export const knownHostsName = (host: string, port: number): string => (port === 22 ? host : `[${host}]:${port}`);
 
 function globMatch(pattern: string, name: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
   return re.test(name);
 }
 

@@ -70,7 +70,7 @@ export function pickEngine(spec: Pick<TemplateSpec, 'engine' | 'engineId'>, engi
 }
 
 /** What the engine rules read of an engine. */
-export type EngineView = { id: string; kind: 'docker' | 'podman'; available: boolean; limit?: number };
+export type EngineView = { id: string; kind: 'docker' | 'podman'; available: boolean; limit?: number; error?: string };
 
 /** The engines a job may start on now: its one engine by id, else every available one of its kind. */
 export function usableEngines<E extends EngineView>(spec: Pick<TemplateSpec, 'engine' | 'engineId'>, engines: E[]): E[] {

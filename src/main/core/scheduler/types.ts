@@ -26,6 +26,8 @@ export interface EngineSlot {
   available: boolean;
   /** Per-engine limit; undefined = only the global one. */
   limit?: number;
+  /** Why it is unavailable (its last probe), for the queue's wait reason. */
+  error?: string;
   executor: Executor;
 }
 

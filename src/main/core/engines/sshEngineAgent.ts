@@ -1,0 +1,61 @@
+import { Agent, type AgentOptions } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Client, type ConnectConfig } from 'ssh2';
+
+/**
+ * An http.Agent whose connections are `docker system dial-stdio` channels on ONE ssh session,
+ * opened on first use and again after it drops. docker-modem's own ssh mode opens a new ssh
+ * session (handshake, login, a process on the far side) for every API call, which a probe every
+ * few seconds and a log follow per job turn into a storm on a busy host.
+ */
+export class SshDialAgent extends Agent {
+  private session: Promise<Client> | undefined;
+
+  constructor(private readonly config: ConnectConfig, options: AgentOptions = {}) {
+    super(options);
+  }
+
+  private connect(): Promise<Client> {
+    this.session ??= new Promise<Client>((resolve, reject) => {
+      const conn = new Client();
+      const drop = () => {
+        if (this.session === current) this.session = undefined;
+      };
+      conn.once('ready', () => resolve(conn));
+      conn.once('error', (error) => {
+        drop();
+        reject(error);
+      });
+      conn.once('close', drop);
+      conn.connect(this.config);
+    });
+    const current = this.session;
+    return current;
+  }
+
+  // Node's Agent calls this for each new socket; the channel stands in for the socket.
+  override createConnection(_options: unknown, callback: (error: Error | null, socket?: Duplex) => void): undefined {
+    this.connect().then(
+      (conn) =>
+        conn.exec('docker system dial-stdio', (error, channel) => {
+          if (error) {
+            // A session that cannot open channels any more is dropped: the next call logs in again.
+            this.session = undefined;
+            conn.end();
+            callback(error);
+            return;
+          }
+          callback(null, channel);
+        }),
+      (error: Error) => callback(error),
+    );
+    return undefined;
+  }
+
+  override destroy(): void {
+    const s = this.session;
+    this.session = undefined;
+    void s?.then((c) => c.end(), () => undefined);
+    super.destroy();
+  }
+}
