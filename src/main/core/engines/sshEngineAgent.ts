@@ -1,6 +1,13 @@
 import { Agent, type AgentOptions } from 'node:http';
+import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
-import { Client, type ConnectConfig } from 'ssh2';
+import type * as Ssh2 from 'ssh2';
+import type { Client, ConnectConfig } from 'ssh2';
+
+// ssh2 is docker-modem's dependency, not one of ours: the copy docker-modem loads is loaded at
+// run time, so the main bundle neither inlines it nor trips over its optional native addon.
+const load = createRequire(import.meta.url);
+const ssh2 = (): typeof Ssh2 => createRequire(load.resolve('docker-modem'))('ssh2') as typeof Ssh2;
 
 /**
  * An http.Agent whose connections are `docker system dial-stdio` channels on ONE ssh session,
@@ -17,7 +24,7 @@ export class SshDialAgent extends Agent {
 
   private connect(): Promise<Client> {
     this.session ??= new Promise<Client>((resolve, reject) => {
-      const conn = new Client();
+      const conn = new (ssh2().Client)();
       const drop = () => {
         if (this.session === current) this.session = undefined;
       };
