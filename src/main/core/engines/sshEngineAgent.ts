@@ -19,7 +19,8 @@ export class SshDialAgent extends Agent {
   private session: Promise<Client> | undefined;
 
   constructor(private readonly config: ConnectConfig, options: AgentOptions = {}) {
-    super(options);
+    // Kept alive: one dial-stdio channel (one docker CLI process on the far side) serves call after call.
+    super({ keepAlive: true, ...options });
   }
 
   private connect(): Promise<Client> {
@@ -52,7 +53,16 @@ export class SshDialAgent extends Agent {
             callback(error);
             return;
           }
-          callback(null, channel);
+          // A kept-alive connection is parked and picked up again by the Agent, which tunes it as a
+          // TCP socket; a channel has no such knobs, so those calls are no-ops on it.
+          const socket = Object.assign(channel, {
+            setKeepAlive: () => socket,
+            setNoDelay: () => socket,
+            setTimeout: () => socket,
+            ref: () => socket,
+            unref: () => socket,
+          });
+          callback(null, socket);
         }),
       (error: Error) => callback(error),
     );
