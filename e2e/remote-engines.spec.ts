@@ -19,7 +19,7 @@ let dockerConfig = '';
 let why = '';
 
 test.beforeAll(async () => {
-  test.setTimeout(180_000);
+  test.setTimeout(360_000);
   try {
     tls = await startTlsDockerd();
   } catch (error) {
@@ -39,7 +39,8 @@ test.beforeAll(async () => {
   copyFileSync(tls.pki.ca, join(tlsDir, 'ca.pem'));
   copyFileSync(tls.pki.clientCert, join(tlsDir, 'cert.pem'));
   copyFileSync(tls.pki.clientKey, join(tlsDir, 'key.pem'));
-  host = await startHost(root, { env: { DOCKER_CONFIG: dockerConfig } });
+  // A loaded machine can take minutes to start a host (its engines answer slowly): wait for it.
+  host = await startHost(root, { env: { DOCKER_CONFIG: dockerConfig }, timeoutMs: 240_000 });
 });
 
 test.afterAll(async () => {

@@ -131,4 +131,21 @@ describe('EngineRegistry with a slow remote engine', () => {
     await registry.refresh([]);
     expect(closed).toBe(1);
   });
+
+  it('adding an engine probes only it: a slow other engine does not hold the add up', async () => {
+    const probed: string[] = [];
+    const driver = (c: { id: string }): EngineDriver => ({
+      executor: {} as EngineDriver['executor'],
+      docker: { listContainers: async () => [], getContainer: () => ({ start: async () => undefined, remove: async () => undefined }) },
+      probe: async () => (probed.push(c.id), { version: '1' }),
+      detectKind: async () => 'docker',
+    });
+    const registry = new EngineRegistry({ env: {}, socketCandidates: [] }, driver, () => undefined);
+    await registry.refresh([{ id: 'old', kind: 'docker', host: 'tcp://old:2376' }]);
+    probed.length = 0;
+    await registry.refresh([{ id: 'old', kind: 'docker', host: 'tcp://old:2376' }, { id: 'new', kind: 'docker', host: 'tcp://new:2376' }], { onlyNew: true });
+    expect(probed).toEqual(['new']);
+    await registry.refresh([{ id: 'old', kind: 'docker', host: 'tcp://old:2376' }, { id: 'new', kind: 'docker', host: 'tcp://new:2376' }]);
+    expect(probed.sort()).toEqual(['new', 'new', 'old']);
+  });
 });

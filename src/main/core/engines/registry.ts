@@ -75,8 +75,11 @@ export class EngineRegistry {
     private readonly onStatus: (info: EngineInfo, change: EngineChange) => void,
   ) {}
 
-  /** Discover (again) from env, settings and sockets, then probe every engine. */
-  async refresh(settings: EngineConfig[]): Promise<EngineInfo[]> {
+  /**
+   * Discover (again) from env, settings and sockets, then probe every engine, or with `onlyNew`
+   * only those new or changed (adding one engine must not wait for a slow other one).
+   */
+  async refresh(settings: EngineConfig[], opts: { onlyNew?: boolean } = {}): Promise<EngineInfo[]> {
     const candidates = discoverEngines({ ...this.discovery, settings });
     const next = new Map<string, Engine>();
     for (const c of candidates) {
@@ -106,8 +109,10 @@ export class EngineRegistry {
       next.set(c.id, engine);
     }
     for (const [id, old] of this.engines) if (next.get(id) !== old) old.driver.close?.();
+    const before = this.engines;
     this.engines = next;
-    await Promise.all([...next.values()].map((e) => this.probe(e)));
+    const toProbe = [...next.values()].filter((e) => !opts.onlyNew || before.get(e.info.id) !== e);
+    await Promise.all(toProbe.map((e) => this.probe(e)));
     return this.list();
   }
 

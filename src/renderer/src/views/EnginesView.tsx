@@ -3,7 +3,7 @@ import type { DockerContext } from '../../../shared/engine';
 import type { Settings } from '../../../shared/settings';
 import { client } from '../client/client';
 import { EngineAddForm, draftFromContext, type EngineDraft } from './EngineAddForm';
-import { EngineLimit } from './EngineLimit';
+import { EngineLimit, engineLimitOf } from './EngineLimit';
 import { spanMs } from '../../../shared/jobNumbers';
 import { duration, when } from '../components/format';
 import { useNow } from '../components/useNow';
@@ -105,7 +105,7 @@ export function EnginesView() {
               <dt>Running</dt>
               <dd data-testid="engine-running">{e.running}</dd>
               <dt>Concurrent jobs</dt>
-              <dd>{settings && <EngineLimit id={e.id} settings={settings} onSaved={setSettings} />}</dd>
+              <dd>{settings && <EngineLimit key={`${e.id}:${engineLimitOf(settings, e.id) ?? ''}`} id={e.id} settings={settings} onSaved={setSettings} />}</dd>
               <dt>Checked</dt>
               <dd className="muted" data-checked-at={e.checkedAt} title={when(e.checkedAt)}>
                 {checkedAgo(e.checkedAt, now)}
