@@ -139,11 +139,11 @@ export function EngineAddForm({ draft, onDone }: { draft: EngineDraft; onDone():
         </label>
       </div>
       {isTcp && (
-        <fieldset className="row" aria-label="TLS">
+        <fieldset className="row" aria-label="TLS" style={{ border: '1px solid var(--line)', borderRadius: 'var(--radius)', padding: 10, margin: 0 }}>
           {file('CA certificate file', caFile, setCaFile, 'tls.caFile', '/path/to/ca.pem')}
           {file('Client certificate file', certFile, setCertFile, 'tls.certFile', '/path/to/cert.pem')}
           {file('Client key file', keyFile, setKeyFile, 'tls.keyFile', '/path/to/key.pem')}
-          {file('Or a certificate directory', certDir, setCertDir, 'tls.certDir', 'DOCKER_CERT_PATH: ca.pem, cert.pem, key.pem')}
+          {file('Or a certificate directory', certDir, setCertDir, 'tls.certDir', '~/.docker (ca.pem, cert.pem, key.pem)')}
           <label className="check">
             <input type="checkbox" checked={verify} onChange={(e) => (setVerify(e.target.checked), setTested(undefined))} />
             Check the engine&apos;s certificate
@@ -151,7 +151,7 @@ export function EngineAddForm({ draft, onDone }: { draft: EngineDraft; onDone():
         </fieldset>
       )}
       {isSsh && (
-        <fieldset className="row" aria-label="ssh">
+        <fieldset className="row" aria-label="ssh" style={{ border: '1px solid var(--line)', borderRadius: 'var(--radius)', padding: 10, margin: 0 }}>
           {file('Private key file', identityFile, setIdentityFile, 'ssh.identityFile', '~/.ssh/id_ed25519 (empty: ssh-agent)')}
           {file('known_hosts file', knownHostsFile, setKnownHostsFile, 'ssh.knownHostsFile', '~/.ssh/known_hosts')}
           <label className="check">
