@@ -52,9 +52,44 @@ export const EngineHost = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
+/** A file the main process reads: absolute, or under the user's home as `~/…`. */
+const FilePath = (what: string) =>
+  z
+    .string({ error: `${what} must be a path` })
+    .min(1, { error: `${what} must be a path` })
+    .refine((f) => f.startsWith('/') || f.startsWith('~/') || /^[A-Za-z]:[\\/]/.test(f), { error: `${what} must be an absolute path (or start with ~/)` });
+
+/**
+ * TLS for tcp engines. `ca`/`cert`/`key` hold PEM text (as stored before files could be named);
+ * the *File fields and `certDir` (DOCKER_CERT_PATH's layout: ca.pem, cert.pem, key.pem) name files
+ * read when the engine is connected, so a renewed certificate is picked up by a refresh.
+ */
 export const TlsConfig = z
-  .object({ ca: z.string().optional(), cert: z.string().optional(), key: z.string().optional() })
+  .object({
+    ca: z.string().optional(),
+    cert: z.string().optional(),
+    key: z.string().optional(),
+    caFile: FilePath('CA certificate file').optional(),
+    certFile: FilePath('Client certificate file').optional(),
+    keyFile: FilePath('Client key file').optional(),
+    certDir: FilePath('Certificate directory').optional(),
+    /** false: encrypted, but the server's certificate is not checked (DOCKER_TLS_VERIFY unset). Unset: checked. */
+    verify: z.boolean().optional(),
+  })
   .strict();
+export type TlsConfig = z.infer<typeof TlsConfig>;
+
+/** ssh engines: the key from ssh-agent (SSH_AUTH_SOCK) and/or a file; known_hosts checked always. */
+export const SshConfig = z
+  .object({
+    identityFile: FilePath('Private key file').optional(),
+    /** Unset: ~/.ssh/known_hosts. */
+    knownHostsFile: FilePath('known_hosts file').optional(),
+    /** false: do not offer the agent's keys. Unset: the agent is used when SSH_AUTH_SOCK is set. */
+    agent: z.boolean().optional(),
+  })
+  .strict();
+export type SshConfig = z.infer<typeof SshConfig>;
 
 /**
  * An engine as stored in settings. Its address is checked as strictly as Jobdeck ever checked it
@@ -83,12 +118,59 @@ export const EngineConfig = z
       .min(1, { error: 'Concurrent jobs on an engine must be a whole number from 1 to 64' })
       .max(64, { error: 'Concurrent jobs on an engine must be a whole number from 1 to 64' })
       .optional(),
+    ssh: SshConfig.optional(),
   })
   .strict();
 export type EngineConfig = z.infer<typeof EngineConfig>;
 
+/** TLS settings belong to tcp addresses and ssh settings to ssh:// ones; a key file needs its certificate. */
+function connectionProblems(c: { host: string; tls?: TlsConfig | undefined; ssh?: SshConfig | undefined }): { path: string[]; message: string }[] {
+  const out: { path: string[]; message: string }[] = [];
+  const scheme = /^([a-z]+):\/\//.exec(c.host)?.[1];
+  if (c.tls && !['tcp', 'https', 'http'].includes(scheme ?? '')) out.push({ path: ['tls'], message: 'TLS certificates apply to tcp:// addresses only' });
+  if (c.ssh && scheme !== 'ssh') out.push({ path: ['ssh'], message: 'ssh keys apply to ssh:// addresses only' });
+  const t = c.tls;
+  if (t && Boolean(t.certFile) !== Boolean(t.keyFile)) {
+    out.push({ path: ['tls', t.certFile ? 'keyFile' : 'certFile'], message: 'A client certificate and its key go together: give both files' });
+  }
+  if (t?.certDir && (t.caFile || t.certFile || t.keyFile)) out.push({ path: ['tls', 'certDir'], message: 'Give either a certificate directory or the three files, not both' });
+  return out;
+}
+
+const NewEngineFields = EngineConfig.extend({ host: EngineHost });
+
 /** An engine the user adds now: its address must be one the app can open. */
-export const NewEngineConfig = EngineConfig.extend({ host: EngineHost });
+export const NewEngineConfig = NewEngineFields.superRefine((c, ctx) => {
+  for (const p of connectionProblems(c)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+});
+export type NewEngineConfig = z.infer<typeof NewEngineConfig>;
+
+/** "Test connection" before saving: the same fields; the id may still be empty. */
+export const EngineTestInput = NewEngineFields.extend({ id: z.string().optional() }).superRefine((c, ctx) => {
+  for (const p of connectionProblems(c)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+});
+export type EngineTestInput = z.infer<typeof EngineTestInput>;
+
+/** What a test connection learned: the engine's version, or why it could not be reached, in words. */
+export const EngineTestResult = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), kind: EngineKind, version: z.string().optional(), apiVersion: z.string().optional() }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
+export type EngineTestResult = z.infer<typeof EngineTestResult>;
+
+/** A Docker CLI context (~/.docker/contexts) offered for import as an engine. */
+export const DockerContext = z.object({
+  name: z.string(),
+  description: z.string().optional(),
+  host: z.string(),
+  /** The id it would get here (lowercase, dashes). */
+  suggestedId: z.string(),
+  current: z.boolean(),
+  tls: TlsConfig.optional(),
+  /** Why it cannot be imported as it is (a unix socket on another machine's path is fine; a missing host is not). */
+  problem: z.string().optional(),
+});
+export type DockerContext = z.infer<typeof DockerContext>;
 
 // kubeconfig: a Kubernetes context read from the user's kubeconfig.
 export const EngineSource = z.enum(['env', 'settings', 'socket', 'kubeconfig']);
@@ -119,3 +201,14 @@ export const EngineInfo = z.object({
   kubernetes: KubernetesTarget.optional(),
 });
 export type EngineInfo = z.infer<typeof EngineInfo>;
+
+/** The Docker CLI's context file (~/.docker/contexts/meta/<sha256 of name>/meta.json), as far as Jobdeck reads it. */
+export const DockerContextMeta = z.object({
+  Name: z.string(),
+  Metadata: z.object({ Description: z.string().optional() }).passthrough().optional().nullable(),
+  Endpoints: z
+    .record(z.string(), z.object({ Host: z.string().optional(), SkipTLSVerify: z.boolean().optional() }).passthrough())
+    .optional()
+    .nullable(),
+});
+export type DockerContextMeta = z.infer<typeof DockerContextMeta>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ClientKind } from './audit';
 import { JobGraph, TemplateChain } from './dependencyGraph';
 import { BulkAction, BulkResult, CleanupPreview, CleanupRule, ExportFormat, JobSelection } from './bulk';
-import { EngineInfo, NewEngineConfig } from './engine';
+import { DockerContext, EngineInfo, EngineTestInput, EngineTestResult, NewEngineConfig } from './engine';
 import { ErrorCode, WireError } from './errors';
 import { Job, JobStatus } from './job';
 import { JobEvent } from './jobEvents';
@@ -254,6 +254,10 @@ export const commands = {
   'engines.refresh': cmd(Empty, z.array(EngineInfo)),
   'engines.add': cmd(NewEngineConfig, EngineInfo),
   'engines.remove': cmd(IdRef, Ok),
+  /** Connect to an engine as configured, without saving it: its version, or the error in words. */
+  'engines.test': cmd(EngineTestInput, EngineTestResult),
+  /** The Docker CLI's contexts (~/.docker/contexts), offered for import. */
+  'engines.contexts': cmd(Empty, z.array(DockerContext)),
 
   'queue.state': cmd(Empty, QueueState),
   'queue.pause': cmd(Empty, QueueState),

@@ -20,7 +20,12 @@ export const WaitReason = z.discriminatedUnion('kind', [
   /** Retry backoff: the next attempt may start at `until`. */
   z.object({ kind: z.literal('backoff'), until: z.string() }),
   /** None of the engines it may use is available: "any engine", "docker", "podman" or "engine <id>". */
-  z.object({ kind: z.literal('engine'), engine: z.string() }),
+  z.object({
+    kind: z.literal('engine'),
+    engine: z.string(),
+    /** Why that one engine cannot be reached (its last probe's error), when the job names one. */
+    problem: z.string().optional(),
+  }),
   /** The global concurrency limit is reached. */
   z.object({ kind: z.literal('concurrency'), running: z.number().int(), limit: z.number().int() }),
   /** Every engine it may use runs as many jobs as its own limit allows. */
@@ -57,7 +62,7 @@ export function waitText(r: WaitReason, now: number): string {
     case 'backoff':
       return `next retry in ${secondsUntil(r.until, now)} s`;
     case 'engine':
-      return `waiting for ${r.engine}`;
+      return r.problem ? `waiting for ${r.engine}: ${r.problem}` : `waiting for ${r.engine}`;
     case 'concurrency':
       return `waiting for a concurrency slot (${r.running} of ${r.limit} running)`;
     case 'engineSlot':

@@ -121,6 +121,8 @@ export interface FakeCoreOptions {
   artifactShell?: ArtifactShell;
   /** The desktop's save dialog (logs.save), where a test wants one. */
   saveDialog?: SaveDialog;
+  /** The core's environment (DOCKER_CONFIG for the Docker contexts), default none. */
+  env?: Record<string, string | undefined>;
 }
 
 const CLIENT = 'test-client';
@@ -133,7 +135,7 @@ export async function startFakeCore(opts: FakeCoreOptions = {}): Promise<FakeCor
   const core = await createJobdeck({
     dataDir,
     instanceId: 'fake-instance',
-    env: {},
+    env: opts.env ?? {},
     socketCandidates: ['docker=unix:///fake/docker.sock'],
     engineProbeIntervalMs: 3_600_000,
     engineDriver: (candidate) => engines.driver(candidate),

@@ -54,7 +54,7 @@ function mountsUnder(dir: string): string[] {
     .sort((a, b) => b.length - a.length);
 }
 
-export async function startPrivateEngine(kind: EngineKind): Promise<PrivateEngine> {
+export async function startPrivateEngine(kind: EngineKind, opts: { extraArgs?: (dir: string) => string[] } = {}): Promise<PrivateEngine> {
   const dir = mkdtempSync('/tmp/jobdeck-private-');
   const sock = join(dir, `${kind}.sock`);
   const host = `unix://${sock}`;
@@ -66,6 +66,8 @@ export async function startPrivateEngine(kind: EngineKind): Promise<PrivateEngin
     kind === 'docker'
       ? ['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', pidFile, '--host', host, '--iptables=false', '--ip6tables=false', '--bridge=none']
       : ['system', 'service', '--time=0', host];
+  // More listeners (a TLS tcp socket for the remote-engine suite), with files under the engine's own dir.
+  if (opts.extraArgs) args.push(...opts.extraArgs(dir));
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (kind === 'podman') {
     // The same ulimits as scripts/engines.sh gives the shared service.

@@ -39,6 +39,7 @@ import { artifactHandlers } from './service/artifactHandlers';
 import { auditHandlers } from './service/auditHandlers';
 import { logHandlers } from './service/logHandlers';
 import { systemHandlers } from './service/systemHandlers';
+import { engineHandlers } from './service/engineHandlers';
 import { templateHandlers } from './service/templateHandlers';
 import { JobRepository } from './store/repository';
 import { JobStore } from './store/jobStore';
@@ -171,6 +172,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
         available: e.info.status === 'available' && !sweeps.holds(e.info.id),
         ...(limit !== undefined ? { limit } : {}),
         ...(kube && e.info.kubernetes?.context === kube.chosenContext(s) ? { aliases: [KUBERNETES_CHOSEN] } : {}),
+        ...(e.info.status !== 'available' && e.info.error ? { error: e.info.error } : {}),
         executor: e.executor,
       };
     });
@@ -295,6 +297,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     ...logHandlers(ctx, opts.saveDialog),
     ...artifactHandlers(ctx, opts.artifactShell),
     ...auditHandlers(ctx),
+    ...engineHandlers(ctx, { env: opts.env ?? process.env }),
   };
   return {
     handlers,
@@ -316,6 +319,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       unwatchKube?.();
       engines.close();
       await ctx.scheduler.close(options?.stopRunning ?? false);
+      engines.disconnect();
       batcher.close();
       await audit.close();
       try {

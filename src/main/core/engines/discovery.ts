@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { EngineConfig, EngineInfoKind, EngineKind, KubernetesTarget } from '../../../shared/engine';
+import { envTls } from './tlsOptions';
 
 export interface EngineCandidate {
   id: string;
@@ -12,6 +13,7 @@ export interface EngineCandidate {
   /** Kind kubernetes: the kubeconfig context and namespace. */
   kubernetes?: KubernetesTarget;
   tls?: EngineConfig['tls'];
+  ssh?: EngineConfig['ssh'];
   concurrency?: number;
 }
 
@@ -77,10 +79,12 @@ export function discoverEngines(input: DiscoveryInput): EngineCandidate[] {
   const dockerHost = input.env.DOCKER_HOST?.trim();
   const containerHost = input.env.CONTAINER_HOST?.trim();
   // DOCKER_HOST may be Podman's compat socket: the kind is asked with /libpod/_ping later.
-  if (dockerHost) add({ id: 'docker', host: dockerHost, source: 'env' });
+  // DOCKER_TLS_VERIFY / DOCKER_CERT_PATH go with DOCKER_HOST, as for the docker CLI.
+  const tls = dockerHost && /^(tcp|https):/.test(dockerHost) ? envTls(input.env, input.home ?? homedir()) : undefined;
+  if (dockerHost) add({ id: 'docker', host: dockerHost, source: 'env', ...(tls ? { tls } : {}) });
   if (containerHost) add({ id: 'podman', kind: 'podman', host: containerHost, source: 'env' });
   for (const e of input.settings) {
-    add({ id: e.id, kind: e.kind, host: e.host, source: 'settings', ...(e.tls ? { tls: e.tls } : {}), ...(e.concurrency ? { concurrency: e.concurrency } : {}) });
+    add({ id: e.id, kind: e.kind, host: e.host, source: 'settings', ...(e.tls ? { tls: e.tls } : {}), ...(e.ssh ? { ssh: e.ssh } : {}), ...(e.concurrency ? { concurrency: e.concurrency } : {}) });
   }
   const sockets = input.socketCandidates ?? defaultSockets(input.platform ?? process.platform, input.home ?? homedir(), input.env);
   for (const kind of ['docker', 'podman'] as const) {

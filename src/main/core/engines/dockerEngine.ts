@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { EngineKind } from '../../../shared/engine';
-import { createDockerClient } from './client';
+import { engineClient } from './client';
 import { statusOf } from './errors';
 import type { EngineCandidate } from './discovery';
 import { DockerExecutor, type ExecutorOptions } from './executor';
@@ -25,12 +25,16 @@ const detectKind = async (docker: Docker): Promise<EngineKind> => (await askKind
 
 /** An engine over the Docker Engine API (dockerode): Docker, and Podman's compat socket. */
 export function dockerEngine(candidate: EngineCandidate, options: ExecutorOptions): EngineDriver {
-  const docker = createDockerClient(candidate.host, candidate.tls);
+  const client = engineClient(candidate);
+  const docker = client.docker;
   const executor = new DockerExecutor(candidate.id, docker, options);
   return {
     docker,
     executor,
+    describeError: client.describe,
+    close: () => client.close?.(),
     async probe() {
+      if (client.configError) throw client.configError;
       await docker.ping();
       // Asked of the engine itself, once: a socket named docker.sock may be Podman's.
       executor.kind ??= await askKind(docker);

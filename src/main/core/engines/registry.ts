@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { EngineConfig, EngineInfo, EngineKind } from '../../../shared/engine';
+import type { EngineConfig, EngineInfo, EngineKind, EngineTestResult } from '../../../shared/engine';
 import { discoverEngines, type DiscoveryInput, type EngineCandidate } from './discovery';
 import { engineMessage } from './errors';
 import type { ImageSummary } from './images';
@@ -33,6 +33,10 @@ export interface EngineDriver {
   probe(): Promise<EngineProbe>;
   /** Which engine answers, asked only when discovery did not say. */
   detectKind(): Promise<EngineKind>;
+  /** A failure in the user's terms (TLS, ssh, refused); absent: the error's own message. */
+  describeError?(error: unknown): string;
+  /** Ends the connection's own resources (an ssh session) when the engine is dropped. */
+  close?(): void;
 }
 
 export type EngineDriverFactory = (candidate: EngineCandidate) => EngineDriver;
@@ -44,6 +48,9 @@ export interface Engine {
   executor: Executor;
   driver: EngineDriver;
 }
+
+const sameConnection = (a: EngineCandidate, b: EngineCandidate): boolean =>
+  a.host === b.host && a.kind === b.kind && JSON.stringify(a.tls ?? null) === JSON.stringify(b.tls ?? null) && JSON.stringify(a.ssh ?? null) === JSON.stringify(b.ssh ?? null);
 
 /**
  * Why an engine.status goes out: its status, version, kind or error changed (the scheduler may
@@ -59,6 +66,7 @@ export class EngineRegistry {
   private engines = new Map<string, Engine>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly sources: (() => EngineCandidate[])[] = [];
+  private readonly probing = new Set<Engine>();
 
   constructor(
     private readonly discovery: Omit<DiscoveryInput, 'settings'>,
@@ -66,6 +74,8 @@ export class EngineRegistry {
     private readonly connect: EngineDriverFactory,
     /** Every change of an engine's info, with what changed; the views show each one live. */
     private readonly onStatus: (info: EngineInfo, change: EngineChange) => void,
+    /** An engine that has not answered by then is unavailable: a hung one must not hold the start. */
+    private readonly probeTimeoutMs = PROBE_TIMEOUT_MS,
   ) {}
 
   /** Engines found elsewhere than env, settings and sockets (Kubernetes contexts): asked at every refresh, after those. */
@@ -73,15 +83,19 @@ export class EngineRegistry {
     this.sources.push(source);
   }
 
-  /** Discover (again) from env, settings and sockets, then probe every engine. */
-  async refresh(settings: EngineConfig[]): Promise<EngineInfo[]> {
+  /**
+   * Discover (again) from env, settings and sockets, then probe every engine, or with `onlyNew`
+   * only those new or changed (adding one engine must not wait for a slow other one).
+   */
+  async refresh(settings: EngineConfig[], opts: { onlyNew?: boolean } = {}): Promise<EngineInfo[]> {
     const found = discoverEngines({ ...this.discovery, settings });
     const ids = new Set(found.map((c) => c.id));
     const candidates = [...found, ...this.sources.flatMap((s) => s()).filter((c) => !ids.has(c.id))];
     const next = new Map<string, Engine>();
     for (const c of candidates) {
       const existing = this.engines.get(c.id);
-      if (existing && existing.candidate.host === c.host && existing.candidate.kubernetes?.namespace === c.kubernetes?.namespace) {
+      // A changed address, certificate, key or namespace makes a new connection; an unchanged one keeps its state.
+      if (existing && sameConnection(existing.candidate, c) && existing.candidate.kubernetes?.namespace === c.kubernetes?.namespace) {
         next.set(c.id, existing);
         continue;
       }
@@ -105,8 +119,11 @@ export class EngineRegistry {
       };
       next.set(c.id, engine);
     }
+    for (const [id, old] of this.engines) if (next.get(id) !== old) old.driver.close?.();
+    const before = this.engines;
     this.engines = next;
-    await Promise.all([...next.values()].map((e) => this.probe(e)));
+    const toProbe = [...next.values()].filter((e) => !opts.onlyNew || before.get(e.info.id) !== e);
+    await Promise.all(toProbe.map((e) => this.probe(e)));
     return this.list();
   }
 
@@ -125,7 +142,8 @@ export class EngineRegistry {
   /** Probe every `intervalMs`; status changes are reported through onStatus. */
   watch(intervalMs: number): void {
     this.timer = setInterval(() => {
-      for (const e of this.engines.values()) void this.probe(e);
+      // A slow remote engine's probe may outlast the interval: never two at once for one engine.
+      for (const e of this.engines.values()) if (!this.probing.has(e)) void this.probe(e);
     }, intervalMs);
     this.timer.unref?.();
   }
@@ -152,18 +170,45 @@ export class EngineRegistry {
   }
 
   async probe(e: Engine): Promise<EngineInfo> {
+    this.probing.add(e);
     try {
-      const found = await e.driver.probe();
-      const kind = e.candidate.kind ?? (await e.driver.detectKind());
+      const { found, kind } = await withinDeadline(
+        (async () => ({ found: await e.driver.probe(), kind: e.candidate.kind ?? (await e.driver.detectKind()) }))(),
+        this.probeTimeoutMs,
+      );
       this.update(e, { status: 'available', kind, ...found, error: undefined });
     } catch (error) {
-      this.update(e, { status: 'unavailable', error: `${e.candidate.host}: ${engineMessage(error)}` });
+      this.update(e, { status: 'unavailable', error: `${e.candidate.host}: ${e.driver.describeError?.(error) ?? engineMessage(error)}` });
+    } finally {
+      this.probing.delete(e);
     }
     return e.info;
   }
 
+  /**
+   * Connect to `candidate` as a saved engine would be, without keeping it: its version and kind,
+   * or the failure in the user's terms ("Test connection" before saving).
+   */
+  async test(candidate: EngineCandidate): Promise<EngineTestResult> {
+    const driver = this.connect(candidate);
+    try {
+      const found = await driver.probe();
+      const kind = candidate.kind ?? (await driver.detectKind());
+      return { ok: true, kind, ...found };
+    } catch (error) {
+      return { ok: false, error: driver.describeError?.(error) ?? engineMessage(error) };
+    } finally {
+      driver.close?.();
+    }
+  }
+
   close(): void {
     if (this.timer) clearInterval(this.timer);
+  }
+
+  /** After the last call on any engine (the scheduler has stopped): ends the connections' own resources. */
+  disconnect(): void {
+    for (const e of this.engines.values()) e.driver.close?.();
   }
 
   private update(e: Engine, patch: Partial<EngineInfo>): void {
@@ -176,4 +221,15 @@ export class EngineRegistry {
     // A probe that changed nothing still moved checkedAt: the card's "Checked" must not go stale.
     this.onStatus(next, changed ? 'status' : 'checked');
   }
+}
+
+const PROBE_TIMEOUT_MS = 10_000;
+
+/** `work`, or a rejection saying the engine did not answer within `ms`. */
+function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`did not answer within ${Math.round(ms / 1000)} s`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

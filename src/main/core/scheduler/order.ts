@@ -72,7 +72,7 @@ export function pickEngine(spec: Pick<TemplateSpec, 'engine' | 'engineId'>, engi
 
 /** What the engine rules read of an engine. */
 /** aliases: other ids an engineId may name it by ('kubernetes': the chosen Kubernetes context). */
-export type EngineView = { id: string; kind: EngineInfoKind; available: boolean; limit?: number; aliases?: string[] };
+export type EngineView = { id: string; kind: EngineInfoKind; available: boolean; limit?: number; aliases?: string[]; error?: string };
 
 /** The engines a job may start on now: its one engine by id, else every available one of its kind. */
 export function usableEngines<E extends EngineView>(spec: Pick<TemplateSpec, 'engine' | 'engineId'>, engines: E[]): E[] {

@@ -29,6 +29,8 @@ export interface EngineSlot {
   limit?: number;
   /** Other ids an engineId may name it by ('kubernetes': the chosen Kubernetes context). */
   aliases?: string[];
+  /** Why it is unavailable (its last probe), for the queue's wait reason. */
+  error?: string;
   executor: Executor;
 }
 

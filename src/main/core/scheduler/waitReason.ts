@@ -36,7 +36,11 @@ export function waitReason(job: Job, v: WaitView): WaitReason {
   const held = job.indexNotBefore && indexesToRun(job, v.now).length === 0 ? nextIndexWake(job, v.now) : Infinity;
   if (Number.isFinite(held)) return { kind: 'backoff', until: iso(held) };
   const usable = usableEngines(job.spec, v.engines);
-  if (usable.length === 0) return { kind: 'engine', engine: engineLabel(job.spec) };
+  if (usable.length === 0) {
+    // A job that names its engine says what is wrong with it (an unknown host key, an expired certificate).
+    const named = job.spec.engineId ? v.engines.find((e) => e.id === job.spec.engineId)?.error : undefined;
+    return { kind: 'engine', engine: engineLabel(job.spec), ...(named ? { problem: named } : {}) };
+  }
   if (v.running >= v.concurrency) return { kind: 'concurrency', running: v.running, limit: v.concurrency };
   if (usable.every((e) => e.limit !== undefined && e.running >= e.limit)) return { kind: 'engineSlot', engines: usable.map((e) => e.id) };
   return { kind: 'starting' };
@@ -49,7 +53,7 @@ export function pendingWaits(d: Pick<SchedulerDeps, 'clock' | 'repo' | 'settings
     paused,
     concurrency: d.settings().concurrency,
     running: running(),
-    engines: d.engines().map((e) => ({ id: e.id, kind: e.kind, available: e.available, running: running(e.id), ...(e.limit !== undefined ? { limit: e.limit } : {}), ...(e.aliases ? { aliases: e.aliases } : {}) })),
+    engines: d.engines().map((e) => ({ id: e.id, kind: e.kind, available: e.available, running: running(e.id), ...(e.limit !== undefined ? { limit: e.limit } : {}), ...(e.aliases ? { aliases: e.aliases } : {}), ...(e.error ? { error: e.error } : {}) })),
     lookup: (id) => d.repo.getJob(id),
   };
   return d.repo

@@ -48,6 +48,8 @@ type SystemHandlers = Omit<
   | 'artifacts.reveal'
   | 'jobs.events'
   | 'jobs.report'
+  | 'engines.test'
+  | 'engines.contexts'
 >;
 
 export function systemHandlers(ctx: CoreContext): SystemHandlers {
@@ -95,7 +97,7 @@ export function systemHandlers(ctx: CoreContext): SystemHandlers {
         throw new AppError('CONFLICT', `an engine with id "${config.id}" already exists`, [{ path: 'id', message: 'already used' }]);
       }
       ctx.store.updateSettings({ engines: [...settings.engines, config] });
-      await ctx.engines.refresh(ctx.store.settings().engines);
+      await ctx.engines.refresh(ctx.store.settings().engines, { onlyNew: true });
       ctx.scheduler.pump();
       const info = ctx.engines.get(config.id)?.info;
       if (!info) throw new AppError('INTERNAL', `engine ${config.id} was not registered`);
@@ -108,7 +110,7 @@ export function systemHandlers(ctx: CoreContext): SystemHandlers {
       }
       if (ctx.scheduler.runningAttempts(id) > 0) throw new AppError('CONFLICT', `engine ${id} is running jobs`);
       ctx.store.updateSettings({ engines: settings.engines.filter((e) => e.id !== id) });
-      await ctx.engines.refresh(ctx.store.settings().engines);
+      await ctx.engines.refresh(ctx.store.settings().engines, { onlyNew: true });
       return { ok: true };
     },
     async 'queue.state'() {

@@ -1,7 +1,9 @@
-import { useState } from 'react';
-import { NewEngineConfig } from '../../../shared/engine';
-import { formatPath } from '../../../shared/errors';
+import { useEffect, useState } from 'react';
+import type { DockerContext } from '../../../shared/engine';
+import type { Settings } from '../../../shared/settings';
 import { client } from '../client/client';
+import { EngineAddForm, draftFromContext, type EngineDraft } from './EngineAddForm';
+import { EngineLimit, engineLimitOf } from './EngineLimit';
 import { spanMs } from '../../../shared/jobNumbers';
 import { duration, when } from '../components/format';
 import { useNow } from '../components/useNow';
@@ -12,7 +14,19 @@ export function EnginesView() {
   const engines = useApp((s) => s.engines);
   const now = useNow();
   const [busy, setBusy] = useState(false);
-  const [adding, setAdding] = useState(false);
+  const [adding, setAdding] = useState<EngineDraft | undefined>();
+  const [contexts, setContexts] = useState<DockerContext[] | undefined>();
+  const [settings, setSettings] = useState<Settings | undefined>();
+  useEffect(() => {
+    void client.invoke('settings.get', {}).then(setSettings, reportError);
+  }, [engines.length]);
+  const showContexts = async () => {
+    try {
+      setContexts(await client.invoke('engines.contexts', {}));
+    } catch (error) {
+      reportError(error);
+    }
+  };
 
   const refresh = async () => {
     setBusy(true);
@@ -33,11 +47,38 @@ export function EnginesView() {
         <button onClick={() => void refresh()} disabled={busy}>
           {busy ? 'Checking…' : 'Refresh'}
         </button>
-        <button className="primary" onClick={() => setAdding(true)}>
+        <button onClick={() => void showContexts()}>Import Docker context</button>
+        <button className="primary" onClick={() => setAdding({ id: '', host: 'tcp://' })}>
           Add remote host
         </button>
       </header>
-      {adding && <AddEngine onDone={() => setAdding(false)} />}
+      {contexts && (
+        <section className="panel" aria-label="Docker contexts" data-testid="docker-contexts">
+          <h3>Docker contexts</h3>
+          {contexts.length === 0 && <p className="muted">No Docker contexts in ~/.docker/contexts (docker context create makes them).</p>}
+          <ul style={{ listStyle: 'none', padding: 0, display: 'grid', gap: 6 }}>
+            {contexts.map((c) => (
+              <li key={c.name} data-testid="docker-context" className="row">
+                <b>{c.name}</b>
+                {c.current && <span className="pill">current</span>}
+                <span className="mono ellipsis">{c.host || '–'}</span>
+                {c.description && <span className="muted">{c.description}</span>}
+                {c.problem ? (
+                  <span className="bad-text">{c.problem}</span>
+                ) : (
+                  <button className="small" aria-label={`Import ${c.name}`} onClick={() => (setAdding(draftFromContext(c)), setContexts(undefined))}>
+                    Import
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+          <button className="small" onClick={() => setContexts(undefined)}>
+            Close
+          </button>
+        </section>
+      )}
+      {adding && <EngineAddForm key={`${adding.id}|${adding.host}`} draft={adding} onDone={() => setAdding(undefined)} />}
       {engines.length === 0 && <p className="empty">No engine found. Start Docker or Podman, or add a host.</p>}
       <div className="cards">
         {engines.map((e) => (
@@ -63,6 +104,8 @@ export function EnginesView() {
               <dd>{e.source}</dd>
               <dt>Running</dt>
               <dd data-testid="engine-running">{e.running}</dd>
+              <dt>Concurrent jobs</dt>
+              <dd>{settings && <EngineLimit key={`${e.id}:${engineLimitOf(settings, e.id) ?? ''}`} id={e.id} settings={settings} onSaved={setSettings} />}</dd>
               <dt>Checked</dt>
               <dd className="muted" data-checked-at={e.checkedAt} title={when(e.checkedAt)}>
                 {checkedAgo(e.checkedAt, now)}
@@ -88,59 +131,4 @@ export function EnginesView() {
 function checkedAgo(checkedAt: string, now: number): string {
   const ms = spanMs({ from: checkedAt }, Math.max(now, Date.parse(checkedAt)));
   return ms !== null && ms < 1000 ? 'just now' : `${duration(ms)} ago`;
-}
-
-function AddEngine({ onDone }: { onDone(): void }) {
-  const [id, setId] = useState('');
-  const [kind, setKind] = useState<'docker' | 'podman'>('docker');
-  const [host, setHost] = useState('tcp://');
-  const [touched, setTouched] = useState(false);
-  const parsed = NewEngineConfig.safeParse({ id, kind, host });
-  const issues: Record<string, string> = {};
-  if (!parsed.success && touched) for (const i of parsed.error.issues) issues[formatPath(i.path)] ??= i.message;
-
-  const add = async () => {
-    setTouched(true);
-    if (!parsed.success) return;
-    try {
-      const info = await client.invoke('engines.add', parsed.data);
-      useApp.setState((s) => ({ engines: [...s.engines.filter((e) => e.id !== info.id), info] }));
-      onDone();
-    } catch (error) {
-      reportError(error);
-    }
-  };
-
-  return (
-    <form className="panel form" onSubmit={(e) => (e.preventDefault(), void add())}>
-      <h3>Add a remote engine</h3>
-      <div className="row">
-        <label className={`field ${issues.id ? 'invalid' : ''}`}>
-          <span>Id</span>
-          <input value={id} onChange={(e) => setId(e.target.value)} placeholder="build-box" />
-          {issues.id && <em className="field-error">{issues.id}</em>}
-        </label>
-        <label className="field">
-          <span>Kind</span>
-          <select value={kind} onChange={(e) => setKind(e.target.value === 'podman' ? 'podman' : 'docker')}>
-            <option value="docker">docker</option>
-            <option value="podman">podman</option>
-          </select>
-        </label>
-        <label className={`field grow ${issues.host ? 'invalid' : ''}`}>
-          <span>Host</span>
-          <input value={host} onChange={(e) => setHost(e.target.value)} placeholder="tcp://10.0.0.5:2375 or ssh://user@host" />
-          {issues.host && <em className="field-error">{issues.host}</em>}
-        </label>
-      </div>
-      <div className="form-actions">
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="primary">
-          Add engine
-        </button>
-      </div>
-    </form>
-  );
 }
