@@ -40,6 +40,9 @@ import { systemHandlers } from './service/systemHandlers';
 import { templateHandlers } from './service/templateHandlers';
 import { JobRepository } from './store/repository';
 import { JobStore } from './store/jobStore';
+import { notifyHandlers } from './service/notifyHandlers';
+import { openNotifier, type NotifyOptions } from './notify/wiring';
+import type { AlertNotice, Notifier } from './notify/notifier';
 
 export interface JobdeckOptions {
   /** Where the store, logs and artifacts live (Electron: app.getPath('userData')). */
@@ -68,6 +71,8 @@ export interface JobdeckOptions {
   saveDialog?: SaveDialog;
   /** Arm the templates' cron schedules (default true); a short-lived CLI-started core never does. */
   schedules?: boolean;
+  /** Notification outbox retry timing and mail TLS (tests shorten and trust; see notify/). */
+  notify?: NotifyOptions;
 }
 
 export interface Jobdeck {
@@ -81,6 +86,8 @@ export interface Jobdeck {
   setUrl(url: string): void;
   /** Where this process's local socket is, written into the data dir's lock (the CLI finds it there). */
   setSocket(path: string): void;
+  /** Queue an alert's notice to channels by id (the health part's alerts; see notify/notifier.ts). */
+  notifyAlert(alert: AlertNotice, channels: readonly string[]): void;
   /** Resolves once every change so far is written to the store's files (what tests wait on). */
   flush(): Promise<void>;
   close(options?: { stopRunning?: boolean }): Promise<void>;
@@ -121,6 +128,9 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     capBytes: () => store.settings().logCapBytes,
     onError: (message) => hub.emit('store.error', { message }),
   });
+  let hostUrl: string | undefined;
+  // Before the repository: every change it announces goes past the rules (reconcile's too).
+  const notifier: Notifier = openNotifier(opts, { clock, codec, store, logs, hub, url: () => hostUrl });
   // Leading: a job's first line reaches the pane without waiting out an interval.
   const batcher = new LogBatcher((jobId, chunks) => hub.emitLogs(jobId, chunks), 30, { leading: true });
   const artifactsDir = (jobId: string, attempt: number) => join(opts.dataDir, 'artifacts', jobId, String(attempt));
@@ -171,6 +181,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       // A scheduled run ended: the template's CronJob history limits may drop older runs.
       if (isTerminal(job.status) && job.origin === 'schedule' && job.templateId) trimHistory(job.templateId);
       ttl.noteJob(job);
+      notifier.observe(job);
     },
     wake: () => scheduler.pump(),
     saved: (old, next, by) => audit.saved(old, next, by),
@@ -279,6 +290,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     ...logHandlers(ctx, opts.saveDialog),
     ...artifactHandlers(ctx, opts.artifactShell),
     ...auditHandlers(ctx),
+    ...notifyHandlers(notifier),
   };
   return {
     handlers,
@@ -290,11 +302,16 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     },
     dropClient: (clientId) => hub.drop(clientId),
     runningCount: () => ctx.scheduler.runningAttempts(),
-    setUrl: (url) => lock.setUrl(url),
+    setUrl: (url) => {
+      hostUrl = url;
+      lock.setUrl(url);
+    },
     setSocket: (path) => lock.setSocket(path),
     flush: () => Promise.all([store.flush(), audit.flush()]).then(() => undefined),
+    notifyAlert: (alert, channels) => notifier.notifyAlert(alert, channels),
     async close(options) {
       clearInterval(retention);
+      await notifier.close();
       ttl.close();
       ctx.cron.stop();
       engines.close();

@@ -48,6 +48,11 @@ type SystemHandlers = Omit<
   | 'artifacts.reveal'
   | 'jobs.events'
   | 'jobs.report'
+  | 'notify.channels.list'
+  | 'notify.channels.save'
+  | 'notify.channels.remove'
+  | 'notify.test'
+  | 'notify.deliveries'
 >;
 
 export function systemHandlers(ctx: CoreContext): SystemHandlers {
