@@ -208,8 +208,8 @@ export type DesktopNotice = z.infer<typeof DesktopNotice>;
 /** "delivered 200", "failed: timed out after 1000 ms", "retrying (try 3)". */
 export function deliveryText(d: Pick<Delivery, 'state' | 'attempts'>): string {
   const last = d.attempts.at(-1);
-  const what = last ? (last.statusCode !== undefined ? String(last.statusCode) : (last.error ?? '')) : '';
-  if (d.state === 'delivered') return `delivered${what ? ` ${what}` : ''}`;
+  const what = last ? (last.error ?? (last.statusCode !== undefined ? String(last.statusCode) : '')) : '';
+  if (d.state === 'delivered') return `delivered${last?.statusCode !== undefined ? ` ${last.statusCode}` : ''}`;
   if (d.state === 'failed') return `failed${what ? `: ${what}` : ''}`;
   return last ? `retrying after try ${last.attempt}${what ? ` (${what})` : ''}` : 'queued';
 }

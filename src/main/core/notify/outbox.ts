@@ -147,7 +147,11 @@ export class Outbox {
     if (running) return running;
     const d = this.byKey.get(key);
     if (!d || d.state !== 'pending' || this.closed) return Promise.resolve();
-    const p = this.tryOnce(d).finally(() => this.inFlight.delete(key));
+    const p = this.tryOnce(d).finally(() => {
+      this.inFlight.delete(key);
+      const now = this.byKey.get(key);
+      if (now?.state === 'pending') this.arm(now);
+    });
     this.inFlight.set(key, p);
     return p;
   }
@@ -182,7 +186,6 @@ export class Outbox {
     else delete next.nextAt;
     this.byKey.set(d.key, next);
     this.o.onChange?.(next);
-    if (state === 'pending') this.arm(next);
   }
 
   private write(line: Line): void {
