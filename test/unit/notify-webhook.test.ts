@@ -50,7 +50,9 @@ describe('payload', () => {
     });
     expect(payload.job?.durationMs).toBeGreaterThan(0);
     expect(payload.summary).toBe('nightly-backup failed: exit code 127, Error (command not found)');
-    expect(desktopNotice(payload)).toMatchObject({ title: 'nightly-backup failed', body: 'exit code 127, Error (command not found)', jobId: 'job-42' });
+    // An end reads as it did before rules; another event by its summary.
+    expect(desktopNotice(payload, job)).toMatchObject({ title: 'nightly-backup failed', body: 'exit code 127, Error: command not found', jobId: 'job-42' });
+    expect(desktopNotice({ ...payload, event: 'late', summary: 'nightly-backup is running late' })).toMatchObject({ title: 'nightly-backup is running late', body: '', jobId: 'job-42' });
   });
 
   it('mail: the facts and the log tail in plain text, the key as Message-ID', () => {

@@ -139,13 +139,13 @@ export class Notifier {
     for (const channelId of new Set(f.rule.channels)) {
       const key = idempotencyKey([job.id, f.rule.id, f.occurrence, channelId]);
       const payload = buildPayload({ job, event: f.event, ruleId: f.rule.id, key, at: f.at, ...(this.d.baseUrl() ? { baseUrl: this.d.baseUrl()! } : {}) });
-      this.deliver(channelId, payload, job.id);
+      this.deliver(channelId, payload, job.id, job);
     }
   }
 
-  private deliver(channelId: string, payload: NotifyPayload, jobId: string | undefined): void {
+  private deliver(channelId: string, payload: NotifyPayload, jobId: string | undefined, job?: Job): void {
     if (channelId === DESKTOP_CHANNEL) {
-      if (this.d.settings().notifications.enabled) this.d.desktop(desktopNotice(payload));
+      if (this.d.settings().notifications.enabled) this.d.desktop(desktopNotice(payload, job));
       return;
     }
     const channel = this.channels.get(channelId);

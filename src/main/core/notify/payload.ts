@@ -2,6 +2,7 @@
 // the job when the rule fires, and the other bodies (Slack text, ntfy, mail, desktop) made from it.
 import { createHash } from 'node:crypto';
 import { describeExit } from '../../../shared/exitCodes';
+import { noticeForJob } from '../../../shared/jobEnds';
 import type { Job } from '../../../shared/job';
 import { jobDurationMs } from '../../../shared/jobNumbers';
 import type { DesktopNotice, NotifyOn, NotifyPayload } from '../../../shared/notify';
@@ -107,11 +108,14 @@ export function factLines(p: NotifyPayload): string[] {
   return lines;
 }
 
-/** What the desktop shows: the summary as the title, the rest short. */
-export function desktopNotice(p: NotifyPayload): DesktopNotice {
-  const j = p.job;
-  const title = p.summary.split(':')[0]!.slice(0, 120);
-  const rest = p.summary.includes(':') ? p.summary.slice(p.summary.indexOf(':') + 1).trim() : '';
-  const body = [rest || (j?.status === 'completed' ? 'Exit code 0' : ''), j?.message ?? ''].filter(Boolean).join('\n').slice(0, 240);
-  return { title, body, key: p.idempotencyKey, ...(j ? { jobId: j.id } : {}) };
+/**
+ * What the desktop shows: for an end, what it said before rules (shared/jobEnds.ts, so a
+ * notice reads the same as ever); for the other events, the summary as the title.
+ */
+export function desktopNotice(p: NotifyPayload, job?: Job): DesktopNotice {
+  const old = job && (p.event === 'success' || p.event === 'failure') ? noticeForJob(job, { notifications: { enabled: true, muteSuccess: false } }) : null;
+  if (old) return { ...old, key: p.idempotencyKey };
+  const [title, ...rest] = p.summary.split(': ');
+  const body = [rest.join(': '), p.job?.message ?? p.alert?.detail ?? ''].filter(Boolean).join('\n').slice(0, 240);
+  return { title: title!.slice(0, 120), body, key: p.idempotencyKey, ...(p.job ? { jobId: p.job.id } : {}) };
 }
