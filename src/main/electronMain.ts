@@ -35,7 +35,6 @@ import { restoreWindowState, type WindowState } from './desktop/windowState';
 import { createDispatcher } from './ipc/dispatch';
 import { startSocket, type SocketHost } from './socket/socketServer';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type AppEvent } from '../shared/ipc';
-import type { Job } from '../shared/job';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const resources = join(here, '../../resources');
