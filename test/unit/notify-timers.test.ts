@@ -1,0 +1,62 @@
+// Late and stuck through the whole core with a fake clock: one timer at the earliest threshold,
+// each notification once per job per rule; and a rule naming a channel that is not there says so.
+import { expect, it } from 'vitest';
+import { useFakeCore, type FakeCore } from '../support/fakeCore';
+import { startReceiver } from '../support/notifyReceiver';
+
+const core = useFakeCore();
+
+async function withHook(h: FakeCore) {
+  const rx = await startReceiver();
+  const ch = await h.call('notify.channels.save', { kind: 'webhook', name: 'timers', url: rx.url });
+  return { rx, ch };
+}
+const deliveries = (h: FakeCore, jobId: string) => h.call('notify.deliveries', { jobId });
+
+it('a running job past its duration notifies once, while it still runs; none before the threshold', async () => {
+  const h = core();
+  const { rx, ch } = await withHook(h);
+  try {
+    const job = await h.call('jobs.create', { spec: { name: 'nt-late', image: 'busybox', notifications: { rules: [{ id: 'late', on: 'late', afterSeconds: 30, channels: [ch.id] }] } } });
+    await h.until('it runs', () => h.engines.runs(job.id).length === 1);
+    h.clock.advance(29_000);
+    expect(await deliveries(h, job.id)).toEqual([]);
+    h.clock.advance(1_000);
+    await h.until('queued', async () => (await deliveries(h, job.id)).length === 1);
+    h.clock.advance(0);
+    await rx.waitFor(1);
+    h.clock.advance(10 * 60_000);
+    const [d] = await deliveries(h, job.id);
+    expect(d).toMatchObject({ event: 'late', payload: { job: { status: 'running' } } });
+    await h.finish(job.id, { reason: 'Completed', exitCode: 0 });
+    expect(await deliveries(h, job.id)).toHaveLength(1);
+    expect(rx.requests).toHaveLength(1);
+  } finally {
+    await rx.close();
+  }
+});
+
+it('a job pending past its duration (the queue paused) notifies once as stuck', async () => {
+  const h = core();
+  const { rx, ch } = await withHook(h);
+  try {
+    await h.call('queue.pause', {});
+    const job = await h.call('jobs.create', { spec: { name: 'nt-stuck', image: 'busybox', notifications: { rules: [{ id: 'stuck', on: 'stuck', afterSeconds: 60, channels: [ch.id] }] } } });
+    h.clock.advance(59_000);
+    expect(await deliveries(h, job.id)).toEqual([]);
+    h.clock.advance(2_000);
+    await h.until('queued', async () => (await deliveries(h, job.id)).length === 1);
+    h.clock.advance(3_600_000);
+    expect((await deliveries(h, job.id)).map((d) => d.event)).toEqual(['stuck']);
+    await h.call('queue.resume', {});
+  } finally {
+    await rx.close();
+  }
+});
+
+it('a rule naming a channel that does not exist says so, in the store-error banner', async () => {
+  const h = core();
+  const job = await h.call('jobs.create', { spec: { name: 'nt-nochannel', image: 'busybox', notifications: { rules: [{ id: 'r', on: 'start', channels: ['gone'] }] } } });
+  await h.until('it runs', () => h.engines.runs(job.id).length === 1);
+  await h.until('told', () => h.events.some((e) => e.name === 'store.error' && e.payload.message.includes('names channel gone, which does not exist')));
+});
