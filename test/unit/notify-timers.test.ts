@@ -60,3 +60,24 @@ it('a rule naming a channel that does not exist says so, in the store-error bann
   await h.until('it runs', () => h.engines.runs(job.id).length === 1);
   await h.until('told', () => h.events.some((e) => e.name === 'store.error' && e.payload.message.includes('names channel gone, which does not exist')));
 });
+
+it('notifyAlert (the health part\'s alerts): once when it starts and once when it clears, to each channel named', async () => {
+  const h = core();
+  const { rx, ch } = await withHook(h);
+  try {
+    const firing = { id: 'fail-rate', title: 'Failure rate of nightly above 50%', state: 'firing' as const, at: '2026-01-01T00:00:00.000Z' };
+    h.core.notifyAlert(firing, [ch.id, 'desktop']);
+    h.core.notifyAlert(firing, [ch.id]);
+    h.core.notifyAlert({ ...firing, state: 'resolved', at: '2026-01-01T00:10:00.000Z' }, [ch.id]);
+    h.clock.advance(0);
+    await rx.waitFor(2);
+    const sent = (await h.call('notify.deliveries', { channelId: ch.id })).map((d) => [d.event, d.payload.alert?.state, d.payload.summary]);
+    expect(sent.sort()).toEqual([
+      ['alert', 'firing', 'Alert started: Failure rate of nightly above 50%'],
+      ['alert', 'resolved', 'Alert cleared: Failure rate of nightly above 50%'],
+    ]);
+    expect(h.events.filter((e) => e.name === 'notify.desktop').map((e) => e.name === 'notify.desktop' && e.payload.title)).toEqual(['Alert started']);
+  } finally {
+    await rx.close();
+  }
+});
