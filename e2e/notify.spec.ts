@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
 import { expectAccessible } from './support/a11y';
 import { go, jobDetail, openApp, runTemplate } from './support/app';
-import { docShot, expectEnded, importTemplate, templateRow, templateYaml } from './support/core-journeys';
+import { expectEnded, importTemplate, templateRow, templateYaml } from './support/core-journeys';
 
 const RUN = Date.now().toString(36);
 const TPL = `notify-fail-${RUN}`;
@@ -92,8 +92,10 @@ test('a webhook: added, tested (delivered 200), a template\'s failure rule sends
 
   // The picture: Settings → Notifications with the channel, the rules and the log.
   await go(page, 'Settings');
-  await page.getByTestId('notify-settings').scrollIntoViewIfNeeded();
-  await docShot(page, 'notifications');
+  const toasts = page.getByRole('status').locator('.toast');
+  for (let n = await toasts.count(); n > 0; n = await toasts.count()) await toasts.first().click();
+  await expect(page.getByTestId('notify-settings').getByTestId('delivery-row')).toHaveCount(2);
+  await page.getByTestId('notify-settings').screenshot({ path: 'docs/screenshots/notifications.png' });
 
   // Leave the shared host as found: the channel removed.
   await page.getByTestId('channel-row').filter({ hasText: HOOK }).getByRole('button', { name: `Remove ${HOOK}` }).click();
