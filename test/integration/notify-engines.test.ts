@@ -235,7 +235,7 @@ describe('the outbox across a SIGKILL', () => {
     await ensureTestImage(clientFor(target.host));
     const dataDir = mkdtempSync(join(tmpdir(), 'jobdeck-notify-kill-'));
     const port = await freePort();
-    let host = await startHost(dataDir);
+    let host = await startHost(dataDir, {}, 180_000);
     let rx: Receiver | undefined;
     try {
       const ch = await host.call('notify.channels.save', { kind: 'webhook', name: 'after', url: `http://127.0.0.1:${port}/hook` });
@@ -253,7 +253,7 @@ describe('the outbox across a SIGKILL', () => {
       }
       expect(await host.kill('SIGKILL')).toBe('SIGKILL');
       rx = await startReceiver(port);
-      host = await startHost(dataDir);
+      host = await startHost(dataDir, {}, 180_000);
       await rx.waitFor(3, 60_000);
       const ds = await (async () => {
         for (const deadline = Date.now() + 30_000; ; ) {
@@ -271,5 +271,5 @@ describe('the outbox across a SIGKILL', () => {
       await rx?.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 300_000);
+  }, 600_000);
 });
