@@ -65,7 +65,10 @@ const isEndFailure = (job: Job): boolean => job.status === 'failed' || (job.stat
 /** What the job's state sets off now, before the ledger: every rule that matches, once per occurrence. */
 export function evaluate(job: Job, rules: readonly NotifyRule[], past: TemplatePast, now: number): Firing[] {
   const out: Firing[] = [];
-  const end = job.finishedAt ?? '';
+  // An end is named by the job's last attempt, not by finishedAt: after a crash, reconcile may
+  // record the same end again with a later finishedAt (the store's write had not landed), and
+  // that must be the same occurrence, so the same idempotency key. A manual retry adds attempts.
+  const end = `a${job.attempts.reduce((n, a) => Math.max(n, a.number), 0)}`;
   const endAt = ms(job.finishedAt) ?? now;
   for (const rule of rules) {
     switch (rule.on) {
