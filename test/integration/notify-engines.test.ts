@@ -253,7 +253,9 @@ describe('the outbox across a SIGKILL', () => {
       }
       expect(await host.kill('SIGKILL')).toBe('SIGKILL');
       rx = await startReceiver(port);
+      const restart = Date.now();
       host = await startHost(dataDir, {}, 180_000);
+      console.log(`notify kill test: the host started again in ${Date.now() - restart} ms`);
       await rx.waitFor(3, 60_000);
       const ds = await (async () => {
         for (const deadline = Date.now() + 30_000; ; ) {

@@ -1,7 +1,10 @@
 // Late and stuck through the whole core with a fake clock: one timer at the earliest threshold,
 // each notification once per job per rule; and a rule naming a channel that is not there says so.
 import { expect, it } from 'vitest';
-import { useFakeCore, type FakeCore } from '../support/fakeCore';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFakeCore, useFakeCore, type FakeCore } from '../support/fakeCore';
 import { startReceiver } from '../support/notifyReceiver';
 
 const core = useFakeCore();
@@ -79,5 +82,40 @@ it('notifyAlert (the health part\'s alerts): once when it starts and once when i
     expect(h.events.filter((e) => e.name === 'notify.desktop').map((e) => e.name === 'notify.desktop' && e.payload.title)).toEqual(['Alert started']);
   } finally {
     await rx.close();
+  }
+});
+
+it('a restart of the core with a delivery still pending sends it, with the same key, and not twice', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'jobdeck-notify-restart-'));
+  const down = await startReceiver();
+  const port = down.port;
+  await down.close();
+  const first = await startFakeCore({ dataDir });
+  let rx: Awaited<ReturnType<typeof startReceiver>> | undefined;
+  try {
+    const ch = await first.call('notify.channels.save', { kind: 'webhook', name: 'later', url: `http://127.0.0.1:${port}/hook` });
+    const job = await first.call('jobs.create', { spec: { name: 'nt-restart', image: 'busybox', notifications: { rules: [{ id: 'f', on: 'failure', channels: [ch.id] }] } } });
+    await first.until('runs', () => first.engines.runs(job.id).length === 1);
+    await first.finish(job.id, { reason: 'Error', exitCode: 1 });
+    first.clock.advance(0);
+    await first.until('refused once', async () => ((await first.call('notify.deliveries', { jobId: job.id }))[0]?.attempts.length ?? 0) >= 1);
+    const [before] = await first.call('notify.deliveries', { jobId: job.id });
+    await first.close();
+    rx = await startReceiver(port);
+    const second = await startFakeCore({ dataDir });
+    try {
+      second.clock.advance(60_000);
+      await rx.waitFor(1);
+      await second.until('delivered', async () => (await second.call('notify.deliveries', { jobId: job.id }))[0]?.state === 'delivered');
+      const [after] = await second.call('notify.deliveries', { jobId: job.id });
+      expect(after!.key).toBe(before!.key);
+      expect(rx.requests.map((r) => r.headers['idempotency-key'])).toEqual([before!.key]);
+      expect(after!.attempts.map((a) => a.ok)).toEqual([...before!.attempts.map(() => false), true]);
+    } finally {
+      await second.close();
+    }
+  } finally {
+    await rx?.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });
