@@ -7,7 +7,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, safeStorage, screen, session, shell, Tray } from 'electron';
 import { processUser } from './core/audit/audit';
 import { createJobdeck, type Jobdeck } from './core/jobdeck';
-import { JobEndLedger, noticeForJob } from '../shared/jobEnds';
+import { JobEndLedger } from '../shared/jobEnds';
+import type { DesktopNotice } from '../shared/notify';
 import { desktopArtifactShell } from './desktop/artifactShell';
 import { desktopSaveDialog } from './desktop/saveDialog';
 import { readJsonFile, writeJsonFile } from './desktop/jsonFile';
@@ -34,7 +35,6 @@ import { restoreWindowState, type WindowState } from './desktop/windowState';
 import { createDispatcher } from './ipc/dispatch';
 import { startSocket, type SocketHost } from './socket/socketServer';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type AppEvent } from '../shared/ipc';
-import type { Job } from '../shared/job';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const resources = join(here, '../../resources');
@@ -144,8 +144,10 @@ function onCoreEvent(event: AppEvent): void {
   // A re-sent update of an ended job says nothing new: one tray count and one notice per end.
   if (event.name === 'job.updated' && ends.observe(event.payload)) {
     setTray(onJobEnded(trayState, event.payload, Boolean(win && !win.isDestroyed() && win.isFocused())));
-    notifyEnded(event.payload).catch((error: unknown) => console.error('jobdeck: could not notify', error));
+    refreshCloseToTray().catch((error: unknown) => console.error('jobdeck: could not read the settings', error));
   }
+  // What to notify is the core's rules' decision (src/main/core/notify): the shell only shows it.
+  if (event.name === 'notify.desktop') showNotice(event.payload);
 }
 
 /** The tray shows the queue as it is at start-up, not only from the first event on. */
@@ -162,12 +164,13 @@ async function loadTraySnapshot(jobdeck: Jobdeck): Promise<void> {
   }
 }
 
-async function notifyEnded(job: Job): Promise<void> {
+async function refreshCloseToTray(): Promise<void> {
   const settings = await core?.handlers['settings.get']({}, SHELL);
-  if (!settings) return;
-  closeToTray = settings.closeToTray;
-  const notice = noticeForJob(job, settings);
-  if (!notice || !Notification.isSupported()) return;
+  if (settings) closeToTray = settings.closeToTray;
+}
+
+function showNotice(notice: DesktopNotice): void {
+  if (!Notification.isSupported()) return;
   const n = new Notification({ title: notice.title, body: notice.body, icon: join(resources, 'icon.png') });
   n.on('click', () => showWindow(notice.jobId));
   n.show();

@@ -7,6 +7,7 @@ import { ErrorCode, WireError } from './errors';
 import { Job, JobStatus } from './job';
 import { JobEvent } from './jobEvents';
 import { LogLinesInput, LogLinesPage, LogSearchInput, LogSearchResult, LogStream } from './logLines';
+import { ChannelInput, Delivery, DesktopNotice, NotifyChannel } from './notify';
 import { JobFilter, JobPage, Stats } from './query';
 import { Settings, SettingsPatch } from './settings';
 import { JobOverrides, Template, TemplateSpecChecked } from './template';
@@ -295,6 +296,19 @@ export const commands = {
       .strict(),
     DockerRunResult,
   ),
+  // Notifications (shared/notify.ts): channels, the delivery log, a test send.
+  /** The webhook and mail channels, secrets masked (the desktop channel is built in: id "desktop"). */
+  'notify.channels.list': cmd(Empty, z.array(NotifyChannel)),
+  /** Add (no id) or change a channel; a secret given as the mask keeps the stored one. */
+  'notify.channels.save': cmd(ChannelInput, NotifyChannel),
+  'notify.channels.remove': cmd(IdRef, Ok),
+  /** Send a test notification now, once; the answer is its delivery (delivered 200, or why not). */
+  'notify.test': cmd(IdRef, Delivery),
+  /** The delivery log, newest first: of one job, one channel, or all. */
+  'notify.deliveries': cmd(
+    z.object({ jobId: z.string().max(100).optional(), channelId: z.string().max(100).optional(), limit: z.number().int().min(1).max(1000).default(100) }).strict(),
+    z.array(Delivery),
+  ),
 } as const;
 
 export type Commands = typeof commands;
@@ -318,6 +332,10 @@ export const events = {
   'image.progress': ImageProgress,
   'template.changed': z.object({ id: z.string(), removed: z.boolean() }),
   'store.error': z.object({ message: z.string(), file: z.string().optional() }),
+  /** A delivery queued, tried, delivered or given up (the job page's and Settings' delivery logs). */
+  'notify.delivery': Delivery,
+  /** A rule sent to the desktop channel: the shell shows it (Electron's notice, the browser's). */
+  'notify.desktop': DesktopNotice,
 } as const;
 
 export type Events = typeof events;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EngineConfig } from './engine';
+import { NotifyRules } from './notify';
 import { patchOf } from './patch';
 import { wholeNumber } from './template';
 
@@ -30,7 +31,14 @@ export const Settings = z
       .strict()
       .default({ statuses: ['completed', 'failed', 'cancelled'] }),
     notifications: z
-      .object({ enabled: z.boolean().default(true), muteSuccess: z.boolean().default(false) })
+      .object({
+        /** The desktop channel's switch (what it was before rules): off, no desktop notices. */
+        enabled: z.boolean().default(true),
+        /** Kept from before rules: with no `rules` stored, the default rules leave successes out. */
+        muteSuccess: z.boolean().default(false),
+        /** The default rules (shared/notify.ts); left out, legacyRules(muteSuccess) apply. */
+        rules: NotifyRules.optional(),
+      })
       .strict()
       .default({ enabled: true, muteSuccess: false }),
     closeToTray: z.boolean().default(true),

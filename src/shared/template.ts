@@ -4,6 +4,7 @@ import { jobPolicyProblems, PodFailurePolicy, SuccessPolicy } from './jobPolicie
 import { CpuQuantity, MemoryLimit, MemoryQuantity } from './quantity';
 import { InitContainer, PodVolume, VolumeMount } from './pod';
 import { checkSchedule } from './schedule';
+import { TemplateNotifications } from './notify';
 
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -206,6 +207,8 @@ export const TemplateSpec = z
     suspend: z.boolean({ error: 'suspend must be true or false' }).optional(),
     /** The main container's name (a Kubernetes manifest's), matched by onExitCodes.containerName. */
     containerName: z.string({ error: 'Container name must be text' }).min(1, { error: 'Container name must not be empty' }).max(63, { error: 'Container name must be at most 63 characters' }).optional(),
+    /** This template's notification rules, in place of the default ones (shared/notify.ts). */
+    notifications: TemplateNotifications.optional(),
   })
   .strict();
 export type TemplateSpec = z.infer<typeof TemplateSpec>;

@@ -49,9 +49,10 @@ export interface HostProcess {
   nextEvent(timeoutMs: number): Promise<AppEvent | undefined>;
 }
 
-export async function startHost(dataDir: string, env: Record<string, string> = {}): Promise<HostProcess> {
+/** `timeoutMs`: how long the host may take to print its URL (a loaded machine needs more than the default). */
+export async function startHost(dataDir: string, env: Record<string, string> = {}, timeoutMs?: number): Promise<HostProcess> {
   const entry = await buildHost();
-  const { child, url, output } = await startHeadless(process.cwd(), { entry, dataDir, env });
+  const { child, url, output } = await startHeadless(process.cwd(), { entry, dataDir, env, ...(timeoutMs ? { timeoutMs } : {}) });
   const exited =
     child.exitCode !== null || child.signalCode !== null
       ? Promise.resolve(child.signalCode ?? child.exitCode)

@@ -11,6 +11,7 @@ import { useFakeCore } from '../support/fakeCore';
 const FULL: TemplateDoc = {
   name: 'ed-full',
   description: 'every field',
+  notifications: { rules: [{ id: 'r1', on: 'failure', attempts: 'last', channels: ['desktop'] }] },
   image: 'busybox:1.36',
   command: 'echo one\necho two',
   entrypoint: ['/bin/sh', '-e'],

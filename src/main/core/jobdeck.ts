@@ -43,6 +43,9 @@ import { engineHandlers } from './service/engineHandlers';
 import { templateHandlers } from './service/templateHandlers';
 import { JobRepository } from './store/repository';
 import { JobStore } from './store/jobStore';
+import { notifyHandlers } from './service/notifyHandlers';
+import { openNotifier, type NotifyOptions } from './notify/wiring';
+import type { AlertNotice, Notifier } from './notify/notifier';
 
 export interface JobdeckOptions {
   /** Where the store, logs and artifacts live (Electron: app.getPath('userData')). */
@@ -73,6 +76,8 @@ export interface JobdeckOptions {
   schedules?: boolean;
   /** The kubeconfig's contexts as engines (default: read from `env`'s KUBECONFIG or ~/.kube/config); false: none. */
   kubernetes?: false | KubernetesEnginesOptions;
+  /** Notification outbox retry timing and mail TLS (tests shorten and trust; see notify/). */
+  notify?: NotifyOptions;
 }
 
 export interface Jobdeck {
@@ -86,6 +91,8 @@ export interface Jobdeck {
   setUrl(url: string): void;
   /** Where this process's local socket is, written into the data dir's lock (the CLI finds it there). */
   setSocket(path: string): void;
+  /** Queue an alert's notice to channels by id (the health part's alerts; see notify/notifier.ts). */
+  notifyAlert(alert: AlertNotice, channels: readonly string[]): void;
   /** Resolves once every change so far is written to the store's files (what tests wait on). */
   flush(): Promise<void>;
   close(options?: { stopRunning?: boolean }): Promise<void>;
@@ -126,6 +133,9 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     capBytes: () => store.settings().logCapBytes,
     onError: (message) => hub.emit('store.error', { message }),
   });
+  let hostUrl: string | undefined;
+  // Before the repository: every change it announces goes past the rules (reconcile's too).
+  const notifier: Notifier = openNotifier(opts, { clock, codec, store, logs, hub, url: () => hostUrl });
   // Leading: a job's first line reaches the pane without waiting out an interval.
   const batcher = new LogBatcher((jobId, chunks) => hub.emitLogs(jobId, chunks), 30, { leading: true });
   const artifactsDir = (jobId: string, attempt: number) => join(opts.dataDir, 'artifacts', jobId, String(attempt));
@@ -186,6 +196,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       // A scheduled run ended: the template's CronJob history limits may drop older runs.
       if (isTerminal(job.status) && job.origin === 'schedule' && job.templateId) trimHistory(job.templateId);
       ttl.noteJob(job);
+      notifier.observe(job);
     },
     wake: () => scheduler.pump(),
     saved: (old, next, by) => audit.saved(old, next, by),
@@ -298,6 +309,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     ...artifactHandlers(ctx, opts.artifactShell),
     ...auditHandlers(ctx),
     ...engineHandlers(ctx, { env: opts.env ?? process.env }),
+    ...notifyHandlers(notifier),
   };
   return {
     handlers,
@@ -309,11 +321,16 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     },
     dropClient: (clientId) => hub.drop(clientId),
     runningCount: () => ctx.scheduler.runningAttempts(),
-    setUrl: (url) => lock.setUrl(url),
+    setUrl: (url) => {
+      hostUrl = url;
+      lock.setUrl(url);
+    },
     setSocket: (path) => lock.setSocket(path),
     flush: () => Promise.all([store.flush(), audit.flush()]).then(() => undefined),
+    notifyAlert: (alert, channels) => notifier.notifyAlert(alert, channels),
     async close(options) {
       clearInterval(retention);
+      await notifier.close();
       ttl.close();
       ctx.cron.stop();
       unwatchKube?.();

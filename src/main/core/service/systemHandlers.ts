@@ -50,6 +50,11 @@ type SystemHandlers = Omit<
   | 'jobs.report'
   | 'engines.test'
   | 'engines.contexts'
+  | 'notify.channels.list'
+  | 'notify.channels.save'
+  | 'notify.channels.remove'
+  | 'notify.test'
+  | 'notify.deliveries'
 >;
 
 export function systemHandlers(ctx: CoreContext): SystemHandlers {

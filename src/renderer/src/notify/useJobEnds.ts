@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { JobEndLedger, noticeForJob } from '../../../shared/jobEnds';
+import { JobEndLedger } from '../../../shared/jobEnds';
 import { client } from '../client/client';
 import { useApp } from '../store/app';
 import { showNotice } from './browserNotify';
@@ -18,8 +18,8 @@ let watching = false;
 
 /**
  * Follows job.updated once per page: each end (once, as the ledger decides; ends from before the
- * page opened are not news) goes into the bell's list, and raises a browser notification where
- * the settings say it notifies (the same rule as Electron's, shared/jobEnds.ts).
+ * page opened are not news) goes into the bell's list; browser notifications come from the
+ * core's notify.desktop, as Electron's do.
  */
 export function watchJobEnds(): void {
   if (watching) return;
@@ -28,8 +28,10 @@ export function watchJobEnds(): void {
   client.on('job.updated', (job) => {
     if (!ledger.observe(job)) return;
     useJobEnds.setState((s) => addEnd(s, job));
-    const settings = useApp.getState().settings;
-    const notice = settings && noticeForJob(job, settings);
-    if (notice) showNotice(notice.title, notice.body, notice.jobId, () => useApp.getState().go('job', notice.jobId));
+  });
+  // Whether to notify is the core's rules' decision (Settings → Notifications): the page shows it.
+  client.on('notify.desktop', (notice) => {
+    const jobId = notice.jobId;
+    showNotice(notice.title, notice.body, jobId ?? notice.key, () => (jobId ? useApp.getState().go('job', jobId) : undefined));
   });
 }

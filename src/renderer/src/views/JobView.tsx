@@ -16,6 +16,7 @@ import { JobTimeline } from '../components/JobTimeline';
 import { PullProgress } from '../components/PullProgress';
 import { StatusPill } from '../components/StatusPill';
 import { useNow } from '../components/useNow';
+import { JobDeliveries } from '../components/notify/JobDeliveries';
 import { reportError, useApp } from '../store/app';
 
 type Artifacts = CommandOutput<'artifacts.list'>;
@@ -115,6 +116,7 @@ export function JobView() {
           <JobPolicyState job={job} />
           <Attempts job={job} />
           <JobTimeline job={job} />
+          <JobDeliveries jobId={job.id} />
           <DependencyGraph job={job} />
           <Panel title="Artifacts">
             {artifacts.length === 0 ? (

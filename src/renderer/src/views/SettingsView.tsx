@@ -3,6 +3,7 @@ import { formatPath } from '../../../shared/errors';
 import { SettingsPatch, type Settings } from '../../../shared/settings';
 import { client } from '../client/client';
 import { CleanupNow } from '../components/selection/CleanupNow';
+import { NotificationSettings } from '../components/notify/NotificationSettings';
 import { reportError, useApp } from '../store/app';
 import { formFromSettings, settingsPatch, type RemovableStatus, type SettingsFormValues } from './settingsPatch';
 
@@ -135,6 +136,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
           </button>
         </div>
       </form>
+      <NotificationSettings settings={settings} />
     </section>
   );
 }

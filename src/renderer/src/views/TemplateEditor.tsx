@@ -154,7 +154,7 @@ export function TemplateEditor({ template, onDone }: { template: Template | unde
   }, [dirty, what]);
   const close = () => useApp.getState().leave(onDone);
 
-  const shownPaths = ['name', 'description', 'image', 'command', 'engine', 'network', 'priority', 'timeoutSeconds', 'retry.', 'limits.', 'outputDir', 'schedule.', 'parallelism', 'completions', 'completionMode', 'entrypoint', 'workingDir', 'user', 'labels', 'pullPolicy', 'tty', 'keepContainer', 'env', 'mounts', 'podFailurePolicy', 'successPolicy', 'backoffLimitPerIndex', 'maxFailedIndexes', 'ttlSecondsAfterFinished'];
+  const shownPaths = ['name', 'description', 'image', 'command', 'engine', 'network', 'priority', 'timeoutSeconds', 'retry.', 'limits.', 'outputDir', 'schedule.', 'parallelism', 'completions', 'completionMode', 'entrypoint', 'workingDir', 'user', 'labels', 'pullPolicy', 'tty', 'keepContainer', 'env', 'mounts', 'podFailurePolicy', 'successPolicy', 'backoffLimitPerIndex', 'maxFailedIndexes', 'ttlSecondsAfterFinished', 'notifications'];
   const other = Object.entries(issues).filter(([p]) => !shownPaths.some((s) => p === s || p.startsWith(s) || p.startsWith(`${s}[`)));
   const tab = (m: Mode, label: string, onClick: () => void) => (
     <button type="button" role="tab" id={`${uid}-tab-${m}`} aria-selected={mode === m} aria-controls={`${uid}-panel`} className={`tab ${mode === m ? 'active' : ''}`} onClick={onClick} data-testid={`editor-tab-${m}`}>

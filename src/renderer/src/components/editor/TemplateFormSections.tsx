@@ -5,6 +5,7 @@ import type { TemplateDoc, TemplateForm } from '../../views/templateForm';
 import { EnvEditor } from './EnvEditor';
 import { Section, type FieldKit } from './fieldKit';
 import { KubernetesPolicies } from './KubernetesPolicies';
+import { TemplateNotifications } from '../notify/TemplateNotifications';
 
 /** Which form field each part of the schedule box is. */
 const SCHEDULE_KEYS: Record<keyof ScheduleValue, keyof TemplateForm> = {
@@ -138,6 +139,7 @@ export function TemplateFormSections({ kit, form, doc, issues, engines, set, cha
         </div>
       </Section>
       <KubernetesPolicies doc={doc} issues={issues} scheduled={!!form.cron.trim()} change={changeDoc} />
+      <TemplateNotifications value={doc.notifications} change={(v) => changeDoc('notifications', v)} />
     </>
   );
 }

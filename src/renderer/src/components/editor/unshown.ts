@@ -5,6 +5,8 @@ import type { TemplateDoc } from '../../views/templateForm';
 export const FORM_KEYS = new Set([
   'name', 'description', 'image', 'command', 'entrypoint', 'env', 'workingDir', 'user', 'mounts', 'outputDir', 'limits', 'network', 'tty',
   'timeoutSeconds', 'retry', 'priority', 'engine', 'engineId', 'pullPolicy', 'labels', 'parallelism', 'completions', 'completionMode', 'keepContainer', 'schedule',
+  // The Notifications group (components/notify/TemplateNotifications.tsx).
+  'notifications',
 ]);
 /** The keys the Kubernetes section's fields write (KubernetesForm), top-level and in the schedule. */
 export const KUBERNETES_FORM_KEYS = new Set(['podFailurePolicy', 'successPolicy', 'backoffLimitPerIndex', 'maxFailedIndexes', 'ttlSecondsAfterFinished']);
