@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Alert, AlertList } from './alerts';
 import type { ClientKind } from './audit';
 import { JobGraph, TemplateChain } from './dependencyGraph';
 import { BulkAction, BulkResult, CleanupPreview, CleanupRule, ExportFormat, JobSelection } from './bulk';
@@ -291,6 +292,11 @@ export const commands = {
       .strict(),
     DockerRunResult,
   ),
+
+  /** Health alerts: the active ones and the kept history, newest first. */
+  'alerts.list': cmd(Empty, AlertList),
+  /** The core's metrics as Prometheus text (what the headless host serves at /metrics). */
+  'metrics.text': cmd(Empty, z.object({ contentType: z.string(), text: z.string() })),
 } as const;
 
 export type Commands = typeof commands;
@@ -314,6 +320,8 @@ export const events = {
   'image.progress': ImageProgress,
   'template.changed': z.object({ id: z.string(), removed: z.boolean() }),
   'store.error': z.object({ message: z.string(), file: z.string().optional() }),
+  /** An alert started or cleared: the ones active now, oldest first. */
+  'alerts.changed': z.object({ active: z.array(Alert) }),
 } as const;
 
 export type Events = typeof events;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AlertSettings } from './alerts';
 import { EngineConfig } from './engine';
 import { patchOf } from './patch';
 import { wholeNumber } from './template';
@@ -35,6 +36,8 @@ export const Settings = z
       .default({ enabled: true, muteSuccess: false }),
     closeToTray: z.boolean().default(true),
     queuePaused: z.boolean().default(false),
+    /** Health alert rules (alerts.ts); a patch names `alerts.rules` to replace them. */
+    alerts: AlertSettings.default({ rules: [] }),
   })
   .strict();
 export type Settings = z.infer<typeof Settings>;

@@ -37,6 +37,10 @@ import { artifactHandlers } from './service/artifactHandlers';
 import { auditHandlers } from './service/auditHandlers';
 import { logHandlers } from './service/logHandlers';
 import { systemHandlers } from './service/systemHandlers';
+import { healthHandlers } from './service/healthHandlers';
+import { startHealth } from './health/wiring';
+import type { AlertSink } from './health/monitor';
+import { CoreMetrics } from './metrics/metrics';
 import { templateHandlers } from './service/templateHandlers';
 import { JobRepository } from './store/repository';
 import { JobStore } from './store/jobStore';
@@ -68,6 +72,10 @@ export interface JobdeckOptions {
   saveDialog?: SaveDialog;
   /** Arm the templates' cron schedules (default true); a short-lived CLI-started core never does. */
   schedules?: boolean;
+  /** Where health alerts' starts and clears go besides the banner: the rules' channels (default nowhere). */
+  alertSink?: AlertSink;
+  /** Between looks at disk space and engines' outage durations (default 5 s). */
+  healthIntervalMs?: number;
 }
 
 export interface Jobdeck {
@@ -173,7 +181,10 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       ttl.noteJob(job);
     },
     wake: () => scheduler.pump(),
-    saved: (old, next, by) => audit.saved(old, next, by),
+    saved: (old, next, by) => {
+      audit.saved(old, next, by);
+      metrics.noteJob(old, next);
+    },
   });
   const trimHistory = (templateId: string) =>
     setImmediate(() =>
@@ -221,6 +232,14 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     onLiveChange: () => engines.syncRunning((id) => scheduler.runningAttempts(id)),
     onImageProgress: (progress) => hub.emit('image.progress', progress),
   });
+  const pendingCount = () => store.activeJobs().filter((j) => j.status === 'pending').length;
+  const metrics = new CoreMetrics({
+    running: () => scheduler.runningAttempts(),
+    pending: pendingCount,
+    engines: () => engines.list(),
+    activeAlerts: () => health.active(),
+  });
+  const health = startHealth({ dataDir: opts.dataDir, clock, store, engines, hub, pending: pendingCount, sink: opts.alertSink, intervalMs: opts.healthIntervalMs });
   const ctx: CoreContext = {
     dataDir: opts.dataDir,
     clock,
@@ -266,6 +285,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
   scheduler.pump();
   const retention = startRetention(ctx);
   ttl.sweep();
+  health.start();
 
   const templates = templateHandlers(ctx);
   const handlers = {
@@ -279,6 +299,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     ...logHandlers(ctx, opts.saveDialog),
     ...artifactHandlers(ctx, opts.artifactShell),
     ...auditHandlers(ctx),
+    ...healthHandlers(health, metrics),
   };
   return {
     handlers,
@@ -296,6 +317,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     async close(options) {
       clearInterval(retention);
       ttl.close();
+      health.close();
       ctx.cron.stop();
       engines.close();
       await ctx.scheduler.close(options?.stopRunning ?? false);

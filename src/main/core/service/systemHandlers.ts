@@ -48,6 +48,8 @@ type SystemHandlers = Omit<
   | 'artifacts.reveal'
   | 'jobs.events'
   | 'jobs.report'
+  | 'alerts.list'
+  | 'metrics.text'
 >;
 
 export function systemHandlers(ctx: CoreContext): SystemHandlers {
