@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { formatPath } from '../../../shared/errors';
 import { SettingsPatch, type Settings } from '../../../shared/settings';
 import { client } from '../client/client';
+import { AlertsPanel } from '../components/alerts/AlertsPanel';
 import { CleanupNow } from '../components/selection/CleanupNow';
 import { reportError, useApp } from '../store/app';
 import { formFromSettings, settingsPatch, type RemovableStatus, type SettingsFormValues } from './settingsPatch';
@@ -135,6 +136,9 @@ function SettingsForm({ settings }: { settings: Settings }) {
           </button>
         </div>
       </form>
+      <div className="settings">
+        <AlertsPanel />
+      </div>
     </section>
   );
 }
