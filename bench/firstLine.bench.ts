@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { describe, expect, it } from 'vitest';
 import { startHeadless } from '../src/main/headless/server';
-import type { WsServerMessage } from '../src/shared/ipc';
+import type { WsServerMessage } from '../src/shared/wsProtocol';
 import { startCore } from '../test/support/core';
 import { clientFor, engineTargets, ensureTestImage, TEST_IMAGE, type EngineTarget } from '../test/support/engines';
 import { report, SMOKE, type Figure } from './report';

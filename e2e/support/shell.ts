@@ -3,7 +3,8 @@
 import { createServer, Socket, type Server } from 'node:net';
 import type { Page } from '@playwright/test';
 import WebSocket from 'ws';
-import type { CommandName, CommandOutput, Result, WsServerMessage } from '../../src/shared/ipc';
+import type { CommandName, CommandOutput, Result } from '../../src/shared/ipc';
+import type { WsServerMessage } from '../../src/shared/wsProtocol';
 
 export interface HostClient {
   call<C extends CommandName>(command: C, input: unknown): Promise<CommandOutput<C>>;

@@ -2,7 +2,8 @@
 // JSON message per line (src/shared/socket.ts). The same shape for a CLI-started core in this
 // process (localCore.ts), so the commands do not care which they talk to.
 import { connect, type Socket } from 'node:net';
-import { commands, type AppEvent, type CommandInput, type CommandName, type CommandOutput, type Result, type WsServerMessage } from '../shared/ipc';
+import { commands, type AppEvent, type CommandInput, type CommandName, type CommandOutput, type Result } from '../shared/ipc';
+import type { WsServerMessage } from '../shared/wsProtocol';
 import type { WireError } from '../shared/errors';
 import { SOCKET_MAX_LINE } from '../shared/socket';
 

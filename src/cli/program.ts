@@ -6,6 +6,7 @@ import type { Cli } from './context';
 import { completionScript } from './completion';
 import { act, cleanup, listJobs, reportJob, showJob } from './commands/jobs';
 import { logs } from './commands/logs';
+import { metrics } from './commands/metrics';
 import { run } from './commands/run';
 import { addEngine, listEngines, queue, removeEngine, serve, stats } from './commands/system';
 import { exportTemplate, fromDockerRun, importTemplates, listTemplates, removeTemplate, showTemplate } from './commands/templates';
@@ -137,6 +138,11 @@ export function buildProgram(makeCli: (g: GlobalOptions) => Cli, done: (code: nu
     .option('--template <name>', 'one template')
     .option('--since <when>', 'since a duration back or an ISO time (default 24h)')
     .action(action((c, o: Parameters<typeof stats>[1]) => stats(c, o)));
+
+  program
+    .command('metrics')
+    .description('the metrics as Prometheus text (jobs by status, durations, queue waits, engines up), as /metrics serves them')
+    .action(action((c) => metrics(c)));
 
   const engines = program.command('engines').description('container engines: list, add, rm');
   engines.command('list').alias('ls').description('the engines and whether they answer').action(action((c) => listEngines(c)));

@@ -20,6 +20,7 @@ import { bringToFront, runAsSingleInstance } from './desktop/singleInstance';
 import { startOrExplain } from './desktop/startup';
 import {
   initialTray,
+  onAlerts,
   onJobEnded,
   onQueueState,
   onWindowFocused,
@@ -51,6 +52,7 @@ let ready = false;
 let win: BrowserWindow | undefined;
 let tray: Tray | undefined;
 let trayState: TrayState = initialTray;
+let alertsHeard = false;
 let queueHeard = false;
 let closeToTray = true;
 /** webContents id → the core's client id, for the windows we made (and only those). */
@@ -141,6 +143,10 @@ function onCoreEvent(event: AppEvent): void {
     queueHeard = true;
     setTray(onQueueState(trayState, event.payload));
   }
+  if (event.name === 'alerts.changed') {
+    alertsHeard = true;
+    setTray(onAlerts(trayState, event.payload.active));
+  }
   // A re-sent update of an ended job says nothing new: one tray count and one notice per end.
   if (event.name === 'job.updated' && ends.observe(event.payload)) {
     setTray(onJobEnded(trayState, event.payload, Boolean(win && !win.isDestroyed() && win.isFocused())));
@@ -159,6 +165,9 @@ async function loadTraySnapshot(jobdeck: Jobdeck): Promise<void> {
     ]);
     const lookedAt = parseLookedAt(readJsonFile(userFile('tray-state.json')));
     setTray(withSnapshot(trayState, { queue, failed: failed.items }, { lookedAt, queueHeard, isNew: (job) => ends.remember(job) }));
+    // Alerts active at start-up, unless an alerts.changed (newer) was heard meanwhile.
+    const alerts = await jobdeck.handlers['alerts.list']({}, SHELL);
+    if (!alertsHeard) setTray(onAlerts(trayState, alerts.active));
   } catch (error) {
     console.error('jobdeck: could not load the queue for the tray', error);
   }

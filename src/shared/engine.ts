@@ -153,7 +153,7 @@ export type EngineTestInput = z.infer<typeof EngineTestInput>;
 
 /** What a test connection learned: the engine's version, or why it could not be reached, in words. */
 export const EngineTestResult = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), kind: EngineKind, version: z.string().optional(), apiVersion: z.string().optional() }),
+  z.object({ ok: z.literal(true), kind: EngineInfoKind, version: z.string().optional(), apiVersion: z.string().optional() }),
   z.object({ ok: z.literal(false), error: z.string() }),
 ]);
 export type EngineTestResult = z.infer<typeof EngineTestResult>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Alert, AlertList } from './alerts';
 import type { ClientKind } from './audit';
 import { JobGraph, TemplateChain } from './dependencyGraph';
 import { BulkAction, BulkResult, CleanupPreview, CleanupRule, ExportFormat, JobSelection } from './bulk';
@@ -309,6 +310,11 @@ export const commands = {
     z.object({ jobId: z.string().max(100).optional(), channelId: z.string().max(100).optional(), limit: z.number().int().min(1).max(1000).default(100) }).strict(),
     z.array(Delivery),
   ),
+
+  /** Health alerts: the active ones and the kept history, newest first. */
+  'alerts.list': cmd(Empty, AlertList),
+  /** The core's metrics as Prometheus text (what the headless host serves at /metrics). */
+  'metrics.text': cmd(Empty, z.object({ contentType: z.string(), text: z.string() })),
 } as const;
 
 export type Commands = typeof commands;
@@ -336,6 +342,8 @@ export const events = {
   'notify.delivery': Delivery,
   /** A rule sent to the desktop channel: the shell shows it (Electron's notice, the browser's). */
   'notify.desktop': DesktopNotice,
+  /** An alert started or cleared: the ones active now, oldest first. */
+  'alerts.changed': z.object({ active: z.array(Alert) }),
 } as const;
 
 export type Events = typeof events;
@@ -382,23 +390,3 @@ export interface Bridge {
   pathForFile?(file: unknown): string | undefined;
 }
 export const BRIDGE_GLOBAL = 'jobdeck';
-
-/** The headless WebSocket protocol: the same contract, framed as JSON messages. */
-export const WsClientMessage = z.object({
-  type: z.literal('invoke'),
-  id: z.number().int(),
-  command: z.string(),
-  input: z.unknown(),
-});
-export type WsClientMessage = z.infer<typeof WsClientMessage>;
-export type WsServerMessage =
-  /** The first message on a socket the host accepted: until it comes the page is not connected. */
-  | { type: 'ready' }
-  | { type: 'result'; id: number; result: Result<unknown> }
-  | { type: 'event'; event: AppEvent };
-/**
- * The close code of a socket whose token is wrong (or missing): the host accepts the upgrade and
- * closes at once with it, so the page can tell "wrong address" from "host down" (a refused upgrade
- * looks to a browser like no host at all). 4000–4999 is the range for applications (RFC 6455).
- */
-export const WRONG_TOKEN_CLOSE = 4401;

@@ -144,3 +144,13 @@ export function commandText(command: Command | undefined): string {
   if (command === undefined) return '(image default)';
   return Array.isArray(command) ? command.join(' ') : command;
 }
+
+/**
+ * How long the job waited in the queue: from its creation to its first attempt (when the
+ * scheduler took it and began to start its container; an image pull counts as running). Null
+ * while it still waits. A manual retry's new run does not count again.
+ */
+export function queueWaitMs(job: Pick<Job, 'createdAt' | 'attempts'>): number | null {
+  const first = job.attempts.reduce<Attempt | undefined>((min, a) => (min === undefined || a.number < min.number ? a : min), undefined);
+  return first ? spanMs({ from: job.createdAt, to: first.createdAt }) : null;
+}

@@ -68,6 +68,9 @@ export const TemplateStats = z.object({
   successRate: z.number().nullable(),
   meanDurationMs: z.number().nullable(),
   p95DurationMs: z.number().nullable(),
+  /** Queue waits (created → first attempt, shared/jobNumbers.ts queueWaitMs) of the jobs that have left the queue. */
+  meanWaitMs: z.number().nullable(),
+  p95WaitMs: z.number().nullable(),
 });
 
 export const Stats = z.object({
@@ -76,6 +79,8 @@ export const Stats = z.object({
   meanDurationMs: z.number().nullable(),
   p95DurationMs: z.number().nullable(),
   byTemplate: z.array(TemplateStats),
+  meanWaitMs: z.number().nullable(),
+  p95WaitMs: z.number().nullable(),
   failuresByReason: z.partialRecord(EndReason, z.number().int()),
   /** The range these figures cover (ISO): the one asked for, ending now when no end was given. */
   from: z.string(),

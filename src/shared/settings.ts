@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AlertSettings } from './alerts';
 import { EngineConfig } from './engine';
 import { NotifyRules } from './notify';
 import { patchOf } from './patch';
@@ -51,6 +52,8 @@ export const Settings = z
       .object({ context: z.string({ error: 'Kubernetes context must be text' }).min(1, { error: 'Kubernetes context must not be empty' }).optional() })
       .strict()
       .optional(),
+    /** Health alert rules (alerts.ts); a patch names `alerts.rules` to replace them. */
+    alerts: AlertSettings.default({ rules: [] }),
   })
   .strict();
 export type Settings = z.infer<typeof Settings>;

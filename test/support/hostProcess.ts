@@ -3,7 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import WebSocket from 'ws';
-import type { AppEvent, CommandName, CommandOutput, Result, WsServerMessage } from '../../src/shared/ipc';
+import type { AppEvent, CommandName, CommandOutput, Result } from '../../src/shared/ipc';
+import type { WsServerMessage } from '../../src/shared/wsProtocol';
 import { startHost as startHeadless } from './headlessHost';
 
 /**

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { AppError } from '../../src/shared/errors';
-import { COMMAND_NAMES, WRONG_TOKEN_CLOSE, type AppEvent, type Handlers, type WsServerMessage } from '../../src/shared/ipc';
+import { COMMAND_NAMES, type AppEvent, type Handlers } from '../../src/shared/ipc';
+import { WRONG_TOKEN_CLOSE, type WsServerMessage } from '../../src/shared/wsProtocol';
 import { startHeadless, type HeadlessHost } from '../../src/main/headless/server';
 
 const TOKEN = 'test-token-0123456789abcdefghij';

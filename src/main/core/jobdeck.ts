@@ -40,12 +40,17 @@ import { auditHandlers } from './service/auditHandlers';
 import { logHandlers } from './service/logHandlers';
 import { systemHandlers } from './service/systemHandlers';
 import { engineHandlers } from './service/engineHandlers';
+import { healthHandlers } from './service/healthHandlers';
+import { startHealth } from './health/wiring';
+import type { AlertSink } from './health/monitor';
+import { CoreMetrics } from './metrics/metrics';
 import { templateHandlers } from './service/templateHandlers';
 import { JobRepository } from './store/repository';
 import { JobStore } from './store/jobStore';
 import { notifyHandlers } from './service/notifyHandlers';
 import { openNotifier, type NotifyOptions } from './notify/wiring';
 import type { AlertNotice, Notifier } from './notify/notifier';
+import { alertNotices } from './notify/alertNotices';
 
 export interface JobdeckOptions {
   /** Where the store, logs and artifacts live (Electron: app.getPath('userData')). */
@@ -78,6 +83,10 @@ export interface JobdeckOptions {
   kubernetes?: false | KubernetesEnginesOptions;
   /** Notification outbox retry timing and mail TLS (tests shorten and trust; see notify/). */
   notify?: NotifyOptions;
+  /** Where health alerts' starts and clears go besides the banner: the rules' channels (default nowhere). */
+  alertSink?: AlertSink;
+  /** Between looks at disk space and engines' outage durations (default 5 s). */
+  healthIntervalMs?: number;
 }
 
 export interface Jobdeck {
@@ -199,7 +208,10 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       notifier.observe(job);
     },
     wake: () => scheduler.pump(),
-    saved: (old, next, by) => audit.saved(old, next, by),
+    saved: (old, next, by) => {
+      audit.saved(old, next, by);
+      metrics.noteJob(old, next);
+    },
   });
   const trimHistory = (templateId: string) =>
     setImmediate(() =>
@@ -247,6 +259,15 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     onLiveChange: () => engines.syncRunning((id) => scheduler.runningAttempts(id)),
     onImageProgress: (progress) => hub.emit('image.progress', progress),
   });
+  const pendingCount = () => store.activeJobs().filter((j) => j.status === 'pending').length;
+  const metrics = new CoreMetrics({
+    running: () => scheduler.runningAttempts(),
+    pending: pendingCount,
+    engines: () => engines.list(),
+    activeAlerts: () => health.active(),
+  });
+  hub.on('metrics', (e) => e.name === 'notify.delivery' && metrics.noteDelivery(e.payload));
+  const health = startHealth({ dataDir: opts.dataDir, clock, store, engines, hub, pending: pendingCount, sink: opts.alertSink ?? alertNotices(notifier), intervalMs: opts.healthIntervalMs });
   const ctx: CoreContext = {
     dataDir: opts.dataDir,
     clock,
@@ -295,6 +316,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
   scheduler.pump();
   const retention = startRetention(ctx);
   ttl.sweep();
+  health.start();
 
   const templates = templateHandlers(ctx);
   const handlers = {
@@ -310,6 +332,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     ...auditHandlers(ctx),
     ...engineHandlers(ctx, { env: opts.env ?? process.env }),
     ...notifyHandlers(notifier),
+    ...healthHandlers(health, metrics),
   };
   return {
     handlers,
@@ -332,6 +355,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       clearInterval(retention);
       await notifier.close();
       ttl.close();
+      health.close();
       ctx.cron.stop();
       unwatchKube?.();
       engines.close();

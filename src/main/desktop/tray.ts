@@ -1,18 +1,21 @@
 import type { Job } from '../../shared/job';
 
-export type TrayIcon = 'idle' | 'running' | 'failed';
+export type TrayIcon = 'idle' | 'running' | 'failed' | 'alert';
 
 export interface TrayState {
   running: number;
   paused: boolean;
   /** A job failed since the user last looked at the window. */
   unseenFailures: number;
+  /** Titles of the health alerts active now (alerts.changed), oldest first. */
+  alerts?: readonly string[];
 }
 
 export const initialTray: TrayState = { running: 0, paused: false, unseenFailures: 0 };
 
-/** Failed-since-you-looked wins over running, which wins over idle. */
+/** An active alert wins over failed-since-you-looked, which wins over running, which wins over idle. */
 export function trayIcon(s: TrayState): TrayIcon {
+  if (s.alerts?.length) return 'alert';
   if (s.unseenFailures > 0) return 'failed';
   return s.running > 0 ? 'running' : 'idle';
 }
@@ -21,6 +24,8 @@ export function trayTooltip(s: TrayState): string {
   const parts = [s.running === 0 ? 'nothing running' : `${s.running} running`];
   if (s.paused) parts.push('queue paused');
   if (s.unseenFailures) parts.push(`${s.unseenFailures} failed since you looked`);
+  const alerts = s.alerts ?? [];
+  if (alerts.length) parts.push(alerts.length === 1 ? `alert: ${alerts[0]}` : `${alerts.length} alerts: ${alerts[0]}, …`);
   return `Jobdeck: ${parts.join(', ')}`;
 }
 
@@ -35,6 +40,8 @@ export interface TrayMenuItem {
 /** `packaged`: a packaged app offers to put its command line on PATH (a checkout has `npx jobdeck`). */
 export function trayMenu(s: TrayState, o: { packaged?: boolean } = {}): TrayMenuItem[] {
   return [
+    // What is wrong now, first (a label: Open Jobdeck shows the banner and its list).
+    ...(s.alerts ?? []).slice(0, 3).map((title) => ({ label: `⚠ ${title}`, enabled: false })),
     { label: s.running === 1 ? '1 job running' : `${s.running} jobs running`, enabled: false },
     s.paused ? { label: 'Resume queue', action: 'resume', enabled: true } : { label: 'Pause queue', action: 'pause', enabled: true },
     { label: 'Open Jobdeck', action: 'open', enabled: true },
@@ -92,4 +99,9 @@ export function parseLookedAt(saved: unknown): string | undefined {
   if (typeof saved !== 'object' || saved === null) return undefined;
   const at = (saved as { lookedAt?: unknown }).lookedAt;
   return typeof at === 'string' && !Number.isNaN(Date.parse(at)) ? at : undefined;
+}
+
+/** An alerts.changed event (or alerts.list at start-up): the alerts active now. */
+export function onAlerts(s: TrayState, active: readonly { title: string }[]): TrayState {
+  return { ...s, alerts: active.map((a) => a.title) };
 }

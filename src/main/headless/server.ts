@@ -9,7 +9,8 @@ import { processUser } from '../core/audit/audit';
 import type { Jobdeck } from '../core/jobdeck';
 import { createDispatcher } from '../ipc/dispatch';
 import { serveDownload } from './downloads';
-import { WRONG_TOKEN_CLOSE, WsClientMessage, type WsServerMessage } from '../../shared/ipc';
+import { serveMetrics } from './metricsRoute';
+import { WRONG_TOKEN_CLOSE, WsClientMessage, type WsServerMessage } from '../../shared/wsProtocol';
 
 export interface HeadlessOptions {
   core: Pick<Jobdeck, 'handlers' | 'onEvent' | 'dropClient'>;
@@ -70,6 +71,7 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHost
   const server: Server = createServer((req, res) => {
     void (async () => {
       if (downloads && (await serveDownload(req, res, downloads))) return;
+      if (await serveMetrics(req, res, { handlers: opts.core.handlers, tokenOk: (given) => sameToken(given, token) })) return;
       await serveStatic(opts.staticDir, req, res);
     })();
   });

@@ -7,7 +7,8 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import type { Jobdeck } from '../core/jobdeck';
 import { createDispatcher } from '../ipc/dispatch';
-import { WsClientMessage, type CallContext, type WsServerMessage } from '../../shared/ipc';
+import { type CallContext } from '../../shared/ipc';
+import { WsClientMessage, type WsServerMessage } from '../../shared/wsProtocol';
 import { SOCKET_MAX_LINE, SocketHello } from '../../shared/socket';
 import { socketPlace, type SocketPlace } from './socketPath';
 

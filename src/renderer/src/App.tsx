@@ -1,4 +1,5 @@
 import { client } from './client/client';
+import { AlertBanner } from './components/alerts/AlertBanner';
 import { LeaveDialog } from './components/ConfirmDialog';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { FirstStepsDialogs } from './components/FirstSteps';
@@ -89,6 +90,7 @@ export function App() {
       </nav>
       <main className="main">
         <ConnectionBanner />
+        <AlertBanner />
         {/* A disabled fieldset disables every control in the view while the host is away. */}
         <fieldset className="view-frame" disabled={offline}>
           <Page />

@@ -1,5 +1,5 @@
 import type { Job, JobStatus } from '../../../shared/job';
-import { jobDurationMs, stampMs } from '../../../shared/jobNumbers';
+import { jobDurationMs, queueWaitMs, stampMs } from '../../../shared/jobNumbers';
 import type { Stats } from '../../../shared/query';
 
 function mean(xs: number[]): number | null {
@@ -41,16 +41,23 @@ export function computeStats(jobs: Iterable<Job>, from?: string, to?: string, no
   const bucketMs = bucketFor(hi - lo);
   const counts: Record<JobStatus, number> = { pending: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
   const durations: number[] = [];
-  const perTemplate = new Map<string, { total: number; completed: number; failed: number; durations: number[] }>();
+  const waits: number[] = [];
+  const perTemplate = new Map<string, { total: number; completed: number; failed: number; durations: number[]; waits: number[] }>();
   const failuresByReason: Stats['failuresByReason'] = {};
   const buckets = new Map<number, { completed: number; failed: number; durations: number[] }>();
   for (const j of all) {
     const created = Date.parse(j.createdAt);
     if (created < lo || created > hi) continue;
     counts[j.status]++;
-    const t = perTemplate.get(j.templateName) ?? { total: 0, completed: 0, failed: 0, durations: [] };
+    const t = perTemplate.get(j.templateName) ?? { total: 0, completed: 0, failed: 0, durations: [], waits: [] };
     perTemplate.set(j.templateName, t);
     t.total++;
+    // Waits of every job that has left the queue, running ones too: a long queue shows while it lasts.
+    const waited = queueWaitMs(j);
+    if (waited !== null) {
+      waits.push(waited);
+      t.waits.push(waited);
+    }
     if (j.status === 'completed') t.completed++;
     if (j.status === 'failed') {
       t.failed++;
@@ -76,6 +83,8 @@ export function computeStats(jobs: Iterable<Job>, from?: string, to?: string, no
     successRate: rate(counts.completed, counts.failed),
     meanDurationMs: mean(durations),
     p95DurationMs: p95(durations),
+    meanWaitMs: mean(waits),
+    p95WaitMs: p95(waits),
     byTemplate: [...perTemplate.entries()]
       .map(([templateName, t]) => ({
         templateName,
@@ -85,6 +94,8 @@ export function computeStats(jobs: Iterable<Job>, from?: string, to?: string, no
         successRate: rate(t.completed, t.failed),
         meanDurationMs: mean(t.durations),
         p95DurationMs: p95(t.durations),
+        meanWaitMs: mean(t.waits),
+        p95WaitMs: p95(t.waits),
       }))
       .sort((a, b) => b.failed - a.failed || b.total - a.total),
     failuresByReason,

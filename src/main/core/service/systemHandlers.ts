@@ -55,6 +55,8 @@ type SystemHandlers = Omit<
   | 'notify.channels.remove'
   | 'notify.test'
   | 'notify.deliveries'
+  | 'alerts.list'
+  | 'metrics.text'
 >;
 
 export function systemHandlers(ctx: CoreContext): SystemHandlers {

@@ -1,6 +1,7 @@
 // The headless host's WebSocket as a Bridge, with the connection state the UI shows. DOM-free:
 // the socket comes from a factory (the browser's WebSocket in transport.ts, `ws` in the unit test).
-import { WRONG_TOKEN_CLOSE, type AppEvent, type Bridge, type CommandName, type Result, type WsServerMessage } from '../../../shared/ipc';
+import { type AppEvent, type Bridge, type CommandName, type Result } from '../../../shared/ipc';
+import { WRONG_TOKEN_CLOSE, type WsServerMessage } from '../../../shared/wsProtocol';
 
 /**
  * connecting: the first attempt after the page loaded (commands wait for it);

@@ -109,6 +109,7 @@ export function DashboardView() {
             <Tile label="Success rate" value={pct(stats.successRate)} tone={stats.successRate !== null && stats.successRate < 0.8 ? 'warning' : 'success'} />
             <Tile label="Mean duration" value={duration(stats.meanDurationMs)} />
             <Tile label="p95 duration" value={duration(stats.p95DurationMs)} />
+            <Tile label="Mean queue wait" value={duration(stats.meanWaitMs)} />
           </div>
           <div className="panel">
             <h3>Durations over time</h3>
@@ -151,10 +152,18 @@ export function DashboardView() {
               <table className="table compact">
                 <thead>
                   <tr>
-                    <th>Template</th>
-                    <th>Runs</th>
-                    <th>Success</th>
-                    <th>Mean</th>
+                    <th rowSpan={2}>Template</th>
+                    <th rowSpan={2}>Runs</th>
+                    <th rowSpan={2}>Success</th>
+                    <th colSpan={2} scope="colgroup">Duration</th>
+                    <th colSpan={2} scope="colgroup" title="From created to its first attempt">
+                      Queue wait
+                    </th>
+                  </tr>
+                  <tr>
+                    <th>mean</th>
+                    <th>p95</th>
+                    <th>mean</th>
                     <th>p95</th>
                   </tr>
                 </thead>
@@ -170,6 +179,8 @@ export function DashboardView() {
                       <td>{pct(t.successRate)}</td>
                       <td className="mono">{duration(t.meanDurationMs)}</td>
                       <td className="mono">{duration(t.p95DurationMs)}</td>
+                      <td className="mono" data-testid="template-wait-mean">{duration(t.meanWaitMs)}</td>
+                      <td className="mono">{duration(t.p95WaitMs)}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { formatPath } from '../../../shared/errors';
 import { SettingsPatch, type Settings } from '../../../shared/settings';
 import { client } from '../client/client';
+import { AlertsPanel } from '../components/alerts/AlertsPanel';
 import { CleanupNow } from '../components/selection/CleanupNow';
 import { NotificationSettings } from '../components/notify/NotificationSettings';
 import { reportError, useApp } from '../store/app';
@@ -137,6 +138,9 @@ function SettingsForm({ settings }: { settings: Settings }) {
         </div>
       </form>
       <NotificationSettings settings={settings} />
+      <div className="settings">
+        <AlertsPanel />
+      </div>
     </section>
   );
 }
