@@ -16,13 +16,13 @@ test.describe('core journeys', () => {
 
   test('retry an old job with a timeout: the retry runs and its log shows its output', async () => {
     await go(page(), 'Templates');
-    await importTemplate(page(), T.retry, templateYaml(T.retry, 'echo core-retry-output; exit 1', ['timeoutSeconds: 3', 'retry:', '  limit: 0']));
+    await importTemplate(page(), T.retry, templateYaml(T.retry, 'echo core-retry-output; exit 1', ['timeoutSeconds: 5', 'retry:', '  limit: 0']));
     await runTemplate(page(), T.retry);
     await expectEnded(page());
     await expect(jobBadge(page())).toHaveAttribute('title', /reason: Error/);
     await expect(logText(page())).toContainText('core-retry-output');
-    // The first run must be older than the 3 s timeout: only time passing shows the bug.
-    await page().waitForTimeout(3_500);
+    // The first run must be older than the 5 s timeout: only time passing shows the bug.
+    await page().waitForTimeout(5_500);
     await jobDetail(page()).getByTestId('job-retry').click();
     const attempts = jobDetail(page()).getByTestId('attempt');
     await expect(attempts).toHaveCount(2);
