@@ -11,7 +11,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   buildIfNeeded(root);
   ensureEngines(root);
   ensureTestImage();
-  const host = await startHost(root);
+  // As first-steps' second host: on a loaded machine (CI's two cores, other runs beside it) the
+  // host has taken more than the default 60 s to print its address.
+  const host = await startHost(root, { timeoutMs: 180_000 });
   process.env[URL_ENV] = host.url;
   process.env[DATA_DIR_ENV] = host.dataDir;
   process.stdout.write(`e2e: headless host ${host.url} (data ${host.dataDir})\n`);

@@ -1,9 +1,10 @@
 // The log pane's gutter (issue 9, renderer speed): line numbers, stream marks and times drawn
 // beside the terminal, as a person reads them: a number on the row a line starts on, the stream's
 // mark on each of its rows, times on demand, and the copied log without any of them. Templates: `gutter-`.
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible } from './support/a11y';
 import { go, jobBadge, jobDetail, openApp, runTemplate } from './support/app';
+import { useAppPage } from './support/appPage';
 import { deleteTemplate, docShot, expectEnded, importTemplate, templateYaml } from './support/core-journeys';
 import { paneRows } from './support/logRows';
 
@@ -29,30 +30,19 @@ async function rowsWhen(page: Page, check: (rows: string[]) => boolean, message:
 
 test.describe('the log gutter', () => {
   test.describe.configure({ mode: 'serial' });
-  let context: BrowserContext;
-  let page: Page;
-
-  test.beforeAll(async ({ browser }) => {
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-    page = await context.newPage();
-    page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
-  });
-  test.afterAll(async () => {
-    await deleteTemplate(page, T);
-    await context.close();
-  });
+  // Opened by the first test (openApp), after it starts listening.
+  const page = useAppPage({ open: false, permissions: ['clipboard-read', 'clipboard-write'], beforeClose: (p) => deleteTemplate(p, T) });
 
   test('numbers, stream marks, wrapped rows and times beside the log; copy takes the text alone', async () => {
-    await openApp(page);
-    await go(page, 'Templates');
-    await importTemplate(page, T, templateYaml(T, COMMAND));
-    await runTemplate(page, T);
-    await expectEnded(page);
-    await expect(jobBadge(page)).toHaveText('0');
+    await openApp(page());
+    await go(page(), 'Templates');
+    await importTemplate(page(), T, templateYaml(T, COMMAND));
+    await runTemplate(page(), T);
+    await expectEnded(page());
+    await expect(jobBadge(page())).toHaveText('0');
 
     // Each line with its number and its stream's mark: a thin bar for stdout, a heavy one for stderr.
-    let rows = await rowsWhen(page, (r) => r.some((l) => l.endsWith('gutter-last')), 'the last line shows');
+    let rows = await rowsWhen(page(), (r) => r.some((l) => l.endsWith('gutter-last')), 'the last line shows');
     expect(rows[0]).toMatch(/^\s+1 │ gutter-out-1$/);
     expect(rows[1]).toMatch(/^\s+2 │ gutter-out-2$/);
     expect(rows[2]).toMatch(/^\s+3 ┃ gutter-err$/);
@@ -69,31 +59,31 @@ test.describe('the log gutter', () => {
     expect(rows.slice(3, last).map((l) => l.replace(/^\s*\d*\s*│ /, '')).join('')).toBe(LONG);
 
     // Times: each line's time, in the gutter after its mark (on the row the line starts on).
-    await jobDetail(page).getByRole('checkbox', { name: 'Times' }).check();
-    rows = await rowsWhen(page, (r) => /\d\d:\d\d:\d\d\.\d{3} gutter-out-1$/.test(r[0] ?? ''), 'times beside the lines');
+    await jobDetail(page()).getByRole('checkbox', { name: 'Times' }).check();
+    rows = await rowsWhen(page(), (r) => /\d\d:\d\d:\d\d\.\d{3} gutter-out-1$/.test(r[0] ?? ''), 'times beside the lines');
     expect(rows[0]).toMatch(/^\s+1 │ \d\d:\d\d:\d\d\.\d{3} gutter-out-1$/);
     expect(rows[2]).toMatch(/^\s+3 ┃ \d\d:\d\d:\d\d\.\d{3} gutter-err$/);
-    await docShot(page, 'log-gutter');
+    await docShot(page(), 'log-gutter');
 
     // Without wrapping the long line is one row (it scrolls sideways), and the numbers stay put.
-    await jobDetail(page).getByRole('checkbox', { name: 'Wrap' }).uncheck();
-    rows = await rowsWhen(page, (r) => r[4]?.endsWith('gutter-last') === true, 'the long line on one row');
+    await jobDetail(page()).getByRole('checkbox', { name: 'Wrap' }).uncheck();
+    rows = await rowsWhen(page(), (r) => r[4]?.endsWith('gutter-last') === true, 'the long line on one row');
     expect(rows[3]).toMatch(new RegExp(`^    4 │ \\d\\d:\\d\\d:\\d\\d\\.\\d{3} ${LONG}$`));
 
     // stdout only: stderr's line left out, the numbers kept (as grep -n).
-    await jobDetail(page).getByRole('combobox', { name: 'Streams shown' }).selectOption('stdout');
-    rows = await rowsWhen(page, (r) => r.some((l) => l.endsWith('gutter-last')) && !r.some((l) => l.includes('gutter-err')), 'stderr left out');
+    await jobDetail(page()).getByRole('combobox', { name: 'Streams shown' }).selectOption('stdout');
+    rows = await rowsWhen(page(), (r) => r.some((l) => l.endsWith('gutter-last')) && !r.some((l) => l.includes('gutter-err')), 'stderr left out');
     expect(rows[2]).toMatch(/^\s+4 │ \d\d:\d\d:\d\d\.\d{3} gutter-long-/);
-    await jobDetail(page).getByRole('combobox', { name: 'Streams shown' }).selectOption('all');
-    await jobDetail(page).getByRole('checkbox', { name: 'Times' }).uncheck();
-    await jobDetail(page).getByRole('checkbox', { name: 'Wrap' }).check();
+    await jobDetail(page()).getByRole('combobox', { name: 'Streams shown' }).selectOption('all');
+    await jobDetail(page()).getByRole('checkbox', { name: 'Times' }).uncheck();
+    await jobDetail(page()).getByRole('checkbox', { name: 'Wrap' }).check();
 
     // Copy: the log's own text, without numbers or marks.
-    await jobDetail(page).getByRole('button', { name: 'Copy', exact: true }).click();
-    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toContain(`gutter-out-1\ngutter-out-2\n`);
-    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    await jobDetail(page()).getByRole('button', { name: 'Copy', exact: true }).click();
+    await expect.poll(() => page().evaluate(() => navigator.clipboard.readText())).toContain(`gutter-out-1\ngutter-out-2\n`);
+    const copied = await page().evaluate(() => navigator.clipboard.readText());
     expect(copied).toContain(`${LONG}\ngutter-last\n`);
     expect(copied).not.toMatch(/[│┃]/);
-    await expectAccessible(page, 'job view with the log gutter');
+    await expectAccessible(page(), 'job view with the log gutter');
   });
 });

@@ -3,9 +3,10 @@
 // previews and downloads an artifact; reads the container's name and the quoted argv. Templates: `reach-`.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { expectAccessible } from './support/a11y';
 import { go, jobBadge, jobDetail, logText, openApp, runTemplate } from './support/app';
+import { useAppPage } from './support/appPage';
 import { deleteTemplate, docShot, expectEnded, importTemplate, templateYaml } from './support/core-journeys';
 import { expectPaneShows } from './support/logRows';
 
@@ -33,65 +34,61 @@ async function dragScrollbarToTop(page: Page, pane: Locator): Promise<void> {
 
 test.describe('the whole log and the artifacts, reachable', () => {
   test.describe.configure({ mode: 'serial' });
-  let context: BrowserContext;
-  let page: Page;
   const kept: string[] = [];
-
-  test.beforeAll(async ({ browser }) => {
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-    page = await context.newPage();
-    page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
-  });
-  test.afterAll(async () => {
-    // The kept container is this spec's own: removed by its id.
-    for (const id of kept) execFileSync('docker', ['rm', '-f', id], { stdio: 'ignore' });
-    await deleteTemplate(page, LOG);
-    await deleteTemplate(page, ART);
-    await context.close();
+  // Opened by the first test (openApp).
+  const page = useAppPage({
+    open: false,
+    acceptDownloads: true,
+    permissions: ['clipboard-read', 'clipboard-write'],
+    beforeClose: async (p) => {
+      // The kept container is this spec's own: removed by its id.
+      for (const id of kept) execFileSync('docker', ['rm', '-f', id], { stdio: 'ignore' });
+      await deleteTemplate(p, LOG);
+      await deleteTemplate(p, ART);
+    },
   });
 
   test('a 30,000-line log: up to line 1, search, stderr only, the whole file downloaded', async () => {
-    await openApp(page);
-    await go(page, 'Templates');
-    await importTemplate(page, LOG, templateYaml(LOG, LOG_COMMAND));
-    await runTemplate(page, LOG);
-    await expectEnded(page);
-    await expect(jobBadge(page)).toHaveText('0');
-    const pane = jobDetail(page).getByTestId('log-pane');
-    const bar = jobDetail(page).getByTestId('log-window');
-    await expect(logText(page)).toContainText('row-30000');
+    await openApp(page());
+    await go(page(), 'Templates');
+    await importTemplate(page(), LOG, templateYaml(LOG, LOG_COMMAND));
+    await runTemplate(page(), LOG);
+    await expectEnded(page());
+    await expect(jobBadge(page())).toHaveText('0');
+    const pane = jobDetail(page()).getByTestId('log-pane');
+    const bar = jobDetail(page()).getByTestId('log-window');
+    await expect(logText(page())).toContainText('row-30000');
     // The pane holds the tail and says so.
     await expect(bar).toContainText(/Showing the last lines [\d,]+–30,00\d of 30,00\d/);
 
     // Scrolling up past the top (the scrollbar dragged up, a wheel nudge at the top) brings the
     // earlier lines, a window at a time, down to line 1.
     await expect(async () => {
-      await dragScrollbarToTop(page, pane);
-      await page.mouse.wheel(0, -300);
-      await expectPaneShows(page, /^\s*1 [│┃] /, 2000);
+      await dragScrollbarToTop(page(), pane);
+      await page().mouse.wheel(0, -300);
+      await expectPaneShows(page(), /^\s*1 [│┃] /, 2000);
     }).toPass({ timeout: 90_000 });
-    await expect(jobDetail(page).getByRole('checkbox', { name: 'Follow' })).not.toBeChecked();
-    await expectPaneShows(page, '│ row-00001');
+    await expect(jobDetail(page()).getByRole('checkbox', { name: 'Follow' })).not.toBeChecked();
+    await expectPaneShows(page(), '│ row-00001');
     await expect(bar).toContainText(/Showing earlier lines 1–8,000 of 30,00\d/);
 
     // Search runs over the whole log: one match, far from what the pane holds, brought into view.
-    const search = jobDetail(page).getByRole('textbox', { name: 'Search the whole log' });
+    const search = jobDetail(page()).getByRole('textbox', { name: 'Search the whole log' });
     await search.fill('row-12345');
     await search.press('Enter');
-    await expect(jobDetail(page).getByTestId('log-match-count')).toHaveText('1 of 1');
-    await expectPaneShows(page, /\d{5} │ row-12345/);
-    await docShot(page, 'log-reach');
+    await expect(jobDetail(page()).getByTestId('log-match-count')).toHaveText('1 of 1');
+    await expectPaneShows(page(), /\d{5} │ row-12345/);
+    await docShot(page(), 'log-reach');
 
     // stderr only: its lines, from the tail, and none of stdout's.
-    await jobDetail(page).getByRole('combobox', { name: 'Streams shown' }).selectOption('stderr');
-    await expectPaneShows(page, '┃ err-alpha');
-    await expect(logText(page)).not.toContainText('row-');
-    await jobDetail(page).getByRole('combobox', { name: 'Streams shown' }).selectOption('all');
-    await expect(logText(page)).toContainText('row-30000');
+    await jobDetail(page()).getByRole('combobox', { name: 'Streams shown' }).selectOption('stderr');
+    await expectPaneShows(page(), '┃ err-alpha');
+    await expect(logText(page())).not.toContainText('row-');
+    await jobDetail(page()).getByRole('combobox', { name: 'Streams shown' }).selectOption('all');
+    await expect(logText(page())).toContainText('row-30000');
 
     // The whole log as a file: every line, in order.
-    const [download] = await Promise.all([page.waitForEvent('download'), jobDetail(page).getByRole('button', { name: 'Download', exact: true }).click()]);
+    const [download] = await Promise.all([page().waitForEvent('download'), jobDetail(page()).getByRole('button', { name: 'Download', exact: true }).click()]);
     expect(download.suggestedFilename()).toMatch(/^reach-lines-[0-9a-f]{8}-1\.log$/);
     // The engine may hand over a stderr line in the middle of a buffered stdout line (as a terminal
     // shows it too): stderr's text taken out, stdout's lines are all there, in order.
@@ -99,24 +96,24 @@ test.describe('the whole log and the artifacts, reachable', () => {
     expect(file).toContain('err-alpha\n');
     const text = file.replace(/err-(alpha|omega)\n/g, '').split('\n');
     expect(text.filter((l) => l.startsWith('row-'))).toEqual(rows);
-    await expectAccessible(page, 'job view with a long log');
+    await expectAccessible(page(), 'job view with a long log');
   });
 
   test('an artifact previews and downloads; the spec names the container and quotes the argv', async () => {
-    await go(page, 'Templates');
-    await importTemplate(page, ART, templateYaml(ART, ART_COMMAND, ['outputDir: /out', 'keepContainer: true']));
-    await runTemplate(page, ART);
-    await expectEnded(page);
-    await expect(jobBadge(page)).toHaveText('0');
+    await go(page(), 'Templates');
+    await importTemplate(page(), ART, templateYaml(ART, ART_COMMAND, ['outputDir: /out', 'keepContainer: true']));
+    await runTemplate(page(), ART);
+    await expectEnded(page());
+    await expect(jobBadge(page())).toHaveText('0');
 
-    const artifact = jobDetail(page).getByTestId('artifact').filter({ has: page.getByText('report.txt', { exact: true }) });
+    const artifact = jobDetail(page()).getByTestId('artifact').filter({ has: page().getByText('report.txt', { exact: true }) });
     await artifact.getByRole('button', { name: 'Preview report.txt' }).click();
     await expect(artifact.getByTestId('artifact-preview')).toHaveText('artifact line one\nsecond line\n');
-    const [download] = await Promise.all([page.waitForEvent('download'), artifact.getByRole('button', { name: 'Download report.txt' }).click()]);
+    const [download] = await Promise.all([page().waitForEvent('download'), artifact.getByRole('button', { name: 'Download report.txt' }).click()]);
     expect(download.suggestedFilename()).toBe('report.txt');
     expect(readFileSync(await download.path(), 'utf8')).toBe('artifact line one\nsecond line\n');
 
-    const spec = jobDetail(page).getByTestId('job-spec');
+    const spec = jobDetail(page()).getByTestId('job-spec');
     await expect(spec.getByTestId('spec-argv')).toHaveText(`sh -c '${ART_COMMAND}'`);
     await expect(spec.getByTestId('spec-origin')).toHaveText('run by hand');
     const name = spec.getByTestId('spec-container-name');
@@ -127,7 +124,7 @@ test.describe('the whole log and the artifacts, reachable', () => {
     // `docker ps -a` says which job it is: the same name, on the engine itself.
     expect(execFileSync('docker', ['inspect', '--format', '{{.Name}}', id!], { encoding: 'utf8' }).trim()).toBe(`/${await name.textContent()}`);
     await expect(spec).toContainText('/out');
-    await docShot(page, 'artifacts');
-    await expectAccessible(page, 'job view with an artifact preview');
+    await docShot(page(), 'artifacts');
+    await expectAccessible(page(), 'job view with an artifact preview');
   });
 });

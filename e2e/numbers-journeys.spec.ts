@@ -3,6 +3,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { expectAccessible } from './support/a11y';
 import { dropFiles, go, jobDetail, logText, openApp } from './support/app';
+import { useAppPage } from './support/appPage';
 import {
   LONG_COMMAND,
   LONG_IMAGE,
@@ -18,24 +19,16 @@ import {
 
 test.describe.configure({ mode: 'serial' });
 
-let page: Page;
+const page = useAppPage();
 
-test.beforeAll(async ({ browser }) => {
-  // A context of its own: axe (expectAccessible) needs a page made by a context.
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-  page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
-  await openApp(page);
-  await go(page, 'Templates');
-  await dropFiles(page, numberTemplates());
-  const preview = page.getByTestId('import-preview');
+test.beforeAll(async () => {
+  await go(page(), 'Templates');
+  await dropFiles(page(), numberTemplates());
+  const preview = page().getByTestId('import-preview');
   await expect(preview).toBeVisible();
   await preview.getByTestId('import-save').click();
   await expect(preview).toBeHidden();
-  for (const name of Object.values(NUM)) await expect(page.getByTestId('template-row').filter({ hasText: name })).toHaveCount(1);
-});
-
-test.afterAll(async () => {
-  await page.context().close();
+  for (const name of Object.values(NUM)) await expect(page().getByTestId('template-row').filter({ hasText: name })).toHaveCount(1);
 });
 
 /** Templates → Run → (a command typed in the run dialog) → Run; ends on the new job's page. */
@@ -75,48 +68,48 @@ async function stamps(el: Locator): Promise<{ from: number; to: number; ms: numb
 test('a job that fails once and succeeds on its retry: Retries 1, and the attempts add up to the job', async () => {
   test.setTimeout(120_000);
   // Attempt 1 runs before this moment and fails; the retry starts a backoff later and succeeds.
-  await run(page, NUM.retry, failsUntil(Date.now() + 6_000));
-  await expect(jobDetail(page)).toHaveAttribute('data-status', 'completed', { timeout: 90_000 });
-  await expect(kv(timings(page), 'Retries')).toHaveText('1 / 1');
+  await run(page(), NUM.retry, failsUntil(Date.now() + 6_000));
+  await expect(jobDetail(page())).toHaveAttribute('data-status', 'completed', { timeout: 90_000 });
+  await expect(kv(timings(page()), 'Retries')).toHaveText('1 / 1');
 
-  const attempts = jobDetail(page).getByTestId('attempt');
+  const attempts = jobDetail(page()).getByTestId('attempt');
   await expect(attempts).toHaveCount(2);
   const a1 = await stamps(attempts.nth(0));
   const a2 = await stamps(attempts.nth(1));
-  const job = await stamps(kv(timings(page), 'Duration'));
+  const job = await stamps(kv(timings(page()), 'Duration'));
   // One function over the same stamps: the job runs from its first attempt's start to its last one's end.
   expect(job.from).toBe(a1.from);
   expect(job.to).toBe(a2.to);
   for (const s of [a1, a2, job]) expect(s.ms).toBe(s.to - s.from);
   expect(a2.from - a1.to).toBeGreaterThanOrEqual(RETRY_BACKOFF_S * 1000 - 1000);
   expect(job.ms).toBeGreaterThanOrEqual(a1.ms + a2.ms);
-  await numShot(page, 'numbers-retry');
-  await expectAccessible(page, 'job page after a retry');
+  await numShot(page(), 'numbers-retry');
+  await expectAccessible(page(), 'job page after a retry');
   // The History row reads the same number as the job page.
-  const id = await jobDetail(page).getAttribute('data-job-id');
-  const shown = await kv(timings(page), 'Duration').textContent();
-  await go(page, 'History');
-  await expect(page.locator(`[data-testid="history-row"][data-job-id="${id}"] > span`).last()).toHaveText(shown ?? '');
+  const id = await jobDetail(page()).getAttribute('data-job-id');
+  const shown = await kv(timings(page()), 'Duration').textContent();
+  await go(page(), 'History');
+  await expect(page().locator(`[data-testid="history-row"][data-job-id="${id}"] > span`).last()).toHaveText(shown ?? '');
 });
 
 test('a job that fails on its retry too still counts one retry, not two failures', async () => {
-  await run(page, NUM.retry, 'exit 1');
+  await run(page(), NUM.retry, 'exit 1');
   // The first failure waits out the backoff, the second ends the job.
-  await expect(jobDetail(page)).toHaveAttribute('data-status', 'failed', { timeout: 90_000 });
-  await expect(jobDetail(page).getByTestId('attempt')).toHaveCount(2);
-  await expect(kv(timings(page), 'Retries')).toHaveText('1 / 1');
+  await expect(jobDetail(page())).toHaveAttribute('data-status', 'failed', { timeout: 90_000 });
+  await expect(jobDetail(page()).getByTestId('attempt')).toHaveCount(2);
+  await expect(kv(timings(page()), 'Retries')).toHaveText('1 / 1');
   // One state pill in the header, not "failed" twice or "running" twice.
-  await expect(jobDetail(page).locator('.view-head').getByText('failed', { exact: true })).toHaveCount(1);
-  await expectAccessible(page, 'job page after a failed retry');
+  await expect(jobDetail(page()).locator('.view-head').getByText('failed', { exact: true })).toHaveCount(1);
+  await expectAccessible(page(), 'job page after a failed retry');
 });
 
 test('a running job shows one "running", and its engine card Running 1 while it runs, 0 after; Checked keeps moving', async () => {
-  await run(page, NUM.slow);
-  await expect(logText(page)).toContainText('num-slow-started');
-  await expect(jobDetail(page).locator('.view-head').getByText('running', { exact: true })).toHaveCount(1);
-  await expectAccessible(page, 'job page while it runs');
-  await go(page, 'Engines');
-  const card = page.locator('[data-testid="engine-card"][data-engine="docker"]');
+  await run(page(), NUM.slow);
+  await expect(logText(page())).toContainText('num-slow-started');
+  await expect(jobDetail(page()).locator('.view-head').getByText('running', { exact: true })).toHaveCount(1);
+  await expectAccessible(page(), 'job page while it runs');
+  await go(page(), 'Engines');
+  const card = page().locator('[data-testid="engine-card"][data-engine="docker"]');
   await expect(kv(card, 'Running')).toHaveText('1');
   const checked = kv(card, 'Checked');
   await expect(checked).toHaveText(/^(just now|\d+ s ago)$/);
@@ -126,21 +119,21 @@ test('a running job shows one "running", and its engine card Running 1 while it 
   await expect.poll(() => checked.getAttribute('data-checked-at'), { timeout: 20_000 }).not.toBe(first);
   await expect(kv(card, 'Running')).toHaveText('0', { timeout: 60_000 });
   await expect(checked).toHaveText(/^(just now|\d+ s ago)$/);
-  await numShot(page, 'numbers-engines');
-  await expectAccessible(page, 'Engines');
+  await numShot(page(), 'numbers-engines');
+  await expectAccessible(page(), 'Engines');
 });
 
 test('an Indexed job with three completions names its attempts by index', async () => {
-  await run(page, NUM.indexed);
-  await expect(jobDetail(page)).toHaveAttribute('data-status', 'completed', { timeout: 90_000 });
-  const tabs = jobDetail(page).locator('.tabs').getByRole('button');
+  await run(page(), NUM.indexed);
+  await expect(jobDetail(page())).toHaveAttribute('data-status', 'completed', { timeout: 90_000 });
+  const tabs = jobDetail(page()).locator('.tabs').getByRole('button');
   await expect(tabs).toHaveText(['index 0 · attempt 1', 'index 1 · attempt 1', 'index 2 · attempt 1']);
   await tabs.nth(1).click();
-  await expect(logText(page)).toContainText('num-index-1');
-  await expect(jobDetail(page).getByTestId('attempt')).toHaveCount(3);
-  await expect(jobDetail(page).getByTestId('attempt').nth(2)).toContainText('index 2 · attempt 1');
-  await numShot(page, 'numbers-indexed');
-  await expectAccessible(page, 'Indexed job page');
+  await expect(logText(page())).toContainText('num-index-1');
+  await expect(jobDetail(page()).getByTestId('attempt')).toHaveCount(3);
+  await expect(jobDetail(page()).getByTestId('attempt').nth(2)).toContainText('index 2 · attempt 1');
+  await numShot(page(), 'numbers-indexed');
+  await expectAccessible(page(), 'Indexed job page');
 });
 
 test('the dashboard range switch shows that it loads, then an axis that ends now and spans the range', async ({ browser }) => {
@@ -191,8 +184,8 @@ test('the dashboard range switch shows that it loads, then an axis that ends now
 
 test('a 300-character image and a long unbroken command never break a layout, at 1280 and 900 px', async () => {
   test.setTimeout(180_000);
-  await go(page, 'Queue');
-  const toggle = page.getByTestId('pause-toggle');
+  await go(page(), 'Queue');
+  const toggle = page().getByTestId('pause-toggle');
   const wasPaused = (await toggle.textContent())?.includes('Resume') ?? false;
   if (!wasPaused) {
     await toggle.click();
@@ -201,70 +194,70 @@ test('a 300-character image and a long unbroken command never break a layout, at
   try {
     let jobId: string | null = null;
     for (const width of [1280, 900]) {
-      await page.setViewportSize({ width, height: 800 });
+      await page().setViewportSize({ width, height: 800 });
       // Run dialog: what will run, in full on hover.
-      await go(page, 'Templates');
-      const row = page.getByTestId('template-row').filter({ hasText: NUM.long });
+      await go(page(), 'Templates');
+      const row = page().getByTestId('template-row').filter({ hasText: NUM.long });
       await expect(row.locator(`[title="${LONG_IMAGE}"]`)).toBeVisible();
-      await expectInViewport(page, row.getByRole('button', { name: 'Delete' }), `Templates row's Delete at ${width}`);
-      await expectNoHorizontalOverflow(page, `Templates at ${width}`);
-      await numShot(page, `numbers-long-templates-${width}`);
+      await expectInViewport(page(), row.getByRole('button', { name: 'Delete' }), `Templates row's Delete at ${width}`);
+      await expectNoHorizontalOverflow(page(), `Templates at ${width}`);
+      await numShot(page(), `numbers-long-templates-${width}`);
       await row.getByRole('button', { name: 'Run', exact: true }).click();
-      const dialog = page.getByRole('dialog');
+      const dialog = page().getByRole('dialog');
       await expect(dialog.locator(`[title="${LONG_IMAGE}"]`)).toBeVisible();
       await expect(dialog.locator(`[title="${LONG_COMMAND}"]`)).toBeVisible();
-      await expectInViewport(page, page.getByTestId('run-submit'), `run dialog's Run at ${width}`);
-      await expectNoHorizontalOverflow(page, `run dialog at ${width}`);
-      await numShot(page, `numbers-long-run-dialog-${width}`);
+      await expectInViewport(page(), page().getByTestId('run-submit'), `run dialog's Run at ${width}`);
+      await expectNoHorizontalOverflow(page(), `run dialog at ${width}`);
+      await numShot(page(), `numbers-long-run-dialog-${width}`);
       if (jobId === null) {
-        await page.getByTestId('run-submit').click();
-        await expect(jobDetail(page)).toHaveAttribute('data-status', 'pending');
-        jobId = await jobDetail(page).getAttribute('data-job-id');
+        await page().getByTestId('run-submit').click();
+        await expect(jobDetail(page())).toHaveAttribute('data-status', 'pending');
+        jobId = await jobDetail(page()).getAttribute('data-job-id');
       } else {
         await dialog.getByRole('button', { name: 'Cancel' }).click();
-        await go(page, 'History');
-        await page.getByTestId('history-row').filter({ hasText: NUM.long }).first().click();
+        await go(page(), 'History');
+        await page().getByTestId('history-row').filter({ hasText: NUM.long }).first().click();
       }
       // Job page: image and command in full, wrapped, inside the side panel.
-      await expect(kv(jobDetail(page), 'Image')).toHaveText(LONG_IMAGE);
+      await expect(kv(jobDetail(page()), 'Image')).toHaveText(LONG_IMAGE);
       // The argv the container runs, quoted as a shell needs it (a script string runs as sh -c).
-      await expect(kv(jobDetail(page), 'Command')).toHaveText(`sh -c '${LONG_COMMAND}'`);
-      await expectInViewport(page, kv(jobDetail(page), 'Image'), `job page's image at ${width}`);
-      await expectInViewport(page, jobDetail(page).getByRole('button', { name: 'Cancel', exact: true }), `job page's Cancel at ${width}`);
-      await expectNoHorizontalOverflow(page, `job page at ${width}`);
-      await numShot(page, `numbers-long-job-${width}`);
+      await expect(kv(jobDetail(page()), 'Command')).toHaveText(`sh -c '${LONG_COMMAND}'`);
+      await expectInViewport(page(), kv(jobDetail(page()), 'Image'), `job page's image at ${width}`);
+      await expectInViewport(page(), jobDetail(page()).getByRole('button', { name: 'Cancel', exact: true }), `job page's Cancel at ${width}`);
+      await expectNoHorizontalOverflow(page(), `job page at ${width}`);
+      await numShot(page(), `numbers-long-job-${width}`);
       // Queue: the pending row truncates, the whole value on hover.
-      await go(page, 'Queue');
-      const pending = page.locator(`[data-testid="pending-row"][data-job-id="${jobId}"]`);
+      await go(page(), 'Queue');
+      const pending = page().locator(`[data-testid="pending-row"][data-job-id="${jobId}"]`);
       await expect(pending.locator(`[title="${LONG_IMAGE}"]`)).toBeVisible();
-      await expectInViewport(page, pending.getByRole('button', { name: 'Cancel' }), `Queue row's Cancel at ${width}`);
-      await expectNoHorizontalOverflow(page, `Queue at ${width}`);
-      await numShot(page, `numbers-long-queue-${width}`);
+      await expectInViewport(page(), pending.getByRole('button', { name: 'Cancel' }), `Queue row's Cancel at ${width}`);
+      await expectNoHorizontalOverflow(page(), `Queue at ${width}`);
+      await numShot(page(), `numbers-long-queue-${width}`);
       // History: every column on screen.
-      await go(page, 'History');
-      const hist = page.locator(`[data-testid="history-row"][data-job-id="${jobId}"]`);
+      await go(page(), 'History');
+      const hist = page().locator(`[data-testid="history-row"][data-job-id="${jobId}"]`);
       await expect(hist.locator(`[title="${NUM.long}"]`)).toBeVisible();
-      await expectInViewport(page, hist.locator('span').last(), `History row's last column at ${width}`);
-      await expectNoHorizontalOverflow(page, `History at ${width}`);
-      await numShot(page, `numbers-long-history-${width}`);
-      await expectAccessible(page, `History at ${width}`);
+      await expectInViewport(page(), hist.locator('span').last(), `History row's last column at ${width}`);
+      await expectNoHorizontalOverflow(page(), `History at ${width}`);
+      await numShot(page(), `numbers-long-history-${width}`);
+      await expectAccessible(page(), `History at ${width}`);
     }
-    await go(page, 'Queue');
-    await page.locator(`[data-testid="pending-row"][data-job-id="${jobId}"]`).getByRole('button', { name: 'Cancel' }).click();
-    await expect(page.locator(`[data-testid="pending-row"][data-job-id="${jobId}"]`)).toHaveCount(0);
-    await expectAccessible(page, 'Queue');
+    await go(page(), 'Queue');
+    await page().locator(`[data-testid="pending-row"][data-job-id="${jobId}"]`).getByRole('button', { name: 'Cancel' }).click();
+    await expect(page().locator(`[data-testid="pending-row"][data-job-id="${jobId}"]`)).toHaveCount(0);
+    await expectAccessible(page(), 'Queue');
     // The cancelled job's name is in the Dashboard's tables now: they hold at 900 px too.
-    await go(page, 'Dashboard');
-    await expect(page.getByTestId('dashboard-view').locator(`[title="${NUM.long}"]`).first()).toBeVisible();
-    await expectNoHorizontalOverflow(page, 'Dashboard at 900');
-    await numShot(page, 'numbers-long-dashboard-900');
-    await expectAccessible(page, 'Dashboard at 900');
+    await go(page(), 'Dashboard');
+    await expect(page().getByTestId('dashboard-view').locator(`[title="${NUM.long}"]`).first()).toBeVisible();
+    await expectNoHorizontalOverflow(page(), 'Dashboard at 900');
+    await numShot(page(), 'numbers-long-dashboard-900');
+    await expectAccessible(page(), 'Dashboard at 900');
   } finally {
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await page().setViewportSize({ width: 1280, height: 800 });
     if (!wasPaused) {
-      await go(page, 'Queue');
-      await page.getByTestId('pause-toggle').click();
-      await expect(page.getByTestId('pause-toggle')).toHaveText('Pause queue');
+      await go(page(), 'Queue');
+      await page().getByTestId('pause-toggle').click();
+      await expect(page().getByTestId('pause-toggle')).toHaveText('Pause queue');
     }
   }
 });

@@ -1,13 +1,16 @@
 // Issue 15 items 5/6 and issue 11 item 5: an image pull a person can watch. A registry on loopback
-// (test/support/localRegistry.ts) behind a gate that holds the pull half way, so the job page and
-// the Queue row are seen with the pull's bytes and bar; released, the job runs and its log shows.
+// (test/support/localRegistry.ts) behind a gate (test/support/pullGate.ts) that holds the pull half
+// way through its first layer blob, so the job page and the Queue row are seen with the pull's
+// bytes and bar; released, the job runs and its log shows.
 // A tag the registry lacks: the job page says what the registry said and what to try. Docker.
 // Templates here start with `reach-pull-`.
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { clientFor } from '../test/support/engines';
-import { startLocalRegistry, startPullGate, type LocalRegistry } from '../test/support/localRegistry';
+import { startLocalRegistry, type LocalRegistry } from '../test/support/localRegistry';
+import { startPullGate, type PullGate } from '../test/support/pullGate';
 import { expectAccessible } from './support/a11y';
 import { go, jobBadge, jobDetail, logText, runTemplate } from './support/app';
+import { useAppPage } from './support/appPage';
 import { docShot, expectEnded, importTemplate } from './support/core-journeys';
 
 const RUN = Date.now().toString(36);
@@ -19,72 +22,61 @@ const yaml = (name: string, image: string) =>
 
 test.describe('an image pull, seen', () => {
   test.describe.configure({ mode: 'serial' });
-  let context: BrowserContext;
-  let page: Page;
+  const page = useAppPage();
   let registry: LocalRegistry;
-  let gate: Awaited<ReturnType<typeof startPullGate>>;
+  let gate: PullGate;
   let pulledRef = '';
 
-  test.beforeAll(async ({ browser }) => {
+  test.beforeAll(async () => {
     test.setTimeout(180_000);
     const docker = clientFor(DOCKER);
     registry = await startLocalRegistry(docker, [docker]);
     const tag = `journey-${RUN}`;
     await registry.push(tag);
-    // Past the manifests and into the new layer's 3 MB: held there until released.
-    gate = await startPullGate(registry.host, 1_500_000);
+    // The manifest and config pass, the new layer's first half too: the rest waits for release().
+    gate = await startPullGate(registry);
     pulledRef = `${gate.host}/jobdeck-test:${tag}`;
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    await page.goto(process.env.JOBDECK_E2E_URL!);
-    await expect(page.locator('nav')).toBeVisible();
-    await go(page, 'Templates');
-    await importTemplate(page, T.pull, yaml(T.pull, pulledRef));
-    await importTemplate(page, T.missing, yaml(T.missing, registry.ref(`no-such-tag-${RUN}`)));
+    await go(page(), 'Templates');
+    await importTemplate(page(), T.pull, yaml(T.pull, pulledRef));
+    await importTemplate(page(), T.missing, yaml(T.missing, registry.ref(`no-such-tag-${RUN}`)));
   });
   test.afterAll(async () => {
-    gate?.release();
-    await context?.close();
     await gate?.stop();
     if (pulledRef) await registry?.forget(pulledRef);
     await registry?.stop();
   });
 
-  // Held back: in 1 of 3 full runs the gate held the pull before Docker had sent any progress
-  // (the job sat in "starting" with no bar for 30 s), so the journey races the gate's byte
-  // threshold. The pull's progress is covered on both engines by test/integration/registry-pull.
-  // Hold the gate on the first layer blob instead of a byte count, then turn this back on.
-  test.fixme('the job page and the Queue row show the pull with its bytes and bar, then the log', async () => {
-    await runTemplate(page, T.pull);
-    const progress = jobDetail(page).getByTestId('pull-progress');
+  test('the job page and the Queue row show the pull with its bytes and bar, then the log', async () => {
+    await runTemplate(page(), T.pull);
+    const progress = jobDetail(page()).getByTestId('pull-progress');
     await expect(progress).toContainText(new RegExp(`Pulling image ${pulledRef.replace(/[.:]/g, '\\$&')}: \\d+ of \\d+ layers? · .+ of .+ \\(\\d+ %\\)`));
     await expect(progress.getByRole('progressbar', { name: `Pulling ${pulledRef}` })).toBeVisible();
-    await docShot(page, 'job-pull-progress');
-    await expectAccessible(page, 'a job page while its image is pulled');
-    await go(page, 'Queue');
-    const row = page.getByTestId('running-row').filter({ hasText: T.pull });
+    await docShot(page(), 'job-pull-progress');
+    await expectAccessible(page(), 'a job page while its image is pulled');
+    await go(page(), 'Queue');
+    const row = page().getByTestId('running-row').filter({ hasText: T.pull });
     await expect(row.getByTestId('pull-progress-row')).toContainText(/\d+ %/);
     await expect(row.getByRole('progressbar', { name: `Pulling ${pulledRef}` })).toBeVisible();
-    await docShot(page, 'queue-pull-progress');
-    await expectAccessible(page, 'the Queue while an image is pulled');
+    await docShot(page(), 'queue-pull-progress');
+    await expectAccessible(page(), 'the Queue while an image is pulled');
     gate.release();
     await expect(row).toHaveCount(0, { timeout: 60_000 });
-    await go(page, 'History');
-    await page.getByTestId('history-search').fill(T.pull);
-    await page.getByTestId('history-row').filter({ hasText: T.pull }).first().click();
-    await expectEnded(page);
-    await expect(jobBadge(page)).toHaveAttribute('data-tone', 'success');
-    await expect(logText(page)).toContainText('pulled through the gate');
-    await expect(jobDetail(page).getByTestId('pull-progress')).toHaveCount(0);
+    await go(page(), 'History');
+    await page().getByTestId('history-search').fill(T.pull);
+    await page().getByTestId('history-row').filter({ hasText: T.pull }).first().click();
+    await expectEnded(page());
+    await expect(jobBadge(page())).toHaveAttribute('data-tone', 'success');
+    await expect(logText(page())).toContainText('pulled through the gate');
+    await expect(jobDetail(page()).getByTestId('pull-progress')).toHaveCount(0);
   });
 
   test('a tag the registry does not have: what the registry said, and what to try', async () => {
-    await runTemplate(page, T.missing);
-    await expectEnded(page);
-    await expect(jobBadge(page)).toHaveAttribute('data-tone', 'error');
-    await expect(jobDetail(page)).toContainText(/could not pull 127\.0\.0\.1:\d+\/jobdeck-test:no-such-tag-\w+: .*(manifest unknown|not found)/i);
-    await expect(jobDetail(page)).toContainText('use a tag this engine has (see Run an image)');
-    await expect(jobDetail(page)).toContainText('set the pull policy to Never');
-    await expectAccessible(page, 'the job page of a tag the registry lacks');
+    await runTemplate(page(), T.missing);
+    await expectEnded(page());
+    await expect(jobBadge(page())).toHaveAttribute('data-tone', 'error');
+    await expect(jobDetail(page())).toContainText(/could not pull 127\.0\.0\.1:\d+\/jobdeck-test:no-such-tag-\w+: .*(manifest unknown|not found)/i);
+    await expect(jobDetail(page())).toContainText('use a tag this engine has (see Run an image)');
+    await expect(jobDetail(page())).toContainText('set the pull policy to Never');
+    await expectAccessible(page(), 'the job page of a tag the registry lacks');
   });
 });

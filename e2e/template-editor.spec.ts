@@ -2,27 +2,17 @@
 // the YAML tab (an error at its line, fixed, seen in the form), duplicate, export all as one file,
 // and the list sorted and filtered. Every template here is named ted-… (one shared host).
 import { readFileSync } from 'node:fs';
-import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { parseAllDocuments } from 'yaml';
 import { expectAccessible } from './support/a11y';
-import { dropFiles, go, openApp } from './support/app';
+import { dropFiles, go } from './support/app';
+import { useAppPage } from './support/appPage';
 import { templateDrop } from './support/templates';
 import { TEST_IMAGE } from './support/env';
 import { field, newTemplate, openEditor, openSection, screenshot, templateRow } from './support/templates-journeys';
 
 test.describe.configure({ mode: 'serial' });
-let context: BrowserContext;
-let page: Page;
-
-test.beforeAll(async ({ browser }) => {
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
-  await openApp(page);
-});
-test.afterAll(async () => {
-  await context.close();
-});
+const page = useAppPage({ acceptDownloads: true });
 
 const FULL = 'ted-full';
 const toast = (p: Page, text: string | RegExp) => p.locator('.toast').filter({ hasText: text });
@@ -36,7 +26,7 @@ async function save(editor: Locator): Promise<void> {
 const yamlEditor = (editor: Locator) => editor.getByTestId('template-yaml').locator('.cm-content');
 
 test('create a template with fields from every section, reopen it and see every value', async () => {
-  const editor = await newTemplate(page);
+  const editor = await newTemplate(page());
   // Basics
   await field(editor, 'Name').fill(FULL);
   await field(editor, 'Image').fill(TEST_IMAGE);
@@ -46,7 +36,7 @@ test('create a template with fields from every section, reopen it and see every 
   await field(editor, 'Engine').selectOption('docker');
   await field(editor, 'Priority').selectOption('2');
   await field(editor, 'Network').selectOption('none');
-  await screenshot(page, 'template-editor-basics');
+  await screenshot(page(), 'template-editor-basics');
   // Environment & mounts
   await openSection(editor, 'Environment & mounts');
   await editor.getByRole('button', { name: '+ Variable' }).click();
@@ -94,12 +84,12 @@ test('create a template with fields from every section, reopen it and see every 
   await editor.getByLabel('tty (a terminal: one raw stream, colours)').check();
   await editor.getByLabel('keep the container after it ends').check();
   await expect(editor.locator('.field-error')).toHaveCount(0);
-  await screenshot(page, 'template-editor-form');
+  await screenshot(page(), 'template-editor-form');
   await save(editor);
-  await expect(toast(page, `Saved ${FULL}`)).toBeVisible();
+  await expect(toast(page(), `Saved ${FULL}`)).toBeVisible();
 
   // Reopened: every section that holds values opens by itself, each value as typed.
-  const again = await openEditor(page, FULL);
+  const again = await openEditor(page(), FULL);
   await expect(field(again, 'Name')).toHaveValue(FULL);
   await expect(field(again, 'Image')).toHaveValue(TEST_IMAGE);
   await expect(field(again, 'Description')).toHaveValue('every section');
@@ -148,14 +138,14 @@ test('create a template with fields from every section, reopen it and see every 
   await expect(again.getByLabel('tty (a terminal: one raw stream, colours)')).toBeChecked();
   await expect(again.getByLabel('keep the container after it ends')).toBeChecked();
   await expect(again.getByTestId('editor-unsaved')).toHaveCount(0);
-  await expectAccessible(page, 'the template editor with every section open');
+  await expectAccessible(page(), 'the template editor with every section open');
   await again.getByRole('button', { name: 'Cancel' }).click();
   await expect(again).toBeHidden();
 });
 
 test('edit as YAML: an error at its line, fixed, then seen in the form; broken YAML keeps the text and the tab', async () => {
   const name = 'ted-yaml';
-  const editor = await newTemplate(page);
+  const editor = await newTemplate(page());
   await field(editor, 'Name').fill(name);
   await editor.getByRole('tab', { name: 'Edit as YAML' }).click();
   await expect(editor.getByRole('tab', { name: 'Edit as YAML' })).toHaveAttribute('aria-selected', 'true');
@@ -163,26 +153,26 @@ test('edit as YAML: an error at its line, fixed, then seen in the form; broken Y
   // The form's document, as YAML: what was typed is there.
   await expect(text).toContainText(`name: ${name}`);
   await text.click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.insertText([`name: ${name}`, `image: ${TEST_IMAGE}`, 'priority: 9', 'command: echo from-yaml', 'retry:', '  limit: 2', ''].join('\n'));
+  await page().keyboard.press('ControlOrMeta+a');
+  await page().keyboard.insertText([`name: ${name}`, `image: ${TEST_IMAGE}`, 'priority: 9', 'command: echo from-yaml', 'retry:', '  limit: 2', ''].join('\n'));
   const problems = editor.getByTestId('yaml-problem');
   await expect(problems).toHaveCount(1);
   await expect(problems.first()).toHaveText('line 3, column 11 (priority): Priority must be 1 (highest) to 5 (lowest)');
   // Underlined where it is: the 9 on line 3.
   await expect(editor.locator('.cm-lintRange-error')).toHaveText('9');
-  await screenshot(page, 'template-editor-yaml-error');
-  await expectAccessible(page, 'the template editor YAML tab with an error');
+  await screenshot(page(), 'template-editor-yaml-error');
+  await expectAccessible(page(), 'the template editor YAML tab with an error');
 
   // Fixed where it is: the end of line 3, one character back, the right value.
   await editor.locator('.cm-line').nth(2).click();
-  await page.keyboard.press('End');
-  await page.keyboard.press('Backspace');
-  await page.keyboard.type('1');
+  await page().keyboard.press('End');
+  await page().keyboard.press('Backspace');
+  await page().keyboard.type('1');
   await expect(problems).toHaveCount(0);
 
   // Broken YAML: the form tab says why it stays closed, and the text is all still there.
-  await page.keyboard.press('ControlOrMeta+End');
-  await page.keyboard.insertText('labels: [unclosed\n');
+  await page().keyboard.press('ControlOrMeta+End');
+  await page().keyboard.insertText('labels: [unclosed\n');
   // The parser finds the missing ] where the text ends.
   await expect(problems.first()).toHaveText('line 8, column 1: Flow sequence in block collection must be sufficiently indented and end with a ]');
   await editor.getByRole('tab', { name: 'Form' }).click();
@@ -192,10 +182,10 @@ test('edit as YAML: an error at its line, fixed, then seen in the form; broken Y
   await expect(text).toContainText('command: echo from-yaml');
   // Back in the text: the broken line goes, the line break before it too.
   await editor.locator('.cm-line').filter({ hasText: 'labels: [unclosed' }).click();
-  await page.keyboard.press('End');
-  await page.keyboard.press('Shift+Home');
-  await page.keyboard.press('Backspace');
-  await page.keyboard.press('Backspace');
+  await page().keyboard.press('End');
+  await page().keyboard.press('Shift+Home');
+  await page().keyboard.press('Backspace');
+  await page().keyboard.press('Backspace');
   await expect(problems).toHaveCount(0);
 
   // The form shows what the YAML says.
@@ -206,19 +196,19 @@ test('edit as YAML: an error at its line, fixed, then seen in the form; broken Y
   await expect(editor.getByTestId('section-limits')).toHaveAttribute('open', '');
   await expect(field(editor, 'Retries')).toHaveValue('2');
   await save(editor);
-  const again = await openEditor(page, name);
+  const again = await openEditor(page(), name);
   await expect(field(again, 'Priority')).toHaveValue('1');
   await expect(field(again, 'Retries')).toHaveValue('2');
   await again.getByRole('button', { name: 'Cancel' }).click();
 });
 
 test('duplicate a template: the copy opens as "name (copy)" with every value, its schedule off', async () => {
-  await go(page, 'Templates');
-  await page.getByLabel('Filter templates').fill('ted-');
-  await templateRow(page, FULL).getByRole('button', { name: 'Duplicate', exact: true }).click();
-  const editor = page.getByRole('dialog', { name: `Edit ${FULL} (copy)` });
+  await go(page(), 'Templates');
+  await page().getByLabel('Filter templates').fill('ted-');
+  await templateRow(page(), FULL).getByRole('button', { name: 'Duplicate', exact: true }).click();
+  const editor = page().getByRole('dialog', { name: `Edit ${FULL} (copy)` });
   await expect(editor).toBeVisible();
-  await expect(toast(page, `Saved a copy: ${FULL} (copy) (its schedule is off until you turn it on)`)).toBeVisible();
+  await expect(toast(page(), `Saved a copy: ${FULL} (copy) (its schedule is off until you turn it on)`)).toBeVisible();
   await expect(field(editor, 'Name')).toHaveValue(`${FULL} (copy)`);
   await expect(field(editor, 'Command arguments')).toHaveValue('sh\n-c\necho "$GREETING from $HOSTNAME"');
   await expect(field(editor, 'Labels')).toHaveValue('team=data\ntier=batch');
@@ -227,23 +217,23 @@ test('duplicate a template: the copy opens as "name (copy)" with every value, it
   // Save as: a name of its own.
   await field(editor, 'Name').fill('ted-copied');
   await save(editor);
-  await expect(templateRow(page, 'ted-copied')).toHaveCount(1);
-  await expect(templateRow(page, FULL)).toHaveCount(1);
-  await expect(templateRow(page, `${FULL} (copy)`)).toHaveCount(0);
-  await expectAccessible(page, 'Templates after a duplicate');
+  await expect(templateRow(page(), 'ted-copied')).toHaveCount(1);
+  await expect(templateRow(page(), FULL)).toHaveCount(1);
+  await expect(templateRow(page(), `${FULL} (copy)`)).toHaveCount(0);
+  await expectAccessible(page(), 'Templates after a duplicate');
 });
 
 test('export all shown as one file: the downloaded file holds every template, secrets left out', async () => {
-  await go(page, 'Templates');
-  await page.getByLabel('Filter templates').fill('ted-');
-  await expect(page.getByTestId('template-row')).toHaveCount(3);
-  await page.getByTestId('export-all').click();
-  const dialog = page.getByTestId('export-dialog');
+  await go(page(), 'Templates');
+  await page().getByLabel('Filter templates').fill('ted-');
+  await expect(page().getByTestId('template-row')).toHaveCount(3);
+  await page().getByTestId('export-all').click();
+  const dialog = page().getByTestId('export-dialog');
   await expect(dialog).toContainText('Export 3 templates');
   await expect(dialog.getByLabel('one file (YAML documents separated by ---)')).toBeChecked();
-  await screenshot(page, 'template-editor-export');
-  await expectAccessible(page, 'the export dialog');
-  const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('export-submit').click()]);
+  await screenshot(page(), 'template-editor-export');
+  await expectAccessible(page(), 'the export dialog');
+  const [download] = await Promise.all([page().waitForEvent('download'), dialog.getByTestId('export-submit').click()]);
   expect(download.suggestedFilename()).toBe('jobdeck-templates.yaml');
   const content = readFileSync((await download.path())!, 'utf8');
   const docs = parseAllDocuments(content).map((d) => d.toJS() as { apiVersion: string; kind: string; name: string; env?: { name: string; value: string }[]; priority?: number });
@@ -255,61 +245,61 @@ test('export all shown as one file: the downloaded file holds every template, se
   ]);
   expect(content).not.toContain('t0ps3cret');
   expect(docs.find((d) => d.name === 'ted-yaml')!.priority).toBe(1);
-  await expect(toast(page, 'Exported 3 templates to jobdeck-templates.yaml')).toBeVisible();
+  await expect(toast(page(), 'Exported 3 templates to jobdeck-templates.yaml')).toBeVisible();
 });
 
 test('sort by name, last run and next run; filter by text and scheduled only; each scheduled one shows its next run', async () => {
-  await go(page, 'Templates');
-  const names = () => page.getByTestId('template-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-template')));
+  await go(page(), 'Templates');
+  const names = () => page().getByTestId('template-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-template')));
   // A schedule that is on, to sort and filter by.
-  const editor = await openEditor(page, 'ted-yaml');
+  const editor = await openEditor(page(), 'ted-yaml');
   await openSection(editor, 'Schedule');
   await editor.getByTestId('schedule-field').getByLabel(/^Cron/).fill('0 4 * * *');
   await editor.getByTestId('schedule-zone').selectOption('UTC');
   await save(editor);
-  const soon = await openEditor(page, 'ted-copied');
+  const soon = await openEditor(page(), 'ted-copied');
   await soon.getByTestId('schedule-field').getByLabel('schedule on').check();
   await soon.getByTestId('schedule-field').getByLabel(/^Cron/).fill('0 3 * * *');
   await soon.getByTestId('schedule-zone').selectOption('UTC');
   await save(soon);
 
-  await page.getByLabel('Filter templates').fill('ted-');
-  await page.getByLabel('Sort templates by').selectOption('name');
+  await page().getByLabel('Filter templates').fill('ted-');
+  await page().getByLabel('Sort templates by').selectOption('name');
   await expect.poll(names).toEqual(['ted-copied', FULL, 'ted-yaml']);
-  await page.getByLabel('Sort templates by').selectOption('nextRun');
+  await page().getByLabel('Sort templates by').selectOption('nextRun');
   // 03:00 comes before 04:00 (both UTC); the one whose schedule is off comes last.
   await expect.poll(names).toEqual(['ted-copied', 'ted-yaml', FULL]);
-  await expect(templateRow(page, 'ted-yaml').getByTestId('template-next')).toHaveText(/^\w{3} \d{4}-\d{2}-\d{2} 04:00:00 UTC$/);
-  await expect(templateRow(page, FULL).getByTestId('template-next')).toHaveText('–');
-  await page.getByLabel('scheduled only').check();
+  await expect(templateRow(page(), 'ted-yaml').getByTestId('template-next')).toHaveText(/^\w{3} \d{4}-\d{2}-\d{2} 04:00:00 UTC$/);
+  await expect(templateRow(page(), FULL).getByTestId('template-next')).toHaveText('–');
+  await page().getByLabel('scheduled only').check();
   await expect.poll(names).toEqual(['ted-copied', 'ted-yaml']);
-  await expect(page.getByTestId('template-count')).toHaveText(/^2 of \d+$/);
-  await page.getByLabel('Filter templates').fill('ted-y');
+  await expect(page().getByTestId('template-count')).toHaveText(/^2 of \d+$/);
+  await page().getByLabel('Filter templates').fill('ted-y');
   await expect.poll(names).toEqual(['ted-yaml']);
-  await page.getByLabel('Filter templates').fill('ted-');
-  await screenshot(page, 'template-editor-list');
-  await expectAccessible(page, 'Templates sorted by next run, scheduled only');
+  await page().getByLabel('Filter templates').fill('ted-');
+  await screenshot(page(), 'template-editor-list');
+  await expectAccessible(page(), 'Templates sorted by next run, scheduled only');
   // Leave the list as found, and no schedule of ours firing behind the other specs.
-  await page.getByLabel('scheduled only').uncheck();
-  await page.getByLabel('Sort templates by').selectOption('name');
-  const off = await openEditor(page, 'ted-copied');
+  await page().getByLabel('scheduled only').uncheck();
+  await page().getByLabel('Sort templates by').selectOption('name');
+  const off = await openEditor(page(), 'ted-copied');
   await off.getByTestId('schedule-field').getByLabel('schedule on').uncheck();
   await save(off);
-  await page.getByLabel('Filter templates').fill('');
+  await page().getByLabel('Filter templates').fill('');
 });
 
 test('the import preview shows a dropped file\'s content in the same editor, read-only', async () => {
-  await go(page, 'Templates');
-  await dropFiles(page, [templateDrop('ted-dropped', 'echo dropped', ['labels: { origin: drop }'])]);
-  const preview = page.getByTestId('import-preview');
+  await go(page(), 'Templates');
+  await dropFiles(page(), [templateDrop('ted-dropped', 'echo dropped', ['labels: { origin: drop }'])]);
+  const preview = page().getByTestId('import-preview');
   await expect(preview).toContainText('ted-dropped');
   await preview.getByRole('button', { name: 'Show file' }).click();
   const content = preview.getByTestId('import-file-content').locator('.cm-content');
   await expect(content).toContainText('kind: Template');
   await expect(content).toContainText('labels: { origin: drop }');
   await expect(content).toHaveAttribute('contenteditable', 'false');
-  await screenshot(page, 'template-editor-import-file');
-  await expectAccessible(page, 'the import preview showing the file');
+  await screenshot(page(), 'template-editor-import-file');
+  await expectAccessible(page(), 'the import preview showing the file');
   await preview.getByRole('button', { name: 'Hide file' }).click();
   await expect(preview.getByTestId('import-file-content')).toHaveCount(0);
   await preview.getByRole('button', { name: 'Discard' }).click();

@@ -42,6 +42,17 @@ export async function runTemplate(page: Page, name: string): Promise<void> {
   await expect(jobDetail(page)).toContainText(name);
 }
 
+/**
+ * Toasts read and dismissed (they close on a click) before a picture. All at once, in the page: a
+ * toast also closes on its own after a few seconds, and a click aimed at one that just closed
+ * would wait for ever for the next.
+ */
+export async function clearToasts(page: Page): Promise<void> {
+  const toasts = page.locator('.toast');
+  await toasts.evaluateAll((els) => els.forEach((e) => (e as unknown as { click(): void }).click()));
+  await expect(toasts).toHaveCount(0);
+}
+
 export async function shot(page: Page, view: string): Promise<void> {
   await page.screenshot({ path: `e2e/screenshots/${view}.png` });
 }

@@ -1,7 +1,7 @@
 // Helpers of the core journeys (e2e/core-journeys.spec.ts): templates made as a user makes them
 // (a dropped file, or the editor), and screenshots into docs/screenshots/.
 import { expect, type Page } from '@playwright/test';
-import { dropFiles, go, jobBadge } from './app';
+import { clearToasts, dropFiles, go, jobBadge } from './app';
 export { templateYaml } from './templates';
 
 /** Drop one file on the window and save it from the preview. */
@@ -36,7 +36,6 @@ export async function expectEnded(page: Page): Promise<void> {
 
 /** Click the toasts away (as a person clears them off what they want to read), then the picture. */
 export async function docShot(page: Page, name: string): Promise<void> {
-  const toasts = page.getByRole('status').locator('.toast');
-  for (let n = await toasts.count(); n > 0; n = await toasts.count()) await toasts.first().click();
+  await clearToasts(page);
   await page.screenshot({ path: `docs/screenshots/${name}.png` });
 }

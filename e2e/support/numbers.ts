@@ -17,8 +17,12 @@ export const LONG_IMAGE = `example.com/${'a'.repeat(243)}:v${'1'.repeat(43)}`;
 export const LONG_COMMAND = `echo ${'x'.repeat(400)}`;
 export const LONG_DESCRIPTION = 'd'.repeat(300);
 
-/** The retry template backs off this long, so its second attempt starts well after its first. */
-export const RETRY_BACKOFF_S = 12;
+/**
+ * The retry template backs off this long, so its second attempt starts well after its first: with
+ * failsUntil(now + 6 s), attempt 2 checks the clock at least 1 + 6 + 1 s after the start, past the
+ * moment (12 s waited twice as long for nothing).
+ */
+export const RETRY_BACKOFF_S = 6;
 
 function yaml(fields: Record<string, unknown>, extra = ''): DropFile {
   const lines = ['apiVersion: jobdeck/v1', 'kind: Template', ...Object.entries(fields).map(([k, v]) => `${k}: ${JSON.stringify(v)}`), extra];

@@ -1,6 +1,6 @@
 // Template files and steps for the templates journeys; every name starts with tpl- (one shared host).
 import { expect, type Locator, type Page } from '@playwright/test';
-import { go } from './app';
+import { clearToasts, go } from './app';
 import { TEST_IMAGE } from './env';
 import { templateDrop, type DropFile } from './templates';
 
@@ -71,8 +71,6 @@ export const field = (editor: Locator, label: string): Locator => editor.getByLa
 
 /** The end state as a person would look at it: toasts read and dismissed (they close on a click), then the picture. */
 export async function screenshot(page: Page, name: string): Promise<void> {
-  const toasts = page.locator('.toast');
-  await toasts.evaluateAll((els) => els.forEach((e) => (e as unknown as { click(): void }).click()));
-  await expect(toasts).toHaveCount(0);
+  await clearToasts(page);
   await page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: false });
 }

@@ -1,16 +1,22 @@
 // Pulls from a real registry on loopback (test/support/localRegistry.ts), on both engines: a job
 // whose image is not local pulls it with progress per layer (and bytes where the engine counts
 // them), IfNotPresent pulls once, and a tag the registry does not have ends ImagePullFailed with
-// the registry's own words and what to try.
+// the registry's own words and what to try. Through the pull gate (test/support/pullGate.ts) a
+// pull is held in its first layer: the job waits in starting with that pull reported, and runs
+// once the layer is let through.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageProgress } from '../../src/shared/ipc';
 import { startCore, type TestCore } from '../support/core';
 import { clientFor, engineTargets, ensureTestImage, leftovers } from '../support/engines';
 import { registryAvailable, startLocalRegistry, type LocalRegistry } from '../support/localRegistry';
+import { startPullGate } from '../support/pullGate';
 
 const targets = await engineTargets();
 const docker = targets.find((t) => t.kind === 'docker' && !t.missing);
 const RUN = Math.random().toString(36).slice(2, 8);
+// A push (commit + push) and a pull or two: each wait inside allows 120 s, so the test allows more
+// than the default 60 s (Podman's IfNotPresent took over 60 s on a loaded machine).
+const PULL_TEST_MS = 240_000;
 let registry: LocalRegistry | undefined;
 const noRegistry = !registryAvailable() ? 'docker-registry is not installed (apt-get install docker-registry)' : !docker ? 'Docker pushes to the registry, and it is missing' : undefined;
 if (noRegistry && process.env.CI) throw new Error(`${noRegistry} (CI runs the registry tests)`);
@@ -62,7 +68,7 @@ describe.skipIf(Boolean(noRegistry)).each(targets)('pulls on $kind', (target) =>
         expect(steps.some((s) => (s.current ?? 0) > 0 && (s.total ?? 0) >= (s.current ?? 0)), JSON.stringify(steps)).toBe(true);
       }
       expect((await clientFor(target.host).getImage(ref).inspect()).Id).toBeTruthy();
-    });
+    }, PULL_TEST_MS);
 
     it('IfNotPresent: pulled the first time, not again once it is here', async () => {
       const ref = await registry!.push(`ifnotpresent-${target.kind}-${RUN}`);
@@ -73,7 +79,41 @@ describe.skipIf(Boolean(noRegistry)).each(targets)('pulls on $kind', (target) =>
       const second = await job('pull-once', ref, 'IfNotPresent');
       expect(await t.waitFor(second.id, undefined, 120_000)).toMatchObject({ status: 'completed' });
       expect(progressOf(second.id)).toEqual([]);
-    });
+    }, PULL_TEST_MS);
+
+    it('a pull held in its first layer: the job waits in starting with the pull reported, then runs once the layer passes', async () => {
+      const tag = `gated-${target.kind}-${RUN}`;
+      await registry!.push(tag);
+      const gate = await startPullGate(registry!);
+      try {
+        if (target.kind === 'podman' && gate.podmanProblem) throw new Error(gate.podmanProblem);
+        const ref = `${gate.host}/jobdeck-test:${tag}`;
+        pulled.push(ref);
+        const created = await job('pull-gated', ref, 'Always');
+        // Held, or the job ended first (then what it said, and what the gate saw, is the failure).
+        const layer = await Promise.race([
+          gate.held,
+          t.waitFor(created.id, undefined, 90_000).then((j) => {
+            throw new Error(`the job ended (${j.status}: ${j.message ?? ''}) before the gate held a layer; the gate saw ${gate.seen.join(', ')}`);
+          }),
+        ]);
+        const short = layer.replace(/^sha256:/, '').slice(0, 12);
+        const ofLayer = (s: ImageProgress) => s.layer !== undefined && s.layer.replace(/^sha256:/, '').startsWith(short);
+        // Docker counts the held layer's bytes; Podman's compat pull names the layer's step only.
+        const reported = (s: ImageProgress) => (target.kind === 'docker' ? ofLayer(s) && s.status === 'Downloading' && (s.current ?? 0) > 0 : s.layer !== undefined);
+        const waiting = await t.waitFor(created.id, () => progressOf(created.id).some(reported), 60_000).catch((error: Error) => {
+          throw new Error(`${error.message}; progress ${JSON.stringify(progressOf(created.id))}; gate saw ${gate.seen.join(', ')}`);
+        });
+        expect(waiting.status).toBe('running');
+        expect(waiting.attempts.at(-1)?.status).toBe('starting');
+        gate.release();
+        const done = await t.waitFor(created.id, undefined, 120_000);
+        expect(done, done.message).toMatchObject({ status: 'completed', exitCode: 0 });
+        expect(gate.seen.filter((r) => r === `GET /v2/jobdeck-test/blobs/${layer}`).length, gate.seen.join('\n')).toBeGreaterThan(0);
+      } finally {
+        await gate.stop();
+      }
+    }, PULL_TEST_MS);
 
     it('a tag the registry does not have: ImagePullFailed, with what the registry said and what to try', async () => {
       const ref = registry!.ref(`no-such-tag-${RUN}`);

@@ -7,7 +7,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { connect, createServer, type Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -33,6 +33,8 @@ export interface LocalRegistry {
   forget(ref: string): Promise<void>;
   /** Why Podman cannot pull from it here, or undefined when it can. */
   podmanProblem: string | undefined;
+  /** Its certificate (self-signed, so also its CA) and key: a gate in front of it serves the same. */
+  tls: { cert: string; key: string };
   stop(): Promise<void>;
 }
 
@@ -47,6 +49,31 @@ function freePort(): Promise<number> {
       s.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/**
+ * Podman trusts `ca` for this host:port only (certs.d is read on each pull), until undo(); problem
+ * says why it could not be written (then Podman cannot pull from that address here).
+ */
+export function trustOnPodman(hostPort: string, ca: string): { problem: string | undefined; undo(): void } {
+  const certDir = join(CERTS_D, hostPort);
+  const madeCertsD = !existsSync(CERTS_D);
+  try {
+    mkdirSync(certDir, { recursive: true });
+    writeFileSync(join(certDir, 'ca.crt'), ca);
+  } catch (error) {
+    return {
+      problem: `cannot write ${certDir} (${(error as Error).message}): Podman's compat pull verifies TLS and has no switch to skip it`,
+      undo: () => undefined,
+    };
+  }
+  return {
+    problem: undefined,
+    undo() {
+      rmSync(certDir, { recursive: true, force: true });
+      if (madeCertsD && existsSync(CERTS_D) && readdirSync(CERTS_D).length === 0) rmdirSync(CERTS_D);
+    },
+  };
 }
 
 /** GET /v2/ until the registry answers 200 (it is up), with its own CA. */
@@ -110,16 +137,8 @@ export async function startLocalRegistry(docker: Docker, engines: Docker[]): Pro
   child.stderr?.on('data', (d: Buffer) => void (output = (output + d.toString()).slice(-4000)));
   await waitUp(port, ca, child, () => output);
 
-  // Podman: the CA for this host:port only, removed again by stop().
-  const certDir = join(CERTS_D, host);
-  const madeCertsD = !existsSync(CERTS_D);
-  let podmanProblem: string | undefined;
-  try {
-    mkdirSync(certDir, { recursive: true });
-    writeFileSync(join(certDir, 'ca.crt'), ca);
-  } catch (error) {
-    podmanProblem = `cannot write ${certDir} (${(error as Error).message}): Podman's compat pull verifies TLS and has no switch to skip it`;
-  }
+  const podman = trustOnPodman(host, ca);
+  const podmanProblem = podman.problem;
 
   const ref = (tag: string) => `${host}/jobdeck-test:${tag}`;
   const forget = async (r: string) => {
@@ -129,6 +148,7 @@ export async function startLocalRegistry(docker: Docker, engines: Docker[]): Pro
     host,
     ref,
     podmanProblem,
+    tls: { cert: ca, key: readFileSync(join(dir, 'key.pem'), 'utf8') },
     async push(tag) {
       const r = ref(tag);
       // docker commit of a container that wrote the payload: the test image's layers plus a new one.
@@ -151,61 +171,8 @@ export async function startLocalRegistry(docker: Docker, engines: Docker[]): Pro
     async stop() {
       child.kill('SIGTERM');
       if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
-      rmSync(certDir, { recursive: true, force: true });
-      if (madeCertsD && existsSync(CERTS_D) && readdirSync(CERTS_D).length === 0) rmdirSync(CERTS_D);
+      podman.undo();
       rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/**
- * A TCP gate in front of the registry (TLS passes through untouched): each connection's answers
- * flow until `holdAfterBytes` have gone to the client, then wait for release(), so a journey sees
- * a pull in the middle, bytes counted, for as long as it looks. Docker only: Podman would want the
- * CA for this port too.
- */
-export async function startPullGate(registryHost: string, holdAfterBytes: number): Promise<{ host: string; release(): void; stop(): Promise<void> }> {
-  const [, portText] = registryHost.split(':');
-  const target = Number(portText);
-  let released = false;
-  const waiting = new Set<() => void>();
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    sockets.add(client);
-    const upstream = connect(target, '127.0.0.1');
-    sockets.add(upstream);
-    let sent = 0;
-    client.pipe(upstream);
-    upstream.on('data', (chunk: Buffer) => {
-      sent += chunk.length;
-      client.write(chunk);
-      if (!released && sent >= holdAfterBytes) {
-        upstream.pause();
-        waiting.add(() => upstream.resume());
-      }
-    });
-    upstream.on('end', () => client.end());
-    const close = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', close);
-    upstream.on('error', close);
-    client.on('close', close);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    host: `127.0.0.1:${port}`,
-    release() {
-      released = true;
-      for (const go of waiting) go();
-      waiting.clear();
-    },
-    async stop() {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
