@@ -5,11 +5,14 @@ import { defineConfig } from 'vitest/config';
 // pass and ends with a coverage summary of the core and the contract.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Integration files share two engines on a 2-core machine; one file at a time keeps timings honest.
-    fileParallelism: false,
+    // Unit files run side by side first; then the integration files, which share two engines on
+    // a 2-core machine, one at a time (that keeps their timings honest).
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], maxWorkers: 2, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], fileParallelism: false, sequence: { groupOrder: 1 } } },
+    ],
     reporters: ['default', './test/summary-reporter.ts'],
     coverage: {
       provider: 'v8',

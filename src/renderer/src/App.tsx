@@ -88,7 +88,8 @@ export function App() {
           </button>
         </div>
       </nav>
-      <main className="main">
+      {/* While the host is away every control is disabled: the view must still scroll by keyboard. */}
+      <main className="main" tabIndex={offline ? 0 : undefined} aria-label={offline ? 'Jobdeck (not connected)' : undefined}>
         <ConnectionBanner />
         <AlertBanner />
         {/* A disabled fieldset disables every control in the view while the host is away. */}

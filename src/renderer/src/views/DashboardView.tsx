@@ -149,6 +149,8 @@ export function DashboardView() {
             </div>
             <div className="panel">
               <h3>Templates</h3>
+              {/* Seven columns in half the view: at narrow widths the table scrolls in its panel, not the page. */}
+              <div className="table-wrap">
               <table className="table compact">
                 <thead>
                   <tr>
@@ -185,6 +187,7 @@ export function DashboardView() {
                   ))}
                 </tbody>
               </table>
+              </div>
               {Object.keys(stats.failuresByReason).length > 0 && (
                 <p className="muted small">
                   Failure reasons:{' '}
