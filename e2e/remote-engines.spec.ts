@@ -51,6 +51,7 @@ test.afterAll(async () => {
 });
 
 test('add a TLS engine after testing the connection, limit it, and import a Docker context', async ({ page }) => {
+  // Skipped only where the TLS dockerd or the host could not start here; `why` says which.
   test.skip(!host || !tls, why);
   test.setTimeout(180_000);
   const t = tls!;

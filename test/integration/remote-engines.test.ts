@@ -209,8 +209,6 @@ describe.skipIf(skip)('remote engines (TLS dockerd and ssh on loopback)', { time
   });
 });
 
-// Where this suite cannot run, it says so (CI has Docker: engineTargets throws there instead).
-describe.skipIf(!skip)('remote engines', () => {
-  it.skip(`skipped: ${local?.missing ?? 'no local Docker engine'}`, () => undefined);
-});
+// Where this suite cannot run, it says why (CI has Docker: engineTargets throws there instead).
+if (skip) console.log(`remote-engines: skipped: ${local?.missing ?? 'no local Docker engine'}`);
 
