@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { clientFor, engineTargets, ensureTestImage, TEST_IMAGE, type EngineTarget } from '../test/support/engines';
@@ -14,13 +14,30 @@ const ROUNDS = SMOKE ? 3 : 15;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const BIN = join(process.cwd(), 'bin/jobdeck.mjs');
 
-function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+// The command's own CPU (user + system), a figure the machine's load moves far less than the
+// wall clock: through GNU time where it is installed (Debian's `time`), not counted otherwise.
+const GNU_TIME = '/usr/bin/time';
+const cpuFile = join(tmpdir(), `jobdeck-bench-cli-${process.pid}.time`);
+
+interface Timed {
+  wallMs: number;
+  cpuMs?: number;
+}
+
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Timed> {
+  const withTime = existsSync(GNU_TIME);
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const p = withTime ? spawn(GNU_TIME, ['-f', '%U %S', '-o', cpuFile, cmd, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] }) : spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     p.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    p.on('exit', (code) => (code === 0 ? resolve(performance.now() - t0) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err}`))));
+    p.on('exit', (code) => {
+      const wallMs = performance.now() - t0;
+      if (code !== 0) return reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err}`));
+      if (!withTime) return resolve({ wallMs });
+      const [user, sys] = readFileSync(cpuFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
+      resolve({ wallMs, cpuMs: ((user ?? 0) + (sys ?? 0)) * 1000 });
+    });
   });
 }
 
@@ -33,6 +50,20 @@ function engineCli(target: EngineTarget): { cmd: string; args: string[]; env: No
 
 const targets = (await engineTargets()).filter((t) => !t.missing);
 
+/**
+ * NODE_EXTRA_CA_CERTS, where the machine sets it (this build machine does:
+ * /etc/ssl/certs/ca-certificates.crt), makes Node 20 read and parse that bundle at every start,
+ * before any code of ours runs: about 60 ms of CPU, twice what Node's own start costs without it.
+ * The same command is timed without it too, in the same rounds, so the CLI's own share shows apart
+ * from the machine's setting; the figure against the target is the one with the environment as it is.
+ */
+const EXTRA_CERTS = process.env.NODE_EXTRA_CA_CERTS;
+/**
+ * BENCH_CLI_BASELINE=path/to/jobdeck.mjs: another build of the CLI (an earlier commit's, built
+ * apart) timed in the same rounds, for a pass's before and after measured side by side.
+ */
+const EARLIER = process.env.BENCH_CLI_BASELINE;
+
 describe('bench: jobdeck run --wait against docker run --rm', () => {
   it.each(targets)('$kind: a whole `jobdeck run --wait` of true, with the app running', async (target) => {
     await ensureTestImage(clientFor(target.host));
@@ -43,30 +74,49 @@ describe('bench: jobdeck run --wait against docker run --rm', () => {
     const env = { ...process.env };
     delete env.DOCKER_HOST;
     delete env.CONTAINER_HOST;
-    const ours = () => timed(process.execPath, [BIN, '--data-dir', dataDir, 'run', file, '--wait', '--engine', target.kind], env);
+    const args = [BIN, '--data-dir', dataDir, 'run', file, '--wait', '--engine', target.kind];
+    const ours = () => timed(process.execPath, args, env);
+    const bareEnv = { ...env };
+    delete bareEnv.NODE_EXTRA_CA_CERTS;
+    const oursBare = () => timed(process.execPath, args, bareEnv);
+    const earlierRun = (bin: string) => timed(process.execPath, [bin, ...args.slice(1)], env);
     const theirs = engineCli(target);
     const run = () => timed(theirs.cmd, theirs.args, theirs.env);
-    const jobdeck: number[] = [];
-    const docker: number[] = [];
+    const jobdeck: Timed[] = [];
+    const docker: Timed[] = [];
+    const bare: Timed[] = [];
+    const earlier: Timed[] = [];
     try {
       // One of each first, not counted: the image's first use, the host's first job, the CLI's build.
       await ours();
       await run();
+      if (EARLIER) await earlierRun(EARLIER);
+      // Each command in turn, the order turned by one each round: a busy moment of the machine
+      // falls on all alike, and none always follows the engine's own cleanup of the one before.
+      const sides: [Timed[], () => Promise<Timed>][] = [
+        [jobdeck, ours],
+        [docker, run],
+        ...(EXTRA_CERTS ? [[bare, oursBare] as [Timed[], () => Promise<Timed>]] : []),
+        ...(EARLIER ? [[earlier, () => earlierRun(EARLIER)] as [Timed[], () => Promise<Timed>]] : []),
+      ];
       for (let i = 0; i < ROUNDS; i++) {
-        // Alternated, so a busy moment of the machine falls on both sides alike.
-        if (i % 2) docker.push(await run());
-        jobdeck.push(await ours());
-        if (!(i % 2)) docker.push(await run());
+        for (let k = 0; k < sides.length; k++) {
+          const [into, cmd] = sides[(i + k) % sides.length]!;
+          into.push(await cmd());
+        }
       }
     } finally {
       await host.kill('SIGTERM');
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(file, { force: true });
     }
+    rmSync(cpuFile, { force: true });
     expect(jobdeck).toHaveLength(ROUNDS);
-    const a = median(jobdeck);
-    const b = median(docker);
-    console.log(`${target.kind}: jobdeck run --wait ${jobdeck.map((x) => x.toFixed(0)).join(' ')} ms; ${theirs.cmd} run --rm ${docker.map((x) => x.toFixed(0)).join(' ')} ms`);
+    const a = median(jobdeck.map((t) => t.wallMs));
+    const b = median(docker.map((t) => t.wallMs));
+    const load = loadavg().map((l) => l.toFixed(1)).join(' ');
+    const list = (ts: Timed[]) => ts.map((x) => x.wallMs.toFixed(0)).join(' ');
+    console.log(`${target.kind} (load average ${load}): jobdeck run --wait ${list(jobdeck)} ms; ${theirs.cmd} run --rm ${list(docker)} ms${bare.length ? `; jobdeck without NODE_EXTRA_CA_CERTS ${list(bare)} ms` : ''}${earlier.length ? `; the earlier build ${list(earlier)} ms` : ''}`);
     const figures: Figure[] = [
       {
         bench: 'cli',
@@ -80,6 +130,65 @@ describe('bench: jobdeck run --wait against docker run --rm', () => {
         met: a / b <= 1.1,
       },
     ];
+    const cpu = (ts: Timed[]) => (ts.length && ts.every((t) => t.cpuMs !== undefined) ? median(ts.map((t) => t.cpuMs!)) : undefined);
+    if (bare.length) {
+      const c = median(bare.map((t) => t.wallMs));
+      figures.push({
+        bench: 'cli',
+        engine: target.kind,
+        name: `the same without NODE_EXTRA_CA_CERTS (${EXTRA_CERTS}, read at each Node start), same rounds`,
+        value: c,
+        unit: 'ms',
+        baseline: { name: `${theirs.cmd} run --rm of true`, value: b },
+        ratio: c / b,
+        target: 'printed: the machine\'s setting apart, no target',
+        met: true,
+      });
+    }
+    const [ca, cb] = [cpu(jobdeck), cpu(docker)];
+    const cc = cpu(bare);
+    if (earlier.length) {
+      const e = median(earlier.map((t) => t.wallMs));
+      const ce = cpu(earlier);
+      figures.push({
+        bench: 'cli',
+        engine: target.kind,
+        name: `the earlier build (${EARLIER}), same rounds${ce !== undefined ? `; its CPU ${ce.toFixed(0)} ms` : ''}`,
+        value: e,
+        unit: 'ms',
+        baseline: { name: `${theirs.cmd} run --rm of true`, value: b },
+        ratio: e / b,
+        target: 'printed: before and after, no target',
+        met: true,
+      });
+    }
+    if (ca !== undefined && cb !== undefined) {
+      // Where a run's own share goes, whatever the load: starting Node and the CLI, the socket.
+      figures.push({
+        bench: 'cli',
+        engine: target.kind,
+        name: `the same: the command's own CPU, user + system (median of ${ROUNDS})`,
+        value: ca,
+        unit: 'ms',
+        baseline: { name: `${theirs.cmd} run --rm`, value: cb },
+        ratio: ca / cb,
+        target: 'printed: load-free, no target',
+        met: true,
+      });
+      if (cc !== undefined) {
+        figures.push({
+          bench: 'cli',
+          engine: target.kind,
+          name: `the command's own CPU without NODE_EXTRA_CA_CERTS (median of ${ROUNDS})`,
+          value: cc,
+          unit: 'ms',
+          baseline: { name: `${theirs.cmd} run --rm`, value: cb },
+          ratio: cc / cb,
+          target: 'printed: load-free, no target',
+          met: true,
+        });
+      }
+    }
     report(`cli-${target.kind}`, figures);
   });
 });

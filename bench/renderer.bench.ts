@@ -203,6 +203,9 @@ describe('bench: renderer', () => {
       const last = rows.indexOf(`${seeded.lines - 1} │ ${logLine(seeded.lines - 2).trim()}`);
       expect(last, `the last line before the marker, numbered, in ${JSON.stringify(rows.slice(-4))}`).toBeGreaterThanOrEqual(0);
       expect(rows[last + 1]).toBe(`${seeded.lines} │ ${seeded.marker}`);
+      // The pane opened on the log's tail and says so, with the way to the earlier lines.
+      const total = seeded.lines.toLocaleString('en-US');
+      await expect.poll(() => page.getByTestId('log-window').textContent()).toMatch(new RegExp(`^Showing the last lines [\\d,]+–${total} of ${total}`));
       const box = (await pane.boundingBox())!;
       await page.context().close();
       return { ms: marks.done - marks.t0, longest: longest(tasks), size: { width: box.width, height: box.height } };

@@ -105,6 +105,7 @@ test('the Dashboard shows the queue wait of each template beside its durations',
   await expect(ours.getByRole('cell').nth(1)).toHaveText('2');
   await expect(ours.getByTestId('template-wait-mean')).toHaveText(/^\d+ (ms|s)$|^\d+ m \d+ s$/);
   await expect(page.getByTestId('dashboard-view').getByText('Mean queue wait')).toBeVisible();
+  await expect(page.getByTestId('dashboard-view').getByText('p95 queue wait')).toBeVisible();
   await docShot(page, 'dashboard-queue-wait');
   await expectAccessible(page, 'Dashboard with queue waits');
 });

@@ -1,7 +1,8 @@
 // The whole path a user takes, once per engine: drop template files, save, run, watch the log,
 // read the badge, cancel, retry, filter the history. Screenshots of each view come from the Docker pass.
 import { expect, test } from '@playwright/test';
-import { dropFiles, go, jobBadge, jobDetail, logText, runTemplate, shot } from './support/app';
+import { dropFiles, go, jobBadge, jobDetail, logText, runTemplate } from './support/app';
+import { docShot } from './support/core-journeys';
 import { useAppPage } from './support/appPage';
 import { BAD_FILE, HELLO_LINES, names, templateFiles, type EngineKind } from './support/templates';
 
@@ -17,7 +18,7 @@ for (const engine of ['docker', 'podman'] as const satisfies readonly EngineKind
       const card = page().getByTestId('engine-card').filter({ hasText: engine }).first();
       await expect(card).toContainText(/available/);
       await expect(card).not.toContainText(/unavailable/);
-      if (screenshots) await shot(page(), 'engines');
+      if (screenshots) await docShot(page(), 'engines');
     });
 
     test('dropped template files are previewed with their errors, and the good ones saved', async () => {
@@ -29,7 +30,7 @@ for (const engine of ['docker', 'podman'] as const satisfies readonly EngineKind
       const bad = preview.locator('[data-testid="import-file"][data-ok="false"]');
       await expect(bad).toContainText('broken.yaml');
       await expect(bad.getByTestId('import-error').first()).toBeVisible();
-      if (screenshots) await shot(page(), 'templates');
+      if (screenshots) await docShot(page(), 'templates');
       await preview.getByTestId('import-save').click();
       await expect(preview).toBeHidden();
       for (const name of Object.values(n)) await expect(page().getByTestId('template-row').filter({ hasText: name })).toHaveCount(1);
@@ -48,7 +49,11 @@ for (const engine of ['docker', 'podman'] as const satisfies readonly EngineKind
       await expect(jobBadge(page())).toHaveText('0');
       // The secret env value never reaches the page.
       await expect(page().locator('body')).not.toContainText('s3cret-value');
-      if (screenshots) await shot(page(), 'job-detail');
+      if (screenshots) {
+        await docShot(page(), 'job-detail');
+        // The README's picture: a finished job, its numbered log, badge and timeline.
+        await page().screenshot({ path: 'docs/screenshot.png' });
+      }
     });
 
     test('exit 3 turns the badge red, and a retry runs a second attempt', async () => {
@@ -68,7 +73,7 @@ for (const engine of ['docker', 'podman'] as const satisfies readonly EngineKind
       if (screenshots) {
         await go(page(), 'Queue');
         await expect(page().getByTestId('running-row').filter({ hasText: n.slow })).toHaveCount(1);
-        await shot(page(), 'queue');
+        await docShot(page(), 'queue');
         await page().getByTestId('running-row').filter({ hasText: n.slow }).click();
       }
       await jobDetail(page()).getByRole('button', { name: 'Cancel', exact: true }).click();
@@ -94,7 +99,7 @@ for (const engine of ['docker', 'podman'] as const satisfies readonly EngineKind
       if (screenshots) {
         await page().getByPlaceholder(/Search/).first().fill('');
         await expect(rows.filter({ hasText: n.slow }).first()).toBeVisible();
-        await shot(page(), 'history');
+        await docShot(page(), 'history');
       }
     });
 
@@ -105,10 +110,10 @@ for (const engine of ['docker', 'podman'] as const satisfies readonly EngineKind
         // The figures have come and the chart has drawn: what the shot is for.
         await expect(page().getByTestId('chart-range')).toBeVisible();
         await expect(page().getByTestId('duration-chart').locator('canvas').first()).toBeVisible();
-        await shot(page(), 'dashboard');
+        await docShot(page(), 'dashboard');
         await go(page(), 'Settings');
         await expect(page().getByTestId('settings-view')).toBeVisible();
-        await shot(page(), 'settings');
+        await docShot(page(), 'settings');
       });
     }
   });

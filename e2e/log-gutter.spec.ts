@@ -3,9 +3,9 @@
 // mark on each of its rows, times on demand, and the copied log without any of them. Templates: `gutter-`.
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible } from './support/a11y';
-import { go, jobBadge, jobDetail, openApp, runTemplate } from './support/app';
+import { jobDetail, openApp } from './support/app';
 import { useAppPage } from './support/appPage';
-import { deleteTemplate, docShot, expectEnded, importTemplate, templateYaml } from './support/core-journeys';
+import { deleteTemplate, docShot, runToSuccess } from './support/core-journeys';
 import { paneRows } from './support/logRows';
 
 const T = 'gutter-marks';
@@ -35,11 +35,7 @@ test.describe('the log gutter', () => {
 
   test('numbers, stream marks, wrapped rows and times beside the log; copy takes the text alone', async () => {
     await openApp(page());
-    await go(page(), 'Templates');
-    await importTemplate(page(), T, templateYaml(T, COMMAND));
-    await runTemplate(page(), T);
-    await expectEnded(page());
-    await expect(jobBadge(page())).toHaveText('0');
+    await runToSuccess(page(), T, COMMAND);
 
     // Each line with its number and its stream's mark: a thin bar for stdout, a heavy one for stderr.
     let rows = await rowsWhen(page(), (r) => r.some((l) => l.endsWith('gutter-last')), 'the last line shows');

@@ -46,11 +46,9 @@ test.describe('an image pull, seen', () => {
     await registry?.stop();
   });
 
-  // Held back again: in the whole run the job page, opened after the gate has held the pull, showed
-  // no progress. The window folds image.progress only from the first PullProgress mount, and the
-  // core throttles byte counts without sending the last one, so a pull stalled before the page
-  // opens shows nothing until it moves. It passed 4 runs alone; registry-pull covers progress.
-  test.fixme('the job page and the Queue row show the pull with its bytes and bar, then the log', async () => {
+  // The gate holds the pull before the job page opens: the page shows how far it got (jobs.pull),
+  // with the bytes the core held back when the pull stalled.
+  test('the job page and the Queue row show the pull with its bytes and bar, then the log', async () => {
     await runTemplate(page(), T.pull);
     const progress = jobDetail(page()).getByTestId('pull-progress');
     await expect(progress).toContainText(new RegExp(`Pulling image ${pulledRef.replace(/[.:]/g, '\\$&')}: \\d+ of \\d+ layers? · .+ of .+ \\(\\d+ %\\)`));

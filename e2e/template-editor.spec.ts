@@ -251,15 +251,18 @@ test('export all shown as one file: the downloaded file holds every template, se
 test('sort by name, last run and next run; filter by text and scheduled only; each scheduled one shows its next run', async () => {
   await go(page(), 'Templates');
   const names = () => page().getByTestId('template-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-template')));
-  // A schedule that is on, to sort and filter by.
+  // Two schedules on, the hours after this one (UTC): 'ted-copied' runs next, whatever the time
+  // of day (fixed hours swapped their order for the hour between them).
+  const soonHour = (new Date().getUTCHours() + 1) % 24;
+  const laterHour = (soonHour + 1) % 24;
   const editor = await openEditor(page(), 'ted-yaml');
   await openSection(editor, 'Schedule');
-  await editor.getByTestId('schedule-field').getByLabel(/^Cron/).fill('0 4 * * *');
+  await editor.getByTestId('schedule-field').getByLabel(/^Cron/).fill(`0 ${laterHour} * * *`);
   await editor.getByTestId('schedule-zone').selectOption('UTC');
   await save(editor);
   const soon = await openEditor(page(), 'ted-copied');
   await soon.getByTestId('schedule-field').getByLabel('schedule on').check();
-  await soon.getByTestId('schedule-field').getByLabel(/^Cron/).fill('0 3 * * *');
+  await soon.getByTestId('schedule-field').getByLabel(/^Cron/).fill(`0 ${soonHour} * * *`);
   await soon.getByTestId('schedule-zone').selectOption('UTC');
   await save(soon);
 
@@ -267,9 +270,9 @@ test('sort by name, last run and next run; filter by text and scheduled only; ea
   await page().getByLabel('Sort templates by').selectOption('name');
   await expect.poll(names).toEqual(['ted-copied', FULL, 'ted-yaml']);
   await page().getByLabel('Sort templates by').selectOption('nextRun');
-  // 03:00 comes before 04:00 (both UTC); the one whose schedule is off comes last.
+  // The sooner hour first; the one whose schedule is off comes last.
   await expect.poll(names).toEqual(['ted-copied', 'ted-yaml', FULL]);
-  await expect(templateRow(page(), 'ted-yaml').getByTestId('template-next')).toHaveText(/^\w{3} \d{4}-\d{2}-\d{2} 04:00:00 UTC$/);
+  await expect(templateRow(page(), 'ted-yaml').getByTestId('template-next')).toHaveText(new RegExp(`^\\w{3} \\d{4}-\\d{2}-\\d{2} ${String(laterHour).padStart(2, '0')}:00:00 UTC$`));
   await expect(templateRow(page(), FULL).getByTestId('template-next')).toHaveText('–');
   await page().getByLabel('scheduled only').check();
   await expect.poll(names).toEqual(['ted-copied', 'ted-yaml']);

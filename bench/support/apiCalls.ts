@@ -17,7 +17,7 @@ export function callKind(o: DialOptions): string {
 }
 
 export interface ApiCalls {
-  /** Calls, health probes (_ping, version, info) apart. */
+  /** Calls, health probes (_ping, version, info) and per-engine event streams apart. */
   total: number;
   byKind: Record<string, number>;
   /** Mean ms from the request until its answer (for a stream: until it began), per kind. */
@@ -45,7 +45,8 @@ export function countApiCalls(): { stop(): ApiCalls } {
   return {
     stop() {
       Modem.prototype.dial = original;
-      const probes = /\/(_ping|version|info)$/;
+      // Health probes, and the one event stream an engine keeps open for all its jobs (Podman's exits).
+      const probes = /\/(_ping|version|info|events)$/;
       const total = Object.entries(byKind).reduce((n, [k, v]) => (probes.test(k) ? n : n + v), 0);
       const meanMs = Object.fromEntries(Object.entries(spent).map(([k, ms]) => [k, Math.round((ms / byKind[k]!) * 10) / 10]));
       return { total, byKind, meanMs };

@@ -53,6 +53,3 @@ export async function clearToasts(page: Page): Promise<void> {
   await expect(toasts).toHaveCount(0);
 }
 
-export async function shot(page: Page, view: string): Promise<void> {
-  await page.screenshot({ path: `e2e/screenshots/${view}.png` });
-}

@@ -1,7 +1,8 @@
 // Helpers of the core journeys (e2e/core-journeys.spec.ts): templates made as a user makes them
 // (a dropped file, or the editor), and screenshots into docs/screenshots/.
 import { expect, type Page } from '@playwright/test';
-import { clearToasts, dropFiles, go, jobBadge } from './app';
+import { clearToasts, dropFiles, go, jobBadge, runTemplate } from './app';
+import { templateYaml } from './templates';
 export { templateYaml } from './templates';
 
 /** Drop one file on the window and save it from the preview. */
@@ -27,6 +28,15 @@ export async function deleteTemplate(page: Page, name: string): Promise<void> {
   await confirm.getByRole('button', { name: 'Delete template' }).click();
   await expect(confirm).toBeHidden();
   await expect(templateRow(page, name)).toHaveCount(0);
+}
+
+/** A template made from a command, imported in Templates and run; its job page shown once it exited 0. */
+export async function runToSuccess(page: Page, name: string, command: string): Promise<void> {
+  await go(page, 'Templates');
+  await importTemplate(page, name, templateYaml(name, command));
+  await runTemplate(page, name);
+  await expectEnded(page);
+  await expect(jobBadge(page)).toHaveText('0');
 }
 
 /** The job on screen has ended (its badge left the running tone). */

@@ -4,7 +4,7 @@ import type { Page } from '@playwright/test';
 export interface LogTraffic {
   /** Lines with `marker` that came in live log.chunks events. */
   live: number;
-  /** Lines with `marker` that came in logs.read replies. */
+  /** Lines with `marker` that came in logs.read replies (and the logs.tail reply a pane opens on). */
   read: number;
 }
 
@@ -18,10 +18,12 @@ export function countLogTraffic(page: Page, marker: string): LogTraffic {
       const m = JSON.parse(String(payload)) as {
         type?: string;
         event?: { name?: string; payload?: { chunks?: { data?: unknown }[] } };
-        result?: { ok?: boolean; value?: { chunks?: { data?: unknown }[]; nextOffset?: unknown } };
+        result?: { ok?: boolean; value?: { chunks?: { data?: unknown }[]; nextOffset?: unknown; lines?: { text?: unknown }[]; offset?: unknown } };
       };
       if (m.type === 'event' && m.event?.name === 'log.chunks') traffic.live += count(m.event.payload?.chunks ?? []);
       else if (m.type === 'result' && m.result?.ok && typeof m.result.value?.nextOffset === 'number') traffic.read += count(m.result.value.chunks ?? []);
+      else if (m.type === 'result' && m.result?.ok && typeof m.result.value?.offset === 'number')
+        traffic.read += count((m.result.value.lines ?? []).map((l) => ({ data: l.text })));
     });
   });
   return traffic;

@@ -89,10 +89,11 @@ export function connectSocket(path: string, onLost: (why: string) => void = () =
       },
       close() {
         closing = true;
+        // Done once what we wrote has left (the end's callback): waiting for the app to close its
+        // side too would cost a turn of its event loop before the command can exit.
         return new Promise<void>((done) => {
-          if (socket.destroyed) return done();
-          socket.once('close', () => done());
-          socket.end();
+          if (socket.destroyed || socket.writableFinished) return done();
+          socket.end(() => done());
         });
       },
     };

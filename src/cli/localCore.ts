@@ -8,10 +8,14 @@ import type { AppEvent } from '../shared/ipc';
 import { createJobdeck } from '../main/core/jobdeck';
 import { createDispatcher } from '../main/ipc/dispatch';
 import { startSocket, type SocketHost } from '../main/socket/socketServer';
-import { unwrap, type Client } from './client';
+import type { Client, unwrap as Unwrap } from './client';
 import { debug } from './debug';
 
-export async function startLocalCore(dataDir: string): Promise<Client> {
+/**
+ * `unwrap` is the CLI's own: this file is bundled apart (bin/build-cli.mjs), and the errors it
+ * throws must be the CommandFailed the commands look for, not a copy of the class.
+ */
+export async function startLocalCore(dataDir: string, unwrap: typeof Unwrap): Promise<Client> {
   const core = await createJobdeck({ dataDir, kind: 'cli', schedules: false });
   debug('core open');
   let socket: SocketHost | undefined;

@@ -1,14 +1,15 @@
 // The `jobdeck` command line: a third client of the one contract (DESIGN.md). It reaches the
 // running app over its local socket, or runs the core itself (localCore.ts) when none is running.
 // Exit codes: 0 done; the job's code for run --wait; 1 a failed operation; 2 a usage error.
+import './jitless';
 import { CommanderError } from 'commander';
 import { UsageError } from './args';
-import { CommandFailed, type Client } from './client';
+import { CommandFailed, unwrap, type Client } from './client';
 import { findApp } from './connect';
 import { debug } from './debug';
 import { Failure, type Cli, type Output } from './context';
 import { styleFor } from './format';
-import { buildProgram, type GlobalOptions } from './program';
+import { buildProgram, commandNamed, type GlobalOptions } from './program';
 
 declare const JOBDECK_VERSION: string | undefined;
 const version = typeof JOBDECK_VERSION === 'string' ? JOBDECK_VERSION : '0.0.0-dev';
@@ -60,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
       connecting ??= findApp({
         ...(g.dataDir ? { dataDir: g.dataDir } : {}),
         // Loaded only when needed: the core is most of the bundle, and most commands reach the app.
-        startLocal: async (dir) => (await import('./localCore')).startLocalCore(dir),
+        startLocal: async (dir) => (await import('./localCore')).startLocalCore(dir, unwrap),
         onLost: (why) => {
           process.stderr.write(`jobdeck: ${why}\n`);
           process.exit(EXIT_FAILED);
@@ -74,7 +75,8 @@ async function main(argv: string[]): Promise<number> {
       return connecting;
     },
   });
-  const program = buildProgram(makeCli, (code) => finished(code), version);
+  const program = buildProgram(makeCli, (code) => finished(code), version, commandNamed(argv));
+  debug('commands built');
   try {
     await program.parseAsync(argv, { from: 'user' });
     // An action reports its code through `done`; a command with no action (a bare group) prints help.
@@ -102,7 +104,10 @@ function report(error: unknown): number {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    debug(`exit ${code}`);
+    process.exit(code);
+  },
   (error: unknown) => {
     process.stderr.write(`jobdeck: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(EXIT_FAILED);

@@ -18,8 +18,32 @@ export interface GlobalOptions {
   color?: boolean;
 }
 
-/** `cli` is made from the global options once commander has read them. */
-export function buildProgram(makeCli: (g: GlobalOptions) => Cli, done: (code: number) => void, version: string): Command {
+/** Global options that take a value: their value is not the command's name. */
+const VALUED_GLOBALS = new Set(['--data-dir']);
+
+/**
+ * The top-level command a command line names (`run` in `jobdeck --json run x`), read before
+ * commander parses it, so that only that command's part of the tree is built; undefined when
+ * help is asked for before it (the program's help lists every command) or none is named.
+ */
+export function commandNamed(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-h' || a === '--help' || a === '--') return undefined;
+    if (VALUED_GLOBALS.has(a)) i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
+/**
+ * `cli` is made from the global options once commander has read them. With `only` (a top-level
+ * command's name, commandNamed), the other commands are left out: what commander does with that
+ * command line is the same, and building the whole tree is a tenth of a command's start. A name
+ * that is no command (a typo, for commander's suggestion) or `completion` (it walks the tree)
+ * builds it all.
+ */
+export function buildProgram(makeCli: (g: GlobalOptions) => Cli, done: (code: number) => void, version: string, only?: string): Command {
   const program = new Command('jobdeck')
     .description('Run container jobs with Jobdeck from a terminal: the running app (or, with none, a core of its own) on the same data dir.')
     .version(version, '-V, --version')
@@ -38,146 +62,187 @@ export function buildProgram(makeCli: (g: GlobalOptions) => Cli, done: (code: nu
       done(await f(cli(cmd), ...(args.slice(0, -1) as A)));
     };
 
-  program
-    .command('run')
-    .description('run a template (by name or id) or a template file (not saved); with --wait, exit with the job\'s code')
-    .argument('<template>', 'template name or id, or a template file')
-    .argument('[command...]', 'a command instead of the template\'s (after --)')
-    .option('-e, --env <K=V>', 'set a variable (repeatable; K alone takes this shell\'s value)', collect)
-    .option('--memory <size>', 'memory limit, such as 256Mi or 1G')
-    .option('--cpus <n>', 'CPU limit, such as 0.5 or 2')
-    .option('--timeout <duration>', 'stop the job after this long: 90s, 15m, 2h, or seconds')
-    .option('--priority <1-5>', '1 is the highest')
-    .option('--engine <id>', 'an engine id (jobdeck engines list), or docker, podman, any')
-    .option('--after <job>', 'start only after this job completes (repeatable)', collect)
-    .option('-w, --wait', 'wait for the job to end and exit with its exit code')
-    .option('-f, --follow', 'print the log as it is written (implies --wait)')
-    .option('--cancel-on-interrupt', 'Ctrl-C cancels the job instead of asking (or, without a terminal, leaving it)')
-    .action(action((c, target: string, command: string[], o: Parameters<typeof run>[3]) => run(c, target, command, o)));
+  const wanted = only !== 'completion' ? only : undefined;
+  const skipped: (() => void)[] = [];
+  let built = false;
+  const part = (names: readonly string[], build: () => void) => {
+    if (wanted === undefined || names.includes(wanted)) {
+      built = true;
+      build();
+    } else skipped.push(build);
+  };
 
-  const jobs = program.command('jobs').description('list jobs');
-  jobs
-    .command('list')
-    .alias('ls')
-    .description('jobs, newest first')
-    .option('--status <states>', 'pending, running, completed, failed, cancelled (comma-separated or repeated)', collect)
-    .option('--template <name>', 'jobs of this template')
-    .option('--engine <id>', 'jobs that ran on this engine')
-    .option('--since <when>', 'created since: a duration back (12h, 7d) or an ISO time')
-    .option('--until <when>', 'created before: a duration back or an ISO time')
-    .option('--limit <n>', 'at most this many (1-1000, default 50)')
-    .action(action((c, o: Parameters<typeof listJobs>[1]) => listJobs(c, o)));
+  part(['run'], () => {
+    program
+      .command('run')
+      .description('run a template (by name or id) or a template file (not saved); with --wait, exit with the job\'s code')
+      .argument('<template>', 'template name or id, or a template file')
+      .argument('[command...]', 'a command instead of the template\'s (after --)')
+      .option('-e, --env <K=V>', 'set a variable (repeatable; K alone takes this shell\'s value)', collect)
+      .option('--memory <size>', 'memory limit, such as 256Mi or 1G')
+      .option('--cpus <n>', 'CPU limit, such as 0.5 or 2')
+      .option('--timeout <duration>', 'stop the job after this long: 90s, 15m, 2h, or seconds')
+      .option('--priority <1-5>', '1 is the highest')
+      .option('--engine <id>', 'an engine id (jobdeck engines list), or docker, podman, any')
+      .option('--after <job>', 'start only after this job completes (repeatable)', collect)
+      .option('-w, --wait', 'wait for the job to end and exit with its exit code')
+      .option('-f, --follow', 'print the log as it is written (implies --wait)')
+      .option('--cancel-on-interrupt', 'Ctrl-C cancels the job instead of asking (or, without a terminal, leaving it)')
+      .action(action((c, target: string, command: string[], o: Parameters<typeof run>[3]) => run(c, target, command, o)));
+  });
 
-  program
-    .command('show')
-    .description('a job: its state, exit code and attempts')
-    .argument('<job>', 'job id (or its start)')
-    .option('--events', 'and its events: who asked, what it waited for, each attempt, how it ended')
-    .action(action((c, ref: string, o: { events?: boolean }) => showJob(c, ref, o)));
-  program.command('report').description('a job as Markdown for a ticket: inputs, engine, timings, exit code, log tails, events').argument('<job>', 'job id (or its start)').action(action((c, ref: string) => reportJob(c, ref)));
+  part(['jobs'], () => {
+    const jobs = program.command('jobs').description('list jobs');
+    jobs
+      .command('list')
+      .alias('ls')
+      .description('jobs, newest first')
+      .option('--status <states>', 'pending, running, completed, failed, cancelled (comma-separated or repeated)', collect)
+      .option('--template <name>', 'jobs of this template')
+      .option('--engine <id>', 'jobs that ran on this engine')
+      .option('--since <when>', 'created since: a duration back (12h, 7d) or an ISO time')
+      .option('--until <when>', 'created before: a duration back or an ISO time')
+      .option('--limit <n>', 'at most this many (1-1000, default 50)')
+      .action(action((c, o: Parameters<typeof listJobs>[1]) => listJobs(c, o)));
+  });
 
-  program
-    .command('logs')
-    .description('a job\'s log as numbered lines; -f follows it until the job ends')
-    .argument('<job>', 'job id (or its start)')
-    .option('--attempt <n>', 'this attempt (default the newest)')
-    .option('--stream <stream>', 'stdout or stderr only')
-    .option('--from-line <n>', 'start at this line')
-    .option('--lines <m>', 'at most this many lines')
-    .option('-t, --timestamps', 'show each line\'s number and time')
-    .option('-f, --follow', 'follow the log until the job ends')
-    .action(action((c, ref: string, o: Parameters<typeof logs>[2]) => logs(c, ref, o)));
+  part(['show'], () => {
+    program
+      .command('show')
+      .description('a job: its state, exit code and attempts')
+      .argument('<job>', 'job id (or its start)')
+      .option('--events', 'and its events: who asked, what it waited for, each attempt, how it ended')
+      .action(action((c, ref: string, o: { events?: boolean }) => showJob(c, ref, o)));
+  });
 
-  for (const verb of ['cancel', 'retry', 'clone'] as const) {
-    const cmd = program
-      .command(verb)
-      .description(verb === 'cancel' ? 'cancel jobs' : verb === 'retry' ? 'retry failed or cancelled jobs' : 'run jobs again as new jobs')
-      .argument('[jobs...]', 'job ids (or their starts)')
-      .option('--status <states>', `${verb} every job in these states`, collect);
-    if (verb !== 'cancel') cmd.option('--since <when>', 'with --status: created since (12h, 7d, or an ISO time)');
-    cmd.action(action((c, refs: string[], o: Parameters<typeof act>[3]) => act(c, verb, refs, o)));
-  }
+  part(['report'], () => {
+    program.command('report').description('a job as Markdown for a ticket: inputs, engine, timings, exit code, log tails, events').argument('<job>', 'job id (or its start)').action(action((c, ref: string) => reportJob(c, ref)));
+  });
 
-  program
-    .command('cleanup')
-    .description('remove finished jobs (their logs and artifacts) older than a duration')
-    .option('--older-than <duration>', 'ended longer ago than this: 12h, 7d, 4w')
-    .option('--status <states>', 'only completed, failed or cancelled ones', collect)
-    .option('--dry-run', 'count what would be removed; remove nothing')
-    .action(action((c, o: Parameters<typeof cleanup>[1]) => cleanup(c, o)));
+  part(['logs'], () => {
+    program
+      .command('logs')
+      .description('a job\'s log as numbered lines; -f follows it until the job ends')
+      .argument('<job>', 'job id (or its start)')
+      .option('--attempt <n>', 'this attempt (default the newest)')
+      .option('--stream <stream>', 'stdout or stderr only')
+      .option('--from-line <n>', 'start at this line')
+      .option('--lines <m>', 'at most this many lines')
+      .option('-t, --timestamps', 'show each line\'s number and time')
+      .option('-f, --follow', 'follow the log until the job ends')
+      .action(action((c, ref: string, o: Parameters<typeof logs>[2]) => logs(c, ref, o)));
+  });
 
-  const templates = program.command('templates').description('templates: list, show, import, export, rm, from-docker-run');
-  templates.command('list').alias('ls').description('the templates').action(action((c) => listTemplates(c)));
-  templates.command('show').description('a template as its file').argument('<name>').action(action((c, ref: string) => showTemplate(c, ref)));
-  templates
-    .command('import')
-    .description('store the templates of files (Jobdeck YAML/JSON, Kubernetes Job or CronJob)')
-    .argument('<files...>')
-    .addOption(new Option('--on-conflict <action>', 'a template of the same name exists').choices(['skip', 'replace', 'keep-both']).default('skip'))
-    .option('--confirm-host-mounts', 'the files mount host directories, and that is fine')
-    .action(action((c, files: string[], o: Parameters<typeof importTemplates>[2]) => importTemplates(c, files, o)));
-  templates
-    .command('export')
-    .description('a template as a file on stdout')
-    .argument('<name>')
-    .option('--format <format>', 'jobdeck or kubernetes', 'jobdeck')
-    .action(action((c, ref: string, o: { format: string }) => exportTemplate(c, ref, o.format)));
-  templates.command('rm').description('delete templates (their jobs stay)').argument('<names...>').action(action((c, refs: string[]) => removeTemplate(c, refs)));
-  templates
-    .command('from-docker-run')
-    .description('a template from a docker/podman run line: jobdeck templates from-docker-run -- docker run …')
-    .argument('[words...]', 'the command line, after --')
-    .option('--secret <name>', 'treat this variable as a secret (repeatable)', collect)
-    .option('--save', 'store the template (otherwise print it as a file)')
-    .option('--confirm-host-mounts', 'it mounts host directories, and that is fine')
-    .action(action((c, words: string[], o: Parameters<typeof fromDockerRun>[2]) => fromDockerRun(c, words, o)));
+  part(['cancel', 'retry', 'clone'], () => {
+    for (const verb of ['cancel', 'retry', 'clone'] as const) {
+      const cmd = program
+        .command(verb)
+        .description(verb === 'cancel' ? 'cancel jobs' : verb === 'retry' ? 'retry failed or cancelled jobs' : 'run jobs again as new jobs')
+        .argument('[jobs...]', 'job ids (or their starts)')
+        .option('--status <states>', `${verb} every job in these states`, collect);
+      if (verb !== 'cancel') cmd.option('--since <when>', 'with --status: created since (12h, 7d, or an ISO time)');
+      cmd.action(action((c, refs: string[], o: Parameters<typeof act>[3]) => act(c, verb, refs, o)));
+    }
+  });
 
-  program
-    .command('stats')
-    .description('jobs, success rate and durations, per template')
-    .option('--template <name>', 'one template')
-    .option('--since <when>', 'since a duration back or an ISO time (default 24h)')
-    .action(action((c, o: Parameters<typeof stats>[1]) => stats(c, o)));
+  part(['cleanup'], () => {
+    program
+      .command('cleanup')
+      .description('remove finished jobs (their logs and artifacts) older than a duration')
+      .option('--older-than <duration>', 'ended longer ago than this: 12h, 7d, 4w')
+      .option('--status <states>', 'only completed, failed or cancelled ones', collect)
+      .option('--dry-run', 'count what would be removed; remove nothing')
+      .action(action((c, o: Parameters<typeof cleanup>[1]) => cleanup(c, o)));
+  });
 
-  program
-    .command('metrics')
-    .description('the metrics as Prometheus text (jobs by status, durations, queue waits, engines up), as /metrics serves them')
-    .action(action((c) => metrics(c)));
+  part(['templates'], () => {
+    const templates = program.command('templates').description('templates: list, show, import, export, rm, from-docker-run');
+    templates.command('list').alias('ls').description('the templates').action(action((c) => listTemplates(c)));
+    templates.command('show').description('a template as its file').argument('<name>').action(action((c, ref: string) => showTemplate(c, ref)));
+    templates
+      .command('import')
+      .description('store the templates of files (Jobdeck YAML/JSON, Kubernetes Job or CronJob)')
+      .argument('<files...>')
+      .addOption(new Option('--on-conflict <action>', 'a template of the same name exists').choices(['skip', 'replace', 'keep-both']).default('skip'))
+      .option('--confirm-host-mounts', 'the files mount host directories, and that is fine')
+      .action(action((c, files: string[], o: Parameters<typeof importTemplates>[2]) => importTemplates(c, files, o)));
+    templates
+      .command('export')
+      .description('a template as a file on stdout')
+      .argument('<name>')
+      .option('--format <format>', 'jobdeck or kubernetes', 'jobdeck')
+      .action(action((c, ref: string, o: { format: string }) => exportTemplate(c, ref, o.format)));
+    templates.command('rm').description('delete templates (their jobs stay)').argument('<names...>').action(action((c, refs: string[]) => removeTemplate(c, refs)));
+    templates
+      .command('from-docker-run')
+      .description('a template from a docker/podman run line: jobdeck templates from-docker-run -- docker run …')
+      .argument('[words...]', 'the command line, after --')
+      .option('--secret <name>', 'treat this variable as a secret (repeatable)', collect)
+      .option('--save', 'store the template (otherwise print it as a file)')
+      .option('--confirm-host-mounts', 'it mounts host directories, and that is fine')
+      .action(action((c, words: string[], o: Parameters<typeof fromDockerRun>[2]) => fromDockerRun(c, words, o)));
+  });
 
-  const engines = program.command('engines').description('container engines: list, add, rm');
-  engines.command('list').alias('ls').description('the engines and whether they answer').action(action((c) => listEngines(c)));
-  engines
-    .command('add')
-    .description('add an engine: unix:///path, tcp://host:port, ssh://user@host')
-    .argument('<id>')
-    .argument('<host>')
-    .option('--kind <kind>', 'docker or podman')
-    .option('--concurrency <n>', 'at most this many jobs at once on it')
-    .action(action((c, id: string, host: string, o: Parameters<typeof addEngine>[3]) => addEngine(c, id, host, o)));
-  engines.command('rm').description('remove an engine you added').argument('<id>').action(action((c, id: string) => removeEngine(c, id)));
+  part(['stats'], () => {
+    program
+      .command('stats')
+      .description('jobs, success rate and durations, per template')
+      .option('--template <name>', 'one template')
+      .option('--since <when>', 'since a duration back or an ISO time (default 24h)')
+      .action(action((c, o: Parameters<typeof stats>[1]) => stats(c, o)));
+  });
 
-  const q = program.command('queue').description('the queue: pause, resume, status');
-  for (const verb of ['pause', 'resume', 'status'] as const) {
-    q.command(verb).description(verb === 'status' ? 'running and pending jobs' : `${verb} starting jobs`).action(action((c) => queue(c, verb)));
-  }
+  part(['metrics'], () => {
+    program
+      .command('metrics')
+      .description('the metrics as Prometheus text (jobs by status, durations, queue waits, engines up), as /metrics serves them')
+      .action(action((c) => metrics(c)));
+  });
 
-  program
-    .command('serve')
-    .description('the headless host (browser UI) on this data dir, in this terminal')
-    .option('--port <port>', 'port on 127.0.0.1 (default: the last one, else any free one)')
-    .option('--new-token', 'a new token for the URL')
-    .action(action((c, o: { port?: string; newToken?: boolean }) => serve(c, { ...o, ...(c.dataDirOption ? { dataDir: c.dataDirOption } : {}) })));
+  part(['engines'], () => {
+    const engines = program.command('engines').description('container engines: list, add, rm');
+    engines.command('list').alias('ls').description('the engines and whether they answer').action(action((c) => listEngines(c)));
+    engines
+      .command('add')
+      .description('add an engine: unix:///path, tcp://host:port, ssh://user@host')
+      .argument('<id>')
+      .argument('<host>')
+      .option('--kind <kind>', 'docker or podman')
+      .option('--concurrency <n>', 'at most this many jobs at once on it')
+      .action(action((c, id: string, host: string, o: Parameters<typeof addEngine>[3]) => addEngine(c, id, host, o)));
+    engines.command('rm').description('remove an engine you added').argument('<id>').action(action((c, id: string) => removeEngine(c, id)));
+  });
 
-  program
-    .command('completion')
-    .description('a shell completion script: jobdeck completion bash > /etc/bash_completion.d/jobdeck')
-    .argument('<shell>', 'bash, zsh or fish')
-    .action(async (shell: string) => {
-      if (!['bash', 'zsh', 'fish'].includes(shell)) throw new UsageError(`completion: "${shell}" must be bash, zsh or fish`);
-      process.stdout.write(completionScript(program, shell));
-      done(0);
-    });
+  part(['queue'], () => {
+    const q = program.command('queue').description('the queue: pause, resume, status');
+    for (const verb of ['pause', 'resume', 'status'] as const) {
+      q.command(verb).description(verb === 'status' ? 'running and pending jobs' : `${verb} starting jobs`).action(action((c) => queue(c, verb)));
+    }
+  });
 
+  part(['serve'], () => {
+    program
+      .command('serve')
+      .description('the headless host (browser UI) on this data dir, in this terminal')
+      .option('--port <port>', 'port on 127.0.0.1 (default: the last one, else any free one)')
+      .option('--new-token', 'a new token for the URL')
+      .action(action((c, o: { port?: string; newToken?: boolean }) => serve(c, { ...o, ...(c.dataDirOption ? { dataDir: c.dataDirOption } : {}) })));
+  });
+
+  part(['completion'], () => {
+    program
+      .command('completion')
+      .description('a shell completion script: jobdeck completion bash > /etc/bash_completion.d/jobdeck')
+      .argument('<shell>', 'bash, zsh or fish')
+      .action(async (shell: string) => {
+        if (!['bash', 'zsh', 'fish'].includes(shell)) throw new UsageError(`completion: "${shell}" must be bash, zsh or fish`);
+        process.stdout.write(completionScript(program, shell));
+        done(0);
+      });
+  });
+
+  // No command of that name: the whole tree, for commander's message and suggestion.
+  if (!built) for (const build of skipped) build();
   for (const c of program.commands) c.allowExcessArguments(false);
   return program;
 }

@@ -11,6 +11,7 @@ import { JobEndLedger } from '../shared/jobEnds';
 import type { DesktopNotice } from '../shared/notify';
 import { desktopArtifactShell } from './desktop/artifactShell';
 import { desktopSaveDialog } from './desktop/saveDialog';
+import { desktopFilePicker } from './desktop/filePicker';
 import { readJsonFile, writeJsonFile } from './desktop/jsonFile';
 import { goToRouteScript, jobRoute } from './desktop/notifications';
 import { QuitFlow } from './desktop/quit';
@@ -109,6 +110,7 @@ async function start(): Promise<void> {
     secretCodec: safeStorageCodec(safeStorage),
     artifactShell: desktopArtifactShell(shell, app.getPath('userData')),
     saveDialog: desktopSaveDialog((options) => dialog.showSaveDialog(options), app.getPath('downloads')),
+    filePicker: desktopFilePicker((options) => dialog.showOpenDialog(options), app.getPath('home')),
   });
   core = jobdeck;
   closeToTray = (await jobdeck.handlers['settings.get']({}, SHELL)).closeToTray;

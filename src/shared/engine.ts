@@ -180,7 +180,18 @@ export const KubernetesTarget = z.object({
   context: z.string(),
   namespace: z.string(),
   cluster: z.string().optional(),
+  /** The kubeconfig's namespace for the context, where Jobdeck's settings choose another. */
+  kubeconfigNamespace: z.string().optional(),
+  /** The kubeconfig's current-context (what engineId 'kubernetes' runs on unless settings.kubernetes.context names another). */
+  current: z.boolean().optional(),
 });
+
+const namespaceRule = 'Namespace must be a DNS label: lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters';
+/** A namespace name as the API server takes it (RFC 1123 label). */
+export const KubernetesNamespace = z
+  .string({ error: namespaceRule })
+  .max(63, { error: namespaceRule })
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: namespaceRule });
 export type KubernetesTarget = z.infer<typeof KubernetesTarget>;
 
 /** The engine id of a kubeconfig context. */
@@ -212,3 +223,12 @@ export const DockerContextMeta = z.object({
     .nullable(),
 });
 export type DockerContextMeta = z.infer<typeof DockerContextMeta>;
+
+/** The add-engine form's file fields, for the desktop's "Choose…" (a directory for certDir). */
+export const EngineFileField = z.enum(['caFile', 'certFile', 'keyFile', 'certDir', 'identityFile', 'knownHostsFile']);
+export type EngineFileField = z.infer<typeof EngineFileField>;
+export const PickFileInput = z.object({ field: EngineFileField, current: z.string().max(4096).optional() }).strict();
+export type PickFileInput = z.infer<typeof PickFileInput>;
+/** The path chosen, or none when the user cancelled. */
+export const PickFileResult = z.object({ path: z.string().optional() });
+export type PickFileResult = z.infer<typeof PickFileResult>;

@@ -3,16 +3,18 @@ import { Alert, AlertList } from './alerts';
 import type { ClientKind } from './audit';
 import { JobGraph, TemplateChain } from './dependencyGraph';
 import { BulkAction, BulkResult, CleanupPreview, CleanupRule, ExportFormat, JobSelection } from './bulk';
-import { DockerContext, EngineInfo, EngineTestInput, EngineTestResult, NewEngineConfig } from './engine';
+import { DockerContext, EngineInfo, EngineTestInput, EngineTestResult, NewEngineConfig, PickFileInput, PickFileResult } from './engine';
 import { ErrorCode, WireError } from './errors';
 import { Job, JobStatus } from './job';
 import { JobEvent } from './jobEvents';
-import { LogLinesInput, LogLinesPage, LogSearchInput, LogSearchResult, LogStream } from './logLines';
+import { LogLinesInput, LogLinesPage, LogSearchInput, LogSearchResult, LogStream, LogTail, LogTailInput } from './logLines';
 import { ChannelInput, Delivery, DesktopNotice, NotifyChannel } from './notify';
+import { PullState } from './pull';
 import { JobFilter, JobPage, Stats } from './query';
 import { Settings, SettingsPatch } from './settings';
 import { JobOverrides, Template, TemplateSpecChecked } from './template';
 import { JobWait } from './wait';
+import { cmd } from './lazyCommand';
 import { ImportFile, FieldChange, ImportedTemplate, ImportResult, ImportAction, ImportDecision, ImportValue, ImportOutcome, LocalImage, ExampleTemplate, DockerRunResult } from './importFiles';
 
 /** Shown in place of a secret value everywhere outside the main process; saving it back keeps the stored value. */
@@ -100,19 +102,17 @@ const ArtifactRef = z.object({ id: z.string().min(1).max(100), attempt: z.number
 // The schemas of templates that come from outside (files, examples, a docker run line): the contract's, kept beside it.
 export { ImportFile, FieldChange, ImportedTemplate, ImportResult, ImportAction, ImportDecision, ImportValue, ImportOutcome, LocalImage, ExampleTemplate, DockerRunResult };
 
-const cmd = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
-
-/** Every command the renderer may send: input schema → output schema. Nothing else crosses. */
+/** Every command the renderer may send: input schema → output schema (each made on first use). Nothing else crosses. */
 export const commands = {
-  'templates.list': cmd(Empty, z.array(TemplateSummary)),
-  'templates.get': cmd(IdRef, Template),
-  'templates.save': cmd(z.object({ id: z.string().optional(), spec: TemplateSpecChecked }).strict(), Template),
-  'templates.delete': cmd(IdRef, Ok),
+  'templates.list': cmd(() => Empty, () => z.array(TemplateSummary)),
+  'templates.get': cmd(() => IdRef, () => Template),
+  'templates.save': cmd(() => z.object({ id: z.string().optional(), spec: TemplateSpecChecked }).strict(), () => Template),
+  'templates.delete': cmd(() => IdRef, () => Ok),
   /** Read files and say what they would become (nothing is stored). */
-  'templates.import': cmd(z.object({ files: z.array(ImportFile).min(1).max(100) }).strict(), z.array(ImportResult)),
+  'templates.import': cmd(() => z.object({ files: z.array(ImportFile).min(1).max(100) }).strict(), () => z.array(ImportResult)),
   /** Store what the same files hold, per the user's choices; read again here so secrets never round-trip masked. */
   'templates.importSave': cmd(
-    z
+    () => z
       .object({
         files: z.array(ImportFile).min(1).max(100),
         decisions: z.array(ImportDecision).max(10_000).default([]),
@@ -122,32 +122,32 @@ export const commands = {
         values: z.array(ImportValue).max(10_000).default([]),
       })
       .strict(),
-    z.array(ImportOutcome),
+    () => z.array(ImportOutcome),
   ),
   'templates.export': cmd(
-    z.object({ id: z.string(), format: z.enum(['yaml', 'json']).default('yaml') }).strict(),
-    z.object({ filename: z.string(), content: z.string() }),
+    () => z.object({ id: z.string(), format: z.enum(['yaml', 'json', 'kubernetes']).default('yaml') }).strict(),
+    () => z.object({ filename: z.string(), content: z.string() }),
   ),
   /** A copy under a free name ("name (copy)", "name (copy 2)"), secrets included, no schedule running twice: the copy's is off. */
-  'templates.duplicate': cmd(z.object({ id: z.string(), name: z.string().trim().min(1).max(120).optional() }).strict(), Template),
+  'templates.duplicate': cmd(() => z.object({ id: z.string(), name: z.string().trim().min(1).max(120).optional() }).strict(), () => Template),
   /** Several templates (all when ids is absent): one multi-document file, or a file per template. */
   'templates.exportMany': cmd(
-    z
+    () => z
       .object({
         ids: z.array(z.string()).min(1).max(10_000).optional(),
-        format: z.enum(['yaml', 'json']).default('yaml'),
+        format: z.enum(['yaml', 'json', 'kubernetes']).default('yaml'),
         /** archive: a file per template, in one .tar.gz (a browser saves one download without asking). */
         bundle: z.enum(['oneFile', 'filePerTemplate', 'archive']).default('oneFile'),
       })
       .strict(),
     /** encoding base64: content is the bytes of a binary file (the archive). */
-    z.object({ files: z.array(z.object({ filename: z.string(), content: z.string(), encoding: z.literal('base64').optional() })) }),
+    () => z.object({ files: z.array(z.object({ filename: z.string(), content: z.string(), encoding: z.literal('base64').optional() })) }),
   ),
   /** The templates linked to this one because jobs of one ran after jobs of another. */
-  'templates.chain': cmd(IdRef, TemplateChain),
+  'templates.chain': cmd(() => IdRef, () => TemplateChain),
 
   'jobs.create': cmd(
-    z
+    () => z
       .object({
         templateId: z.string().optional(),
         /** A new spec, checked as templates.save checks one (stored ones read with TemplateSpec). */
@@ -157,16 +157,16 @@ export const commands = {
       })
       .strict()
       .refine((v) => (v.templateId === undefined) !== (v.spec === undefined), 'give exactly one of templateId and spec'),
-    Job,
+    () => Job,
   ),
-  'jobs.list': cmd(JobFilter, JobPage),
+  'jobs.list': cmd(() => JobFilter, () => JobPage),
   /** Every template name that jobs carry, sorted: History filters by name, deleted templates' too. */
-  'jobs.templateNames': cmd(Empty, z.array(z.string())),
-  'jobs.get': cmd(IdRef, Job),
-  'jobs.cancel': cmd(IdRef, Job),
-  'jobs.retry': cmd(IdRef, Job),
+  'jobs.templateNames': cmd(() => Empty, () => z.array(z.string())),
+  'jobs.get': cmd(() => IdRef, () => Job),
+  'jobs.cancel': cmd(() => IdRef, () => Job),
+  'jobs.retry': cmd(() => IdRef, () => Job),
   'jobs.clone': cmd(
-    z
+    () => z
       .object({
         id: z.string(),
         overrides: JobOverrides.default({}),
@@ -174,36 +174,38 @@ export const commands = {
         dependsOn: z.array(z.string()).max(100).optional(),
       })
       .strict(),
-    Job,
+    () => Job,
   ),
   'jobs.reorder': cmd(
-    z.object({ id: z.string(), priority: z.number().int().min(1).max(5), beforeId: z.string().optional() }).strict(),
-    Job,
+    () => z.object({ id: z.string(), priority: z.number().int().min(1).max(5), beforeId: z.string().optional() }).strict(),
+    () => Job,
   ),
-  'jobs.remove': cmd(z.object({ ids: z.array(z.string()).min(1).max(10_000) }).strict(), z.object({ removed: z.number().int() })),
+  'jobs.remove': cmd(() => z.object({ ids: z.array(z.string()).min(1).max(10_000) }).strict(), () => z.object({ removed: z.number().int() })),
   /** Replace the jobs a pending job runs after; one that would close a cycle is refused, the cycle named. */
-  'jobs.setDependencies': cmd(z.object({ id: z.string(), dependsOn: z.array(z.string()).max(100) }).strict(), Job),
+  'jobs.setDependencies': cmd(() => z.object({ id: z.string(), dependsOn: z.array(z.string()).max(100) }).strict(), () => Job),
   /** The job with its upstream and downstream jobs, for the job page's graph. */
-  'jobs.graph': cmd(IdRef, JobGraph),
+  'jobs.graph': cmd(() => IdRef, () => JobGraph),
   /** Kubernetes spec.suspend on one job: no container starts; running ones are stopped, the job stays pending. */
-  'jobs.suspend': cmd(IdRef, Job),
-  'jobs.resume': cmd(IdRef, Job),
+  'jobs.suspend': cmd(() => IdRef, () => Job),
+  'jobs.resume': cmd(() => IdRef, () => Job),
   /** A pinned job is kept by ttlSecondsAfterFinished and retention. */
-  'jobs.pin': cmd(z.object({ id: z.string().min(1).max(100), pinned: z.boolean() }).strict(), Job),
+  'jobs.pin': cmd(() => z.object({ id: z.string().min(1).max(100), pinned: z.boolean() }).strict(), () => Job),
   /** Cancel, retry, run again or delete many jobs (picked ids, or all matching a filter): what was done to each, and why not. */
-  'jobs.bulk': cmd(z.object({ action: BulkAction, selection: JobSelection }).strict(), BulkResult),
+  'jobs.bulk': cmd(() => z.object({ action: BulkAction, selection: JobSelection }).strict(), () => BulkResult),
   /** The selected jobs as a file's content (secrets masked): JSON, or CSV with one row per job. */
   'jobs.export': cmd(
-    z.object({ selection: JobSelection, format: ExportFormat }).strict(),
-    z.object({ filename: z.string(), content: z.string(), count: z.number().int() }),
+    () => z.object({ selection: JobSelection, format: ExportFormat }).strict(),
+    () => z.object({ filename: z.string(), content: z.string(), count: z.number().int() }),
   ),
   /** The job's audit timeline, oldest first: every transition with its time, reason and requester. */
-  'jobs.events': cmd(IdRef, z.array(JobEvent)),
+  'jobs.events': cmd(() => IdRef, () => z.array(JobEvent)),
   /** The job as Markdown for a ticket: template, inputs (secrets masked), engine, timings, exit code, logs' tails, events. */
-  'jobs.report': cmd(IdRef, z.object({ markdown: z.string() })),
+  'jobs.report': cmd(() => IdRef, () => z.object({ markdown: z.string() })),
+  /** The job's image pull as far as it got (null when none is known): a page opened mid-pull shows it at once. */
+  'jobs.pull': cmd(() => IdRef, () => PullState.nullable()),
 
   'logs.read': cmd(
-    z
+    () => z
       .object({
         id: z.string(),
         attempt: z.number().int().positive().optional(),
@@ -215,18 +217,18 @@ export const commands = {
         step: z.string().min(1).optional(),
       })
       .strict(),
-    LogPage,
+    () => LogPage,
   ),
-  'logs.subscribe': cmd(IdRef, Ok),
-  'logs.unsubscribe': cmd(IdRef, Ok),
-  'artifacts.list': cmd(IdRef, z.array(Artifact)),
+  'logs.subscribe': cmd(() => IdRef, () => Ok),
+  'logs.unsubscribe': cmd(() => IdRef, () => Ok),
+  'artifacts.list': cmd(() => IdRef, () => z.array(Artifact)),
   /** Search the whole log of an attempt, in the host (the pane holds only its tail). */
-  'logs.search': cmd(LogSearchInput, LogSearchResult),
+  'logs.search': cmd(() => LogSearchInput, () => LogSearchResult),
   /** Numbered lines of an attempt's log from a line on: earlier pages than the pane's tail. */
-  'logs.lines': cmd(LogLinesInput, LogLinesPage),
+  'logs.lines': cmd(() => LogLinesInput, () => LogLinesPage),
   /** Desktop only: the whole log into a file the user picks in the save dialog (the browser downloads it over HTTP). */
   'logs.save': cmd(
-    z
+    () => z
       .object({
         id: z.string().min(1).max(100),
         attempt: z.number().int().positive().optional(),
@@ -234,12 +236,14 @@ export const commands = {
         streams: z.array(LogStream).min(1).optional(),
       })
       .strict(),
-    z.object({ saved: z.boolean(), path: z.string().optional() }),
+    () => z.object({ saved: z.boolean(), path: z.string().optional() }),
   ),
+  /** The last lines of an attempt's log, numbered, and where they end in its file: what a pane opens on (`docker logs --tail`). */
+  'logs.tail': cmd(() => LogTailInput, () => LogTail),
   /** The start of a text or image artifact, for a preview in the page. */
   'artifacts.read': cmd(
-    ArtifactRef.extend({ maxBytes: z.number().int().min(1).max(4 * 1024 * 1024).default(256 * 1024) }).strict(),
-    z.object({
+    () => ArtifactRef.extend({ maxBytes: z.number().int().min(1).max(4 * 1024 * 1024).default(256 * 1024) }).strict(),
+    () => z.object({
       name: z.string(),
       type: z.string(),
       size: z.number().int(),
@@ -249,41 +253,43 @@ export const commands = {
     }),
   ),
   /** Desktop only: open an artifact with the system's program, or show it in its folder. */
-  'artifacts.open': cmd(ArtifactRef.strict(), Ok),
-  'artifacts.reveal': cmd(ArtifactRef.strict(), Ok),
+  'artifacts.open': cmd(() => ArtifactRef.strict(), () => Ok),
+  'artifacts.reveal': cmd(() => ArtifactRef.strict(), () => Ok),
 
-  'engines.list': cmd(Empty, z.array(EngineInfo)),
-  'engines.refresh': cmd(Empty, z.array(EngineInfo)),
-  'engines.add': cmd(NewEngineConfig, EngineInfo),
-  'engines.remove': cmd(IdRef, Ok),
+  'engines.list': cmd(() => Empty, () => z.array(EngineInfo)),
+  'engines.refresh': cmd(() => Empty, () => z.array(EngineInfo)),
+  'engines.add': cmd(() => NewEngineConfig, () => EngineInfo),
+  'engines.remove': cmd(() => IdRef, () => Ok),
   /** Connect to an engine as configured, without saving it: its version, or the error in words. */
-  'engines.test': cmd(EngineTestInput, EngineTestResult),
+  'engines.test': cmd(() => EngineTestInput, () => EngineTestResult),
   /** The Docker CLI's contexts (~/.docker/contexts), offered for import. */
-  'engines.contexts': cmd(Empty, z.array(DockerContext)),
+  'engines.contexts': cmd(() => Empty, () => z.array(DockerContext)),
+  /** The desktop's file dialog for a file field of the add-engine form (FORBIDDEN in a browser: paths are typed). */
+  'engines.pickFile': cmd(() => PickFileInput, () => PickFileResult),
 
-  'queue.state': cmd(Empty, QueueState),
-  'queue.pause': cmd(Empty, QueueState),
-  'queue.resume': cmd(Empty, QueueState),
+  'queue.state': cmd(() => Empty, () => QueueState),
+  'queue.pause': cmd(() => Empty, () => QueueState),
+  'queue.resume': cmd(() => Empty, () => QueueState),
   /** Why each pending job waits, as the scheduler sees it now, in queue order. */
-  'queue.waits': cmd(Empty, z.array(JobWait)),
+  'queue.waits': cmd(() => Empty, () => z.array(JobWait)),
 
   'stats.get': cmd(
-    z.object({ from: z.string().datetime({ offset: true }).optional(), to: z.string().datetime({ offset: true }).optional() }).strict(),
-    Stats,
+    () => z.object({ from: z.string().datetime({ offset: true }).optional(), to: z.string().datetime({ offset: true }).optional() }).strict(),
+    () => Stats,
   ),
-  'settings.get': cmd(Empty, Settings),
-  'settings.update': cmd(SettingsPatch.strict(), Settings),
-  'retention.run': cmd(CleanupRule, z.object({ removed: z.number().int() })),
+  'settings.get': cmd(() => Empty, () => Settings),
+  'settings.update': cmd(() => SettingsPatch.strict(), () => Settings),
+  'retention.run': cmd(() => CleanupRule, () => z.object({ removed: z.number().int() })),
   /** What retention.run with the same rule (and the preview's asOf) removes, counted; nothing is removed. */
-  'retention.preview': cmd(CleanupRule, CleanupPreview),
+  'retention.preview': cmd(() => CleanupRule, () => CleanupPreview),
 
   /** Every available engine's local images (one engine that fails to answer leaves only its own out). */
-  'images.list': cmd(Empty, z.array(LocalImage)),
+  'images.list': cmd(() => Empty, () => z.array(LocalImage)),
   /** The built-in examples, ready to save as templates (templates.save). */
-  'templates.examples': cmd(Empty, z.array(ExampleTemplate)),
+  'templates.examples': cmd(() => Empty, () => z.array(ExampleTemplate)),
   /** Read a pasted docker/podman run line (and its --env-file files); with save, store the template. */
   'templates.fromDockerRun': cmd(
-    z
+    () => z
       .object({
         commandLine: z.string().min(1, 'paste a docker run command line').max(64 * 1024),
         /** Variables the user marked secret. */
@@ -295,26 +301,26 @@ export const commands = {
         engine: z.enum(['any', 'docker', 'podman']).optional(),
       })
       .strict(),
-    DockerRunResult,
+    () => DockerRunResult,
   ),
   // Notifications (shared/notify.ts): channels, the delivery log, a test send.
   /** The webhook and mail channels, secrets masked (the desktop channel is built in: id "desktop"). */
-  'notify.channels.list': cmd(Empty, z.array(NotifyChannel)),
+  'notify.channels.list': cmd(() => Empty, () => z.array(NotifyChannel)),
   /** Add (no id) or change a channel; a secret given as the mask keeps the stored one. */
-  'notify.channels.save': cmd(ChannelInput, NotifyChannel),
-  'notify.channels.remove': cmd(IdRef, Ok),
+  'notify.channels.save': cmd(() => ChannelInput, () => NotifyChannel),
+  'notify.channels.remove': cmd(() => IdRef, () => Ok),
   /** Send a test notification now, once; the answer is its delivery (delivered 200, or why not). */
-  'notify.test': cmd(IdRef, Delivery),
+  'notify.test': cmd(() => IdRef, () => Delivery),
   /** The delivery log, newest first: of one job, one channel, or all. */
   'notify.deliveries': cmd(
-    z.object({ jobId: z.string().max(100).optional(), channelId: z.string().max(100).optional(), limit: z.number().int().min(1).max(1000).default(100) }).strict(),
-    z.array(Delivery),
+    () => z.object({ jobId: z.string().max(100).optional(), channelId: z.string().max(100).optional(), limit: z.number().int().min(1).max(1000).default(100) }).strict(),
+    () => z.array(Delivery),
   ),
 
   /** Health alerts: the active ones and the kept history, newest first. */
-  'alerts.list': cmd(Empty, AlertList),
+  'alerts.list': cmd(() => Empty, () => AlertList),
   /** The core's metrics as Prometheus text (what the headless host serves at /metrics). */
-  'metrics.text': cmd(Empty, z.object({ contentType: z.string(), text: z.string() })),
+  'metrics.text': cmd(() => Empty, () => z.object({ contentType: z.string(), text: z.string() })),
 } as const;
 
 export type Commands = typeof commands;

@@ -8,7 +8,9 @@ export type LogStream = z.infer<typeof LogStream>;
  * A log as numbered lines, the one rule the pane (numbers it draws) and the host (search, pages,
  * downloads) share, so "line 12345" is the same line on both sides: a line is the text up to a
  * '\n' across chunks, whatever stream wrote it; it belongs to the stream and time of its first
- * piece. Lines are numbered from 1 over the whole log, filters or not (as `grep -n` does).
+ * piece. (The executor keeps a stream's unfinished line back until its rest comes, so another
+ * stream's text lands between lines, not inside one.) Lines are numbered from 1 over the whole
+ * log, filters or not (as `grep -n` does).
  */
 export const LogLine = z.object({
   n: z.number().int().positive(),
@@ -115,3 +117,24 @@ export const LogLinesPage = z.object({
   hasMore: z.boolean(),
 });
 export type LogLinesPage = z.infer<typeof LogLinesPage>;
+
+/** The last lines of an attempt's log, as `docker logs --tail N`: what a pane opens on. */
+export const LogTailInput = z
+  .object({
+    ...LogRef,
+    count: z.number().int().min(1).max(20_000).default(10_000),
+  })
+  .strict();
+export const LogTail = z.object({
+  /** Numbered as the whole log numbers them. */
+  lines: z.array(LogLine),
+  /** Lines in the log (all streams), the unfinished last one included. */
+  total: z.number().int().min(0),
+  /** Lines of the chosen streams may come before the first one here (the way to them: logs.lines). */
+  hasEarlier: z.boolean(),
+  /** Where in the log file these lines end (a logs.read offset): what follows them starts there. */
+  offset: z.number().int().min(0),
+  /** The last line has no '\n' yet: what follows at `offset` continues it. */
+  open: z.boolean(),
+});
+export type LogTail = z.infer<typeof LogTail>;

@@ -66,9 +66,10 @@ export function applyPatch<T extends Record<string, unknown>>(schema: AnyObject,
     const field = fields[key];
     const inner = field ? bare(field).inner : undefined;
     const current = out[key];
+    // An object not stored yet is patched from empty: its nulls remove nothing, and are not kept.
     out[key] =
-      inner instanceof z.ZodObject && isPlainObject(value) && isPlainObject(current)
-        ? applyPatch(inner as AnyObject, current, value)
+      inner instanceof z.ZodObject && isPlainObject(value)
+        ? applyPatch(inner as AnyObject, isPlainObject(current) ? current : {}, value)
         : value;
   }
   return out as T;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AlertSettings } from './alerts';
-import { EngineConfig } from './engine';
+import { EngineConfig, KubernetesNamespace } from './engine';
 import { NotifyRules } from './notify';
 import { patchOf } from './patch';
 import { wholeNumber } from './template';
@@ -49,7 +49,11 @@ export const Settings = z
      * what a template's engineId 'kubernetes' runs on; unset, the kubeconfig's current-context.
      */
     kubernetes: z
-      .object({ context: z.string({ error: 'Kubernetes context must be text' }).min(1, { error: 'Kubernetes context must not be empty' }).optional() })
+      .object({
+        context: z.string({ error: 'Kubernetes context must be text' }).min(1, { error: 'Kubernetes context must not be empty' }).optional(),
+        /** Per context: the namespace Jobdeck's Jobs go to instead of the kubeconfig's (the Engines view sets it). */
+        namespaces: z.record(z.string().min(1), KubernetesNamespace).optional(),
+      })
       .strict()
       .optional(),
     /** Health alert rules (alerts.ts); a patch names `alerts.rules` to replace them. */

@@ -1,5 +1,6 @@
 // The whole core in-process, without an engine: createJobdeck with fake engines (FakeExecutor),
 // a fake clock and a temp data dir, driven through the real dispatcher as a client drives it.
+import type { FilePicker } from '../../src/main/core/engines/filePicker';
 import type Docker from 'dockerode';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -123,6 +124,8 @@ export interface FakeCoreOptions {
   saveDialog?: SaveDialog;
   /** The core's environment (DOCKER_CONFIG for the Docker contexts), default none. */
   env?: Record<string, string | undefined>;
+  /** The desktop's open dialog (engines.pickFile), where a test wants one. */
+  filePicker?: FilePicker;
 }
 
 const CLIENT = 'test-client';
@@ -142,6 +145,7 @@ export async function startFakeCore(opts: FakeCoreOptions = {}): Promise<FakeCor
     clock,
     ...(opts.artifactShell ? { artifactShell: opts.artifactShell } : {}),
     ...(opts.saveDialog ? { saveDialog: opts.saveDialog } : {}),
+    ...(opts.filePicker ? { filePicker: opts.filePicker } : {}),
   });
   const events: AppEvent[] = [];
   const watchers = new Set<() => void>();

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import WebSocket from 'ws';
@@ -20,7 +20,9 @@ export function buildHost(): Promise<string> {
   built ??= (async () => {
     mkdirSync(OUT, { recursive: true });
     const outfile = join(OUT, 'host.mjs');
-    await build({
+    // Written whole and renamed into place: integration files run two at a time, and one may
+    // start the host while another builds it.
+    const result = await build({
       entryPoints: [join(process.cwd(), 'test/support/crashHost.ts')],
       outfile,
       bundle: true,
@@ -29,7 +31,11 @@ export function buildHost(): Promise<string> {
       target: 'node20',
       packages: 'external',
       logLevel: 'error',
+      write: false,
     });
+    const temp = `${outfile}.${process.pid}.tmp`;
+    writeFileSync(temp, result.outputFiles[0]!.contents);
+    renameSync(temp, outfile);
     return outfile;
   })();
   return built;

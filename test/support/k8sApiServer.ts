@@ -54,6 +54,10 @@ export interface K8sApiServer {
   openLogs(): number;
   /** Containers the kubelet runs now (their Docker ids). */
   containers(): Promise<string[]>;
+  /** The API server goes away (every connection cut, the port closed) while its pods' containers run on. */
+  goAway(): Promise<void>;
+  /** Back on the same port, with everything it had. */
+  comeBack(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -309,7 +313,12 @@ export async function startK8sApiServer(options: K8sApiServerOptions): Promise<K
     const pod = get('pods', ns, name);
     if (!pod) return status(res, 404, 'NotFound', `pods "${name}" not found`);
     const follow = url.searchParams.get('follow') === 'true';
-    const sinceTime = url.searchParams.get('sinceTime') ?? undefined;
+    // The API server takes sinceTime as RFC3339 and hands it on to the kubelet at whole seconds
+    // (opts.SinceTime.Format(time.RFC3339)): a follow again from a stamp replays that whole second.
+    const sinceParam = url.searchParams.get('sinceTime');
+    const sinceMs = sinceParam === null ? undefined : Date.parse(sinceParam);
+    if (sinceMs !== undefined && Number.isNaN(sinceMs)) return status(res, 400, 'BadRequest', `sinceTime: Invalid value: "${sinceParam}": not an RFC3339 time`);
+    const sinceTime = sinceMs === undefined ? undefined : new Date(Math.floor(sinceMs / 1000) * 1000).toISOString();
     const stream = kubelet.logs(pod, { follow, timestamps: url.searchParams.get('timestamps') === 'true', ...(sinceTime ? { sinceTime } : {}) });
     if (!stream) {
       const waiting = (pod.status?.containerStatuses as Obj[] | undefined)?.[0]?.state?.waiting as Obj | undefined;
@@ -328,7 +337,8 @@ export async function startK8sApiServer(options: K8sApiServerOptions): Promise<K
     handle(req, res).catch((error: unknown) => status(res, 500, 'InternalError', error instanceof Error ? error.message : String(error)));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
   const kubeconfig = join(options.dir, 'kubeconfig');
   writeKubeconfig(kubeconfig, url, namespace);
 
@@ -359,7 +369,23 @@ export async function startK8sApiServer(options: K8sApiServerOptions): Promise<K
     },
     openLogs: () => follows.size,
     containers: () => kubelet.containerIds(),
+    async goAway() {
+      for (const w of [...watches]) w.res.destroy();
+      watches.clear();
+      for (const [res, stream] of [...follows]) {
+        stream.destroy();
+        res.socket?.destroy();
+      }
+      follows.clear();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+    async comeBack() {
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    },
     async close() {
+      if (!server.listening) return kubelet.close();
       for (const t of timers) clearTimeout(t);
       for (const w of [...watches]) w.res.destroy();
       server.closeAllConnections();

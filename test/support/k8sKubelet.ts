@@ -3,6 +3,7 @@
 // CreateContainerConfigError, running, terminated with exitCode, reason OOMKilled or Error).
 import type Docker from 'dockerode';
 import { PassThrough, type Readable } from 'node:stream';
+import { oomKillAnnounced } from '../../src/main/core/engines/oomEvent';
 import { parseCpus, parseMemory } from '../../src/shared/quantity';
 
 // Kubernetes objects as JSON: the server keeps them as they came, checked by kubernetes-models.
@@ -24,6 +25,8 @@ interface Running {
   ended: Promise<void>;
   end: () => void;
   killing: boolean;
+  /** The deleted pod's grace period, for a kill that came while its container was starting. */
+  grace?: number;
 }
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -119,6 +122,8 @@ export class Kubelet {
     }
     await container.start();
     r.started = true;
+    // Deleted while its container was starting: the kill waits for it, so it is stopped now, as a kubelet does.
+    if (r.killing) await container.stop({ t: r.grace ?? 0 }).catch(() => undefined);
     const info = await container.inspect();
     this.setStatus(pod, 'Running', { running: { startedAt: info.State.StartedAt } }, info.Id);
     // A wait can end early (its connection dropped): the container's own state says whether it has exited.
@@ -127,7 +132,9 @@ export class Kubelet {
       await container.wait().catch(() => tick(100));
       state = (await container.inspect()).State;
     }
-    const reason = state.OOMKilled ? 'OOMKilled' : state.ExitCode === 0 ? 'Completed' : 'Error';
+    // As containerd's CRI, which takes the reason from its OOM event: Docker's OOMKilled misses an OOM event that came after the exit.
+    const oom = state.OOMKilled || (!r.killing && state.ExitCode === 137 && (await oomKillAnnounced(this.docker, info.Id, state.StartedAt)));
+    const reason = oom ? 'OOMKilled' : state.ExitCode === 0 ? 'Completed' : 'Error';
     this.setStatus(pod, state.ExitCode === 0 ? 'Succeeded' : 'Failed', {
       terminated: { exitCode: state.ExitCode, reason, startedAt: state.StartedAt, finishedAt: state.FinishedAt, containerID: `docker://${info.Id}` },
     }, info.Id);
@@ -171,6 +178,7 @@ export class Kubelet {
     const r = this.pods.get(key(pod));
     if (!r) return this.store.removed(pod);
     r.killing = true;
+    r.grace = graceSeconds;
     if (r.container && r.started) {
       await r.container.stop({ t: graceSeconds }).catch(() => undefined);
       await r.ended;

@@ -1,5 +1,5 @@
 import { appendFile } from 'node:fs/promises';
-import { afterEach, vi } from 'vitest';
+import { onTestFinished, vi } from 'vitest';
 import { lowdbWriter, type FileWriter } from '../../src/main/core/store/writes';
 
 // The store times its writes with setTimeout and Date.now (writes.ts). These tests run them on
@@ -40,13 +40,16 @@ export function watchedWriter(inner: FileWriter = lowdbWriter()): WatchedWriter 
   };
 }
 
-/** setTimeout and Date fake from here to the end of the test; I/O and setImmediate stay real. */
+/**
+ * setTimeout and Date fake from here to the end of the test; I/O and setImmediate stay real.
+ * The real clock comes back when the test ends, registered per test: a hook at this module's top
+ * level would run only in the first file that imports it, since unit files share one module graph
+ * per worker, and the files after it would inherit a clock that never moves.
+ */
 export function fakeStoreTime(): void {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  onTestFinished(() => void vi.useRealTimers());
 }
-afterEach(() => {
-  vi.useRealTimers();
-});
 
 /** Every write begun is done, and what the store does once it is done (the next timer) has run. */
 export async function settled(writer: WatchedWriter): Promise<void> {

@@ -1,5 +1,6 @@
 // The real core's template and job handlers, store, secrets, scheduler and cron, with fake
 // executors in place of the engines: what a container would be given, without an engine.
+import { PullBoard } from '../../src/main/core/scheduler/pulls';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,10 +64,12 @@ export async function templateCore(): Promise<TemplateCore> {
     jobs,
     logs,
     scheduler,
-    engines: undefined as unknown as EngineRegistry,
+    // The registry as the template and job handlers read it: the engines known, no Kubernetes contexts.
+    engines: { list: () => [] } as unknown as EngineRegistry,
     hub,
     codec,
     audit: createAudit({ dataDir, clock: systemClock, exists: (id) => store.getJob(id) !== undefined, waits: () => scheduler.waits() }),
+    pulls: new PullBoard(),
     cron: undefined as unknown as CronLauncher,
   };
   ctx.cron = new CronLauncher({

@@ -5,6 +5,7 @@ import { createOptions, toCmd } from '../../src/main/core/engines/createOptions'
 import { FrameDemuxer, RawText, StampedLineSplitter, type StampedText } from '../../src/main/core/engines/logFrames';
 import { stampToIso, stampToNanos } from '../../src/main/core/engines/timestamps';
 import { spec } from '../support/fakes';
+import { engineFrame } from '../support/engineFrames';
 
 describe('engine discovery', () => {
   const none = () => false;
@@ -121,13 +122,7 @@ describe('engine log stamps', () => {
   });
 
   it('demuxes engine frames split anywhere across chunks, stdout and stderr apart, without losing a byte', async () => {
-    const frame = (type: 1 | 2, text: string) => {
-      const body = Buffer.from(text);
-      const head = Buffer.alloc(8);
-      head[0] = type;
-      head.writeUInt32BE(body.length, 4);
-      return Buffer.concat([head, body]);
-    };
+    const frame = engineFrame;
     const entries: [1 | 2, string][] = [];
     for (let i = 0; i < 200; i++) entries.push([i % 3 === 0 ? 2 : 1, `2026-01-01T00:00:0${i % 10}.${i}Z line ${i} ${'é'.repeat(i % 7)}\n`]);
     const wire = Buffer.concat(entries.map(([t, x]) => frame(t, x)));

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LineSplitter, plainText, type LogLine } from '../../src/shared/logLines';
-import { readLines, scanLines, searchLog } from '../../src/main/core/logs/logSearch';
+import { scanLines, searchLog } from '../../src/main/core/logs/logSearch';
+import { readLines } from '../support/logOracle';
 import { desktopSaveDialog } from '../../src/main/desktop/saveDialog';
 import { describeCommand, useFakeCore, type FakeCore } from '../support/fakeCore';
 

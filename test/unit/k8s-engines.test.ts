@@ -58,7 +58,7 @@ describe('kubeconfig: contexts as kubectl reads them', () => {
     // Read, never rewritten.
     expect([readFileSync(a, 'utf8'), readFileSync(b, 'utf8'), statSync(a).mtimeMs, statSync(b).mtimeMs]).toEqual(before);
     expect(kubernetesCandidates(read).map((c) => [c.id, c.kind, c.source, c.host, c.kubernetes])).toEqual([
-      ['kubernetes:dev', 'kubernetes', 'kubeconfig', 'https://dev.example:6443', { context: 'dev', namespace: 'team', cluster: 'dev' }],
+      ['kubernetes:dev', 'kubernetes', 'kubeconfig', 'https://dev.example:6443', { context: 'dev', namespace: 'team', cluster: 'dev', current: true }],
       ['kubernetes:prod', 'kubernetes', 'kubeconfig', 'https://prod.example:6443', { context: 'prod', namespace: 'default', cluster: 'prod' }],
     ]);
   });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { kubernetesManifest } from '../../src/cli/kubeManifest';
+import { kubernetesManifest } from '../../src/shared/kubeManifest';
 import { toCmd } from '../../src/main/core/engines/createOptions';
 import { fromKubernetes } from '../../src/main/core/templates/kubernetes';
 import { parseCpus, parseMemory } from '../../src/shared/quantity';

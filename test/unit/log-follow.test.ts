@@ -134,6 +134,40 @@ describe('log pane: following a live log', () => {
     expect(term.text).toBe(Array.from({ length: 30 }, (_, i) => line(i)).join(''));
   });
 
+  it('opens on the tail: the text before it is never read, and what the file holds past it is', async () => {
+    const file = new FakeFile();
+    for (let i = 0; i < 100; i++) file.append(`early-${i}\n`);
+    const tailEnd = file.size;
+    const after = file.append('written after the tail was read\n');
+    const errors: unknown[] = [];
+    const term = new FakeTerm();
+    let release: () => void = () => undefined;
+    const f = new LogFollower(
+      1,
+      {
+        read: (o) => file.read(o),
+        write: (s, p) => term.write(s, p),
+        onError: (e) => errors.push(e),
+        start: () => new Promise((r) => (release = () => r({ offset: tailEnd, text: 'early-99\n' }))),
+      },
+      limits,
+    );
+    f.catchUp();
+    // A live chunk while the tail is on its way: taken after it, once.
+    const live = file.append('live\n');
+    f.onChunks([live]);
+    release();
+    await settle();
+    expect(term.text).toBe('early-99\nwritten after the tail was read\nlive\n');
+    expect(file.reads[0]).toEqual({ offset: tailEnd, bytes: live.to - after.from });
+    expect(f.position).toBe(file.size);
+    // A reconnect reads on from where the pane is, not the tail again.
+    f.catchUp();
+    await settle();
+    expect(term.text).toBe('early-99\nwritten after the tail was read\nlive\n');
+    expect(errors).toEqual([]);
+  });
+
   it('stderr in red and notes dimmed, as the pane shows them', async () => {
     const file = new FakeFile();
     const { f, term } = pane(file);

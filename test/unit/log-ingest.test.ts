@@ -4,18 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { FrameDemuxer, RawText, type StampedText } from '../../src/main/core/engines/logFrames';
 import { LogStore } from '../../src/main/core/logs/logStore';
 import { tempDirs } from '../support/tmp';
+import { engineFrame } from '../support/engineFrames';
 
 // The ingestion hot path (bench/logs.bench.ts): per-read work, not per-frame work, with nothing
 // reordered or lost on the way.
 const tmp = tempDirs('jobdeck-ingest-');
 
-const frame = (type: 1 | 2, text: string) => {
-  const body = Buffer.from(text);
-  const head = Buffer.alloc(8);
-  head[0] = type;
-  head.writeUInt32BE(body.length, 4);
-  return Buffer.concat([head, body]);
-};
+const frame = engineFrame;
 
 describe('log ingestion: frames of one read go out as one chunk per stream, in order', () => {
   it('sixteen 4 KiB stdout frames in one read are one chunk, not sixteen', async () => {
@@ -122,5 +117,34 @@ describe('log ingestion under a slow disk: the engine waits, memory stays bounde
     await new Promise<void>((r) => d.end(() => r()));
     expect(got).toEqual(['one\n', 'two\n']);
     expect(taken).toBe(2);
+  });
+});
+
+describe('a downloaded log waits for its reader once at a time', () => {
+  it('a record of many lines written into a full socket makes one wait, not one per line', async () => {
+    const { exportLog } = await import('../../src/main/core/logs/logExport');
+    const dir = tmp();
+    const store = new LogStore(dir, { capBytes: () => 1 << 30 });
+    const w = store.openWriter('job', 1);
+    for (let i = 0; i < 20; i++) w.append('stdout', Array.from({ length: 500 }, (_, k) => `line ${i}-${k}\n`).join(''), '2026-01-01T00:00:00.000Z');
+    await w.close();
+    let pending = 0;
+    let most = 0;
+    let waits = 0;
+    const written: string[] = [];
+    await exportLog(join(dir, 'logs/job/1.jsonl'), 'text', undefined, {
+      // Always full, as a slow reader's socket is.
+      write: (t) => (written.push(t), false),
+      drained: () => {
+        waits++;
+        most = Math.max(most, ++pending);
+        return new Promise<void>((r) => setImmediate(() => (pending--, r())));
+      },
+      closed: () => false,
+    });
+    expect(written).toHaveLength(10_000);
+    expect(written[9_999]).toBe('line 19-499\n');
+    expect(most).toBe(1);
+    expect(waits).toBeLessThanOrEqual(20);
   });
 });

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LogChunk } from '../../src/shared/ipc';
 import { LineSplitter, plainText, type LogLine } from '../../src/shared/logLines';
-import { formatLines, gutterCell, LineFormatter, numberWidth } from '../../src/renderer/src/components/log/lineFormat';
+import { formatLines, formatTail, gutterCell, LineFormatter, numberWidth } from '../../src/renderer/src/components/log/lineFormat';
 import { LineRing } from '../../src/renderer/src/components/log/lineRing';
 
 const ALL = ['stdout', 'stderr', 'system'] as const;
@@ -106,6 +106,34 @@ describe('LineFormatter', () => {
     const text = formatLines(lines, ring);
     expect(text).toBe('x\ny\n');
     expect(shown(ring, text)).toEqual(['   41 ┃ x', '   42 │ y']);
+  });
+});
+
+describe('the tail a pane opens on', () => {
+  const t = 't';
+  it('numbers what follows it after the whole log, and an unfinished last line goes on on its row', () => {
+    const ring = new LineRing();
+    const f = new LineFormatter(ALL, ring);
+    const tail = { lines: [{ n: 999, stream: 'stdout' as const, t, text: 'a' }, { n: 1000, stream: 'stderr' as const, t, text: 'half' }], total: 1000, open: true };
+    let text = formatTail(tail, ring);
+    f.resume(tail);
+    expect(text).toBe('a\nhalf');
+    text += f.format([{ attempt: 1, stream: 'stderr', t, data: ' done\nnext\n' }]);
+    expect(shown(ring, text)).toEqual(['  999 │ a', ' 1000 ┃ half done', ' 1001 ┃ next']);
+    expect(f.count).toBe(1001);
+    expect(f.first).toBe(999);
+  });
+
+  it('with a filter: a hidden stream\'s unfinished last line stays hidden as it goes on', () => {
+    const ring = new LineRing();
+    const f = new LineFormatter(['stdout'], ring);
+    // The log's last line (1001) is stderr's and unfinished; the tail holds stdout's lines only.
+    const tail = { lines: [{ n: 1000, stream: 'stdout' as const, t, text: 'out' }], total: 1001, open: true };
+    let text = formatTail(tail, ring);
+    f.resume(tail);
+    expect(text).toBe('out\n');
+    text += f.format([{ attempt: 1, stream: 'stdout', t, data: ' rest of err\nout again\n' }]);
+    expect(shown(ring, text)).toEqual([' 1000 │ out', ' 1002 │ out again']);
   });
 });
 

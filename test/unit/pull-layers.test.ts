@@ -4,7 +4,8 @@
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { ensureImage } from '../../src/main/core/engines/images';
-import { foldPull, pullFinished, pullStateText, pullSummary, type PullState } from '../../src/renderer/src/components/pullText';
+import { pullStateText, pullSummary } from '../../src/renderer/src/components/pullText';
+import { foldPull, pullFinished, type PullState } from '../../src/shared/pull';
 import type { ImageProgress } from '../../src/shared/ipc';
 import { formatBytes } from '../../src/shared/quantity';
 import { harness } from '../support/fakes';

@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JobStore } from '../../src/main/core/store/jobStore';
-import { historyText, lineSource, recordAt } from '../../src/main/core/store/lines';
+import { readHistoryLines } from '../../src/main/core/store/files';
+import { historyText, lineSource, recordAt, splitLines } from '../../src/main/core/store/lines';
 import { JobFilter } from '../../src/shared/query';
 import type { Job } from '../../src/shared/job';
 import { storedJob } from '../support/fakes';
@@ -100,5 +101,55 @@ describe('store: history one record a line', () => {
     expect(recordAt(lineSource(joined, 2)!, 1, b.id)).toEqual(b);
     expect(lineSource(JSON.stringify({ schemaVersion: 1, jobs: [a] }), 1)).toBeUndefined();
     expect(recordAt(lineSource(historyText([JSON.stringify(a), JSON.stringify(b)]), 2)!, 1, b.id)).toEqual(b);
+  });
+
+  it('open reads a file of lines line by line; one whose lines do not each parse as a record is read whole, as before', () => {
+    const a = storedJob({ status: 'completed' });
+    const b = storedJob({ status: 'failed' });
+    const both = historyText([JSON.stringify(a), JSON.stringify(b)]);
+    expect(splitLines(both)).toMatchObject({ count: 2 });
+    const read = readHistoryLines(both)!;
+    expect(read.rows!.map((r) => [r.id, r.status, r.raw])).toEqual([
+      [a.id, 'completed', true],
+      [b.id, 'failed', true],
+    ]);
+    expect(recordAt(read.rows![1]!.src!, 1, b.id)).toEqual(b);
+    expect(readHistoryLines(historyText([]))!.rows).toEqual([]);
+    // A record over two lines, two on one line: valid JSON, not lines of records.
+    const ta = JSON.stringify(a);
+    const cut = ta.indexOf(',"') + 1;
+    expect(readHistoryLines(`{"schemaVersion":1,"jobs":[\n${ta.slice(0, cut)}\n${ta.slice(cut)},${JSON.stringify(b)}\n]}`)).toBeUndefined();
+    expect(readHistoryLines(`{"schemaVersion":1,"jobs":[\n${ta},${JSON.stringify(b)}\n]}`)).toBeUndefined();
+    // Not JSON as a whole either: a comma missing between lines, one after the last, a cut line.
+    expect(splitLines(both.replace(',\n', '\n'))).toBeUndefined();
+    expect(splitLines(both.replace(/\n\]\}$/, ',\n]}'))).toBeUndefined();
+    expect(readHistoryLines(both.replace(ta, ta.slice(0, -5)))).toBeUndefined();
+    // An unfinished job in history is parsed at once (it goes to the hot set).
+    const running = storedJob({ status: 'running' });
+    const mixed = readHistoryLines(historyText([JSON.stringify(a), JSON.stringify(running)]))!;
+    expect(mixed.rows!.map((r) => [r.status, r.raw, r.job?.id])).toEqual([
+      ['completed', true, undefined],
+      ['running', false, running.id],
+    ]);
+    // A line that parses but is no job, in a file of lines: read whole, which sets the file aside.
+    expect(readHistoryLines(historyText([JSON.stringify(a), '{"id":1}']))).toBeUndefined();
+    // Another schema version: read whole (migrated, or refused if newer).
+    expect(readHistoryLines(both.replace('"schemaVersion":1', '"schemaVersion":2'))).toBeUndefined();
+  });
+
+  it('a file of lines with one line damaged is still set aside whole at open, its contents kept, as before the line-by-line read', async () => {
+    const { dir, jobs } = await seeded(6);
+    const t = text(dir, 'history.json');
+    const lines = t.split('\n');
+    lines[2] = lines[2]!.slice(0, 40);
+    writeFileSync(join(dir, 'history.json'), lines.join('\n'));
+    const s = await JobStore.open({ dataDir: dir, recentFinished: 1 });
+    const message = s.problems.map((p) => p.message).join('\n');
+    expect(message).toMatch(/history\.json could not be read: it is not valid JSON/);
+    const moved = s.problems[0]!.file!;
+    expect(readFileSync(moved, 'utf8')).toBe(lines.join('\n'));
+    // The hot jobs are all there; the file's are in the file set aside.
+    expect(s.getJob(jobs[5]!.id)).toEqual(jobs[5]);
+    await s.close();
   });
 });

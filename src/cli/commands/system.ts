@@ -1,5 +1,4 @@
 // stats, engines, queue, serve.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +78,8 @@ export async function serve(_cli: Cli, o: { port?: string; dataDir?: string; new
   const entry = [join(here, '../main/headless.js'), join(here, '../../out/main/headless.js')].find((p) => existsSync(p));
   if (!entry) throw new Failure('the headless host is not built: run `npm run build` in the checkout first');
   const args = [entry, ...(o.dataDir ? ['--data-dir', o.dataDir] : []), ...(o.port ? ['--port', String(parseIntArg(o.port, '--port', 0, 65535))] : []), ...(o.newToken ? ['--new-token'] : [])];
+  // Loaded here: child_process is a tenth of a command's start, and only serve spawns.
+  const { spawn } = await import('node:child_process');
   const child = spawn(process.execPath, args, { stdio: 'inherit' });
   // Passed on: a Ctrl-C in the terminal reaches the host as well (one process group), and it
   // takes a second one as the same request to stop.

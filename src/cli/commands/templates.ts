@@ -2,18 +2,16 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ImportAction } from '../../shared/importFiles';
-import { specOf, type Template } from '../../shared/template';
+import type { Template } from '../../shared/template';
 import { UsageError } from '../args';
 import { Failure, type Cli } from '../context';
 import { badge, formatTime, shortId, table } from '../format';
-import { kubernetesManifest } from '../kubeManifest';
 import { resolveTemplate } from './run';
 import type { Client } from '../client';
 import { quote } from 'shell-quote';
 
 /** Jobdeck's file format version (the core's JOBDECK_API_VERSION; a test keeps the two equal). */
 export const JOBDECK_FILE_VERSION = 'jobdeck/v1';
-import { stringify } from 'yaml';
 import type { TemplateSpec } from '../../shared/template';
 
 async function mustTemplate(client: Client, ref: string): Promise<Template> {
@@ -50,8 +48,8 @@ export async function exportTemplate(cli: Cli, ref: string, format: string): Pro
   if (format !== 'jobdeck' && format !== 'kubernetes') throw new UsageError(`--format: "${format}" must be jobdeck or kubernetes`);
   const client = await cli.client();
   const t = await mustTemplate(client, ref);
-  if (format === 'kubernetes') cli.out.stdout(kubernetesManifest(specOf(t)));
-  else cli.out.stdout((await client.call('templates.export', { id: t.id, format: cli.out.json ? 'json' : 'yaml' })).content);
+  // The manifest comes from the host, as the Templates view's does: one export for every client.
+  cli.out.stdout((await client.call('templates.export', { id: t.id, format: format === 'kubernetes' ? 'kubernetes' : cli.out.json ? 'json' : 'yaml' })).content);
   return 0;
 }
 
@@ -117,11 +115,16 @@ export async function fromDockerRun(cli: Cli, words: string[], o: DockerRunOptio
   else if (out.quiet) out.print(r.template?.id ?? '');
   else if (r.template) out.print(`Saved template ${r.template.name} (${r.template.id})`);
   // Not saved: the template as a Jobdeck file, ready for `templates import` or `run FILE`.
-  else if (r.spec) out.stdout(specYaml(r.spec));
+  else if (r.spec) out.stdout(await specYaml(r.spec));
   return 0;
 }
 
-/** A spec as the Jobdeck file format writes it (apiVersion/kind around the fields). */
-function specYaml(spec: TemplateSpec): string {
+/**
+ * A spec as the Jobdeck file format writes it (apiVersion/kind around the fields). The YAML
+ * library (and the Kubernetes export) load when a command writes YAML: every other command,
+ * `run` first, starts without evaluating them.
+ */
+async function specYaml(spec: TemplateSpec): Promise<string> {
+  const { stringify } = await import('yaml');
   return stringify({ apiVersion: JOBDECK_FILE_VERSION, kind: 'Template', ...spec });
 }

@@ -9,6 +9,7 @@ import { iso, systemClock, type Clock } from './clock';
 import type { ArtifactShell } from './artifacts/artifactShell';
 import { createAudit } from './audit/audit';
 import type { SaveDialog } from './logs/logExport';
+import type { FilePicker } from './engines/filePicker';
 import { DataDirLock } from './dataDirLock';
 import type { EngineCandidate } from './engines/discovery';
 import { dockerEngine } from './engines/dockerEngine';
@@ -24,6 +25,7 @@ import { OutageSweeps } from './outageSweeps';
 import { reconcile, sweepAfterOutage } from './reconcile';
 import { removeJobsAndFiles, runRetention } from './retention';
 import { CronLauncher } from './scheduler/cronLauncher';
+import { PullBoard } from './scheduler/pulls';
 import { Scheduler, type EngineSlot } from './scheduler/scheduler';
 import { TtlReaper } from './scheduler/ttl';
 import { jobControlHandlers } from './service/jobControlHandlers';
@@ -66,10 +68,7 @@ export interface JobdeckOptions {
   socketCandidates?: string[];
   /** Who holds the data directory's lock, for the message a second start gets (default 'cli'). */
   kind?: LockKind;
-  /**
-   * How each discovered engine is reached: its executor, its probe, its containers (default
-   * dockerEngine, over the Docker Engine API). Tests pass fakes; a Kubernetes engine comes here.
-   */
+  /** How each engine is reached: executor, probe, containers (default dockerEngine); tests pass fakes. */
   engineDriver?: (candidate: EngineCandidate, options: ExecutorOptions) => EngineDriver;
   /** Time for the scheduler, cron and retention (default the system clock; tests pass a fake). */
   clock?: Clock;
@@ -77,6 +76,8 @@ export interface JobdeckOptions {
   artifactShell?: ArtifactShell;
   /** The desktop's save dialog (Electron) for logs.save. */
   saveDialog?: SaveDialog;
+  /** The desktop's open dialog for the add-engine form's file fields; absent: engines.pickFile is FORBIDDEN. */
+  filePicker?: FilePicker;
   /** Arm the templates' cron schedules (default true); a short-lived CLI-started core never does. */
   schedules?: boolean;
   /** The kubeconfig's contexts as engines (default: read from `env`'s KUBECONFIG or ~/.kube/config); false: none. */
@@ -123,6 +124,7 @@ export async function createJobdeck(opts: JobdeckOptions): Promise<Jobdeck> {
 async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Jobdeck> {
   const clock = opts.clock ?? systemClock;
   const hub = new EventHub();
+  const pulls = new PullBoard();
   const store = await JobStore.open({
     dataDir: opts.dataDir,
     onError: (e) => hub.emit('store.error', e),
@@ -156,7 +158,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
   };
   let reconciled = false;
   const connect = opts.engineDriver ?? dockerEngine;
-  const kube = opts.kubernetes === false ? undefined : kubernetesEngines({ env: opts.env ?? process.env, ...opts.kubernetes });
+  const kube = opts.kubernetes === false ? undefined : kubernetesEngines({ env: opts.env ?? process.env, namespaces: () => store.settings().kubernetes?.namespaces, ...opts.kubernetes });
   const engines = new EngineRegistry(
     {
       env: opts.env ?? process.env,
@@ -190,7 +192,8 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
         kind: e.info.kind,
         available: e.info.status === 'available' && !sweeps.holds(e.info.id),
         ...(limit !== undefined ? { limit } : {}),
-        ...(kube && e.info.kubernetes?.context === kube.chosenContext(s) ? { aliases: [KUBERNETES_CHOSEN] } : {}),
+        // Only a context engine: with no context chosen, undefined === undefined named every Docker engine.
+        ...(kube && e.info.kubernetes && e.info.kubernetes.context === kube.chosenContext(s) ? { aliases: [KUBERNETES_CHOSEN] } : {}),
         ...(e.info.status !== 'available' && e.info.error ? { error: e.info.error } : {}),
         executor: e.executor,
       };
@@ -257,7 +260,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       audit.lookAtWaits();
     },
     onLiveChange: () => engines.syncRunning((id) => scheduler.runningAttempts(id)),
-    onImageProgress: (progress) => hub.emit('image.progress', progress),
+    onImageProgress: (progress) => hub.emit('image.progress', pulls.note(progress)),
   });
   const pendingCount = () => store.activeJobs().filter((j) => j.status === 'pending').length;
   const metrics = new CoreMetrics({
@@ -279,6 +282,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     hub,
     codec,
     audit,
+    pulls,
     cron: undefined as unknown as CronLauncher,
   };
   ctx.cron = new CronLauncher({
@@ -330,7 +334,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
     ...logHandlers(ctx, opts.saveDialog),
     ...artifactHandlers(ctx, opts.artifactShell),
     ...auditHandlers(ctx),
-    ...engineHandlers(ctx, { env: opts.env ?? process.env }),
+    ...engineHandlers(ctx, { env: opts.env ?? process.env, filePicker: opts.filePicker }),
     ...notifyHandlers(notifier),
     ...healthHandlers(health, metrics),
   };

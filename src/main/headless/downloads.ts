@@ -117,8 +117,14 @@ async function sendLog(req: IncomingMessage, res: ServerResponse, dataDir: strin
     // A slow reader: wait for the socket to drain rather than hold the whole log in memory.
     drained: () =>
       new Promise<void>((resolve) => {
-        res.once('drain', resolve);
-        res.once('close', resolve);
+        // Each wait takes its listeners away again: a long log waits thousands of times.
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.once('drain', done);
+        res.once('close', done);
       }),
     closed: () => closed,
   });

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { followPulls } from './components/PullProgress';
 import { routeFromHash } from './routes';
 import { reportError, useApp } from './store/app';
 import './styles.css';
@@ -19,6 +20,8 @@ const follow = () => {
 window.addEventListener('popstate', follow);
 window.addEventListener('hashchange', follow);
 void useApp.getState().start().catch(reportError);
+// Pulls are followed from the start, so a view opened later shows where each got.
+followPulls();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

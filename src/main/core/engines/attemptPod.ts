@@ -5,7 +5,7 @@ import type { TemplateSpec } from '../../../shared/template';
 import { LABEL_STEP, LABEL_VOLUME } from '../labels';
 import { engineMessage, isConnectionError, startFailureExitCode, statusOf } from './errors';
 import { ensureImage, ImageError } from './images';
-import { FrameDemuxer, RawText, type StampedText } from './logFrames';
+import { FrameDemuxer, PARTIAL_LINE_HOLD_MS, RawText, type StampedText } from './logFrames';
 import type { AttemptOutcome, AttemptRequest, AttemptSink, ReattachRequest, StepLog } from './types';
 
 const now = () => new Date().toISOString();
@@ -277,8 +277,8 @@ export async function removePodLeftovers(
 
 /** A step's attached output, demultiplexed (step containers never have a tty). */
 function pipeStep(raw: NodeJS.ReadableStream, emit: (t: StampedText) => void): Promise<void> {
-  const out = new RawText('stdout', emit);
-  const err = new RawText('stderr', emit);
+  const out = new RawText('stdout', emit, PARTIAL_LINE_HOLD_MS);
+  const err = new RawText('stderr', emit, PARTIAL_LINE_HOLD_MS);
   const demux = new FrameDemuxer(out, err);
   return new Promise<void>((resolve, reject) => {
     raw.on('error', reject);

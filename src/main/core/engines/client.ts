@@ -36,7 +36,9 @@ const plain = (error: unknown): string => (error instanceof EngineConfigError ? 
 export function engineClient(address: EngineAddress, env: Record<string, string | undefined> = process.env, home = homedir()): EngineClient {
   const { host, tls } = address;
   const sock = socketPath(host);
-  if (sock) return { docker: new Docker({ socketPath: sock }), describe: plain };
+  // docker-modem fills what is not given from DOCKER_HOST and DOCKER_CERT_PATH, and a host it
+  // read there wins over the socket: say plainly that this engine has none.
+  if (sock) return { docker: new Docker({ socketPath: sock, host: undefined, protocol: 'http' }), describe: plain };
   if (host.startsWith('npipe://')) return { docker: new Docker({ socketPath: host.slice('npipe://'.length) }), describe: plain };
   const url = new URL(host);
   if (url.protocol === 'ssh:') {

@@ -38,7 +38,10 @@ export function dockerEngine(candidate: EngineCandidate, options: ExecutorOption
     docker,
     executor,
     describeError: client.describe,
-    close: () => client.close?.(),
+    close: () => {
+      executor.close();
+      client.close?.();
+    },
     async probe() {
       if (client.configError) throw client.configError;
       try {

@@ -1,9 +1,11 @@
 import type Docker from 'dockerode';
 import { ArtifactCapError, extractArtifacts } from '../artifacts/artifactFiles';
+import { AttachErrorFilter } from './attachError';
 import { engineMessage, initExecFailureExitCode, isConnectionError, startFailureExitCode, statusOf } from './errors';
 import { ImageError, isMissingImage, markPresent, neverPulled, pull } from './images';
-import { FrameDemuxer, RawText, rawSink, StampedLineSplitter, type FrameTarget, type StampedText } from './logFrames';
-import { sampleMemory } from './memory';
+import { FrameDemuxer, PARTIAL_LINE_HOLD_MS, RawText, rawSink, StampedLineSplitter, type FrameTarget, type StampedText } from './logFrames';
+import { MEMORY_SAMPLE_DELAY_MS, memorySampleDelay, sampleMemory } from './memory';
+import { oomKillAnnounced } from './oomEvent';
 import { stampToIso } from './timestamps';
 import type {
   AttemptOutcome,
@@ -18,7 +20,8 @@ import type {
 import { AttemptPod, removePodLeftovers } from './attemptPod';
 import type { EngineKind } from '../../../shared/engine';
 import { createNamed, createOptions } from './createOptions';
-import { exitedState, logStream, type ExitState } from './containerState';
+import { exitedState, logStream, waitedExit, type ExitState } from './containerState';
+import { ExitEvents } from './exitEvents';
 import { StopControl } from './stopControl';
 
 export { exitedState };
@@ -42,12 +45,21 @@ export class DockerExecutor implements Executor {
    * so there (and until the kind is known) an inspect after the output ends reads it.
    */
   kind: EngineKind | undefined;
+  /** Podman's exits as it announces them (its wait answers late): one event stream for the engine. */
+  private readonly exits: ExitEvents;
 
   constructor(
     readonly engineId: string,
     private readonly docker: Docker,
     private readonly options: ExecutorOptions,
-  ) {}
+  ) {
+    this.exits = new ExitEvents(docker);
+  }
+
+  /** The engine's connection is going: its event stream with it. */
+  close(): void {
+    this.exits.close();
+  }
 
   start(req: AttemptRequest, sink: AttemptSink): RunningAttempt {
     const ctl = new StopControl();
@@ -88,6 +100,9 @@ export class DockerExecutor implements Executor {
       if (failed) return failed;
     }
     if (ctl.reason) return { exitCode: null, reason: ctl.reason, message: 'stopped before the container was created', finishedAt: now() };
+    // Listening for exits before any container of ours can exit (once per engine, not per job).
+    const announced = this.kind === 'podman' && !spec.outputDir;
+    if (announced) await this.exits.ready();
     await req.persisted?.();
     const ended = await pod.prepare(ctl);
     if (ended) return ended;
@@ -136,6 +151,8 @@ export class DockerExecutor implements Executor {
       started: true,
       live,
       ...(exit ? { exit } : {}),
+      announced,
+      memoryDelayMs: memorySampleDelay(spec.limits),
       // Files to copy out: wait until Podman has cleaned up, not only stopped.
       copyAfter: Boolean(spec.outputDir),
     });
@@ -190,7 +207,17 @@ export class DockerExecutor implements Executor {
     tty: boolean,
     sink: AttemptSink,
     ctl: StopControl,
-    opts: { resume?: ResumeMarks; keepContainer: boolean; started?: boolean; live?: NodeJS.ReadableStream; copyAfter?: boolean; exit?: Promise<unknown> },
+    opts: {
+      resume?: ResumeMarks;
+      keepContainer: boolean;
+      started?: boolean;
+      live?: NodeJS.ReadableStream;
+      copyAfter?: boolean;
+      exit?: Promise<unknown>;
+      /** The exit comes as the engine's 'die' event (Podman). */
+      announced?: boolean;
+      memoryDelayMs?: number;
+    },
   ): Promise<AttemptOutcome> {
     let startedAt: string | undefined;
     if (opts.started) {
@@ -206,27 +233,46 @@ export class DockerExecutor implements Executor {
         return this.failure(error, 'inspecting the container', container.id);
       }
     }
-    const memory = sampleMemory(container);
+    // A container found again after a restart has run a while already: sampled as a limited one.
+    const memory = sampleMemory(container, opts.memoryDelayMs ?? MEMORY_SAMPLE_DELAY_MS.limited);
     let stderrTail = '';
+    const written: ResumeMarks = { stdout: 0, stderr: 0 };
     const tee: AttemptSink = {
       ...sink,
       log: (stream, data, t) => {
         if (stream === 'stderr') stderrTail = (stderrTail + data).slice(-512);
+        if (stream === 'stdout' || stream === 'stderr') written[stream] += data.length;
         // The engine's RFC3339Nano stamp read here, once: the sink gets ISO times only.
         sink.log(stream, data, stampToIso(t));
       },
     };
+    let texts: RawText[] = [];
     try {
-      if (opts.live) await this.pipe(opts.live, tty, new RawText('stdout', emitTo(tee)), new RawText('stderr', emitTo(tee)), ctl, sink);
+      // Without a tty the two streams' lines are kept apart (RawText): a tty has one stream.
+      const hold = tty ? 0 : PARTIAL_LINE_HOLD_MS;
+      const stdout = new RawText('stdout', emitTo(tee), hold);
+      const stderr = new RawText('stderr', emitTo(tee), hold);
+      texts = [stdout, stderr];
+      const attachErrors = opts.live && this.kind === 'podman' ? new AttachErrorFilter(stderr) : undefined;
+      if (opts.live) await this.pipe(opts.live, tty, stdout, attachErrors ?? stderr, ctl, sink);
       const ended = opts.live ? undefined : await this.streamLogs(container, tty, tee, ctl, opts.resume ?? { stdout: 0, stderr: 0 });
       if (ctl.detached) {
         memory.stop();
         return { exitCode: null, reason: 'Cancelled', message: 'detached', containerId: container.id, finishedAt: now() };
       }
-      const state = ended ?? (opts.exit ? await this.waited(container, opts.exit) : await this.finalState(container, opts.copyAfter ?? true));
+      const state = ended ??
+        (opts.exit
+          ? await waitedExit(container, opts.exit, WAIT_GRACE_MS)
+          : opts.announced
+            ? await exitedState(container, false, () => this.exits.exitOf(container.id, WAIT_GRACE_MS))
+            : await this.finalState(container, opts.copyAfter ?? true));
+      // Podman's attach broke: what it did not send is in the engine's log, past what we have.
+      if (attachErrors?.broke && !ctl.detached) await this.readLogs(container, tty, (t) => tee.log(t.stream, t.data, t.stamp), ctl, false, { ...written }, sink);
       const peak = memory.stop();
       const exitCode = initExecFailureExitCode(state.ExitCode, stderrTail);
-      const reason = ctl.reason ?? (state.OOMKilled ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error');
+      // A kill (137) not of our making and not called an OOM kill: Docker's `oom` event may say it was (oomEvent.ts; Podman 4.3 sends none).
+      const oom = state.OOMKilled || (!ctl.reason && exitCode === 137 && this.kind !== 'podman' && (await oomKillAnnounced(this.docker, container.id, state.StartedAt ?? startedAt)));
+      const reason = ctl.reason ?? (oom ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error');
       const outcome: AttemptOutcome = {
         exitCode,
         reason,
@@ -241,6 +287,8 @@ export class DockerExecutor implements Executor {
       return outcome;
     } catch (error) {
       memory.stop();
+      // An unfinished line still waiting goes to the log before the outcome.
+      for (const t of texts) t.release();
       return this.failure(error, 'following the container', container.id, startedAt);
     }
   }
@@ -307,19 +355,6 @@ export class DockerExecutor implements Executor {
 
   private finalState(container: Docker.Container, untilCleanedUp = true): Promise<Docker.ContainerInspectInfo['State']> {
     return exitedState(container, untilCleanedUp);
-  }
-
-  /**
-   * The exit from the wait made at the start; an exit of 137 is inspected (only that tells an OOM
-   * kill). The output has ended, so the answer is due: one that does not come within a second (an
-   * engine gone away can leave the wait hanging) gives way to an inspect, which says what happened.
-   */
-  private async waited(container: Docker.Container, exit: Promise<unknown>): Promise<ExitState> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), WAIT_GRACE_MS)));
-    const r = (await Promise.race([exit, late]).finally(() => clearTimeout(timer))) as { StatusCode: number; Error?: { Message?: string } | null } | undefined;
-    if (!r || r.StatusCode === 137) return this.finalState(container, false);
-    return { ExitCode: r.StatusCode, OOMKilled: false, Error: r.Error?.Message ?? '' };
   }
 
   private async remove(container: Docker.Container, keep: boolean): Promise<void> {

@@ -23,21 +23,36 @@ export interface FrameTarget {
   end(): void;
 }
 
+/** How long a stream's unfinished last line waits for the rest before it goes out as it is. */
+export const PARTIAL_LINE_HOLD_MS = 250;
+/** An unfinished line longer than this goes out without waiting (Docker's logger cuts at 16 KiB). */
+const PARTIAL_LINE_MAX = 16 * 1024;
+
 /**
  * Live output from an attach: the bytes as the container wrote them, decoded (a character split
  * between frames is held back), stamped with the time we read them. No line splitting: the log
  * pane is a terminal, and fewer, larger chunks are cheaper everywhere downstream. The frames of
  * one read from the engine (a container writing in 4 KiB blocks sends 16 to a 64 KiB read) go
  * out as one chunk on flush().
+ *
+ * With `holdPartialMs`, the text after a chunk's last '\n' waits (that long at most) for the rest
+ * of its line, as Docker's own logger keeps lines per stream: a program's buffered stdout is cut
+ * in 4 KiB blocks, mid-line, and without the wait a stderr line read between two blocks would
+ * land inside a stdout line, lost to a stderr filter. A prompt without a newline still shows.
  */
 export class RawText implements FrameTarget {
   private readonly decoder = new StringDecoder('utf8');
   private held: Buffer[] = [];
   private heldBytes = 0;
+  /** The unfinished last line, not sent yet, and when its first piece was read. */
+  private partial = '';
+  private partialStamp = '';
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly stream: LogStream,
     private readonly emit: (t: StampedText) => void,
+    private readonly holdPartialMs = 0,
   ) {}
 
   push(chunk: Buffer): void {
@@ -54,13 +69,47 @@ export class RawText implements FrameTarget {
     this.held = [];
     this.heldBytes = 0;
     const data = this.decoder.write(bytes);
-    if (data) this.emit({ stream: this.stream, stamp: new Date().toISOString(), data });
+    if (data) this.out(data, new Date().toISOString());
   }
 
   end(): void {
     this.flush();
     const data = this.decoder.end();
-    if (data) this.emit({ stream: this.stream, stamp: new Date().toISOString(), data });
+    if (data) this.out(data, new Date().toISOString());
+    this.release();
+  }
+
+  /** The unfinished line goes out now (its wait is over, or the stream ended). */
+  release(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const data = this.partial;
+    this.partial = '';
+    if (data) this.emit({ stream: this.stream, stamp: this.partialStamp, data });
+  }
+
+  private out(data: string, stamp: string): void {
+    if (this.holdPartialMs <= 0) return this.emit({ stream: this.stream, stamp, data });
+    const text = this.partial + data;
+    const first = this.partial ? this.partialStamp : stamp;
+    const cut = text.lastIndexOf('\n') + 1;
+    if (cut === text.length || text.length - cut > PARTIAL_LINE_MAX) {
+      this.partial = '';
+      this.release();
+      return this.emit({ stream: this.stream, stamp: first, data: text });
+    }
+    if (cut > 0) {
+      // The held line is whole now: the rest is a new line, with a wait of its own.
+      this.emit({ stream: this.stream, stamp: first, data: text.slice(0, cut) });
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.partial = text.slice(cut);
+    this.partialStamp = cut > 0 ? stamp : first;
+    if (!this.timer) {
+      this.timer = setTimeout(() => this.release(), this.holdPartialMs);
+      this.timer.unref?.();
+    }
   }
 }
 

@@ -5,10 +5,23 @@ interface StatsSample {
 }
 
 /**
+ * When the stats stream opens: each one is an engine call more, and a job's peak means most where
+ * it has a memory limit to meet. With a limit, after half a second (a short job ends before a
+ * sample would come); without one, after two: on a loaded machine even `true` can outlive half a
+ * second (7 of 200 at load 15), and those streams were the dispatch's only calls beyond
+ * `docker run`'s.
+ */
+export const MEMORY_SAMPLE_DELAY_MS = { limited: 500, unlimited: 2000 } as const;
+
+export function memorySampleDelay(limits: { memory?: string | number | undefined }): number {
+  return limits.memory !== undefined ? MEMORY_SAMPLE_DELAY_MS.limited : MEMORY_SAMPLE_DELAY_MS.unlimited;
+}
+
+/**
  * Peak memory from the engine's stats stream: max_usage where cgroup v1 gives it, otherwise the
  * highest usage sampled (cgroup v2 has no max). Best effort: engines that give none give undefined.
  */
-export function sampleMemory(container: Docker.Container, delayMs = 500): { stop(): number | undefined } {
+export function sampleMemory(container: Pick<Docker.Container, 'stats'>, delayMs: number): { stop(): number | undefined } {
   let peak: number | undefined;
   let stream: (NodeJS.ReadableStream & { destroy?: () => void }) | undefined;
   let stopped = false;

@@ -96,6 +96,11 @@ export class EngineRegistry {
       const existing = this.engines.get(c.id);
       // A changed address, certificate, key or namespace makes a new connection; an unchanged one keeps its state.
       if (existing && sameConnection(existing.candidate, c) && existing.candidate.kubernetes?.namespace === c.kubernetes?.namespace) {
+        // Same connection, but the kubeconfig's current-context may have moved: the card says so.
+        if (c.kubernetes) {
+          existing.candidate = c;
+          existing.info = { ...existing.info, kubernetes: c.kubernetes };
+        }
         next.set(c.id, existing);
         continue;
       }

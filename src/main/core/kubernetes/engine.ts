@@ -7,32 +7,47 @@ import { kubernetesEngineId } from '../../../shared/engine';
 import type { Settings } from '../../../shared/settings';
 import type { EngineCandidate } from '../engines/discovery';
 import type { ContainerApi, EngineDriver } from '../engines/registry';
-import { kubeMessage } from './errors';
+import { clusterProblem, kubeMessage } from './errors';
 import { KubernetesExecutor, type KubernetesExecutorOptions } from './executor';
 import { configFor, readKubeconfig, watchKubeconfig, type KubeconfigInput, type KubeconfigRead } from './kubeconfig';
 
 /** The engineId that means "the chosen Kubernetes context" (settings.kubernetes.context, else the kubeconfig's current-context). */
 export const KUBERNETES_CHOSEN = 'kubernetes';
 
-/** The kubeconfig's contexts as engine candidates, read afresh at each call (the registry's refresh). */
-export function kubernetesCandidates(read: KubeconfigRead): EngineCandidate[] {
-  return read.contexts.map((c) => ({
-    id: kubernetesEngineId(c.name),
-    kind: 'kubernetes',
-    host: c.server,
-    source: 'kubeconfig',
-    kubernetes: { context: c.name, namespace: c.namespace, cluster: c.cluster },
-  }));
+/**
+ * The kubeconfig's contexts as engine candidates, read afresh at each call (the registry's
+ * refresh); a namespace chosen in Jobdeck's settings wins over the context's own.
+ */
+export function kubernetesCandidates(read: KubeconfigRead, namespaces: Readonly<Record<string, string>> = {}): EngineCandidate[] {
+  return read.contexts.map((c) => {
+    const chosen = namespaces[c.name];
+    return {
+      id: kubernetesEngineId(c.name),
+      kind: 'kubernetes',
+      host: c.server,
+      source: 'kubeconfig',
+      kubernetes: {
+        context: c.name,
+        namespace: chosen ?? c.namespace,
+        cluster: c.cluster,
+        ...(chosen && chosen !== c.namespace ? { kubeconfigNamespace: c.namespace } : {}),
+        ...(c.name === read.currentContext ? { current: true } : {}),
+      },
+    };
+  });
 }
 
 /** Reads the kubeconfig once per refresh and keeps what was read for the drivers made from it. */
 export class KubeconfigSource {
   private last: KubeconfigRead | undefined;
-  constructor(private readonly input: KubeconfigInput) {}
+  constructor(
+    private readonly input: KubeconfigInput,
+    private readonly namespaces: () => Readonly<Record<string, string>> | undefined = () => undefined,
+  ) {}
 
   candidates(): EngineCandidate[] {
     this.last = readKubeconfig(this.input);
-    return kubernetesCandidates(this.last);
+    return kubernetesCandidates(this.last, this.namespaces());
   }
 
   read(): KubeconfigRead {
@@ -65,6 +80,8 @@ export function kubernetesEngine(candidate: EngineCandidate, read: KubeconfigRea
       }
     },
     detectKind: () => Promise.resolve('docker'),
+    // What the card and a waiting job say: the engine id already names the context.
+    describeError: (error) => clusterProblem(error, candidate.host),
   };
 }
 
@@ -112,6 +129,8 @@ export interface KubernetesEnginesOptions extends KubernetesExecutorOptions {
   /** Where KUBECONFIG is read (default process.env) and the home for ~/.kube/config. */
   env?: Record<string, string | undefined>;
   home?: string;
+  /** The namespaces chosen in settings, per context (settings.kubernetes.namespaces), read at each refresh. */
+  namespaces?: () => Readonly<Record<string, string>> | undefined;
 }
 
 /** What the composition root wires: the contexts as a registry source, their drivers, and a watch of the files. */
@@ -119,7 +138,7 @@ export function kubernetesEngines(options: KubernetesEnginesOptions) {
   const env = options.env ?? process.env;
   // The home is the environment's: a core given an environment without one (tests) reads no ~/.kube/config.
   const input: KubeconfigInput = { env, home: options.home ?? env.HOME ?? env.USERPROFILE ?? null };
-  const source = new KubeconfigSource(input);
+  const source = new KubeconfigSource(input, options.namespaces);
   return {
     candidates: () => source.candidates(),
     driver: (candidate: EngineCandidate) => kubernetesEngine(candidate, source.read(), options),

@@ -1,24 +1,29 @@
 // The Kubernetes executor: one attempt = one batch/v1 Job, followed through its pod's status
 // (watched) and log (LogFollower), ended by the pod's container status; cancel and timeout delete
 // the Job with propagationPolicy Background, as `kubectl delete job` does.
-import type { BatchV1Api, CoreV1Api, Log, V1ContainerStateTerminated, V1Job, V1Pod, Watch } from '@kubernetes/client-node';
+import type { BatchV1Api, CoreV1Api, V1ContainerStateTerminated, V1Job, V1Pod, Watch } from '@kubernetes/client-node';
 import type { AttemptOutcome, AttemptRequest, AttemptSink, Executor, ReattachRequest, RunningAttempt, StopReason } from '../engines/types';
 import { attemptManifest, MAIN_CONTAINER } from './attemptJob';
 import { kubeMessage, kubeStatus, kubeUnreachable } from './errors';
-import { LogFollower } from './logFollower';
+import { LogFollower, type LogSource } from './logFollower';
 import { Watcher } from './watcher';
 
 export interface KubernetesClients {
   batch: BatchV1Api;
   core: CoreV1Api;
   watch: Watch;
-  log: Log;
+  log: LogSource;
   namespace: string;
 }
 
 export interface KubernetesExecutorOptions {
   /** How long a pod may wait on ErrImagePull / ImagePullBackOff before the attempt ends as ImagePullFailed. */
   imagePullGraceMs?: number;
+  /**
+   * How long the API server may stay unreachable while an attempt runs before the attempt ends as
+   * EngineLost (retried as on Docker after an outage, its Job swept when the cluster is back).
+   */
+  clusterLostGraceMs?: number;
 }
 
 const now = () => new Date().toISOString();
@@ -37,13 +42,13 @@ export class KubernetesExecutor implements Executor {
   ) {}
 
   start(req: AttemptRequest, sink: AttemptSink): RunningAttempt {
-    const run = new AttemptRun(this.k, sink, this.options, req.spec.keepContainer);
+    const run = new AttemptRun(this.k, sink, this.options, req.spec.keepContainer, req.graceSeconds);
     run.done = run.create(req);
     return run.handle();
   }
 
   reattach(req: ReattachRequest, sink: AttemptSink): RunningAttempt {
-    const run = new AttemptRun(this.k, sink, this.options, req.keepContainer);
+    const run = new AttemptRun(this.k, sink, this.options, req.keepContainer, req.graceSeconds);
     run.jobName = req.containerId;
     run.done = run.follow(req.resume?.stdout ?? 0);
     return run.handle();
@@ -64,12 +69,17 @@ class AttemptRun {
   private waitingReason: string | undefined;
   private jobFailure: { reason?: string; message?: string } | undefined;
   private ending = false;
+  /** A pod of the attempt is there and has not ended (seen, neither terminated nor DELETED). */
+  private podLive = false;
+  private lostAt = Infinity;
 
   constructor(
     private readonly k: KubernetesClients,
     private readonly sink: AttemptSink,
     private readonly options: KubernetesExecutorOptions,
     private readonly keep: boolean,
+    /** The pod's terminationGracePeriodSeconds: how long a stopped container may take to end. */
+    private readonly graceSeconds: number,
   ) {}
 
   handle(): RunningAttempt {
@@ -118,7 +128,7 @@ class AttemptRun {
           return { items: l.items, resourceVersion: l.metadata?.resourceVersion ?? '' };
         },
       },
-      { event: (type, pod) => this.onPod(type, pod) },
+      { event: (type, pod) => this.onPod(type, pod), trouble: (error, cause) => this.onTrouble(error, cause) },
     );
     const jobs = new Watcher<V1Job>(
       {
@@ -131,7 +141,7 @@ class AttemptRun {
         },
       },
       // No such Job (deleted while the app was closed): the attempt cannot end by itself.
-      { event: (type, job) => this.onJob(type, job), listed: (items) => void (items.length || this.expectEnd()) },
+      { event: (type, job) => this.onJob(type, job), listed: (items) => void (items.length || this.expectEnd(this.podEndMs())), trouble: (error, cause) => this.onTrouble(error, cause) },
     );
     this.watchers = [pods, jobs] as Watcher<V1Pod | V1Job>[];
     jobs.start();
@@ -142,21 +152,22 @@ class AttemptRun {
   private onJob(type: string, job: V1Job): void {
     if (type === 'DELETED') {
       // Gone without an end seen: cancelled by us, or deleted by someone else (reported as lost).
-      return this.expectEnd();
+      return this.expectEnd(this.podEndMs());
     }
     const failed = job.status?.conditions?.find((c) => (c.type === 'Failed' || c.type === 'FailureTarget') && c.status === 'True');
     if (failed) this.jobFailure = { ...(failed.reason ? { reason: failed.reason } : {}), ...(failed.message ? { message: failed.message } : {}) };
-    if (failed?.reason === 'DeadlineExceeded') this.expectEnd();
+    if (failed?.reason === 'DeadlineExceeded') this.expectEnd(this.podEndMs());
   }
 
   private onPod(type: string, pod: V1Pod): void {
     if (this.ending) return;
     const podName = pod.metadata?.name ?? '';
-    if (type === 'DELETED') return this.expectEnd();
+    if (type === 'DELETED') return (this.podLive = false), this.expectEnd();
     const status = pod.status?.containerStatuses?.find((c) => c.name === MAIN_CONTAINER) ?? pod.status?.containerStatuses?.[0];
     const state = status?.state;
     if (state?.waiting) return this.onWaiting(state.waiting.reason ?? 'Waiting', state.waiting.message);
     this.clearPull();
+    this.podLive = !state?.terminated;
     if (state?.running || state?.terminated) {
       this.follower!.pod = podName;
       if (!this.startedAt) {
@@ -183,15 +194,64 @@ class AttemptRun {
   }
 
   private pullMessage: string | undefined;
+  private awayTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** The API server stopped answering the watches: past the grace the attempt is lost, not waited on for ever. */
+  private onTrouble(error: string | undefined, cause: unknown): void {
+    if (error === undefined) {
+      if (this.awayTimer) clearTimeout(this.awayTimer);
+      this.awayTimer = undefined;
+      return;
+    }
+    if (this.ending || this.awayTimer || !kubeUnreachable(cause ?? new Error(error))) return;
+    const grace = this.options.clusterLostGraceMs ?? 30_000;
+    this.awayTimer = setTimeout(() => void this.stillAway(grace, cause ?? error), grace);
+  }
+
+  /** Past the grace: one call says whether the cluster answers again (a quiet watch sends nothing), else the attempt is lost. */
+  private async stillAway(grace: number, cause: unknown): Promise<void> {
+    try {
+      await this.k.batch.readNamespacedJob({ name: this.jobName!, namespace: this.k.namespace });
+      this.awayTimer = undefined;
+      return;
+    } catch (error) {
+      // An answer (even 404: the Job's watch says what became of it): the cluster is there.
+      if (!kubeUnreachable(error)) {
+        this.awayTimer = undefined;
+        return;
+      }
+      cause = error;
+    }
+    if (this.ending) return;
+    void this.finish({
+      exitCode: null,
+      reason: 'EngineLost',
+      message: `cluster unreachable for ${Math.round(grace / 1000)} s while the attempt ran: ${kubeMessage(cause)}`,
+      ...(this.startedAt ? { startedAt: this.startedAt } : {}),
+      finishedAt: now(),
+    });
+  }
 
   private clearPull(): void {
     if (this.pullTimer) clearTimeout(this.pullTimer);
     this.pullTimer = undefined;
   }
 
+  /**
+   * How long to wait for the pod's own end once its Job is gone or past its deadline: while the
+   * pod still runs, its grace period (the container's SIGTERM handler may take that long and
+   * ends with an exit code of its own, as on Docker); else a moment for a last status.
+   */
+  private podEndMs(): number {
+    return this.podLive ? (this.graceSeconds + 5) * 1000 : 1500;
+  }
+
   /** The pod or the Job went (or the deadline passed): a terminated status may still come; else the attempt ends without an exit code. */
-  private expectEnd(): void {
-    if (this.ending || this.lostTimer) return;
+  private expectEnd(afterMs = 1500): void {
+    // A sooner end replaces a later one (the pod's DELETED after the Job's).
+    if (this.ending || Date.now() + afterMs >= this.lostAt) return;
+    if (this.lostTimer) clearTimeout(this.lostTimer);
+    this.lostAt = Date.now() + afterMs;
     this.lostTimer = setTimeout(() => {
       const reason = this.stopReason ?? (this.jobFailure?.reason === 'DeadlineExceeded' ? 'DeadlineExceeded' : undefined);
       void this.finish({
@@ -201,7 +261,7 @@ class AttemptRun {
         ...(this.startedAt ? { startedAt: this.startedAt } : {}),
         finishedAt: now(),
       });
-    }, 1500);
+    }, afterMs);
   }
 
   private async end(t: V1ContainerStateTerminated): Promise<void> {
@@ -234,7 +294,8 @@ class AttemptRun {
       await this.sink.exited?.(outcome);
     } finally {
       // The attempt ends once its Job is gone (a finished job leaves nothing behind), unless kept.
-      if (!this.keep || outcome.reason === 'ImagePullFailed') await this.deleteJob();
+      // Lost (the cluster away): left for the sweep when the engine is back, as a Docker container is.
+      if ((!this.keep || outcome.reason === 'ImagePullFailed') && outcome.reason !== 'EngineLost') await this.deleteJob();
       this.settle?.(outcome);
     }
   }
@@ -242,6 +303,7 @@ class AttemptRun {
   private quiet(): void {
     this.clearPull();
     if (this.lostTimer) clearTimeout(this.lostTimer);
+    if (this.awayTimer) clearTimeout(this.awayTimer);
     for (const w of this.watchers) w.stop();
     this.follower?.stop();
   }

@@ -24,8 +24,8 @@ export interface WatcherHooks<T> {
   event(type: WatchEvent, object: T): void;
   /** After each list: what exists now (a Job followed after a restart may be gone already). */
   listed?(items: T[]): void;
-  /** The API server could not be reached (kept trying); undefined once it answers again. */
-  trouble?(error: string | undefined): void;
+  /** The API server could not be reached (kept trying), with the error; undefined once it answers again. */
+  trouble?(error: string | undefined, cause?: unknown): void;
 }
 
 const RETRY_MS = 500;
@@ -68,7 +68,7 @@ export class Watcher<T extends KubeObject> {
       this.lists++;
       listed = await this.source.list();
     } catch (error) {
-      this.hooks.trouble?.(error instanceof Error ? error.message : String(error));
+      this.hooks.trouble?.(error instanceof Error ? error.message : String(error), error);
       return this.later(() => void this.relist());
     }
     if (this.stopped) return;
@@ -99,7 +99,7 @@ export class Watcher<T extends KubeObject> {
       if (this.stopped) return;
       const status = (error as { statusCode?: number } | null)?.statusCode;
       if (gone || status === 410) return void this.relist();
-      if (error) this.hooks.trouble?.(error instanceof Error ? error.message : String(error));
+      if (error) this.hooks.trouble?.(error instanceof Error ? error.message : String(error), error);
       // A dropped watch: again from the last version seen, after a breath.
       this.later(() => void this.watch());
     };
@@ -113,6 +113,8 @@ export class Watcher<T extends KubeObject> {
             if (object.code === 410) gone = true;
             return;
           }
+          // An answer: the server is there (client-node's watch resolves before it has connected).
+          this.hooks.trouble?.(undefined);
           const rv = object.metadata?.resourceVersion;
           if (rv) this.resourceVersion = rv;
           if (type === 'BOOKMARK') return;

@@ -22,10 +22,12 @@ export async function exportLog(
   streams: readonly LogStream[] | undefined,
   out: { write(text: string): boolean; drained(): Promise<void>; closed(): boolean },
 ): Promise<void> {
+  // One record can hold thousands of lines, written before the scan waits: they share one wait.
+  let waiting: Promise<void> | undefined;
   await scanLines(file, (line) => {
     if (out.closed()) return false;
     if (streams && !streams.includes(line.stream)) return;
-    if (!out.write(exportLine(line, format))) return out.drained();
+    if (!out.write(exportLine(line, format))) return (waiting ??= out.drained().finally(() => (waiting = undefined)));
   });
 }
 

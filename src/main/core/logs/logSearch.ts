@@ -1,7 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { AppError } from '../../../shared/errors';
-import { LineSplitter, plainText, type LogLine, type LogLinesPage, type LogMatch, type LogSearchResult, type LogStream } from '../../../shared/logLines';
+import { LineSplitter, plainText, type LogLine, type LogMatch, type LogSearchResult, type LogStream } from '../../../shared/logLines';
 import { parseLine, toChunk } from './format';
 
 /** Bytes read from the log file at a time: the scan holds one block and one line, never the file. */
@@ -113,17 +113,4 @@ function snippet(text: string, [start, end]: [number, number]): { text: string; 
   if (text.length <= SNIPPET) return { text, start, end };
   const from = Math.max(0, Math.min(start - 100, text.length - SNIPPET));
   return { text: text.slice(from, from + SNIPPET), start: start - from, end: Math.min(end, from + SNIPPET) - from };
-}
-
-/** `count` lines from line `from` on (of the chosen streams), and how many lines the log has. */
-export async function readLines(file: string, o: { from: number; count: number; streams?: readonly LogStream[] }): Promise<LogLinesPage> {
-  const lines: LogLine[] = [];
-  let hasMore = false;
-  const total = await scanLines(file, (line) => {
-    if (line.n < o.from || (o.streams && !o.streams.includes(line.stream))) return;
-    // Past the page the scan goes on counting: the pane says "of N lines".
-    if (lines.length < o.count) lines.push(line);
-    else hasMore = true;
-  });
-  return { lines, total, hasMore };
 }

@@ -16,6 +16,8 @@ export interface WaitView {
   /** Attempts running now, over all engines. */
   running: number;
   engines: (EngineView & { running: number })[];
+  /** settings.kubernetes.context: Jobdeck's choice of the context engineId 'kubernetes' runs on. */
+  defaultContext?: string;
   lookup(id: string): Job | undefined;
 }
 
@@ -38,7 +40,7 @@ export function waitReason(job: Job, v: WaitView): WaitReason {
   const usable = usableEngines(job.spec, v.engines);
   if (usable.length === 0) {
     // A job that names its engine says what is wrong with it (an unknown host key, an expired certificate).
-    const named = job.spec.engineId ? v.engines.find((e) => e.id === job.spec.engineId)?.error : undefined;
+    const named = job.spec.engineId ? namedProblem(job.spec.engineId, v.engines, v.defaultContext) : undefined;
     return { kind: 'engine', engine: engineLabel(job.spec), ...(named ? { problem: named } : {}) };
   }
   if (v.running >= v.concurrency) return { kind: 'concurrency', running: v.running, limit: v.concurrency };
@@ -46,8 +48,27 @@ export function waitReason(job: Job, v: WaitView): WaitReason {
   return { kind: 'starting' };
 }
 
+/** engineId for "the default Kubernetes context" (kubernetes/engine.ts KUBERNETES_CHOSEN; not imported: the scheduler stays free of the client). */
+const KUBERNETES_DEFAULT = 'kubernetes';
+
+/**
+ * The error of the engine an engineId names; through an alias ('kubernetes'), which engine that is
+ * too; and for 'kubernetes' with no context behind it, why none is, with where to choose one.
+ */
+function namedProblem(engineId: string, engines: EngineView[], defaultContext: string | undefined): string | undefined {
+  const own = engines.find((e) => e.id === engineId);
+  if (own) return own.error;
+  const aliased = engines.find((e) => e.aliases?.includes(engineId));
+  if (aliased) return aliased.error ? `${aliased.id}: ${aliased.error}` : undefined;
+  if (engineId !== KUBERNETES_DEFAULT) return undefined;
+  if (defaultContext) return `Jobdeck's default Kubernetes context "${defaultContext}" is not in the kubeconfig: make another the default in the Engines view, or follow the kubeconfig's current context`;
+  if (!engines.some((e) => e.kind === 'kubernetes')) return 'the kubeconfig has no contexts (KUBECONFIG, else ~/.kube/config)';
+  return "no Kubernetes context is the default: the kubeconfig's current-context names none of its contexts; make one the default in the Engines view";
+}
+
 /** Every pending job's reason, in queue order, from the scheduler's own deps and live counts. */
 export function pendingWaits(d: Pick<SchedulerDeps, 'clock' | 'repo' | 'settings' | 'engines'>, paused: boolean, running: (engineId?: string) => number): JobWait[] {
+  const defaultContext = d.settings().kubernetes?.context;
   const view: WaitView = {
     now: d.clock.now(),
     paused,
@@ -55,6 +76,7 @@ export function pendingWaits(d: Pick<SchedulerDeps, 'clock' | 'repo' | 'settings
     running: running(),
     engines: d.engines().map((e) => ({ id: e.id, kind: e.kind, available: e.available, running: running(e.id), ...(e.limit !== undefined ? { limit: e.limit } : {}), ...(e.aliases ? { aliases: e.aliases } : {}), ...(e.error ? { error: e.error } : {}) })),
     lookup: (id) => d.repo.getJob(id),
+    ...(defaultContext ? { defaultContext } : {}),
   };
   return d.repo
     .activeJobs()

@@ -4,6 +4,7 @@ import type { CronLauncher } from '../scheduler/cronLauncher';
 import type { EngineRegistry } from '../engines/registry';
 import type { EventHub } from '../events';
 import type { LogStore } from '../logs/logStore';
+import type { PullBoard } from '../scheduler/pulls';
 import type { Scheduler } from '../scheduler/scheduler';
 import type { SecretCodec } from '../secrets';
 import type { JobRepository } from '../store/repository';
@@ -24,4 +25,6 @@ export interface CoreContext {
   codec: SecretCodec;
   /** The audit trail: job events beside the logs, and who asked. */
   audit: Audit;
+  /** Each job's image pull as far as it got. */
+  pulls: PullBoard;
 }

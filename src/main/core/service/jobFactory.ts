@@ -7,6 +7,7 @@ import { jobLabel } from '../../../shared/wait';
 import { iso } from '../clock';
 import { maskEnv, maskSpec, sealEnv } from '../secrets';
 import { assertHostLimits } from '../templates/hostLimits';
+import { assertKnownContext } from '../kubernetes/contexts';
 import type { CoreContext } from './context';
 import { assertValuesGiven } from './scheduledRuns';
 
@@ -65,6 +66,8 @@ export function createJob(ctx: CoreContext, n: NewJob): Job {
   assertUpstream(ctx, n.dependsOn ?? []);
   const overridden = n.overrides ? applyOverrides(n.spec, n.overrides) : n.spec;
   if (n.origin !== 'schedule') assertHostLimits(overridden);
+  // A scheduled run is not refused: its job waits for the engine, saying why.
+  if (n.origin !== 'schedule') assertKnownContext(overridden.engineId, ctx.engines.list());
   assertValuesGiven(overridden);
   const spec: TemplateSpec = { ...overridden, env: sealEnv(overridden.env, ctx.codec, n.spec.env) };
   const job: Job = {

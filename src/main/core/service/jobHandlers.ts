@@ -13,7 +13,7 @@ import { mustTemplate } from './templateHandlers';
 
 type JobHandlers = Pick<
   Handlers,
-  'jobs.create' | 'jobs.list' | 'jobs.templateNames' | 'jobs.get' | 'jobs.cancel' | 'jobs.retry' | 'jobs.clone' | 'jobs.reorder' | 'jobs.remove'
+  'jobs.create' | 'jobs.list' | 'jobs.templateNames' | 'jobs.get' | 'jobs.cancel' | 'jobs.retry' | 'jobs.clone' | 'jobs.reorder' | 'jobs.remove' | 'jobs.pull'
 >;
 
 /** Cancel on `by`'s behalf: the request is an event of its own (a running job ends later, by itself). */
@@ -61,6 +61,10 @@ export function jobHandlers(ctx: CoreContext): JobHandlers {
     },
     async 'jobs.get'({ id }) {
       return maskJob(mustJob(ctx, id));
+    },
+    async 'jobs.pull'({ id }) {
+      mustJob(ctx, id);
+      return ctx.pulls.of(id) ?? null;
     },
     async 'jobs.cancel'({ id }, call) {
       return maskJob(cancelAs(ctx, id, requesterOf(call)) ?? mustJob(ctx, id));

@@ -1,11 +1,12 @@
 import { AppError } from '../../../shared/errors';
 import type { Handlers } from '../../../shared/ipc';
 import { logFileName, saveLog, type SaveDialog } from '../logs/logExport';
-import { readLines, searchLog } from '../logs/logSearch';
+import { searchLog } from '../logs/logSearch';
+import { linesFrom, tailLines } from '../logs/logTail';
 import type { CoreContext } from './context';
 import { mustJob } from './jobHandlers';
 
-type LogHandlers = Pick<Handlers, 'logs.search' | 'logs.lines' | 'logs.save'>;
+type LogHandlers = Pick<Handlers, 'logs.search' | 'logs.lines' | 'logs.save' | 'logs.tail'>;
 
 /** The log file of a job's attempt (its newest when none is named), or undefined before any attempt. */
 export function attemptLogFile(ctx: CoreContext, id: string, attempt: number | undefined): string | undefined {
@@ -27,7 +28,7 @@ export function logHandlers(ctx: CoreContext, saveDialog?: SaveDialog): LogHandl
     async 'logs.lines'({ id, attempt, streams, from, count }) {
       const file = attemptLogFile(ctx, id, attempt);
       if (!file) return { lines: [], total: 0, hasMore: false };
-      return readLines(file, { from, count, ...(streams ? { streams } : {}) });
+      return linesFrom(file, { from, count, ...(streams ? { streams } : {}) });
     },
     async 'logs.save'({ id, attempt, format, streams }) {
       if (!saveDialog) throw new AppError('FORBIDDEN', 'saving through a dialog works in the desktop app; here, the download comes from the host');
@@ -39,6 +40,11 @@ export function logHandlers(ctx: CoreContext, saveDialog?: SaveDialog): LogHandl
       if (!to) return { saved: false };
       await saveLog(file, format, streams, to);
       return { saved: true, path: to };
+    },
+    async 'logs.tail'({ id, attempt, streams, count }) {
+      const file = attemptLogFile(ctx, id, attempt);
+      if (!file) return { lines: [], total: 0, hasEarlier: false, offset: 0, open: false };
+      return tailLines(file, { count, ...(streams ? { streams } : {}) });
     },
   };
 }

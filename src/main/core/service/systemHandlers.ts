@@ -1,6 +1,8 @@
 import { AppError } from '../../../shared/errors';
 import type { Handlers } from '../../../shared/ipc';
 import { listArtifacts } from '../artifacts/artifactFiles';
+import { defaultContextProblem } from '../kubernetes/contexts';
+import { namespaceChangeRefused } from '../kubernetes/namespaces';
 import { runRetention } from '../retention';
 import type { CoreContext } from './context';
 import { cleanupRule } from './bulkHandlers';
@@ -43,13 +45,16 @@ type SystemHandlers = Omit<
   | 'logs.search'
   | 'logs.lines'
   | 'logs.save'
+  | 'logs.tail'
   | 'artifacts.read'
   | 'artifacts.open'
   | 'artifacts.reveal'
   | 'jobs.events'
   | 'jobs.report'
+  | 'jobs.pull'
   | 'engines.test'
   | 'engines.contexts'
+  | 'engines.pickFile'
   | 'notify.channels.list'
   | 'notify.channels.save'
   | 'notify.channels.remove'
@@ -136,8 +141,14 @@ export function systemHandlers(ctx: CoreContext): SystemHandlers {
       return ctx.store.settings();
     },
     async 'settings.update'(patch) {
+      const refused = namespaceChangeRefused(ctx.engines.list(), patch);
+      if (refused) throw new AppError('CONFLICT', refused, [{ path: 'kubernetes.namespaces', message: refused }]);
+      // The default context is one of the kubeconfig's, as a template's kubernetes:<context> is.
+      const unknown = defaultContextProblem(patch.kubernetes?.context, ctx.engines.list());
+      if (unknown) throw new AppError('VALIDATION', unknown, [{ path: 'kubernetes.context', message: unknown }]);
       const next = ctx.store.updateSettings(patch);
-      if (patch.engines) await ctx.engines.refresh(next.engines);
+      // A Kubernetes namespace chosen or cleared makes that context's engine again (its Jobs go there).
+      if (patch.engines || patch.kubernetes !== undefined) await ctx.engines.refresh(next.engines);
       ctx.scheduler.pump();
       ctx.hub.emit('queue.state', ctx.scheduler.queueState());
       return next;

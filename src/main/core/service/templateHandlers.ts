@@ -10,6 +10,7 @@ import { exportTemplate, exportTemplates, importTemplateFile, type ParsedFile } 
 import { changesBetween, keepStoredSecrets } from '../templates/diff';
 import { assertHostLimits, cpuProblem } from '../templates/hostLimits';
 import { freeName, hostMounts, planImport, type PlanItem } from '../templates/importPlan';
+import { assertKnownContext } from '../kubernetes/contexts';
 import type { CoreContext } from './context';
 import { withValues } from './importValues';
 
@@ -35,6 +36,7 @@ export function mustTemplate(ctx: CoreContext, id: string): Template {
 /** The one way a template is stored: same rules for the editor, an import and a replace. */
 function storeTemplate(ctx: CoreContext, id: string | undefined, spec: TemplateSpec): Template {
   assertHostLimits(spec);
+  assertKnownContext(spec.engineId, ctx.engines.list());
   const now = iso(ctx.clock.now());
   const previous = id ? mustTemplate(ctx, id) : undefined;
   const clash = ctx.store.listTemplates().find((t) => t.name === spec.name && t.id !== id);

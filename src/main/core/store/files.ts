@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { z } from 'zod';
 import type { Job } from '../../../shared/job';
 import { newRow, type StoreRow } from './history';
-import { lineSource } from './lines';
+import { lineSource, splitLines } from './lines';
 import { firstIssue, isWellFormedRecord, parseRecord } from './records';
 import { migrate, NewerSchemaError, SCHEMA_VERSION } from './schema';
 
@@ -25,13 +25,22 @@ export type Read = { kind: 'missing' } | { kind: 'damaged'; why: string } | { ki
  * so that a missing file and a file holding `null` differ.
  */
 export function readStoreFile(file: string): Read {
-  let text: string;
+  const text = readStoreText(file);
+  return text === undefined ? { kind: 'missing' } : parseStoreText(file, text);
+}
+
+/** A store file's text; undefined if it is missing; an error if it cannot be read. */
+export function readStoreText(file: string): string | undefined {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new Error(`${file} could not be read: ${errorText(error)}`, { cause: error });
   }
+}
+
+/** readStoreFile of a text already read. */
+export function parseStoreText(file: string, text: string): Read {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -118,6 +127,39 @@ export function checkHistory(raw: Record<string, unknown>, read?: Read): { ok: t
   // The parsed records go now, young (keeping 100k of them through the load is what cost).
   const rows = jobs.map((j, i) => (parsed.has(i) ? newRow(j, j, undefined, false) : newRow(j, undefined, undefined, true, lines, i)));
   return { ok: true, data: { jobs: [], parsed: new Set(), rows } };
+}
+
+/**
+ * A history file one record a line (lines.ts) in this version's schema, read line by line: each
+ * record is parsed on its own and gone once its row has what the indexes read, so the load never
+ * holds a file's parsed records at once (the garbage collector copying those, young generation to
+ * old, cost more than the parse). Every line is parsed, so the file's syntax is checked as a
+ * whole-file parse checks it, and each record as checkHistory checks it. Undefined if any line
+ * does not parse or a record fails its check: the file is then read whole, which says what is
+ * wrong as before (or reads a file whose lines only look like records).
+ */
+export function readHistoryLines(text: string): HistoryRecords | undefined {
+  const src = splitLines(text);
+  if (!src) return undefined;
+  const { count, newlines } = src;
+  const rows = new Array<StoreRow>(count);
+  for (let i = 0; i < count; i++) {
+    let r: unknown;
+    try {
+      // Line i without its comma (splitLines saw one ends each line but the last).
+      r = JSON.parse(text.slice(newlines![i]! + 1, newlines![i + 1]! - (i < count - 1 ? 1 : 0)));
+    } catch {
+      return undefined;
+    }
+    if (isWellFormedRecord(r)) {
+      rows[i] = newRow(r as Job, undefined, undefined, true, src, i);
+      continue;
+    }
+    const p = parseRecord(r);
+    if (!p.ok) return undefined;
+    rows[i] = newRow(p.job, p.job, undefined, false);
+  }
+  return { jobs: [], parsed: new Set(), rows };
 }
 
 export function quarantine(file: string, why: string): Loaded<never> {

@@ -44,6 +44,23 @@ export function lineSource(text: string, count: number): LineSource | undefined 
   return { text, count };
 }
 
+/**
+ * The text of a file in the form above with its lines found, each but the last ending in its comma;
+ * undefined for a text not in that form. Whether each line parses as a record is the caller's to
+ * see (files.ts readHistoryLines): a text whose lines do not is read whole instead.
+ */
+export function splitLines(text: string): LineSource | undefined {
+  const head = header();
+  if (!text.startsWith(head) || !text.endsWith(FOOTER) || text.charCodeAt(head.length) !== 10) return undefined;
+  const at: number[] = [];
+  for (let i = head.length; i !== -1; i = text.indexOf('\n', i + 1)) at.push(i);
+  const count = at.length - 1;
+  for (let i = 1; i < count; i++) if (text.charCodeAt(at[i]! - 1) !== 44 /* , */) return undefined;
+  // `[…,\n]` is not JSON.
+  if (count > 0 && text.charCodeAt(at[count]! - 1) === 44) return undefined;
+  return { text, count, newlines: Uint32Array.from(at) };
+}
+
 /** The newlines of the text, one more than its records, or undefined if they are not that. */
 function indexed(src: LineSource): Uint32Array | undefined {
   if (src.newlines || src.parsed) return src.newlines;
@@ -60,7 +77,7 @@ function indexed(src: LineSource): Uint32Array | undefined {
 }
 
 /** Line i's text (its trailing comma left out): record i's where the lines are the records. */
-function lineText(src: LineSource, i: number): string {
+export function lineText(src: LineSource, i: number): string {
   const newlines = indexed(src);
   if (!newlines) return JSON.stringify(src.parsed![i]);
   const from = newlines[i]! + 1;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Settings } from '../../../shared/settings';
-import { bySchema, checkHistory, readStoreFile, settle, type HistoryRecords, type Loaded, type Read, type StoreProblem } from './files';
+import { bySchema, checkHistory, parseStoreText, readHistoryLines, readStoreFile, readStoreText, settle, type HistoryRecords, type Loaded, type Read, type StoreProblem } from './files';
 import { SEGMENT_NAME, segmentFile } from './history';
 import { JOURNAL_NAME, journalFile, readJournal, type JournalRead } from './journal';
 import { SCHEMA_VERSION, StateFile } from './schema';
@@ -40,7 +40,12 @@ export function readStoreDir(dir: string): StoreDir {
   const stateRead = readStoreFile(stateFile);
   const reads = numbers.map((n): [string, Read, ReturnType<typeof checkHistory> | undefined] => {
     const file = segmentFile(dir, n);
-    const read = readStoreFile(file);
+    const text = readStoreText(file);
+    if (text === undefined) return [file, { kind: 'missing' }, undefined];
+    // This version's own files: line by line (files.ts); any other read whole.
+    const lines = readHistoryLines(text);
+    if (lines) return [file, { kind: 'read', raw: {}, from: SCHEMA_VERSION, text: '' }, { ok: true, data: lines }];
+    const read = parseStoreText(file, text);
     if (read.kind !== 'read') return [file, read, undefined];
     const checked = checkHistory(read.raw, read);
     return [file, { ...read, raw: {}, text: '' }, checked];

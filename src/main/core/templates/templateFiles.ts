@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import type { Issue } from '../../../shared/errors';
+import { exportBaseName, kubernetesManifestFile } from '../../../shared/kubeManifest';
 import type { TemplateSpec } from '../../../shared/template';
 import { fromJobdeck, JOBDECK_API_VERSION, type Mapped } from './jobdeckFormat';
 import { fromKubernetes } from './kubernetes';
@@ -65,15 +66,19 @@ export function importTemplateFile(file: { name: string; content: string }): Par
   }
 }
 
-/** Jobdeck's own format; secret values are never written out. */
-export function exportTemplate(spec: TemplateSpec, format: 'yaml' | 'json'): { filename: string; content: string } {
+export type TemplateFileFormat = 'yaml' | 'json' | 'kubernetes';
+
+/** Jobdeck's own format, or a Kubernetes manifest; secret values are never written out. */
+export function exportTemplate(spec: TemplateSpec, format: TemplateFileFormat): { filename: string; content: string } {
+  // A batch/v1 Job or CronJob for kubectl, which Jobdeck's import also reads back.
+  if (format === 'kubernetes') return kubernetesManifestFile(spec);
+  const base = exportBaseName(spec.name);
   const doc = {
     apiVersion: JOBDECK_API_VERSION,
     kind: 'Template',
     ...spec,
     env: spec.env.map((e) => (e.secret ? { ...e, value: '' } : e)),
   };
-  const base = spec.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'template';
   if (format === 'json') return { filename: `${base}.json`, content: `${JSON.stringify(doc, null, 2)}\n` };
   const secrets = spec.env.some((e) => e.secret);
   const header = secrets ? '# Secret values are not exported: fill them in before use.\n' : '';
@@ -86,7 +91,7 @@ export function exportTemplate(spec: TemplateSpec, format: 'yaml' | 'json'): { f
  */
 export function exportTemplates(
   specs: TemplateSpec[],
-  format: 'yaml' | 'json',
+  format: TemplateFileFormat,
   bundle: 'oneFile' | 'filePerTemplate',
 ): { filename: string; content: string }[] {
   const files = specs.map((s) => exportTemplate(s, format));
@@ -104,5 +109,6 @@ export function exportTemplates(
     const docs: unknown[] = files.map((f) => JSON.parse(f.content));
     return [{ filename: 'jobdeck-templates.json', content: `${JSON.stringify(docs, null, 2)}\n` }];
   }
+  if (format === 'kubernetes') return [{ filename: 'jobdeck-templates.k8s.yaml', content: files.map((f) => f.content).join('---\n') }];
   return [{ filename: 'jobdeck-templates.yaml', content: files.map((f) => f.content).join('---\n') }];
 }

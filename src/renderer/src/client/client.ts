@@ -44,3 +44,5 @@ export function createClient(bridge: Bridge, connection: Connection = ALWAYS_CON
 
 const transport = pickTransport();
 export const client = createClient(transport.bridge, transport.connection);
+/** In the desktop app (the preload's bridge), where the host can open its own dialogs (engines.pickFile). */
+export const desktopDialogs = transport.connection === ALWAYS_CONNECTED;

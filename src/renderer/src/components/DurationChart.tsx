@@ -20,8 +20,11 @@ interface BarBox extends BarPick {
 }
 /** The bars' widths as uPlot's bars paths draw them: a share of the column, at most so many px. */
 const BAR_SIZE = { completed: [0.6, 40], failed: [0.3, 20] } as const;
-/** Thin bars still get a button a pointer can hit, the completed one wider than the failed one in front of it. */
-const MIN_WIDTH = { completed: 12, failed: 4 } as const;
+/**
+ * No bar thinner than this, drawn or as the button over it: the bucket still running (cut at now)
+ * sits half a column from the one before it, and a bar of its share is a hairline on a 7-day axis.
+ */
+const MIN_WIDTH = { completed: 12, failed: 6 } as const;
 
 /**
  * Where uPlot drew each bar, in CSS px from the chart's box: as its bars paths size them (the
@@ -97,8 +100,8 @@ export function DurationChart({ stats, onPick }: { stats: Pick<Stats, 'from' | '
         series: [
           {},
           { label: 'mean duration', scale: 's', value: (_u, v) => (v === null ? '--' : (durationTicks([v])[0] ?? '--')), stroke: '#58a6ff', width: 2, points: { show: true }, spanGaps: false },
-          { label: 'completed', scale: 'n', stroke: '#3fb950', fill: 'rgba(63,185,80,0.15)', points: { show: false }, paths: uPlot.paths.bars!({ size: [0.6, 40] }) },
-          { label: 'failed', scale: 'n', stroke: '#f85149', fill: 'rgba(248,81,73,0.2)', points: { show: false }, paths: uPlot.paths.bars!({ size: [0.3, 20] }) },
+          { label: 'completed', scale: 'n', stroke: '#3fb950', fill: 'rgba(63,185,80,0.15)', points: { show: false }, paths: uPlot.paths.bars!({ size: [...BAR_SIZE.completed, MIN_WIDTH.completed] }) },
+          { label: 'failed', scale: 'n', stroke: '#f85149', fill: 'rgba(248,81,73,0.2)', points: { show: false }, paths: uPlot.paths.bars!({ size: [...BAR_SIZE.failed, MIN_WIDTH.failed] }) },
         ],
         hooks: { setScale: [(u, key) => key === 'x' && markRange(u)], draw: [placeBars] },
       },

@@ -7,10 +7,11 @@ import type { LogMatch } from '../../../shared/logLines';
 import { client } from '../client/client';
 import { reportError, useApp } from '../store/app';
 import { downloadLog, fullLogText } from './log/fullLog';
-import { formatLines, LineFormatter } from './log/lineFormat';
+import { formatLines, formatTail, LineFormatter } from './log/lineFormat';
 import { LogToolbar, STREAMS, type StreamFilter } from './log/LogToolbar';
 import { LogWindowBar } from './log/LogWindowBar';
 import { PaneGutter } from './log/paneGutter';
+import { tailLost, useLogTail } from './log/logTail';
 import { TerminalLines } from './log/terminalLines';
 import { useLogSearch } from './log/useLogSearch';
 import './log/log.css';
@@ -34,7 +35,7 @@ const PAGE = 1024 * 1024;
 /** The first page is small so the terminal starts on it while the larger ones come (×4 a read up to PAGE). */
 const FIRST_PAGE = 64 * 1024;
 /** Characters per term.write: xterm parses one write without yielding, so none may be large. */
-const SLICE = 128 * 1024;
+const SLICE = 32 * 1024;
 /** Earlier lines come in steps of STEP, a window of WINDOW at a time (within the terminal's scrollback). */
 const STEP = 4000;
 const WINDOW = 8000;
@@ -85,6 +86,8 @@ export function LogPane({ jobId, attempt, live }: Props) {
   windowRef.current = windowFrom;
   /** What the tail's formatter has numbered (total lines) and first shown. */
   const tail = useRef<LineFormatter | undefined>(undefined);
+  /** Lines of the shown streams come before the first one the tail opened on (logs.tail's hasEarlier). */
+  const tailEarlier = useRef(false);
   const totalRef = useRef(0);
   const termRef = useRef<Terminal | undefined>(undefined);
   /** Which line each row shows, for what the terminal holds now. */
@@ -98,7 +101,7 @@ export function LogPane({ jobId, attempt, live }: Props) {
     if (!termRef.current) return;
     const h = linesRef.current?.held() ?? {};
     const total = windowRef.current === undefined ? (t?.count ?? 0) : totalRef.current;
-    const trimmed = windowRef.current === undefined ? h.first !== undefined && t?.first !== undefined && h.first > t.first : (windowRef.current ?? 1) > 1;
+    const trimmed = windowRef.current === undefined ? tailLost(h.first, t, tailEarlier.current) : (windowRef.current ?? 1) > 1;
     setHeld((p) => (p.first === h.first && p.last === h.last && p.total === total && p.trimmed === trimmed ? p : { ...h, total, trimmed }));
   }, []);
 
@@ -120,9 +123,11 @@ export function LogPane({ jobId, attempt, live }: Props) {
     gutter.current?.fit();
   }, []);
 
-  // The terminal, once per pane.
-  useEffect(() => {
-    if (!host.current || !gutterEl.current) return;
+  const tailOf = useLogTail(jobId, attempt);
+
+  // The terminal, once per pane (see the effect below).
+  const openTerminal = useCallback((): (() => void) | undefined => {
+    if (!host.current || !gutterEl.current) return undefined;
     const t = new Terminal({ ...TERMINAL_OPTIONS, convertEol: true });
     fit.current = new FitAddon();
     t.loadAddon(fit.current);
@@ -154,7 +159,7 @@ export function LogPane({ jobId, attempt, live }: Props) {
       // Scrolled to the top of what the pane holds: the lines before it come next.
       const first = linesRef.current?.lineAt(0)?.n;
       const fmt = tail.current;
-      const lost = windowRef.current === undefined ? first !== undefined && fmt?.first !== undefined && first > fmt.first : (windowRef.current ?? 1) > 1;
+      const lost = windowRef.current === undefined ? tailLost(first, fmt, tailEarlier.current) : (windowRef.current ?? 1) > 1;
       if (lost && first !== undefined) loadEarlier(first);
     };
     let inputFrame = 0;
@@ -172,9 +177,11 @@ export function LogPane({ jobId, attempt, live }: Props) {
       soon();
       userScrolled();
     });
-    setTerm(t);
+    // The pane's reads start in the next task: xterm's open is a long one by itself.
+    const ready = setTimeout(() => setTerm(t), 0);
     return () => {
       clearTimeout(timer);
+      clearTimeout(ready);
       clearTimeout(byUserTimer);
       cancelAnimationFrame(inputFrame);
       offRender.dispose();
@@ -186,7 +193,18 @@ export function LogPane({ jobId, attempt, live }: Props) {
       linesRef.current = undefined;
       setTerm(undefined);
     };
-  }, [jobId, attempt, layout, refreshHeld, loadEarlier]);
+    // A pane is keyed by job and attempt (JobView): made once.
+  }, [layout, refreshHeld, loadEarlier]);
+  // In a task of its own: the click that opens a job paints the job first, and no one task both
+  // renders the view and makes the terminal.
+  useEffect(() => {
+    let undo: (() => void) | undefined;
+    const timer = setTimeout(() => (undo = openTerminal()), 0);
+    return () => {
+      clearTimeout(timer);
+      undo?.();
+    };
+  }, [openTerminal, jobId, attempt]);
 
   useEffect(() => layout(), [wrap, layout]);
   useEffect(() => {
@@ -250,10 +268,19 @@ export function LogPane({ jobId, attempt, live }: Props) {
     }
     const formatter = new LineFormatter(streams, lines.lines);
     tail.current = formatter;
+    tailEarlier.current = false;
     let pageBytes = FIRST_PAGE;
     const follower = new LogFollower(
       attempt,
       {
+        // Opened on the log's tail, as `docker logs --tail`: the terminal keeps no more than that.
+        start: async () => {
+          const last = await tailOf(attempt, streams);
+          tailEarlier.current = last.hasEarlier;
+          formatter.resume(last);
+          if (g) g.last = last.total;
+          return { offset: last.offset, text: formatTail(last, lines.lines) };
+        },
         read: (offset) => {
           const maxBytes = pageBytes;
           pageBytes = Math.min(PAGE, pageBytes * 4);
@@ -302,7 +329,7 @@ export function LogPane({ jobId, attempt, live }: Props) {
       tail.current = undefined;
     };
     // `live` is read once: when the job ends the pane keeps its text and the final read drains it.
-  }, [term, jobId, attempt, streams, windowFrom, jump, refreshHeld]);
+  }, [term, jobId, attempt, streams, windowFrom, jump, refreshHeld, tailOf]);
 
   const search = useLogSearch(jobId, attempt ?? 1, streams, useCallback((m: LogMatch) => jump(m.n, m), [jump]));
 

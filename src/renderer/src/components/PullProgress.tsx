@@ -1,34 +1,68 @@
-import { useSyncExternalStore } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
 import type { Job } from '../../../shared/job';
 import { formatBytes } from '../../../shared/quantity';
 import { client } from '../client/client';
-import { foldPull, pullFinished, pullStateText, pullSummary, waitsForImage, type PullState } from './pullText';
+import { foldPull, pullFinished, type PullState, type PullStep } from '../../../shared/pull';
+import { pullStateText, pullSummary, waitsForImage } from './pullText';
 
 /**
- * Every job's pull as last reported, kept for the window's life (one subscription): a view opened
- * in the middle of a pull (the Queue after the job page) shows it at once, not at its next event,
- * which a stalled pull may never send. The oldest go once there are many.
+ * Every job's pull as last reported, kept for the window's life (one subscription, made when the
+ * window starts): a view opened in the middle of a pull shows it at once, not at its next event,
+ * which a stalled pull may never send. A job first seen here asks the core how far its pull got
+ * (a pull begun before this window opened); events that cross that answer are folded onto it
+ * again, which changes nothing they had already changed. The oldest go once there are many.
  */
 const pulls = new Map<string, PullState>();
+/** Jobs the core was asked about (so each once), and the events that came while an answer was on its way. */
+const asked = new Set<string>();
+const inFlight = new Map<string, PullStep[]>();
 const listeners = new Set<() => void>();
 const KEEP_PULLS = 200;
+const changed = () => {
+  for (const l of listeners) l();
+};
+const keep = (id: string, state: PullState) => {
+  pulls.delete(id);
+  pulls.set(id, state);
+  if (pulls.size > KEEP_PULLS) pulls.delete(pulls.keys().next().value!);
+};
 let subscribed = false;
+export function followPulls(): void {
+  if (subscribed) return;
+  subscribed = true;
+  client.on('image.progress', (p) => {
+    inFlight.get(p.id)?.push(p);
+    keep(p.id, foldPull(pulls.get(p.id), p));
+    changed();
+  });
+}
+
+function askCore(jobId: string): void {
+  if (asked.has(jobId) || pulls.has(jobId)) return;
+  asked.add(jobId);
+  if (asked.size > KEEP_PULLS * 5) asked.delete(asked.values().next().value!);
+  inFlight.set(jobId, []);
+  client.invoke('jobs.pull', { id: jobId }).then(
+    (state) => {
+      const crossed = inFlight.get(jobId) ?? [];
+      inFlight.delete(jobId);
+      if (state) keep(jobId, crossed.reduce(foldPull, state));
+      changed();
+    },
+    () => inFlight.delete(jobId),
+  );
+}
+
 function subscribe(listener: () => void): () => void {
-  if (!subscribed) {
-    subscribed = true;
-    client.on('image.progress', (p) => {
-      const next = foldPull(pulls.get(p.id), p);
-      pulls.delete(p.id);
-      pulls.set(p.id, next);
-      if (pulls.size > KEEP_PULLS) pulls.delete(pulls.keys().next().value!);
-      for (const l of listeners) l();
-    });
-  }
+  followPulls();
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
 
-function usePull(jobId: string): PullState | undefined {
+function usePull(jobId: string, active: boolean): PullState | undefined {
+  useEffect(() => {
+    if (active) askCore(jobId);
+  }, [jobId, active]);
   return useSyncExternalStore(subscribe, () => pulls.get(jobId));
 }
 
@@ -38,8 +72,9 @@ const bar = (pull: PullState, percent: number | undefined, text: string) => (
 
 /** The job's image pull while its attempt waits for it: layers done, bytes over all layers, one bar for the whole pull, and each layer's line. */
 export function PullProgress({ job }: { job: Pick<Job, 'id' | 'status' | 'attempts'> }) {
-  const pull = usePull(job.id);
-  if (!pull || !waitsForImage(job)) return null;
+  const waits = waitsForImage(job);
+  const pull = usePull(job.id, waits);
+  if (!pull || !waits) return null;
   const sum = pullSummary(pull);
   const text = pullStateText(pull, formatBytes);
   return (
@@ -62,7 +97,7 @@ export function PullProgress({ job }: { job: Pick<Job, 'id' | 'status' | 'attemp
 
 /** The same pull in a queue row: the bar and its percentage, the whole text on hover; gone once the pull is. */
 export function PullProgressRow({ jobId, running }: { jobId: string; running: boolean }) {
-  const pull = usePull(jobId);
+  const pull = usePull(jobId, running);
   if (!pull || !running || pullFinished(pull)) return null;
   const sum = pullSummary(pull);
   const text = pullStateText(pull, formatBytes);

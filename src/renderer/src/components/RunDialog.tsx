@@ -9,6 +9,7 @@ import { FirstSteps } from './FirstSteps';
 import { Modal } from './Modal';
 import { MAX_COPIES, runFormFrom, runOverrides, type RunErrors, type RunField, type RunForm } from './runForm';
 import './templates.css';
+import { defaultContextOptions } from './engines/defaultBy';
 
 function FieldError({ errors, field }: { errors: RunErrors; field: RunField }) {
   const message = errors[field];
@@ -90,7 +91,7 @@ export function RunDialog({ request }: { request: RunRequest }) {
 
   if (!cloning && templates.length === 0) return <Modal title="New run" onClose={close} footer={<button onClick={close}>Cancel</button>}><FirstSteps then={close} /></Modal>;
   // Worded as the editor's Engine field, so the two say the same of one engine.
-  const engineOptions = engines.map((e) => ({ value: `id:${e.id}`, label: `only ${e.id} (${e.kind}, ${e.host})${e.status === 'available' ? '' : ' – unavailable'}` }));
+  const engineOptions = [...defaultContextOptions(engines), ...engines.map((e) => ({ value: `id:${e.id}`, label: `only ${e.id} (${e.kind}, ${e.host})${e.status === 'available' ? '' : ' – unavailable'}` }))];
   if (form?.engine.startsWith('id:') && !engineOptions.some((o) => o.value === form.engine)) {
     engineOptions.push({ value: form.engine, label: `only ${form.engine.slice(3)} (not found)` });
   }

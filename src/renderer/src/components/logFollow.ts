@@ -29,6 +29,11 @@ export interface FollowPorts {
   /** Hand text to the terminal; `parsed` once it has taken it (xterm's write callback). */
   write(text: string, parsed: () => void): void;
   onError(error: unknown): void;
+  /**
+   * The first read, when there is one: the log's tail as terminal text and the file offset it
+   * ends at (logs.tail), so a long log opens on its end; reads by range go on from there.
+   */
+  start?(): Promise<{ offset: number; text: string }>;
 }
 
 export interface FollowLimits {
@@ -60,6 +65,7 @@ export class LogFollower {
   private queued: LiveLogChunk[] = [];
   private queuedChars = 0;
   private disposed = false;
+  private started = false;
 
   constructor(
     /** Only this attempt's chunks are taken; undefined: the pane only reads. */
@@ -125,6 +131,16 @@ export class LogFollower {
     try {
       do {
         this.wanted = false;
+        if (this.io.start && !this.started) {
+          this.started = true;
+          const tail = await this.io.start();
+          if (this.disposed) return;
+          this.offset = tail.offset;
+          if (tail.text) this.write(tail.text);
+          // Then what the file holds past the tail (a running job's newer output).
+          this.wanted = true;
+          continue;
+        }
         const page = await this.io.read(this.offset);
         if (this.disposed) return;
         if (page.nextOffset > this.offset) {

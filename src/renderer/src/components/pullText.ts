@@ -1,5 +1,6 @@
 import type { ImageProgress } from '../../../shared/ipc';
 import type { Job } from '../../../shared/job';
+import type { PullState } from '../../../shared/pull';
 
 /** "Pulling image busybox:latest: Downloading 40 %", as a Docker Desktop user reads a pull. */
 export function pullText(p: Pick<ImageProgress, 'image' | 'status' | 'current' | 'total'>): string {
@@ -10,38 +11,6 @@ export function pullText(p: Pick<ImageProgress, 'image' | 'status' | 'current' |
 /** A pull is news only while the job's latest attempt waits for its container. */
 export function waitsForImage(job: Pick<Job, 'status' | 'attempts'>): boolean {
   return job.status === 'running' && job.attempts.at(-1)?.status === 'starting';
-}
-
-/** One layer of a pull as last reported. */
-export interface LayerState {
-  status: string;
-  /** Bytes downloaded so far and the layer's (compressed) size, where the engine said. */
-  current?: number;
-  total?: number;
-  done: boolean;
-}
-
-/** A pull folded from its image.progress events: every layer's last state, and the last status. */
-export interface PullState {
-  image: string;
-  status: string;
-  layers: Record<string, LayerState>;
-}
-
-/** Steps after which a layer needs no more bytes. */
-const LAYER_DONE = /^(Download complete|Verifying Checksum|Extracting|Pull complete|Already exists)$/;
-
-export function foldPull(state: PullState | undefined, p: Pick<ImageProgress, 'image' | 'status' | 'current' | 'total' | 'layer'>): PullState {
-  const base: PullState = state && state.image === p.image ? state : { image: p.image, status: p.status, layers: {} };
-  // Layer ids are digests (Docker shortens them to 12); other ids (the tag, in "Pulling from …") are not layers.
-  if (!p.layer || !/^(sha256:)?[0-9a-f]{12,64}$/.test(p.layer)) return { ...base, status: p.status };
-  const prev = base.layers[p.layer];
-  const done = (prev?.done ?? false) || LAYER_DONE.test(p.status);
-  // Extracting reports its own bytes: the download's stay as they were.
-  const bytes = p.status === 'Downloading' && p.total ? { current: p.current ?? 0, total: p.total } : prev?.total ? { current: prev.current ?? 0, total: prev.total } : {};
-  const layer: LayerState = { status: p.status, ...bytes, done };
-  if (done && layer.total !== undefined) layer.current = layer.total;
-  return { ...base, status: p.status, layers: { ...base.layers, [p.layer]: layer } };
 }
 
 export interface PullSummary {
@@ -75,6 +44,3 @@ export function pullStateText(s: PullState, formatBytes: (n: number) => string):
   const bytes = sum.total > 0 ? ` · ${formatBytes(sum.current)} of ${formatBytes(sum.total)} (${sum.percent} %)` : '';
   return `Pulling image ${s.image}: ${sum.layersDone} of ${sum.layers} layer${sum.layers === 1 ? '' : 's'}${bytes}`;
 }
-
-/** The pull's last word ("Status: Downloaded newer image for …", "Digest: …"): nothing more to show. */
-export const pullFinished = (s: PullState): boolean => /^(Status|Digest):/.test(s.status);

@@ -5,6 +5,7 @@ import type { Job } from '../../../shared/job';
 import { summarize, type JobSummary } from '../../../shared/query';
 import type { Settings } from '../../../shared/settings';
 import { client } from '../client/client';
+import { reloadAll } from './reload';
 import type { ImportPreviewState } from '../drop/importPreview';
 import { foldLastJob } from '../views/templateList';
 import type { ConnectionState } from '../client/connection';
@@ -148,21 +149,8 @@ export const useApp = create<AppState>((set, get) => ({
     set((s) => ({ details: { ...s.details, [id]: job } }));
   },
   async reload() {
-    const [page, queue, engines, settings, templates] = await Promise.all([
-      client.invoke('jobs.list', { status: ['pending', 'running'], limit: 1000, sort: 'priority', order: 'asc' }),
-      client.invoke('queue.state', {}),
-      client.invoke('engines.list', {}),
-      client.invoke('settings.get', {}),
-      client.invoke('templates.list', {}),
-    ]);
-    set((s) => ({
-      active: Object.fromEntries(page.items.map((j) => [j.id, j])),
-      queue,
-      engines,
-      settings,
-      templates,
-      historyVersion: s.historyVersion + 1,
-    }));
+    await reloadAll((command, input) => client.invoke(command, input), set);
+    set((s) => ({ historyVersion: s.historyVersion + 1 }));
     const { jobId, details } = get();
     if (jobId && details[jobId]) await get().loadJob(jobId);
   },

@@ -110,6 +110,7 @@ export function DashboardView() {
             <Tile label="Mean duration" value={duration(stats.meanDurationMs)} />
             <Tile label="p95 duration" value={duration(stats.p95DurationMs)} />
             <Tile label="Mean queue wait" value={duration(stats.meanWaitMs)} />
+            <Tile label="p95 queue wait" value={duration(stats.p95WaitMs)} />
           </div>
           <div className="panel">
             <h3>Durations over time</h3>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { EngineTestInput, NewEngineConfig, type DockerContext, type EngineTestResult, type SshConfig, type TlsConfig } from '../../../shared/engine';
+import { EngineTestInput, NewEngineConfig, type DockerContext, type EngineFileField, type EngineTestResult, type SshConfig, type TlsConfig } from '../../../shared/engine';
+import { FileField } from '../components/engines/FileField';
 import { formatPath } from '../../../shared/errors';
 import { client } from '../client/client';
 import { reportError, useApp } from '../store/app';
@@ -104,11 +105,7 @@ export function EngineAddForm({ draft, onDone }: { draft: EngineDraft; onDone():
     setTested(undefined);
   };
   const file = (label: string, value: string, set: (v: string) => void, path: string, placeholder: string) => (
-    <label className={`field ${issues[path] ? 'invalid' : ''}`}>
-      <span>{label}</span>
-      <input value={value} onChange={edit(set)} placeholder={placeholder} spellCheck={false} />
-      {issues[path] && <em className="field-error">{issues[path]}</em>}
-    </label>
+    <FileField label={label} value={value} onChange={edit(set)} field={path.split('.')[1] as EngineFileField} issue={issues[path]} placeholder={placeholder} />
   );
 
   return (

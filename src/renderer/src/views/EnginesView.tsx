@@ -3,9 +3,8 @@ import type { DockerContext } from '../../../shared/engine';
 import type { Settings } from '../../../shared/settings';
 import { client } from '../client/client';
 import { EngineAddForm, draftFromContext, type EngineDraft } from './EngineAddForm';
-import { EngineLimit, engineLimitOf } from './EngineLimit';
-import { spanMs } from '../../../shared/jobNumbers';
-import { duration, when } from '../components/format';
+import { EngineCard } from '../components/engines/EngineCard';
+import { MissingDefaultContext } from '../components/engines/DefaultContext';
 import { useNow } from '../components/useNow';
 import { reportError, useApp } from '../store/app';
 
@@ -80,55 +79,13 @@ export function EnginesView() {
       )}
       {adding && <EngineAddForm key={`${adding.id}|${adding.host}`} draft={adding} onDone={() => setAdding(undefined)} />}
       {engines.length === 0 && <p className="empty">No engine found. Start Docker or Podman, or add a host.</p>}
+      <MissingDefaultContext engines={engines} settings={settings} onSaved={setSettings} />
       <div className="cards">
         {engines.map((e) => (
-          <div key={e.id} className={`card engine ${e.status}`} data-testid="engine-card" data-engine={e.id} data-status={e.status}>
-            <div className="card-head">
-              <span className={`dot ${e.status === 'available' ? 'dot-ok' : 'dot-bad'}`} />
-              <b>{e.id}</b>
-              <span className="pill">{e.kind}</span>
-              <div className="spacer" />
-              <span className={e.status === 'available' ? 'ok-text' : 'bad-text'}>{e.status}</span>
-            </div>
-            <dl className="kv">
-              <dt>Socket</dt>
-              <dd className="mono ellipsis" title={e.host}>
-                {e.host}
-              </dd>
-              <dt>Version</dt>
-              <dd>
-                {e.version ?? '–'}
-                {e.apiVersion ? <span className="muted"> · API {e.apiVersion}</span> : null}
-              </dd>
-              <dt>Found via</dt>
-              <dd>{e.source}</dd>
-              <dt>Running</dt>
-              <dd data-testid="engine-running">{e.running}</dd>
-              <dt>Concurrent jobs</dt>
-              <dd>{settings && <EngineLimit key={`${e.id}:${engineLimitOf(settings, e.id) ?? ''}`} id={e.id} settings={settings} onSaved={setSettings} />}</dd>
-              <dt>Checked</dt>
-              <dd className="muted" data-checked-at={e.checkedAt} title={when(e.checkedAt)}>
-                {checkedAgo(e.checkedAt, now)}
-              </dd>
-            </dl>
-            {e.error && <div className="issue issue-error">{e.error}</div>}
-            {e.source === 'settings' && (
-              <button
-                className="small danger"
-                onClick={() => void client.invoke('engines.remove', { id: e.id }).then(() => refresh(), reportError)}
-              >
-                Remove
-              </button>
-            )}
-          </div>
+          <EngineCard key={e.id} engine={e} settings={settings} now={now} onSettings={setSettings} onRemoved={() => void refresh()} />
         ))}
       </div>
     </section>
   );
 }
 
-/** "just now", "3 s ago": to the second, as probes come every few seconds. */
-function checkedAgo(checkedAt: string, now: number): string {
-  const ms = spanMs({ from: checkedAt }, Math.max(now, Date.parse(checkedAt)));
-  return ms !== null && ms < 1000 ? 'just now' : `${duration(ms)} ago`;
-}

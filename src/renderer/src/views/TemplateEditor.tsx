@@ -9,6 +9,7 @@ import { checkYaml, toYaml } from '../components/yaml/yamlIssues';
 import { reportError, useApp } from '../store/app';
 import { docOf, pathOf, readForm, specFromForm, validate, visibleIssues, type TemplateDoc, type TemplateForm } from './templateForm';
 import { TemplateChain } from '../components/TemplateChain';
+import { exportKubernetes } from '../components/editor/exportKubernetes';
 
 type Mode = 'form' | 'yaml';
 
@@ -172,6 +173,9 @@ export function TemplateEditor({ template, onDone }: { template: Template | unde
       footer={
         <>
           {dirty && <span className="muted small" data-testid="editor-unsaved">unsaved changes</span>}
+          <button type="button" onClick={() => exportKubernetes(current)} title="A batch/v1 Job (a CronJob when scheduled) of what the editor shows, for kubectl apply">
+            Export for Kubernetes
+          </button>
           <button type="button" onClick={close}>
             Cancel
           </button>

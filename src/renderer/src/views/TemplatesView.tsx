@@ -59,8 +59,8 @@ export function TemplatesView() {
       setEditing(copy);
     }, reportError);
 
-  const exportOne = (t: Template) =>
-    void client.invoke('templates.export', { id: t.id, format: 'yaml' }).then((f) => download(f.filename, f.content), reportError);
+  const exportOne = (t: Template, format: 'yaml' | 'kubernetes' = 'yaml') =>
+    void client.invoke('templates.export', { id: t.id, format }).then((f) => download(f.filename, f.content), reportError);
   const remove = (t: Template) => {
     setDeleting(undefined);
     void client.invoke('templates.delete', { id: t.id }).then(() => {
@@ -222,6 +222,9 @@ export function TemplatesView() {
                   </button>
                   <button className="small" onClick={() => exportOne(t)}>
                     Export
+                  </button>
+                  <button className="small" onClick={() => exportOne(t, 'kubernetes')} aria-label={`K8s: export ${t.name} as a Kubernetes manifest`} title="A batch/v1 Job (a CronJob when scheduled) for kubectl apply">
+                    K8s
                   </button>
                   <button className="small danger" onClick={() => setDeleting(t)}>
                     Delete

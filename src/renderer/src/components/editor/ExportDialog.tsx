@@ -3,7 +3,7 @@ import { Modal } from '../Modal';
 import '../yaml/yaml.css';
 
 export interface ExportChoice {
-  format: 'yaml' | 'json';
+  format: 'yaml' | 'json' | 'kubernetes';
   /** A file each goes out as one .tar.gz (archive): a browser saves one download without asking. */
   bundle: 'oneFile' | 'archive';
 }
@@ -38,7 +38,7 @@ export function ExportDialog({ count, onExport, onCancel }: { count: number; onE
         <fieldset className="plain-fieldset">
           <legend>Files</legend>
           <div className="checks">
-            {radio('bundle', 'oneFile', choice.format === 'yaml' ? 'one file (YAML documents separated by ---)' : 'one file (a JSON list)')}
+            {radio('bundle', 'oneFile', choice.format === 'json' ? 'one file (a JSON list)' : 'one file (YAML documents separated by ---)')}
             {radio('bundle', 'archive', 'a file per template (in one .tar.gz)')}
           </div>
         </fieldset>
@@ -47,6 +47,7 @@ export function ExportDialog({ count, onExport, onCancel }: { count: number; onE
           <div className="checks">
             {radio('format', 'yaml', 'YAML')}
             {radio('format', 'json', 'JSON')}
+            {radio('format', 'kubernetes', 'Kubernetes Job / CronJob manifests')}
           </div>
         </fieldset>
         <p className="muted small">Secret values are never exported: fill them in before importing the file elsewhere. Jobdeck imports these files back as they are.</p>

@@ -6,6 +6,7 @@ import { EnvEditor } from './EnvEditor';
 import { Section, type FieldKit } from './fieldKit';
 import { KubernetesPolicies } from './KubernetesPolicies';
 import { TemplateNotifications } from '../notify/TemplateNotifications';
+import { defaultContextOptions } from '../engines/defaultBy';
 
 /** Which form field each part of the schedule box is. */
 const SCHEDULE_KEYS: Record<keyof ScheduleValue, keyof TemplateForm> = {
@@ -21,7 +22,7 @@ const SCHEDULE_KEYS: Record<keyof ScheduleValue, keyof TemplateForm> = {
 /** any, a kind, or one engine by id (remote ones too), as engines.list has them; an id is "id:<id>" (ids "docker" and "podman" are also kinds). */
 export function engineOptions(engines: EngineInfo[]): { value: string; label: string }[] {
   const byId = engines.map((e) => ({ value: `id:${e.id}`, label: `only ${e.id} (${e.kind}, ${e.host})${e.status === 'available' ? '' : ' – unavailable'}` }));
-  return [{ value: 'any', label: 'any engine' }, { value: 'docker', label: 'docker (any Docker engine)' }, { value: 'podman', label: 'podman (any Podman engine)' }, ...byId];
+  return [{ value: 'any', label: 'any engine' }, { value: 'docker', label: 'docker (any Docker engine)' }, { value: 'podman', label: 'podman (any Podman engine)' }, ...defaultContextOptions(engines), ...byId];
 }
 
 interface Props {

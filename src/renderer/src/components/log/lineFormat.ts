@@ -1,5 +1,5 @@
 import type { LogChunk, LogStream } from '../../../../shared/ipc';
-import type { LogLine } from '../../../../shared/logLines';
+import type { LogLine, LogTail } from '../../../../shared/logLines';
 import type { HeldLine, LineRing } from './lineRing';
 
 const RESET = '\x1b[0m';
@@ -78,6 +78,19 @@ export class LineFormatter {
     readonly lines: LineRing,
   ) {}
 
+  /**
+   * Carry on after a log's tail written with formatTail: `total` lines so far, the first shown,
+   * and whether the last line is unfinished (and shown), so the next chunk continues it.
+   */
+  resume(tail: Pick<LogTail, 'lines' | 'total' | 'open'>): void {
+    this.count = tail.total;
+    this.first = tail.lines[0]?.n;
+    const last = tail.lines.at(-1);
+    const openShown = tail.open && last?.n === tail.total;
+    this.atStart = !tail.open;
+    this.shown = tail.open ? openShown : true;
+  }
+
   format(chunks: readonly LogChunk[]): string {
     let out = '';
     for (const c of chunks) {
@@ -123,4 +136,13 @@ export function formatLines(page: readonly LogLine[], lines: LineRing): string {
     parts.push(paint(l.stream, l.text));
   }
   return parts.length ? `${parts.join('\n')}\n` : '';
+}
+
+/**
+ * A log's tail (logs.tail) as terminal text, and into `lines`: whole lines, the last one left
+ * open when the log's last line is unfinished, so what follows in the file continues it.
+ */
+export function formatTail(tail: Pick<LogTail, 'lines' | 'total' | 'open'>, lines: LineRing): string {
+  const text = formatLines(tail.lines, lines);
+  return tail.open && tail.lines.at(-1)?.n === tail.total ? text.slice(0, -1) : text;
 }

@@ -1,11 +1,12 @@
-// `templates export --format kubernetes`: a template as the batch/v1 Job (a CronJob when it has a
-// schedule) `kubectl apply -f` takes, and that Jobdeck's Kubernetes import reads back to the same
-// template for every field both have (test/unit/k8s-export.test.ts). Secret values never leave
-// Jobdeck: they become secretKeyRefs to a Secret named after the template, for the user to create.
+// A template as the batch/v1 Job (a CronJob when it has a schedule) that `kubectl apply -f` takes
+// and that Jobdeck's Kubernetes import reads back to the same template for every field both have
+// (test/unit/k8s-export.test.ts). Secret values never leave Jobdeck: they become secretKeyRefs to a Secret named after the template, for the user to create.
+// Pure (yaml is plain JavaScript): templates.export format kubernetes serves the Templates view,
+// the editor and `jobdeck templates export --format kubernetes` from this one function.
 import { stringify } from 'yaml';
-import { FIELD_COMPLETION_INDEX, FIELD_POD_NAME } from '../shared/pod';
-import { parseMemory } from '../shared/quantity';
-import type { TemplateSpec } from '../shared/template';
+import { FIELD_COMPLETION_INDEX, FIELD_POD_NAME } from './pod';
+import { parseMemory } from './quantity';
+import type { TemplateSpec } from './template';
 
 const dns = (s: string) => s.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 52) || 'job';
 
@@ -96,4 +97,12 @@ export function kubernetesManifest(spec: TemplateSpec): string {
   const secrets = spec.env.filter((e) => e.secret).map((e) => e.name);
   const head = secrets.length ? `# The secret values stay in Jobdeck: create them with\n#   kubectl create secret generic ${secretName} ${secrets.map((s) => `--from-literal=${s}=…`).join(' ')}\n` : '';
   return head + stringify(doc);
+}
+
+/** The file name an export gets: the template's name with what file systems refuse turned to dashes. */
+export const exportBaseName = (name: string): string => name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'template';
+
+/** The manifest as the file the Templates view, the editor and the CLI save: `<name>.k8s.yaml`. */
+export function kubernetesManifestFile(spec: TemplateSpec): { filename: string; content: string } {
+  return { filename: `${exportBaseName(spec.name)}.k8s.yaml`, content: kubernetesManifest(spec) };
 }
