@@ -31,8 +31,13 @@ export function readStoreFile(file: string): Read {
 
 /** A store file's text; undefined if it is missing; an error if it cannot be read. */
 export function readStoreText(file: string): string | undefined {
+  return readStoreBytes(file)?.toString('utf8');
+}
+
+/** readStoreText's bytes, not decoded. */
+export function readStoreBytes(file: string): Buffer | undefined {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new Error(`${file} could not be read: ${errorText(error)}`, { cause: error });

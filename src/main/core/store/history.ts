@@ -1,8 +1,10 @@
 import { rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Job } from '../../../shared/job';
-import { historyText, JsonText, recordText, type LineSource } from './lines';
+import { historyText, JsonText, newlineBytes, recordText, type LineSource } from './lines';
 import { summarize, type Row } from './query';
+import { fillRows, removeSummaryIndex, summaryIndex, writeSummaryIndex, type SummaryColumns } from './summaryIndex';
 
 /**
  * The history files (history.json, history-1.json, …): which finished job lives in which, the
@@ -26,9 +28,25 @@ export interface StoreRow extends Row {
  * parse at open is `summary`: the row keeps only what the indexes read of it.
  */
 export function newRow(summary: Job, job: Job | undefined, seg: Segment | undefined, raw: boolean, src?: LineSource, line = -1): StoreRow {
-  const row: StoreRow = {
+  const row = blankRow(job, seg, raw, src, line);
+  summarize(row, summary);
+  return row;
+}
+
+/**
+ * The rows of a history file opened through its summary index (summaryIndex.ts): each record
+ * left as text in `src` until it is read, its row filled from the index.
+ */
+export function indexedRows(x: SummaryColumns, bytes: Buffer): StoreRow[] {
+  const src: LineSource = { text: bytes, count: x.count, newlines: x.newlines };
+  return fillRows(x, (i) => blankRow(undefined, undefined, true, src, i));
+}
+
+/** Every row made in one shape (one literal), so that the engine keeps them alike. */
+function blankRow(job: Job | undefined, seg: Segment | undefined, raw: boolean, src: LineSource | undefined, line: number): StoreRow {
+  return {
     job,
-    status: summary.status,
+    status: 'completed',
     id: '',
     seq: 0,
     templateId: undefined,
@@ -51,8 +69,6 @@ export function newRow(summary: Job, job: Job | undefined, seg: Segment | undefi
     src,
     line,
   };
-  summarize(row, summary);
-  return row;
 }
 
 /** A row's record as this version writes it in a history file. */
@@ -87,6 +103,8 @@ export interface Segment {
   removed: Set<string>;
   /** Read in the older form (not one record a line, lines.ts): written again soon after open. */
   compact: boolean;
+  /** Its summary index (summaryIndex.ts) describes its file as it is on disk. */
+  indexed: boolean;
 }
 
 export const segmentFile = (dir: string, n: number) => join(dir, n === 0 ? 'history.json' : `history-${n}.json`);
@@ -125,7 +143,7 @@ export class History {
   ) {}
 
   add(n: number): Segment {
-    const seg: Segment = { n, file: segmentFile(this.dataDir, n), rows: new Set(), dirty: false, dirtySince: 0, gen: 0, departedAt: 0, left: new Set(), held: [], removed: new Set(), compact: false };
+    const seg: Segment = { n, file: segmentFile(this.dataDir, n), rows: new Set(), dirty: false, dirtySince: 0, gen: 0, departedAt: 0, left: new Set(), held: [], removed: new Set(), compact: false, indexed: false };
     this.segments.push(seg);
     this.segments.sort((a, b) => a.n - b.n);
     return seg;
@@ -265,10 +283,19 @@ export class History {
     seg.dirty = false;
     try {
       if (rows.length === 0 && seg.held.length === 0 && seg.n > 0) {
+        seg.indexed = false;
+        removeSummaryIndex(seg.file);
         rmSync(seg.file, { force: true });
         this.segments.splice(this.segments.indexOf(seg), 1);
       } else {
-        await save(seg.file, new JsonText(historyText([...rows.map(rowText), ...seg.held.map((h) => JSON.stringify(h))])));
+        const records = [...rows.map(rowText), ...seg.held.map((h) => JSON.stringify(h))];
+        const text = historyText(records);
+        // A record held back is not indexed: such a file is read line by line.
+        const index = seg.held.length ? undefined : summaryIndex(rows, text, newlineBytes(records));
+        seg.indexed = false;
+        await save(seg.file, new JsonText(text));
+        if (index) seg.indexed = await writeSummaryIndex(seg.file, index);
+        else removeSummaryIndex(seg.file);
       }
     } catch (error) {
       if (!seg.dirty) {
@@ -300,4 +327,36 @@ export class History {
     }
     return saved;
   }
+
+  /**
+   * Gives an index to each history file that has none though it is on disk as memory holds it (a
+   * data dir from before summary indexes, or an index lost to a crash): read again, so that the
+   * index is made from the very bytes it describes. One file at a time, off the open's path.
+   */
+  async indexUnindexed(closed: () => boolean): Promise<void> {
+    for (const seg of [...this.segments]) {
+      if (closed()) return;
+      if (seg.indexed || seg.dirty || seg.held.length || seg.rows.size === 0) continue;
+      const gen = seg.gen;
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(seg.file);
+      } catch {
+        continue;
+      }
+      // Changed meanwhile (its next write indexes it), or not the file its rows were read from.
+      if (closed() || seg.dirty || seg.gen !== gen) continue;
+      const index = summaryIndex([...seg.rows], bytes, newlinesOf(bytes));
+      if (!index || seg.gen !== gen) continue;
+      const written = await writeSummaryIndex(seg.file, index);
+      if (seg.gen === gen) seg.indexed = written;
+    }
+  }
+}
+
+/** Where a history file's newlines are: one more than its records, in the form lines.ts writes. */
+function newlinesOf(bytes: Buffer): number[] {
+  const at: number[] = [];
+  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) at.push(i);
+  return at;
 }

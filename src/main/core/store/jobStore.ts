@@ -60,6 +60,9 @@ export class JobStore {
   private settingsValue: Settings;
   private metaValue: Meta;
   private readonly onError: ((e: StoreProblem) => void) | undefined;
+  /** The summary indexes made after open for history files without one (history.ts). */
+  private indexing: Promise<void> = Promise.resolve();
+  private closed = false;
 
   private constructor(opts: StoreOptions, state: StateFile, history: HistoryLoad[]) {
     const writeDelayMs = opts.writeDelayMs ?? 50;
@@ -94,6 +97,8 @@ export class JobStore {
     await store.flush();
     // A history file over the size limit (one from before the limit) is split soon, not now.
     if (store.history.markOversized()) store.scheduler.soon();
+    // Once the background check is done, so as not to slow the first pages.
+    store.indexing = store.jobs.checked.then(() => store.history.indexUnindexed(() => store.closed)).catch(() => undefined);
     return store;
   }
 
@@ -182,6 +187,10 @@ export class JobStore {
   whenChecked(): Promise<void> {
     return this.jobs.checked;
   }
+  /** Resolves once the history files opened without a summary index have one (or the store was closed). */
+  whenIndexed(): Promise<void> {
+    return this.indexing;
+  }
 
   // settings
   settings(): Settings {
@@ -204,8 +213,10 @@ export class JobStore {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.scheduler.close();
     this.jobs.close();
+    await this.indexing;
     await this.flush();
   }
 

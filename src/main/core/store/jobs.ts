@@ -55,9 +55,10 @@ export class JobTable {
   load(history: HistoryLoad[], hotJobs: Job[], removedFromHistory: string[]): boolean {
     let stateDirty = false;
     const unfinished: StoreRow[] = [];
-    if (!history.some((h) => h.n === 0)) history.unshift({ n: 0, data: { jobs: [], parsed: new Set() }, dirty: false });
+    if (!history.some((h) => h.n === 0)) history.unshift({ n: 0, data: { jobs: [], parsed: new Set() }, dirty: false, indexed: false });
     for (const h of history) {
       const seg = this.history.add(h.n);
+      seg.indexed = h.indexed;
       if (h.dirty) markSegment(seg);
       const { jobs, parsed, rows } = h.data;
       // A file in the older form (not one record a line) keeps its records as parsed.

@@ -11,7 +11,12 @@ import { SCHEMA_VERSION } from './schema';
  * through the load was most of its cost (the garbage collector copying them), not the parse.
  */
 export interface LineSource {
-  readonly text: string;
+  /**
+   * The file's text; or its bytes, when it was opened through its summary index
+   * (summaryIndex.ts) and so never decoded whole: a line is decoded when it is read. A newline
+   * byte is never part of a longer UTF-8 character, so byte offsets bound the lines just as well.
+   */
+  readonly text: string | Buffer;
   /** Records the parse found. */
   readonly count: number;
   /**
@@ -25,6 +30,13 @@ export interface LineSource {
 
 const header = () => `{"schemaVersion":${SCHEMA_VERSION},"jobs":[`;
 const FOOTER = '\n]}';
+
+/** Where historyText(records) has its newlines, in bytes of its UTF-8 (one more than the records). */
+export function newlineBytes(records: readonly string[]): number[] {
+  const at = [Buffer.byteLength(header())];
+  for (let i = 0; i < records.length; i++) at.push(at[i]! + 1 + Buffer.byteLength(records[i]!) + (i < records.length - 1 ? 1 : 0));
+  return at;
+}
 
 /** The text of a history file: `records` are JSON texts, one a line. */
 export function historyText(records: string[]): string {
@@ -61,6 +73,10 @@ export function splitLines(text: string): LineSource | undefined {
   return { text, count, newlines: Uint32Array.from(at) };
 }
 
+const codeAt = (t: string | Buffer, i: number): number => (typeof t === 'string' ? t.charCodeAt(i) : t[i]!);
+const slice = (t: string | Buffer, from: number, to: number): string => (typeof t === 'string' ? t.slice(from, to) : t.toString('utf8', from, to));
+const wholeRecords = (t: string | Buffer): Job[] => (JSON.parse(typeof t === 'string' ? t : t.toString('utf8')) as { jobs: Job[] }).jobs;
+
 /** The newlines of the text, one more than its records, or undefined if they are not that. */
 function indexed(src: LineSource): Uint32Array | undefined {
   if (src.newlines || src.parsed) return src.newlines;
@@ -72,7 +88,7 @@ function indexed(src: LineSource): Uint32Array | undefined {
     newlines[n++] = at;
   }
   if (n === count + 1) src.newlines = newlines;
-  else src.parsed = (JSON.parse(text) as { jobs: Job[] }).jobs;
+  else src.parsed = wholeRecords(text);
   return src.newlines;
 }
 
@@ -82,8 +98,8 @@ export function lineText(src: LineSource, i: number): string {
   if (!newlines) return JSON.stringify(src.parsed![i]);
   const from = newlines[i]! + 1;
   let to = newlines[i + 1]!;
-  if (src.text.charCodeAt(to - 1) === 44 /* , */) to--;
-  return src.text.slice(from, to);
+  if (codeAt(src.text, to - 1) === 44 /* , */) to--;
+  return slice(src.text, from, to);
 }
 
 /**
@@ -99,7 +115,7 @@ export function recordAt(src: LineSource, i: number, id: string): Job {
     } catch {
       // not a record of its own: below
     }
-    src.parsed = (JSON.parse(src.text) as { jobs: Job[] }).jobs;
+    src.parsed = wholeRecords(src.text);
     src.newlines = undefined;
   }
   return src.parsed![i]!;

@@ -2,16 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Settings } from '../../../shared/settings';
-import { bySchema, checkHistory, parseStoreText, readHistoryLines, readStoreFile, readStoreText, settle, type HistoryRecords, type Loaded, type Read, type StoreProblem } from './files';
-import { SEGMENT_NAME, segmentFile } from './history';
+import { bySchema, checkHistory, parseStoreText, readHistoryLines, readStoreBytes, readStoreFile, settle, type HistoryRecords, type Loaded, type Read, type StoreProblem } from './files';
+import { indexedRows, SEGMENT_NAME, segmentFile } from './history';
 import { JOURNAL_NAME, journalFile, readJournal, type JournalRead } from './journal';
 import { SCHEMA_VERSION, StateFile } from './schema';
+import { readSummaryIndex } from './summaryIndex';
 
 /** One history file as read at open; `dirty` if it must be written back (migrated or replaced). */
 export interface HistoryLoad {
   n: number;
   data: HistoryRecords;
   dirty: boolean;
+  /** Read through its summary index (summaryIndex.ts), which therefore describes it. */
+  indexed: boolean;
 }
 
 /** Everything JobStore.open reads from the data directory, damaged files already set aside. */
@@ -38,13 +41,22 @@ export function readStoreDir(dir: string): StoreDir {
   // Every file is read, and checked for a newer schema, before any is touched. A history file
   // gets its (pure) check as soon as it is read, so that what it need not keep goes at once.
   const stateRead = readStoreFile(stateFile);
+  const indexed = new Set<number>();
   const reads = numbers.map((n): [string, Read, ReturnType<typeof checkHistory> | undefined] => {
     const file = segmentFile(dir, n);
-    const text = readStoreText(file);
-    if (text === undefined) return [file, { kind: 'missing' }, undefined];
+    const bytes = readStoreBytes(file);
+    if (bytes === undefined) return [file, { kind: 'missing' }, undefined];
+    const current: Read = { kind: 'read', raw: {}, from: SCHEMA_VERSION, text: '' };
+    // A file its index describes: its rows from the index, its records left undecoded until read.
+    const index = readSummaryIndex(file, bytes);
+    if (index) {
+      indexed.add(n);
+      return [file, current, { ok: true, data: { jobs: [], parsed: new Set(), rows: indexedRows(index, bytes) } }];
+    }
+    const text = bytes.toString('utf8');
     // This version's own files: line by line (files.ts); any other read whole.
     const lines = readHistoryLines(text);
-    if (lines) return [file, { kind: 'read', raw: {}, from: SCHEMA_VERSION, text: '' }, { ok: true, data: lines }];
+    if (lines) return [file, current, { ok: true, data: lines }];
     const read = parseStoreText(file, text);
     if (read.kind !== 'read') return [file, read, undefined];
     const checked = checkHistory(read.raw, read);
@@ -60,9 +72,9 @@ export function readStoreDir(dir: string): StoreDir {
     reads[i] = [file, { kind: 'missing' }, undefined]; // let what was read go as soon as it can
     const h: Loaded<HistoryRecords> = settle(file, read, () => checked!);
     if (h.kind === 'quarantined') problems.push(h.problem);
-    if (h.kind === 'ok') history.push({ n, data: h.data, dirty: h.migratedFrom !== undefined });
+    if (h.kind === 'ok') history.push({ n, data: h.data, dirty: h.migratedFrom !== undefined, indexed: indexed.has(n) });
     // A quarantined file is replaced at once so that it can never be read again by mistake.
-    else if (h.kind === 'quarantined') history.push({ n, data: { jobs: [], parsed: new Set() }, dirty: true });
+    else if (h.kind === 'quarantined') history.push({ n, data: { jobs: [], parsed: new Set() }, dirty: true, indexed: false });
   });
   return { state, history, journals, problems };
 }

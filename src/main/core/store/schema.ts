@@ -32,6 +32,48 @@ export const HistoryFile = z.object({
 });
 export type HistoryFile = z.infer<typeof HistoryFile>;
 
+/** A column of HistoryIndex: the bytes of a typed array, base64 (one check for 100k values). */
+const Column = z.base64();
+
+/**
+ * history-<n>.index.json (summaryIndex.ts): what the store's indexes read of each record of the
+ * history file beside it, in its order, so that opening the store need not parse the records.
+ * Only used while the file's size and SHA-1 are still the ones given here, on a machine of the
+ * same byte order. Strings are indexes into `strings`, -1 for none.
+ */
+export const HistoryIndex = z.object({
+  format: z.literal(1),
+  schemaVersion: z.number().int(),
+  size: z.number().int().nonnegative(),
+  sha1: z.string().regex(/^[0-9a-f]{40}$/),
+  endianness: z.enum(['LE', 'BE']),
+  count: z.number().int().nonnegative(),
+  strings: z.array(z.string()),
+  /** The records' ids end to end; column idLength says how long each is. */
+  ids: z.string(),
+  columns: z.object({
+    idLength: Column, // Uint32
+    seq: Column, // Float64
+    status: Column, // Int32, of strings
+    origin: Column, // Int32, of strings
+    templateId: Column, // Int32, of strings
+    templateName: Column, // Int32, of strings
+    /** The exit code, NaN for null (and for none: see noCode). */
+    code: Column, // Float64
+    /** ms since the epoch; -Infinity for none. */
+    created: Column, // Float64
+    finished: Column, // Float64
+    /** The one engine of every attempt (of strings); -2 - k where they differ: engineLists[k]. */
+    engines: Column, // Int32
+    /** Where the file's newlines are, in bytes: record i lies between newline i and i + 1. */
+    newlines: Column, // Uint32, count + 1 of them
+  }),
+  /** Records without an exit code. */
+  noCode: z.array(z.number().int()),
+  engineLists: z.array(z.array(z.number().int())),
+});
+export type HistoryIndex = z.infer<typeof HistoryIndex>;
+
 type Raw = Record<string, unknown> & { schemaVersion?: unknown };
 
 /**
