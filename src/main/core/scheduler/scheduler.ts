@@ -39,7 +39,7 @@ export class Scheduler {
 
   constructor(private readonly d: SchedulerDeps) {
     this.deadlines = new Deadlines(d.clock);
-    this.live = new LiveAttempts(d);
+    this.live = new LiveAttempts(d, () => this.pump());
   }
 
   get paused(): boolean {
@@ -194,12 +194,14 @@ export class Scheduler {
     await this.persist();
   }
 
+  /** The job's end is told at `done`; its slot is free at `settled` (the container removed). */
   private watch(jobId: string, number: number, handle: RunningAttempt): void {
     const settled = handle.done
       .then(
-        (outcome) => this.onDone(jobId, number, outcome),
-        (error: unknown) => this.onDone(jobId, number, internalError(error, this.d.clock.now())),
+        (outcome) => this.onDone(jobId, number, outcome, handle.settled),
+        (error: unknown) => this.onDone(jobId, number, internalError(error, this.d.clock.now()), handle.settled),
       )
+      .then(() => handle.settled)
       .finally(() => this.settling.delete(settled));
     this.settling.add(settled);
   }
@@ -214,9 +216,9 @@ export class Scheduler {
     if (next) this.d.repo.save(next);
   }
 
-  private async onDone(jobId: string, number: number, outcome: AttemptOutcome): Promise<void> {
+  private async onDone(jobId: string, number: number, outcome: AttemptOutcome, removed?: Promise<void>): Promise<void> {
     if (this.detached) return; // the app is quitting and leaves the container to the next start
-    const live = await this.live.end(jobId, number);
+    const live = await this.live.end(jobId, number, removed);
     const job = this.patchAttempt(jobId, number, attemptResult(outcome, live?.log));
     if (!job) return;
     const attempt = job.attempts.find((a) => a.number === number)!;
@@ -391,7 +393,7 @@ export class Scheduler {
       }
     }
     await Promise.all(dones);
-    // The last outcomes (cancellations) are recorded before the store closes.
+    // The last outcomes (cancellations) are recorded, and their containers removed, before the store closes.
     await Promise.all([...this.settling]);
   }
 }
