@@ -49,15 +49,18 @@ export interface FakeRun {
   sink: AttemptSink;
   stopped?: StopReason;
   finish(outcome: Partial<AttemptOutcome> & Pick<AttemptOutcome, 'reason'>): void;
-  /** With deferRemoval: the container's removal after the outcome is done (RunningAttempt.settled). */
+  /** With removal 'held': the container's removal after the outcome is done (RunningAttempt.settled). */
   removed?(): void;
 }
 
 /** Containers that exist only in the test: the test decides when and how each ends. */
 export class FakeExecutor implements Executor {
   runs: FakeRun[] = [];
-  /** Each attempt's removal waits for its run's removed() (as the engine's removal takes a while). */
-  deferRemoval = false;
+  /**
+   * Each attempt's removal after its outcome (RunningAttempt.settled): 'held' until its run's
+   * removed() (as the engine's removal takes a while), 'at-once' as soon as the outcome is in.
+   */
+  removal: 'none' | 'held' | 'at-once' = 'none';
   /** `clock`: where start and finish times come from (default the real time). */
   constructor(
     readonly engineId: string,
@@ -77,7 +80,8 @@ export class FakeExecutor implements Executor {
     this.runs.push(run);
     sink.started(`ctr-${req.jobId}-${req.attempt}`, this.now());
     let settled: Promise<void> | undefined;
-    if (this.deferRemoval) settled = done.then(() => new Promise<void>((r) => (run.removed = r)));
+    if (this.removal === 'held') settled = done.then(() => new Promise<void>((r) => (run.removed = r)));
+    if (this.removal === 'at-once') settled = done.then(() => undefined);
     return {
       done,
       ...(settled ? { settled } : {}),

@@ -6,7 +6,7 @@ import { harness } from '../support/fakes';
 describe('scheduler: the end is told before the container is removed', () => {
   it('ends the job while the removal is pending, and starts the next only once it is done', async () => {
     const h = harness({ concurrency: 2 });
-    h.docker.deferRemoval = true;
+    h.docker.removal = 'held';
     h.engines[0]!.limit = 1;
     const a = h.add({ name: 'a', engine: 'docker' });
     const b = h.add({ name: 'b', engine: 'docker' });
@@ -32,7 +32,7 @@ describe('scheduler: the end is told before the container is removed', () => {
 
   it('holds the global limit too, and a retry waits for the failed attempt\'s removal', async () => {
     const h = harness({ concurrency: 1 });
-    h.docker.deferRemoval = true;
+    h.docker.removal = 'held';
     const a = h.add({ engine: 'docker', retry: { limit: 1, backoffInitialSeconds: 0 } });
     const first = h.liveRuns(a.id)[0]!;
     await h.finish(a.id, { reason: 'Error', exitCode: 1 });
@@ -47,7 +47,7 @@ describe('scheduler: the end is told before the container is removed', () => {
 
   it('close() waits for the removals under way', async () => {
     const h = harness({ concurrency: 1 });
-    h.docker.deferRemoval = true;
+    h.docker.removal = 'held';
     const a = h.add({ engine: 'docker' });
     const run = h.liveRuns(a.id)[0]!;
     await h.finish(a.id, { reason: 'Completed' });
@@ -62,7 +62,7 @@ describe('scheduler: the end is told before the container is removed', () => {
 
   it('records the exit durably before the end is told', async () => {
     const h = harness({ concurrency: 1 });
-    h.docker.deferRemoval = true;
+    h.docker.removal = 'held';
     const a = h.add({ engine: 'docker' });
     const run = h.liveRuns(a.id)[0]!;
     await run.sink.exited!({ exitCode: 0, reason: 'Completed', finishedAt: new Date(h.clock.now()).toISOString() });
@@ -71,5 +71,17 @@ describe('scheduler: the end is told before the container is removed', () => {
     expect(onDisk.attempts[0]).toMatchObject({ exitCode: 0 });
     await h.finish(a.id, { reason: 'Completed' });
     expect(h.job(a.id).status).toBe('completed');
+  });
+
+  it('frees the slot only after the outcome is recorded: nothing starts on an engine just lost', async () => {
+    const h = harness({ concurrency: 2 });
+    h.docker.removal = 'at-once';
+    h.engines[0]!.limit = 1;
+    const a = h.add({ engine: 'docker', retry: { limit: 1, backoffInitialSeconds: 0 } });
+    const b = h.add({ engine: 'docker' });
+    await h.finish(a.id, { reason: 'EngineLost', message: 'engine unreachable' });
+    expect(h.engines[0]!.available).toBe(false);
+    expect(h.job(b.id)).toMatchObject({ status: 'pending', attempts: [] });
+    expect(h.liveRuns()).toHaveLength(0);
   });
 });

@@ -194,15 +194,15 @@ export class Scheduler {
     await this.persist();
   }
 
-  /** The job's end is told at `done`; its slot is free at `settled` (the container removed). */
+  /** The end is told at `done`; the slot is free once the container is gone (`settled`) and that end recorded. */
   private watch(jobId: string, number: number, handle: RunningAttempt): void {
-    const settled = handle.done
-      .then(
-        (outcome) => this.onDone(jobId, number, outcome, handle.settled),
-        (error: unknown) => this.onDone(jobId, number, internalError(error, this.d.clock.now()), handle.settled),
-      )
-      .then(() => handle.settled)
-      .finally(() => this.settling.delete(settled));
+    // Read once `settled` is in, long after `told` is set.
+    const removed = handle.settled?.then((): Promise<void> => told);
+    const told: Promise<void> = handle.done.then(
+      (outcome) => this.onDone(jobId, number, outcome, removed),
+      (error: unknown) => this.onDone(jobId, number, internalError(error, this.d.clock.now()), removed),
+    );
+    const settled = told.then(() => removed).finally(() => this.settling.delete(settled));
     this.settling.add(settled);
   }
 
