@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECRET_MASK, type LogChunk } from '../../src/shared/ipc';
 import type { Job } from '../../src/shared/job';
 import type { TemplateSpecInput } from '../../src/shared/template';
-import { startCore, type TestCore } from '../support/core';
+import { allRemoved, startCore, type TestCore } from '../support/core';
 import { clientFor, engineTargets, ensureTestImage, leftovers, TEST_IMAGE } from '../support/engines';
 
 const targets = await engineTargets();
@@ -42,6 +42,7 @@ describe.each(targets)('on $kind', (target) => {
   });
   afterAll(async () => {
     if (!t) return;
+    await allRemoved(t.core);
     const left = await leftovers(clientFor(target.host), t.instanceId);
     await t.close();
     expect(left, 'containers left behind').toEqual([]);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { systemClock, type Clock } from '../../src/main/core/clock';
 import type { JobSummary } from '../../src/shared/query';
-import { startCore, type TestCore } from '../support/core';
+import { allRemoved, startCore, type TestCore } from '../support/core';
 import { clientFor, engineTargets, ensureTestImage, leftovers, TEST_IMAGE } from '../support/engines';
 
 const targets = await engineTargets();
@@ -81,6 +81,7 @@ describe.each(targets)('Kubernetes CronJobs dropped and run on $kind', (target) 
   });
   afterAll(async () => {
     if (!t) return;
+    await allRemoved(t.core);
     const left = await leftovers(clientFor(target.host), t.instanceId);
     await t.close();
     expect(left, 'containers left behind').toEqual([]);

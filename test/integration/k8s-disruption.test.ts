@@ -2,7 +2,7 @@
 // app's shutdown is k8s-more's; here a private engine of each kind (test/support/privateEngine.ts)
 // is SIGKILLed while the containers run and brought back, as outage.test.ts does.
 import { describe, expect, it } from 'vitest';
-import { stdoutOf } from '../support/core';
+import { allRemoved, stdoutOf } from '../support/core';
 import { clientFor, engineTargets, leftovers, TEST_IMAGE } from '../support/engines';
 import { dropManifest, type Doc } from '../support/k8sDrop';
 import { usePrivateEngineCore } from '../support/privateEngine';
@@ -70,6 +70,7 @@ describe.each(targets)('DisruptionTarget when the engine is lost: on $kind', (ta
       expect((await core.call('jobs.get', { id: b })).attempts).toHaveLength(1);
       // The lost attempts' containers (killed by dockerd, or still running under Podman) are gone.
       await core.waitFor(a, () => true);
+      await allRemoved(core.core);
       expect(await leftovers(clientFor(e.host), core.instanceId)).toEqual([]);
     },
     150_000,

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { LogChunk } from '../../src/shared/ipc';
 import type { Job } from '../../src/shared/job';
-import { startCore, type TestCore } from '../support/core';
+import { allRemoved, startCore, type TestCore } from '../support/core';
 import { clientFor, engineTargets, ensureTestImage, leftovers, TEST_IMAGE } from '../support/engines';
 import { dropManifest, type Doc } from '../support/k8sDrop';
 
@@ -67,6 +67,7 @@ describe.each(targets)('Kubernetes manifests dropped and run on $kind', (target)
   });
   afterAll(async () => {
     if (!t) return;
+    await allRemoved(t.core);
     const left = await leftovers(clientFor(target.host), t.instanceId);
     const vols = await clientFor(target.host).listVolumes({ filters: { label: [`dev.jobdeck.instance=${t.instanceId}`] } });
     await t.close();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogChunk } from '../../src/shared/ipc';
 import type { Job } from '../../src/shared/job';
 import type { TemplateSpecInput } from '../../src/shared/template';
-import { startCore, type TestCore } from '../support/core';
+import { allRemoved, startCore, type TestCore } from '../support/core';
 import { clientFor, engineTargets, ensureTestImage, leftovers, TEST_IMAGE } from '../support/engines';
 
 // Kubernetes pod semantics around one attempt, on both engines: init containers in order with
@@ -45,6 +45,7 @@ describe.each(targets)('on $kind', (target) => {
   });
   afterAll(async () => {
     if (!t) return;
+    await allRemoved(t.core);
     const left = await leftovers(clientFor(target.host), t.instanceId);
     const vols = await volumesOf();
     await t.close();
@@ -76,6 +77,7 @@ describe.each(targets)('on $kind', (target) => {
       expect(await logText(t, job.id)).toBe('one\ntwo\nmain done\n');
       expect(await logText(t, job.id, 'first')).toBe('first says hi\n');
       expect(await logText(t, job.id, 'second')).toBe('second says hi\n');
+      await allRemoved(t.core);
       expect(await volumesOf(), 'the attempt removed its volume').toEqual([]);
     });
 
@@ -168,6 +170,7 @@ describe.each(targets)('on $kind', (target) => {
       expect(job).toMatchObject({ status: 'completed', exitCode: 0 });
       expect(await logText(t, job.id)).toBe('before\nafter\n');
       expect(job.attempts[0]!.steps?.map((x) => [x.name, x.status])).toEqual([['helper', 'stopped']]);
+      await allRemoved(t.core);
       expect(await leftovers(clientFor(target.host), instanceId), 'the sidecar went with its main container').toEqual([]);
       expect(await volumesOf(), 'and the volume').toEqual([]);
     });

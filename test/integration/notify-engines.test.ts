@@ -13,6 +13,7 @@ import { signature } from '../../src/main/core/notify/webhook';
 import { commands, type AppEvent, type CommandArgs, type CommandName, type CommandOutput } from '../../src/shared/ipc';
 import type { Job } from '../../src/shared/job';
 import type { Delivery, NotifyPayload } from '../../src/shared/notify';
+import { allRemoved } from '../support/core';
 import { clientFor, engineTargets, ensureTestImage, leftovers, TEST_IMAGE, type EngineTarget } from '../support/engines';
 import { startHost } from '../support/hostProcess';
 import { startReceiver, type Receiver } from '../support/notifyReceiver';
@@ -134,6 +135,7 @@ describe.each(targets)('notifications on $kind', (target) => {
   }, 300_000);
   afterAll(async () => {
     if (skip) return;
+    await allRemoved(c.core);
     const left = await leftovers(clientFor(target.host), c.instanceId);
     await c.core.close({ stopRunning: true });
     await Promise.all([...receivers.map((r) => r.close()), smtp.close()]);

@@ -2,7 +2,7 @@
 // Each engine is a private one (test/support/privateEngine.ts) so killing it touches no other test.
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../src/shared/job';
-import { stdoutOf } from '../support/core';
+import { allRemoved, stdoutOf } from '../support/core';
 import { clientFor, engineTargets, leftovers, TEST_IMAGE } from '../support/engines';
 import { usePrivateEngineCore } from '../support/privateEngine';
 
@@ -64,6 +64,7 @@ describe.each(targets)('outage: on $kind', (target) => {
       const [back] = await core.call('engines.list', {});
       expect(back).toMatchObject({ status: 'available' });
       // The lost attempts' containers (killed by dockerd, or still running under Podman) are gone.
+      await allRemoved(core.core);
       expect(await leftovers(clientFor(e.host), core.instanceId)).toEqual([]);
     },
     150_000,

@@ -6,7 +6,7 @@
 // once the layer is let through.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageProgress } from '../../src/shared/ipc';
-import { startCore, type TestCore } from '../support/core';
+import { allRemoved, startCore, type TestCore } from '../support/core';
 import { clientFor, engineTargets, ensureTestImage, leftovers } from '../support/engines';
 import { registryAvailable, startLocalRegistry, type LocalRegistry } from '../support/localRegistry';
 import { startPullGate } from '../support/pullGate';
@@ -42,6 +42,7 @@ describe.skipIf(Boolean(noRegistry)).each(targets)('pulls on $kind', (target) =>
   afterAll(async () => {
     if (!t) return;
     for (const r of pulled) await registry?.forget(r);
+    await allRemoved(t.core);
     const left = await leftovers(clientFor(target.host), t.instanceId);
     await t.close();
     expect(left, 'containers left behind').toEqual([]);

@@ -4,7 +4,7 @@ import type { EngineTestInput, NewEngineConfig } from '../../src/shared/engine';
 import type { LogChunk } from '../../src/shared/ipc';
 import type { Job } from '../../src/shared/job';
 import type { TemplateSpecInput } from '../../src/shared/template';
-import { startCore, type TestCore } from '../support/core';
+import { allRemoved, startCore, type TestCore } from '../support/core';
 import { clientFor, engineTargets, ensureTestImage, leftovers, TEST_IMAGE } from '../support/engines';
 import { certPathLayout, freePort, startTestSshd, startTlsDockerd, startTlsServer, type TestSshd, type TlsDockerd } from '../support/remoteEngines';
 
@@ -46,6 +46,7 @@ describe.skipIf(skip)('remote engines (TLS dockerd and ssh on loopback)', { time
   }, 120_000);
   afterAll(async () => {
     if (t) {
+      await allRemoved(t.core);
       const left = [...(await leftovers(clientFor(local!.host), t.instanceId)), ...(await leftovers(clientFor(tls.engine.host), t.instanceId))];
       await t.close();
       expect(left, 'containers left behind').toEqual([]);

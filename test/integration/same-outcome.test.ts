@@ -26,6 +26,7 @@ import { commands, SECRET_MASK, type CommandArgs, type CommandName, type Command
 import type { Job } from '../../src/shared/job';
 import { FIELD_POD_NAME } from '../../src/shared/pod';
 import type { Template, TemplateSpec, TemplateSpecInput } from '../../src/shared/template';
+import { allRemoved } from '../support/core';
 import { clientFor, engineTargets, ensureTestImage, leftovers, TEST_IMAGE } from '../support/engines';
 import { startK8sApiServer, type K8sApiServer, type Obj } from '../support/k8sApiServer';
 import { startTestSshd, startTlsDockerd, type TestSshd, type TlsDockerd } from '../support/remoteEngines';
@@ -177,6 +178,7 @@ describe.skipIf(skip)('the same template, the same outcome: local Docker, TLS do
   }, 120_000);
 
   afterAll(async () => {
+    if (core) await allRemoved(core);
     const left = core ? [...(await leftovers(clientFor(local!.host), instanceId)), ...(tls ? await leftovers(clientFor(tls.engine.host), instanceId) : [])] : [];
     await core?.close({ stopRunning: true });
     // The kubelet's pods go after their grace period; the server removes what its kubelet made on close.

@@ -103,6 +103,28 @@ export async function startCore(
 }
 
 /**
+ * Resolves once no engine slot is held: every ended attempt's container removed (a job's end is
+ * told at its exit, the removal follows). Looked at again on each event the core sends (the
+ * engines' running counts come as engine.status), never on a timer.
+ */
+export function allRemoved(core: Jobdeck, timeoutMs = 60_000): Promise<void> {
+  if (core.runningCount() === 0) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const finish = (error?: Error) => {
+      clearTimeout(timer);
+      // onEvent may call back before it has returned its off.
+      queueMicrotask(() => off());
+      if (error) reject(error);
+      else resolve();
+    };
+    const timer = setTimeout(() => finish(new Error(`${core.runningCount()} attempt(s) still holding a slot after ${timeoutMs} ms`)), timeoutMs);
+    const off = core.onEvent(`removed-${Math.random().toString(36).slice(2)}`, () => {
+      if (core.runningCount() === 0) finish();
+    });
+  });
+}
+
+/**
  * The usual suite on one engine: the test image there, a core on it (with `settings` applied), and
  * at the end nothing of its instance left behind. Register it inside the suite's describe; the
  * core it returns is the one beforeAll started (reading it before then, or where the engine is
@@ -118,6 +140,7 @@ export function useEngineCore(target: EngineTarget, o: { settings?: Record<strin
   });
   afterAll(async () => {
     if (!started) return;
+    await allRemoved(started.core);
     const left = await leftovers(clientFor(target.host), started.instanceId);
     await started.close();
     expect(left, 'containers left behind').toEqual([]);

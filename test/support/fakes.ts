@@ -49,11 +49,18 @@ export interface FakeRun {
   sink: AttemptSink;
   stopped?: StopReason;
   finish(outcome: Partial<AttemptOutcome> & Pick<AttemptOutcome, 'reason'>): void;
+  /** With removal 'held': the container's removal after the outcome is done (RunningAttempt.settled). */
+  removed?(): void;
 }
 
 /** Containers that exist only in the test: the test decides when and how each ends. */
 export class FakeExecutor implements Executor {
   runs: FakeRun[] = [];
+  /**
+   * Each attempt's removal after its outcome (RunningAttempt.settled): 'held' until its run's
+   * removed() (as the engine's removal takes a while), 'at-once' as soon as the outcome is in.
+   */
+  removal: 'none' | 'held' | 'at-once' = 'none';
   /** `clock`: where start and finish times come from (default the real time). */
   constructor(
     readonly engineId: string,
@@ -72,8 +79,12 @@ export class FakeExecutor implements Executor {
     };
     this.runs.push(run);
     sink.started(`ctr-${req.jobId}-${req.attempt}`, this.now());
+    let settled: Promise<void> | undefined;
+    if (this.removal === 'held') settled = done.then(() => new Promise<void>((r) => (run.removed = r)));
+    if (this.removal === 'at-once') settled = done.then(() => undefined);
     return {
       done,
+      ...(settled ? { settled } : {}),
       stop: (reason) => {
         run.stopped = reason;
         run.finish({ reason, exitCode: 143 });

@@ -3,9 +3,10 @@ import { isSidecar, memoryOnDiskMessage, memoryVolumesOnDisk, podProblems, type 
 import { parseMemory } from '../../../shared/quantity';
 import type { TemplateSpec } from '../../../shared/template';
 import { LABEL_STEP, LABEL_VOLUME } from '../labels';
-import { engineMessage, isConnectionError, startFailureExitCode, statusOf } from './errors';
+import { engineMessage, isConnectionError, startFailureExitCode } from './errors';
 import { ensureImage, ImageError } from './images';
 import { FrameDemuxer, PARTIAL_LINE_HOLD_MS, RawText, type StampedText } from './logFrames';
+import { removeContainer } from './removal';
 import type { AttemptOutcome, AttemptRequest, AttemptSink, ReattachRequest, StepLog } from './types';
 
 const now = () => new Date().toISOString();
@@ -120,8 +121,8 @@ export class AttemptPod {
     };
   }
 
-  /** The main container ended: stop the sidecars (SIGTERM, the grace, SIGKILL), then remove all. */
-  async end(keep: boolean): Promise<void> {
+  /** The main container ended: stop the sidecars (SIGTERM, the grace, SIGKILL); removal is remove()'s. */
+  async stop(): Promise<void> {
     this.stopping = true;
     await Promise.all(
       this.sidecars.map(async (s) => {
@@ -131,6 +132,10 @@ export class AttemptPod {
       }),
     );
     if (this.sidecars.length) this.report();
+  }
+
+  /** After the main container is gone: the sidecars, then the volumes they and it held. */
+  async remove(keep: boolean): Promise<void> {
     if (keep) return;
     for (const s of this.sidecars) await removeContainer(s.container);
     for (const name of this.volumes) await this.docker.getVolume(name).remove().catch(() => undefined);
@@ -257,22 +262,18 @@ export class AttemptPod {
   }
 }
 
-/** Sidecars and volumes of an attempt found after a restart, once its main container ended. */
-export async function removePodLeftovers(
-  docker: Docker,
-  pod: NonNullable<ReattachRequest['pod']>,
-  graceSeconds: number,
-  keep: boolean,
-  sink: AttemptSink,
-): Promise<void> {
-  for (const id of pod.containerIds) {
-    const c = docker.getContainer(id);
-    await c.stop({ t: graceSeconds }).catch(() => undefined);
-    if (!keep) await removeContainer(c).catch(() => undefined);
-  }
-  if (!keep) for (const v of pod.volumes) await docker.getVolume(v).remove().catch(() => undefined);
+/** Sidecars of an attempt found after a restart, once its main container ended: stopped with it. */
+export async function stopPodLeftovers(docker: Docker, pod: NonNullable<ReattachRequest['pod']>, graceSeconds: number, sink: AttemptSink): Promise<void> {
+  for (const id of pod.containerIds) await docker.getContainer(id).stop({ t: graceSeconds }).catch(() => undefined);
   // The sidecars found running were stopped with their main container.
   if (pod.steps?.length) sink.steps?.(pod.steps.map((s) => (s.status === 'running' ? { ...s, status: 'stopped' as const, finishedAt: now() } : s)));
+}
+
+/** Those sidecars and the attempt's volumes, after its main container is gone. */
+export async function removePodLeftovers(docker: Docker, pod: NonNullable<ReattachRequest['pod']>, keep: boolean): Promise<void> {
+  if (keep) return;
+  for (const id of pod.containerIds) await removeContainer(docker.getContainer(id)).catch(() => undefined);
+  for (const v of pod.volumes) await docker.getVolume(v).remove().catch(() => undefined);
 }
 
 /** A step's attached output, demultiplexed (step containers never have a tty). */
@@ -298,13 +299,6 @@ async function finalState(container: Docker.Container): Promise<Docker.Container
     state = (await container.inspect()).State;
   }
   return state;
-}
-
-async function removeContainer(container: Docker.Container): Promise<void> {
-  await container.remove({ force: true, v: true }).catch((error: unknown) => {
-    const status = statusOf(error);
-    if (status !== 404 && status !== 409 && !isConnectionError(error)) throw error;
-  });
 }
 
 function failure(error: unknown, doing: string): AttemptOutcome {

@@ -1,7 +1,6 @@
 import type Docker from 'dockerode';
-import { ArtifactCapError, extractArtifacts } from '../artifacts/artifactFiles';
 import { AttachErrorFilter } from './attachError';
-import { engineMessage, initExecFailureExitCode, isConnectionError, startFailureExitCode, statusOf } from './errors';
+import { engineMessage, initExecFailureExitCode, isConnectionError, startFailureExitCode } from './errors';
 import { ImageError, isMissingImage, markPresent, neverPulled, pull } from './images';
 import { FrameDemuxer, PARTIAL_LINE_HOLD_MS, RawText, rawSink, StampedLineSplitter, type FrameTarget, type StampedText } from './logFrames';
 import { MEMORY_SAMPLE_DELAY_MS, memorySampleDelay, sampleMemory } from './memory';
@@ -17,7 +16,9 @@ import type {
   RunningAttempt,
   StepLog,
 } from './types';
-import { AttemptPod, removePodLeftovers } from './attemptPod';
+import { AttemptPod, removePodLeftovers, stopPodLeftovers } from './attemptPod';
+import { Leftovers, removeContainer } from './removal';
+import { copyOut } from './copyOut';
 import type { EngineKind } from '../../../shared/engine';
 import { createNamed, createOptions } from './createOptions';
 import { exitedState, logStream, waitedExit, type ExitState } from './containerState';
@@ -63,35 +64,46 @@ export class DockerExecutor implements Executor {
 
   start(req: AttemptRequest, sink: AttemptSink): RunningAttempt {
     const ctl = new StopControl();
-    const done = this.run(req, sink, ctl);
-    return { done, stop: (reason) => ctl.request(reason), detach: () => ctl.detach() };
+    const leftovers = new Leftovers();
+    const done = this.run(req, sink, ctl, leftovers);
+    return { done, settled: leftovers.after(done), stop: (reason) => ctl.request(reason), detach: () => ctl.detach() };
   }
 
   reattach(req: ReattachRequest, sink: AttemptSink): RunningAttempt {
     const ctl = new StopControl();
     const container = this.docker.getContainer(req.containerId);
     ctl.attach(container, req.graceSeconds);
+    const leftovers = new Leftovers();
     const done = this.follow(container, req.tty, sink, ctl, {
       ...(req.resume ? { resume: req.resume } : {}),
       keepContainer: req.keepContainer,
+      leftovers,
     }).then(async (outcome) => {
-      if (req.pod && !ctl.detached) await removePodLeftovers(this.docker, req.pod, req.graceSeconds, req.keepContainer, sink);
+      if (req.pod && !ctl.detached) {
+        await stopPodLeftovers(this.docker, req.pod, req.graceSeconds, sink);
+        const pod = req.pod;
+        leftovers.add(() => removePodLeftovers(this.docker, pod, req.keepContainer));
+      }
       return ctl.outcome(outcome);
     });
-    return { done, stop: (reason) => ctl.request(reason), detach: () => ctl.detach() };
+    return { done, settled: leftovers.after(done), stop: (reason) => ctl.request(reason), detach: () => ctl.detach() };
   }
 
-  private async run(req: AttemptRequest, sink: AttemptSink, ctl: StopControl): Promise<AttemptOutcome> {
+  private async run(req: AttemptRequest, sink: AttemptSink, ctl: StopControl, leftovers: Leftovers): Promise<AttemptOutcome> {
     const pod = new AttemptPod(this.docker, req, sink, this.options.openStepLog && ((step) => this.options.openStepLog!(req.jobId, req.attempt, step)));
     try {
-      return ctl.outcome(await this.runMain(req, sink, ctl, pod));
+      return ctl.outcome(await this.runMain(req, sink, ctl, pod, leftovers));
     } finally {
-      // A detached attempt (the app quits) leaves its pod to the next start's reconcile.
-      if (!ctl.detached) await pod.end(req.spec.keepContainer).catch(() => undefined);
+      // A detached attempt (the app quits) leaves its pod to the next start's reconcile. Otherwise
+      // the sidecars stop before the end is told (a pod ends when all its containers have), and go after.
+      if (!ctl.detached) {
+        await pod.stop().catch(() => undefined);
+        leftovers.add(() => pod.remove(req.spec.keepContainer));
+      }
     }
   }
 
-  private async runMain(req: AttemptRequest, sink: AttemptSink, ctl: StopControl, pod: AttemptPod): Promise<AttemptOutcome> {
+  private async runMain(req: AttemptRequest, sink: AttemptSink, ctl: StopControl, pod: AttemptPod, leftovers: Leftovers): Promise<AttemptOutcome> {
     const { spec } = req;
     // Under Always the pull comes first; otherwise the create itself says whether the image is
     // there (as `docker run` does), which saves an image inspect per job.
@@ -118,8 +130,9 @@ export class DockerExecutor implements Executor {
       return { exitCode: startFailureExitCode(message), reason: 'Error', message, finishedAt: now() };
     }
     ctl.attach(container, req.graceSeconds);
+    const removeMain = () => leftovers.add(() => removeContainer(container, spec.keepContainer));
     if (ctl.reason) {
-      await this.remove(container, spec.keepContainer);
+      removeMain();
       return { exitCode: null, reason: ctl.reason, containerId: container.id, finishedAt: now() };
     }
     // Live output comes from an attach made before the start (as `docker run` does): the
@@ -129,7 +142,7 @@ export class DockerExecutor implements Executor {
       live = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
     } catch (error) {
       if (isConnectionError(error)) return this.failure(error, 'attaching to the container', container.id);
-      await this.remove(container, spec.keepContainer);
+      removeMain();
       return { exitCode: null, reason: 'Error', message: engineMessage(error), containerId: container.id, finishedAt: now() };
     }
     try {
@@ -138,7 +151,7 @@ export class DockerExecutor implements Executor {
       destroy(live);
       if (isConnectionError(error)) return this.failure(error, 'starting the container', container.id);
       const message = engineMessage(error);
-      await this.remove(container, spec.keepContainer);
+      removeMain();
       return { exitCode: startFailureExitCode(message), reason: 'Error', message, containerId: container.id, finishedAt: now() };
     }
     // A stop sent while the container was only created did nothing (both engines answer it with
@@ -158,17 +171,11 @@ export class DockerExecutor implements Executor {
     });
     if (ctl.detached) return outcome;
     if (spec.outputDir && outcome.reason !== 'EngineLost') {
-      try {
-        const archive = await container.getArchive({ path: spec.outputDir });
-        outcome.artifacts = await extractArtifacts(archive, this.options.artifactsDir(req.jobId, req.attempt));
-      } catch (error) {
-        if (error instanceof ArtifactCapError) outcome.artifacts = error.files;
-        // A job that wrote nothing to its output dir still has a result; say so in the log.
-        sink.log('system', `[jobdeck] no artifacts from ${spec.outputDir}: ${engineMessage(error)}\n`, now());
-      }
+      const artifacts = await copyOut(container, spec.outputDir, this.options.artifactsDir(req.jobId, req.attempt), sink);
+      if (artifacts) outcome.artifacts = artifacts;
     }
-    // The attempt ends once its container is gone: a finished job leaves nothing behind.
-    if (outcome.reason !== 'EngineLost') await this.remove(container, spec.keepContainer);
+    // A finished job leaves nothing behind: its container goes right after its end is told.
+    if (outcome.reason !== 'EngineLost') removeMain();
     return outcome;
   }
 
@@ -216,6 +223,8 @@ export class DockerExecutor implements Executor {
       exit?: Promise<unknown>;
       /** The exit comes as the engine's 'die' event (Podman). */
       announced?: boolean;
+      /** A container found again after a restart: removed once its end is told. */
+      leftovers?: Leftovers;
       memoryDelayMs?: number;
     },
   ): Promise<AttemptOutcome> {
@@ -283,7 +292,7 @@ export class DockerExecutor implements Executor {
         ...(state.Error ? { message: state.Error } : {}),
       };
       await sink.exited?.(outcome);
-      if (!opts.started) await this.remove(container, opts.keepContainer);
+      opts.leftovers?.add(() => removeContainer(container, opts.keepContainer));
       return outcome;
     } catch (error) {
       memory.stop();
@@ -355,17 +364,6 @@ export class DockerExecutor implements Executor {
 
   private finalState(container: Docker.Container, untilCleanedUp = true): Promise<Docker.ContainerInspectInfo['State']> {
     return exitedState(container, untilCleanedUp);
-  }
-
-  private async remove(container: Docker.Container, keep: boolean): Promise<void> {
-    if (keep) return;
-    try {
-      await container.remove({ force: true, v: true });
-    } catch (error) {
-      const status = statusOf(error);
-      // 404: already gone; 409: removal already in progress.
-      if (status !== 404 && status !== 409 && !isConnectionError(error)) throw error;
-    }
   }
 
   private failure(error: unknown, doing: string, containerId?: string, startedAt?: string): AttemptOutcome {

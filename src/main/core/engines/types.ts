@@ -45,8 +45,8 @@ export interface AttemptSink {
   backlog?(): Promise<void> | undefined;
   pullProgress?(progress: PullProgress): void;
   /**
-   * The container has exited: record the exit durably. Awaited before the container is removed,
-   * so a crash between the two still leaves the true exit code to the next start.
+   * The container has exited: record the exit durably. Awaited before the outcome is given and
+   * the container removed, so a crash after either still leaves the true exit code to the next start.
    */
   exited?(outcome: AttemptOutcome): Promise<void>;
   /** The attempt's init containers and sidecars changed state (the whole list, in order). */
@@ -64,7 +64,14 @@ export interface StepLog {
 export type StopReason = 'Cancelled' | 'DeadlineExceeded';
 
 export interface RunningAttempt {
+  /** The outcome, as soon as the exit is recorded (exited) and the artifacts copied out. */
   readonly done: Promise<AttemptOutcome>;
+  /**
+   * Resolves (never rejects) once what the attempt left is removed (its container, an attempt
+   * pod's sidecars and volumes), some time after `done`: the engine's slot is held until then.
+   * Absent: nothing is left after `done`.
+   */
+  readonly settled?: Promise<void>;
   /** SIGTERM, the grace period, then SIGKILL; the outcome's reason becomes `reason`. */
   stop(reason: StopReason): void;
   /** Stop following and leave the container running (the app quits, jobs keep going). */

@@ -20,8 +20,17 @@ export class LiveAttempts {
   private readonly byJob = new Map<string, Map<number, Live>>();
   /** Attempts whose end is being written (their log closing): not settled yet, so still live. */
   private readonly closing = new Map<string, number>();
+  /**
+   * Per engine, ended attempts whose containers are still being removed: their jobs may end, but
+   * their slots stay taken, so the next job never starts beside a container that is still going.
+   */
+  private readonly removing = new Map<string, number>();
 
-  constructor(private readonly d: Pick<SchedulerDeps, 'repo' | 'clock' | 'openLog' | 'secrets' | 'onLog' | 'onLiveChange'>) {}
+  constructor(
+    private readonly d: Pick<SchedulerDeps, 'repo' | 'clock' | 'openLog' | 'secrets' | 'onLog' | 'onLiveChange'>,
+    /** A slot held for a removal is free again. */
+    private readonly onFreed: () => void,
+  ) {}
 
   /** Register an attempt and open its log (a job without secrets gets the log itself). */
   open(job: Job | string, attempt: number, engineId: string): Live {
@@ -36,9 +45,11 @@ export class LiveAttempts {
     return live;
   }
 
+  /** Attempts that hold a slot: those running and those whose containers are being removed. */
   count(engineId?: string): number {
     let n = 0;
     for (const l of this.all()) if (!engineId || l.engineId === engineId) n++;
+    for (const [id, k] of this.removing) if (!engineId || id === engineId) n += k;
     return n;
   }
 
@@ -84,13 +95,17 @@ export class LiveAttempts {
     return this.byJob.get(jobId)?.get(attempt)?.log.backlog?.();
   }
 
-  /** The attempt is over: forget it, write and announce what the masker held back, close its log. */
-  async end(jobId: string, attempt: number): Promise<Live | undefined> {
+  /**
+   * The attempt is over: forget it, write and announce what the masker held back, close its log.
+   * Its engine slot stays taken until `removed` (its container's removal) settles.
+   */
+  async end(jobId: string, attempt: number, removed?: Promise<void>): Promise<Live | undefined> {
     const attempts = this.byJob.get(jobId);
     const live = attempts?.get(attempt);
     attempts?.delete(attempt);
     if (attempts?.size === 0) this.byJob.delete(jobId);
     if (!live) return undefined;
+    if (removed) this.holdSlot(live.engineId, removed);
     this.d.onLiveChange?.();
     // A held-back possible start of a secret is plain text after all.
     for (const chunk of live.log.end?.(new Date(this.d.clock.now()).toISOString()) ?? []) this.d.onLog(jobId, chunk);
@@ -104,5 +119,18 @@ export class LiveAttempts {
       else this.closing.delete(jobId);
     }
     return live;
+  }
+
+  private holdSlot(engineId: string, removed: Promise<void>): void {
+    this.removing.set(engineId, (this.removing.get(engineId) ?? 0) + 1);
+    void removed
+      .catch(() => undefined)
+      .then(() => {
+        const n = (this.removing.get(engineId) ?? 1) - 1;
+        if (n > 0) this.removing.set(engineId, n);
+        else this.removing.delete(engineId);
+        this.d.onLiveChange?.();
+        this.onFreed();
+      });
   }
 }

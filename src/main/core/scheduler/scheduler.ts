@@ -39,7 +39,7 @@ export class Scheduler {
 
   constructor(private readonly d: SchedulerDeps) {
     this.deadlines = new Deadlines(d.clock);
-    this.live = new LiveAttempts(d);
+    this.live = new LiveAttempts(d, () => this.pump());
   }
 
   get paused(): boolean {
@@ -194,13 +194,15 @@ export class Scheduler {
     await this.persist();
   }
 
+  /** The end is told at `done`; the slot is free once the container is gone (`settled`) and that end recorded. */
   private watch(jobId: string, number: number, handle: RunningAttempt): void {
-    const settled = handle.done
-      .then(
-        (outcome) => this.onDone(jobId, number, outcome),
-        (error: unknown) => this.onDone(jobId, number, internalError(error, this.d.clock.now())),
-      )
-      .finally(() => this.settling.delete(settled));
+    // Read once `settled` is in, long after `told` is set.
+    const removed = handle.settled?.then((): Promise<void> => told);
+    const told: Promise<void> = handle.done.then(
+      (outcome) => this.onDone(jobId, number, outcome, removed),
+      (error: unknown) => this.onDone(jobId, number, internalError(error, this.d.clock.now()), removed),
+    );
+    const settled = told.then(() => removed).finally(() => this.settling.delete(settled));
     this.settling.add(settled);
   }
 
@@ -214,9 +216,9 @@ export class Scheduler {
     if (next) this.d.repo.save(next);
   }
 
-  private async onDone(jobId: string, number: number, outcome: AttemptOutcome): Promise<void> {
+  private async onDone(jobId: string, number: number, outcome: AttemptOutcome, removed?: Promise<void>): Promise<void> {
     if (this.detached) return; // the app is quitting and leaves the container to the next start
-    const live = await this.live.end(jobId, number);
+    const live = await this.live.end(jobId, number, removed);
     const job = this.patchAttempt(jobId, number, attemptResult(outcome, live?.log));
     if (!job) return;
     const attempt = job.attempts.find((a) => a.number === number)!;
@@ -391,7 +393,7 @@ export class Scheduler {
       }
     }
     await Promise.all(dones);
-    // The last outcomes (cancellations) are recorded before the store closes.
+    // The last outcomes (cancellations) are recorded, and their containers removed, before the store closes.
     await Promise.all([...this.settling]);
   }
 }
