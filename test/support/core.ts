@@ -108,7 +108,7 @@ export async function startCore(
  * engines' running counts come as engine.status), never on a timer.
  */
 export function allRemoved(core: Jobdeck, timeoutMs = 60_000): Promise<void> {
-  if (core.runningCount() === 0) return Promise.resolve();
+  if (core.runningCount(true) === 0) return Promise.resolve();
   return new Promise<void>((resolve, reject) => {
     const finish = (error?: Error) => {
       clearTimeout(timer);
@@ -117,9 +117,9 @@ export function allRemoved(core: Jobdeck, timeoutMs = 60_000): Promise<void> {
       if (error) reject(error);
       else resolve();
     };
-    const timer = setTimeout(() => finish(new Error(`${core.runningCount()} attempt(s) still holding a slot after ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(() => finish(new Error(`${core.runningCount(true)} attempt(s) still holding a slot after ${timeoutMs} ms`)), timeoutMs);
     const off = core.onEvent(`removed-${Math.random().toString(36).slice(2)}`, () => {
-      if (core.runningCount() === 0) finish();
+      if (core.runningCount(true) === 0) finish();
     });
   });
 }

@@ -96,7 +96,8 @@ export interface Jobdeck {
   onEvent(clientId: string, listener: (event: AppEvent) => void): () => void;
   /** A window closed or a socket dropped: forget its subscriptions. */
   dropClient(clientId: string): void;
-  runningCount(): number;
+  /** Attempts running now; with `slots`, also those whose containers are still being removed. */
+  runningCount(slots?: boolean): number;
   /** Where this process can be reached (the headless host's URL), written into the data dir's lock. */
   setUrl(url: string): void;
   /** Where this process's local socket is, written into the data dir's lock (the CLI finds it there). */
@@ -347,7 +348,7 @@ async function openJobdeck(opts: JobdeckOptions, lock: DataDirLock): Promise<Job
       return off;
     },
     dropClient: (clientId) => hub.drop(clientId),
-    runningCount: () => ctx.scheduler.runningAttempts(),
+    runningCount: (slots) => ctx.scheduler.runningAttempts(undefined, slots),
     setUrl: (url) => {
       hostUrl = url;
       lock.setUrl(url);

@@ -45,11 +45,14 @@ export class LiveAttempts {
     return live;
   }
 
-  /** Attempts that hold a slot: those running and those whose containers are being removed. */
-  count(engineId?: string): number {
+  /**
+   * Attempts running (what a user is told is running), or with `slots`, those that hold an engine
+   * slot: the running ones and those whose containers are still being removed.
+   */
+  count(engineId?: string, slots = false): number {
     let n = 0;
     for (const l of this.all()) if (!engineId || l.engineId === engineId) n++;
-    for (const [id, k] of this.removing) if (!engineId || id === engineId) n += k;
+    if (slots) for (const [id, k] of this.removing) if (!engineId || id === engineId) n += k;
     return n;
   }
 

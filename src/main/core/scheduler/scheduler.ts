@@ -46,8 +46,9 @@ export class Scheduler {
     return this.d.settings().queuePaused;
   }
 
-  runningAttempts(engineId?: string): number {
-    return this.live.count(engineId);
+  /** With `slots`, also the ended attempts whose containers are still being removed (live.ts). */
+  runningAttempts(engineId?: string, slots = false): number {
+    return this.live.count(engineId, slots);
   }
 
   isLiveAttempt(jobId: string, attempt: number): boolean {
@@ -63,7 +64,7 @@ export class Scheduler {
   }
 
   waits(): JobWait[] {
-    return pendingWaits(this.d, this.paused, (id) => this.runningAttempts(id));
+    return pendingWaits(this.d, this.paused, (id) => this.runningAttempts(id, true));
   }
 
   /** Look at the queue again (new job, engine back, setting changed, timer). */
@@ -109,8 +110,8 @@ export class Scheduler {
       const { indexes, wake } = startable(job, this.live.countOf(job.id), now);
       nextWake = Math.min(nextWake, wake);
       for (const index of indexes) {
-        if (this.runningAttempts() >= settings.concurrency) return this.scheduleWake(nextWake);
-        const free = pickEngine(job.spec, engines, (id) => this.runningAttempts(id));
+        if (this.runningAttempts(undefined, true) >= settings.concurrency) return this.scheduleWake(nextWake);
+        const free = pickEngine(job.spec, engines, (id) => this.runningAttempts(id, true));
         if (typeof free === 'string') {
           if (free && job.waitingFor !== free) this.d.repo.save({ ...job, waitingFor: free });
           break;

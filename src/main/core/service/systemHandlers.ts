@@ -120,7 +120,7 @@ export function systemHandlers(ctx: CoreContext): SystemHandlers {
       if (!settings.engines.some((e) => e.id === id)) {
         throw new AppError('NOT_FOUND', `no engine "${id}" in settings (discovered engines cannot be removed)`);
       }
-      if (ctx.scheduler.runningAttempts(id) > 0) throw new AppError('CONFLICT', `engine ${id} is running jobs`);
+      if (ctx.scheduler.runningAttempts(id, true) > 0) throw new AppError('CONFLICT', `engine ${id} is running jobs`);
       ctx.store.updateSettings({ engines: settings.engines.filter((e) => e.id !== id) });
       await ctx.engines.refresh(ctx.store.settings().engines, { onlyNew: true });
       return { ok: true };
