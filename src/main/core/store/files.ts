@@ -30,7 +30,7 @@ export function readStoreFile(file: string): Read {
 }
 
 /** A store file's text; undefined if it is missing; an error if it cannot be read. */
-export function readStoreText(file: string): string | undefined {
+function readStoreText(file: string): string | undefined {
   return readStoreBytes(file)?.toString('utf8');
 }
 

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Job } from '../../../shared/job';
-import { historyText, JsonText, newlineBytes, recordText, type LineSource } from './lines';
+import { historyText, JsonText, recordText, type LineSource } from './lines';
 import { summarize, type Row } from './query';
 import { fillRows, removeSummaryIndex, summaryIndex, writeSummaryIndex, type SummaryColumns } from './summaryIndex';
 
@@ -288,10 +288,10 @@ export class History {
         rmSync(seg.file, { force: true });
         this.segments.splice(this.segments.indexOf(seg), 1);
       } else {
-        const records = [...rows.map(rowText), ...seg.held.map((h) => JSON.stringify(h))];
-        const text = historyText(records);
-        // A record held back is not indexed: such a file is read line by line.
-        const index = seg.held.length ? undefined : summaryIndex(rows, text, newlineBytes(records));
+        const text = historyText([...rows.map(rowText), ...seg.held.map((h) => JSON.stringify(h))]);
+        // A record held back is not indexed: such a file is read line by line. The index is made
+        // from the bytes the file will hold, as for a file indexed after open.
+        const index = seg.held.length ? undefined : indexOf(rows, Buffer.from(text));
         seg.indexed = false;
         await save(seg.file, new JsonText(text));
         if (index) seg.indexed = await writeSummaryIndex(seg.file, index);
@@ -346,7 +346,7 @@ export class History {
       }
       // Changed meanwhile (its next write indexes it), or not the file its rows were read from.
       if (closed() || seg.dirty || seg.gen !== gen) continue;
-      const index = summaryIndex([...seg.rows], bytes, newlinesOf(bytes));
+      const index = indexOf([...seg.rows], bytes);
       if (!index || seg.gen !== gen) continue;
       const written = await writeSummaryIndex(seg.file, index);
       if (seg.gen === gen) seg.indexed = written;
@@ -354,9 +354,9 @@ export class History {
   }
 }
 
-/** Where a history file's newlines are: one more than its records, in the form lines.ts writes. */
-function newlinesOf(bytes: Buffer): number[] {
+/** The summary index of a history file's bytes, its newlines found in them (one more than its records). */
+function indexOf(rows: readonly StoreRow[], bytes: Buffer) {
   const at: number[] = [];
   for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) at.push(i);
-  return at;
+  return summaryIndex(rows, bytes, at);
 }

@@ -31,13 +31,6 @@ export interface LineSource {
 const header = () => `{"schemaVersion":${SCHEMA_VERSION},"jobs":[`;
 const FOOTER = '\n]}';
 
-/** Where historyText(records) has its newlines, in bytes of its UTF-8 (one more than the records). */
-export function newlineBytes(records: readonly string[]): number[] {
-  const at = [Buffer.byteLength(header())];
-  for (let i = 0; i < records.length; i++) at.push(at[i]! + 1 + Buffer.byteLength(records[i]!) + (i < records.length - 1 ? 1 : 0));
-  return at;
-}
-
 /** The text of a history file: `records` are JSON texts, one a line. */
 export function historyText(records: string[]): string {
   let text = header();

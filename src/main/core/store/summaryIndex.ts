@@ -19,7 +19,7 @@ import { HistoryIndex, SCHEMA_VERSION } from './schema';
 
 export const indexFile = (historyFile: string): string => historyFile.replace(/\.json$/, '.index.json');
 
-const sha1 = (data: string | Buffer): string => createHash('sha1').update(data).digest('hex');
+const sha1 = (data: Buffer): string => createHash('sha1').update(data).digest('hex');
 
 const STATUSES = new Set<string>(TERMINAL);
 const ORIGINS = new Set<string>(JobOrigin.options);
@@ -56,11 +56,11 @@ function decode<T>(text: string, make: new (b: ArrayBuffer) => T, bytesPer: numb
 }
 
 /**
- * The index of a history file whose text is `text` (newlines at the byte offsets `newlines`) and
+ * The index of a history file whose bytes are `bytes` (newlines at the offsets `newlines`) and
  * whose records are summarized by `rows`, in file order; undefined if a row cannot be put in one
  * (only finished jobs belong in history, and only those are indexed).
  */
-export function summaryIndex(rows: readonly Row[], text: string | Buffer, newlines: number[]): HistoryIndex | undefined {
+export function summaryIndex(rows: readonly Row[], bytes: Buffer, newlines: number[]): HistoryIndex | undefined {
   const n = rows.length;
   if (newlines.length !== n + 1) return undefined;
   const strings: string[] = [];
@@ -102,8 +102,8 @@ export function summaryIndex(rows: readonly Row[], text: string | Buffer, newlin
   return {
     format: 1,
     schemaVersion: SCHEMA_VERSION,
-    size: typeof text === 'string' ? Buffer.byteLength(text) : text.length,
-    sha1: sha1(text),
+    size: bytes.length,
+    sha1: sha1(bytes),
     endianness: endianness(),
     count: n,
     strings,
