@@ -7,6 +7,7 @@ import { UsageError } from './args';
 import { CommandFailed, unwrap, type Client } from './client';
 import { findApp } from './connect';
 import { debug } from './debug';
+import { movedCerts, rerunWithCerts } from './extraCerts';
 import { Failure, type Cli, type Output } from './context';
 import { styleFor } from './format';
 import { buildProgram, commandNamed, type GlobalOptions } from './program';
@@ -61,7 +62,9 @@ async function main(argv: string[]): Promise<number> {
       connecting ??= findApp({
         ...(g.dataDir ? { dataDir: g.dataDir } : {}),
         // Loaded only when needed: the core is most of the bundle, and most commands reach the app.
-        startLocal: async (dir) => (await import('./localCore')).startLocalCore(dir, unwrap),
+        // A core makes TLS connections: where the launcher moved the certificates aside, the
+        // command runs again in a Node that has them (extraCerts.ts).
+        startLocal: async (dir) => (movedCerts(process.env) ? rerunWithCerts() : (await import('./localCore')).startLocalCore(dir, unwrap)),
         onLost: (why) => {
           process.stderr.write(`jobdeck: ${why}\n`);
           process.exit(EXIT_FAILED);

@@ -27,7 +27,9 @@ describe('install the jobdeck command (the packaged app)', () => {
     expect(r).toEqual({ path: '/home/ann/.local/bin/jobdeck', onPath: true, replaced: false });
     expect(fs.dirs).toEqual(['/home/ann/.local/bin']);
     expect(fs.modes[r.path]).toBe(0o755);
-    expect(fs.files[r.path]).toBe(`#!/bin/sh\n# ${LAUNCHER_MARK}\nELECTRON_RUN_AS_NODE=1 exec '/opt/Jobdeck/jobdeck' '/opt/Jobdeck/resources/app.asar/out/cli/jobdeck.mjs' "$@"\n`);
+    // The lines between move NODE_EXTRA_CA_CERTS aside (cli-launchers.test.ts runs them).
+    expect(fs.files[r.path]).toMatch(/^#!\/bin\/sh\n# Installed by Jobdeck \("Install the jobdeck command"\)\nif \[ -n "\$\{NODE_EXTRA_CA_CERTS:-\}" \]; then\n[^]*\nfi\n/);
+    expect(fs.files[r.path]).toMatch(/\nELECTRON_RUN_AS_NODE=1 exec '\/opt\/Jobdeck\/jobdeck' '\/opt\/Jobdeck\/resources\/app\.asar\/out\/cli\/jobdeck\.mjs' "\$@"\n$/);
     expect(installedMessage(r, 'linux')).toBe('Installed the jobdeck command at /home/ann/.local/bin/jobdeck. Open a new terminal and run: jobdeck --help');
   });
 

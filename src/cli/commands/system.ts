@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { EngineKind } from '../../shared/engine';
 import { parseIntArg, parseSince, UsageError } from '../args';
 import { Failure, type Cli } from '../context';
+import { certsRestored } from '../extraCerts';
 import { formatDuration, formatTime, paint, table } from '../format';
 
 export async function stats(cli: Cli, o: { template?: string; since?: string }): Promise<number> {
@@ -80,7 +81,7 @@ export async function serve(_cli: Cli, o: { port?: string; dataDir?: string; new
   const args = [entry, ...(o.dataDir ? ['--data-dir', o.dataDir] : []), ...(o.port ? ['--port', String(parseIntArg(o.port, '--port', 0, 65535))] : []), ...(o.newToken ? ['--new-token'] : [])];
   // Loaded here: child_process is a tenth of a command's start, and only serve spawns.
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, args, { stdio: 'inherit' });
+  const child = spawn(process.execPath, args, { stdio: 'inherit', env: certsRestored(process.env) });
   // Passed on: a Ctrl-C in the terminal reaches the host as well (one process group), and it
   // takes a second one as the same request to stop.
   process.on('SIGINT', () => child.kill('SIGINT'));

@@ -45,11 +45,18 @@ export function launcherPath(p: Pick<CliInstallPlace, 'platform' | 'home' | 'env
 
 const quoteSh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/**
+ * NODE_EXTRA_CA_CERTS moved aside, as bin/jobdeck does: Node parses that bundle at every start,
+ * and the CLI puts it back wherever TLS may be spoken (src/cli/extraCerts.ts, whose name this is).
+ */
+const MOVE_CERTS_ASIDE =
+  'if [ -n "${NODE_EXTRA_CA_CERTS:-}" ]; then\n  JOBDECK_NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS\n  export JOBDECK_NODE_EXTRA_CA_CERTS\n  unset NODE_EXTRA_CA_CERTS\nfi\n';
+
 export function launcherText(p: Pick<CliInstallPlace, 'platform' | 'execPath' | 'cliPath'>): string {
   if (p.platform === 'win32') {
     return `@echo off\r\nrem ${LAUNCHER_MARK}\r\nset ELECTRON_RUN_AS_NODE=1\r\n"${p.execPath}" "${p.cliPath}" %*\r\n`;
   }
-  return `#!/bin/sh\n# ${LAUNCHER_MARK}\nELECTRON_RUN_AS_NODE=1 exec ${quoteSh(p.execPath)} ${quoteSh(p.cliPath)} "$@"\n`;
+  return `#!/bin/sh\n# ${LAUNCHER_MARK}\n${MOVE_CERTS_ASIDE}ELECTRON_RUN_AS_NODE=1 exec ${quoteSh(p.execPath)} ${quoteSh(p.cliPath)} "$@"\n`;
 }
 
 export class CliInstallError extends Error {
