@@ -4,6 +4,7 @@ import type { EngineTestInput, NewEngineConfig } from '../../src/shared/engine';
 import type { LogChunk } from '../../src/shared/ipc';
 import type { Job } from '../../src/shared/job';
 import type { TemplateSpecInput } from '../../src/shared/template';
+import { engineClient } from '../../src/main/core/engines/client';
 import { allRemoved, startCore, type TestCore } from '../support/core';
 import { clientFor, engineTargets, ensureTestImage, leftovers, TEST_IMAGE } from '../support/engines';
 import { certPathLayout, freePort, startTestSshd, startTlsDockerd, startTlsServer, type TestSshd, type TlsDockerd } from '../support/remoteEngines';
@@ -71,6 +72,17 @@ describe.skipIf(skip)('remote engines (TLS dockerd and ssh on loopback)', { time
 
     it('ssh with a key file and known_hosts reaches Docker through `docker system dial-stdio`', async () => {
       expect(await probe(sshEngine())).toMatchObject({ ok: true, kind: 'docker', version: expect.stringMatching(/^\d+\.\d+/) });
+    });
+
+    it('more calls at once than sshd allows channels on one connection (MaxSessions 10): every one answers', async () => {
+      const { docker, close } = engineClient(sshEngine(), {});
+      try {
+        const streams = await Promise.all(Array.from({ length: 12 }, () => docker.getEvents({ filters: { type: ['container'], event: ['die'] } })));
+        expect(await docker.version()).toMatchObject({ Version: expect.stringMatching(/^\d+\.\d+/) });
+        for (const s of streams) (s as NodeJS.ReadableStream & { destroy(): void }).destroy();
+      } finally {
+        close?.();
+      }
     });
 
     it('a refused connection', async () => {

@@ -40,6 +40,8 @@ export interface FakeEngine {
 /** The engines createJobdeck reaches through its engineDriver option. */
 export class FakeEngines {
   readonly byId = new Map<string, FakeEngine>();
+  /** Hosts that answer a probe and never answer a listing of containers (an engine that hangs). */
+  readonly unanswered = new Set<string>();
   /** Hosts that do not answer a probe (an engine that is down or an address that is wrong). */
   readonly down = new Set<string>();
   constructor(private readonly clock: FakeClock) {}
@@ -48,7 +50,7 @@ export class FakeEngines {
     const engine: FakeEngine = { candidate, executor: new FakeExecutor(candidate.id, this.clock), containers: [], removed: [], images: [] };
     this.byId.set(candidate.id, engine);
     const docker: ContainerApi = {
-      listContainers: async () => engine.containers,
+      listContainers: () => (this.unanswered.has(candidate.host) ? new Promise<never>(() => undefined) : Promise.resolve(engine.containers)),
       listImages: async () => engine.images,
       getContainer: (id) => ({
         start: async () => undefined,
@@ -118,6 +120,10 @@ export interface FakeCoreOptions {
   dataDir?: string;
   /** Hosts down from the start. */
   down?: string[];
+  /** Hosts whose container listing never answers, from the start. */
+  unanswered?: string[];
+  /** The core's clock (a test that must move time while the core starts); default a new one. */
+  clock?: FakeClock;
   /** The desktop's programs for artifacts (Electron's shell), where a test wants one. */
   artifactShell?: ArtifactShell;
   /** The desktop's save dialog (logs.save), where a test wants one. */
@@ -132,9 +138,10 @@ const CLIENT = 'test-client';
 
 export async function startFakeCore(opts: FakeCoreOptions = {}): Promise<FakeCore> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'jobdeck-fake-'));
-  const clock = new FakeClock();
+  const clock = opts.clock ?? new FakeClock();
   const engines = new FakeEngines(clock);
   for (const host of opts.down ?? []) engines.down.add(host);
+  for (const host of opts.unanswered ?? []) engines.unanswered.add(host);
   const core = await createJobdeck({
     dataDir,
     instanceId: 'fake-instance',

@@ -19,13 +19,22 @@ export class FakeClock implements Clock {
   private t = Date.parse('2026-01-01T00:00:00Z');
   private timers: { at: number; fn: () => void; id: number }[] = [];
   private nextId = 1;
+  private readonly armed: { ms: number; resolve: () => void }[] = [];
   now(): number {
     return this.t;
   }
   setTimeout(fn: () => void, ms: number): unknown {
     const id = this.nextId++;
     this.timers.push({ at: this.t + ms, fn, id });
+    for (const w of this.armed.filter((a) => a.ms === ms)) {
+      this.armed.splice(this.armed.indexOf(w), 1);
+      w.resolve();
+    }
     return id;
+  }
+  /** Resolves when the code sets a timer of `ms` (the moment to advance past it). */
+  timerSet(ms: number): Promise<void> {
+    return new Promise((resolve) => this.armed.push({ ms, resolve }));
   }
   clearTimeout(handle: unknown): void {
     this.timers = this.timers.filter((x) => x.id !== handle);
@@ -89,7 +98,8 @@ export class FakeExecutor implements Executor {
         run.stopped = reason;
         run.finish({ reason, exitCode: 143 });
       },
-      detach: () => undefined,
+      // As the real executor's: the follow ends and says so; the container runs on.
+      detach: () => run.finish({ reason: 'Cancelled', exitCode: null, message: 'detached' }),
     };
   }
   reattach(_req: ReattachRequest, _sink: AttemptSink): RunningAttempt {

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { iso } from './clock';
 import type { Attempt } from '../../shared/job';
+import { ENGINE_ANSWER_MS, withinDeadline } from './engines/deadline';
 import { engineMessage, startFailureExitCode } from './engines/errors';
 import type { Engine } from './engines/registry';
 import type { AttemptOutcome, ResumeMarks } from './engines/types';
@@ -19,10 +20,11 @@ export async function reconcile(ctx: CoreContext, instanceId: string): Promise<v
     try {
       byEngine.set(
         e.info.id,
-        await e.docker.listContainers({ all: true, filters: { label: [`${LABEL_INSTANCE}=${instanceId}`] } }),
+        // Bounded: an engine that answered the probe and then hangs must not keep the app from starting.
+        await withinDeadline(e.docker.listContainers({ all: true, filters: { label: [`${LABEL_INSTANCE}=${instanceId}`] } }), ENGINE_ANSWER_MS, ctx.clock),
       );
     } catch {
-      // The engine went away between the probe and now: its attempts are handled below as lost.
+      // The engine went away (or stopped answering) between the probe and now: its attempts are handled below as lost.
     }
   }
   const claimed = new Set<string>();

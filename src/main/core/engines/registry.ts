@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import type { EngineConfig, EngineInfo, EngineKind, EngineTestResult } from '../../../shared/engine';
 import { discoverEngines, type DiscoveryInput, type EngineCandidate } from './discovery';
 import { engineMessage } from './errors';
+import { ENGINE_ANSWER_MS, withinDeadline } from './deadline';
 import type { ImageSummary } from './images';
 import type { Executor } from './types';
 
@@ -75,7 +76,7 @@ export class EngineRegistry {
     /** Every change of an engine's info, with what changed; the views show each one live. */
     private readonly onStatus: (info: EngineInfo, change: EngineChange) => void,
     /** An engine that has not answered by then is unavailable: a hung one must not hold the start. */
-    private readonly probeTimeoutMs = PROBE_TIMEOUT_MS,
+    private readonly probeTimeoutMs = ENGINE_ANSWER_MS,
   ) {}
 
   /** Engines found elsewhere than env, settings and sockets (Kubernetes contexts): asked at every refresh, after those. */
@@ -226,15 +227,4 @@ export class EngineRegistry {
     // A probe that changed nothing still moved checkedAt: the card's "Checked" must not go stale.
     this.onStatus(next, changed ? 'status' : 'checked');
   }
-}
-
-const PROBE_TIMEOUT_MS = 10_000;
-
-/** `work`, or a rejection saying the engine did not answer within `ms`. */
-function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`did not answer within ${Math.round(ms / 1000)} s`)), ms);
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
