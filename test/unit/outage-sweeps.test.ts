@@ -36,6 +36,18 @@ describe('outage sweeps', () => {
     expect(t.swept).toEqual(['podman']);
   });
 
+  it('a probe that came while a sweep that could not look was running: it looks again at once', async () => {
+    const t = setup([false, true]);
+    t.sweeps.back('podman');
+    t.sweeps.back('podman');
+    expect(t.calls).toEqual(['podman']);
+    await t.finish();
+    expect(t.calls).toEqual(['podman', 'podman']);
+    await t.finish();
+    expect(t.sweeps.holds('podman')).toBe(false);
+    expect(t.swept).toEqual(['podman']);
+  });
+
   it('keeps holding when the sweep could not look, and sweeps again at the next probe', async () => {
     const t = setup([false, true]);
     t.sweeps.back('podman');

@@ -36,3 +36,27 @@ it('an engine that stops answering does not keep the app from starting: what ran
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+it('an engine back from an outage that does not answer the sweep\'s listing is looked at again at the next probe, and then runs what waits', async () => {
+  const clock = new FakeClock();
+  const h = await startFakeCore({ clock });
+  try {
+    h.engines.down.add(HOST);
+    expect((await h.call('engines.refresh', {}))[0]).toMatchObject({ status: 'unavailable' });
+    // Back, but the listing the sweep asks for hangs: nothing may start there until it has looked.
+    h.engines.down.clear();
+    h.engines.unanswered.add(HOST);
+    const sweep = clock.timerSet(ENGINE_ANSWER_MS);
+    expect((await h.call('engines.refresh', {}))[0]).toMatchObject({ status: 'available' });
+    await sweep;
+    const job = await h.call('jobs.create', { spec: { name: 'after-outage', image: 'busybox:1.36' } });
+    expect((await h.call('jobs.get', { id: job.id })).status).toBe('pending');
+    clock.advance(ENGINE_ANSWER_MS);
+    // The engine answers again: the next probe sweeps, and the job starts.
+    h.engines.unanswered.clear();
+    await h.call('engines.refresh', {});
+    expect((await h.job(job.id, (j) => j.status === 'running')).attempts).toHaveLength(1);
+  } finally {
+    await h.close();
+  }
+});

@@ -7,6 +7,8 @@
 export class OutageSweeps {
   private readonly due = new Set<string>();
   private readonly running = new Set<string>();
+  /** Probed again while a sweep ran: one that could not look then looks again at once. */
+  private readonly again = new Set<string>();
 
   /** `sweep` resolves false when it could not look; `swept` is told each engine it cleared. */
   constructor(
@@ -17,13 +19,20 @@ export class OutageSweeps {
   /** The engine is available again (or was probed while a sweep is due). */
   back(engineId: string): void {
     this.due.add(engineId);
-    if (this.running.has(engineId)) return;
+    if (this.running.has(engineId)) {
+      this.again.add(engineId);
+      return;
+    }
     this.running.add(engineId);
     void this.sweep(engineId)
       .catch(() => false)
       .then((done) => {
         this.running.delete(engineId);
-        if (!done) return;
+        const probedMeanwhile = this.again.delete(engineId);
+        if (!done) {
+          if (probedMeanwhile) this.back(engineId);
+          return;
+        }
         this.due.delete(engineId);
         this.swept(engineId);
       });

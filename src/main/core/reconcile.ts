@@ -110,9 +110,9 @@ async function removeVolumes(engine: Engine, instanceId: string, claimed: (jobId
 export async function sweepAfterOutage(ctx: CoreContext, instanceId: string, engine: Engine): Promise<number | undefined> {
   let containers: Docker.ContainerInfo[];
   try {
-    containers = await engine.docker.listContainers({ all: true, filters: { label: [`${LABEL_INSTANCE}=${instanceId}`] } });
+    containers = await withinDeadline(engine.docker.listContainers({ all: true, filters: { label: [`${LABEL_INSTANCE}=${instanceId}`] } }), ENGINE_ANSWER_MS, ctx.clock);
   } catch {
-    return undefined; // could not look: tried again at the next probe
+    return undefined; // could not look (or no answer): tried again at the next probe
   }
   return removeUnclaimed(ctx, engine, containers, (c) =>
     ctx.scheduler.isLiveAttempt(c.Labels[LABEL_JOB] ?? '', Number(c.Labels[LABEL_ATTEMPT])),
