@@ -16,6 +16,25 @@ export interface Line {
 export const CODE: Record<LogStream, string> = { stdout: 'o', stderr: 'e', system: 'x' };
 const STREAM: Record<string, LogStream> = { o: 'stdout', e: 'stderr', x: 'system' };
 
+/** What JSON.stringify escapes (or must look at: surrogates), a newline apart. */
+const NOT_PLAIN = /[^\n\u0020\u0021\u0023-\u005b\u005d-\ud7ff\ue000-\uffff]/;
+
+/**
+ * JSON.stringify(text), by a shorter road for the usual output (printable text and newlines):
+ * JSON.stringify's own escaping was half of writing a log line (2.8 ms per MiB of 64-byte lines).
+ */
+export function jsonString(text: string): string {
+  return NOT_PLAIN.test(text) ? JSON.stringify(text) : `"${text.replaceAll('\n', '\\n')}"`;
+}
+
+/** The .jsonl text of a line, as JSON.stringify(line) writes it: the same keys in the same order. */
+export function lineJson(l: Line): string {
+  let text = `{"t":${jsonString(l.t)},"s":${jsonString(l.s)},"d":${jsonString(l.d)}`;
+  if (l.tr !== undefined) text += `,"tr":${l.tr}`;
+  if (l.n !== undefined) text += `,"n":${l.n}`;
+  return `${text}}`;
+}
+
 export function parseLine(raw: string): Line | undefined {
   try {
     const v = JSON.parse(raw) as unknown;

@@ -7,7 +7,7 @@ import { attemptArtifactsDir, idSegment } from '../artifacts/paths';
 import type { ResumeMarks } from '../engines/types';
 import type { AttemptLog } from './attemptLog';
 import { mergedChunks } from './mergedPage';
-import { CODE, lastCompleteLine, parseLine, TAIL_BYTES, toChunk, truncationMarker, type Line } from './format';
+import { CODE, lastCompleteLine, lineJson, parseLine, TAIL_BYTES, toChunk, truncationMarker, type Line } from './format';
 
 /**
  * One append-only JSONL file per attempt (`logs/<job>/<attempt>.jsonl`), one chunk a line with its
@@ -257,7 +257,7 @@ export class AttemptLogWriter implements AttemptLog {
   private scheduled = false;
 
   private writeLine(line: Line): void {
-    const bytes = Buffer.from(`${JSON.stringify(line)}\n`);
+    const bytes = Buffer.from(`${lineJson(line)}\n`);
     this.position += bytes.length;
     this.pendingLines.add(bytes);
     if (this.pendingLines.bytes >= 256 * 1024) this.flush();
