@@ -43,9 +43,10 @@ export class SshDialAgent extends Agent {
     options: AgentOptions = {},
     private readonly newClient: SshClientFactory = () => new (ssh2().Client)(),
   ) {
-    // Kept alive: one dial-stdio channel (one docker CLI process on the far side) serves call
-    // after call; a few idle ones are kept, since each holds one of the session's channels.
-    super({ keepAlive: true, maxFreeSockets: 2, ...options });
+    // Kept alive: one dial-stdio channel (one docker CLI process on the far side, which takes a
+    // while to start) serves call after call. Idle ones are kept for as many calls at once as a
+    // queue of jobs makes, not without bound: each is a process there and one of a session's channels.
+    super({ keepAlive: true, maxFreeSockets: 8, ...options });
   }
 
   /** ssh connections open or opening (for tests and the engine's own figures). */
