@@ -20,8 +20,7 @@ export async function reconcile(ctx: CoreContext, instanceId: string): Promise<v
     try {
       byEngine.set(
         e.info.id,
-        // Bounded: an engine that answered the probe and then hangs must not keep the app from starting.
-        await withinDeadline(e.docker.listContainers({ all: true, filters: { label: [`${LABEL_INSTANCE}=${instanceId}`] } }), ENGINE_ANSWER_MS, ctx.clock),
+        await ourContainers(ctx, e, instanceId),
       );
     } catch {
       // The engine went away (or stopped answering) between the probe and now: its attempts are handled below as lost.
@@ -82,6 +81,14 @@ export async function reconcile(ctx: CoreContext, instanceId: string): Promise<v
   }
 }
 
+/**
+ * This instance's containers on the engine. Bounded as a probe is: an engine that answered its
+ * probe and then hangs must not keep the app from starting, nor its queue held for good.
+ */
+function ourContainers(ctx: CoreContext, engine: Engine, instanceId: string): Promise<Docker.ContainerInfo[]> {
+  return withinDeadline(engine.docker.listContainers({ all: true, filters: { label: [`${LABEL_INSTANCE}=${instanceId}`] } }), ENGINE_ANSWER_MS, ctx.clock);
+}
+
 /** The emptyDir volumes of one attempt, by its labels. */
 async function attemptVolumes(engine: Engine, instanceId: string, jobId: string, attempt: number): Promise<string[]> {
   if (!engine.docker.listVolumes) return [];
@@ -110,7 +117,7 @@ async function removeVolumes(engine: Engine, instanceId: string, claimed: (jobId
 export async function sweepAfterOutage(ctx: CoreContext, instanceId: string, engine: Engine): Promise<number | undefined> {
   let containers: Docker.ContainerInfo[];
   try {
-    containers = await withinDeadline(engine.docker.listContainers({ all: true, filters: { label: [`${LABEL_INSTANCE}=${instanceId}`] } }), ENGINE_ANSWER_MS, ctx.clock);
+    containers = await ourContainers(ctx, engine, instanceId);
   } catch {
     return undefined; // could not look (or no answer): tried again at the next probe
   }

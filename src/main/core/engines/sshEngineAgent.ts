@@ -49,7 +49,7 @@ export class SshDialAgent extends Agent {
     super({ keepAlive: true, maxFreeSockets: 8, ...options });
   }
 
-  /** ssh connections open or opening (for tests and the engine's own figures). */
+  /** ssh connections open or opening. */
   get sessionCount(): number {
     return this.sessions.size;
   }
