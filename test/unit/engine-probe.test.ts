@@ -51,6 +51,13 @@ describe('engine probes', () => {
     r.close();
   });
 
+  it('Test connection to an address that takes the connection and never answers: the failure after the deadline, in words', async () => {
+    const hung = await engine('test-hung', true);
+    const r = new EngineRegistry({ env: {}, socketCandidates: [] }, (c) => dockerEngine(c, { artifactsDir: () => dir }), () => undefined, 300);
+    expect(await r.test({ id: 'try', kind: 'docker', host: hung.host, source: 'settings' })).toEqual({ ok: false, error: 'did not answer within 300 ms' });
+    r.close();
+  });
+
   it('asks the version once while the engine stays up', async () => {
     const ok = await engine('once');
     const r = new EngineRegistry({ env: {}, socketCandidates: [{ kind: 'docker', host: ok.host }] }, (c) => dockerEngine(c, { artifactsDir: () => dir }), () => undefined);

@@ -7,7 +7,7 @@ export const ENGINE_ANSWER_MS = 10_000;
 export function withinDeadline<T>(work: Promise<T>, ms: number, clock: Pick<Clock, 'setTimeout' | 'clearTimeout'> = systemClock): Promise<T> {
   let timer: unknown;
   const late = new Promise<never>((_, reject) => {
-    timer = clock.setTimeout(() => reject(new Error(`did not answer within ${Math.round(ms / 1000)} s`)), ms);
+    timer = clock.setTimeout(() => reject(new Error(`did not answer within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`)), ms);
   });
   return Promise.race([work, late]).finally(() => clock.clearTimeout(timer));
 }

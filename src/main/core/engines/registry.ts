@@ -198,8 +198,11 @@ export class EngineRegistry {
   async test(candidate: EngineCandidate): Promise<EngineTestResult> {
     const driver = this.connect(candidate);
     try {
-      const found = await driver.probe();
-      const kind = candidate.kind ?? (await driver.detectKind());
+      // As a probe is: an address that takes the connection and never answers is an answer too.
+      const { found, kind } = await withinDeadline(
+        (async () => ({ found: await driver.probe(), kind: candidate.kind ?? (await driver.detectKind()) }))(),
+        this.probeTimeoutMs,
+      );
       return { ok: true, kind, ...found };
     } catch (error) {
       return { ok: false, error: driver.describeError?.(error) ?? engineMessage(error) };
