@@ -40,7 +40,7 @@ export interface FakeEngine {
 /** The engines createJobdeck reaches through its engineDriver option. */
 export class FakeEngines {
   readonly byId = new Map<string, FakeEngine>();
-  /** Hosts that answer a probe and never answer a listing of containers (an engine that hangs). */
+  /** Hosts that answer a probe and never answer a listing, of containers or images (an engine that hangs). */
   readonly unanswered = new Set<string>();
   /** Hosts that do not answer a probe (an engine that is down or an address that is wrong). */
   readonly down = new Set<string>();
@@ -51,7 +51,7 @@ export class FakeEngines {
     this.byId.set(candidate.id, engine);
     const docker: ContainerApi = {
       listContainers: () => (this.unanswered.has(candidate.host) ? new Promise<never>(() => undefined) : Promise.resolve(engine.containers)),
-      listImages: async () => engine.images,
+      listImages: () => (this.unanswered.has(candidate.host) ? new Promise<never>(() => undefined) : Promise.resolve(engine.images)),
       getContainer: (id) => ({
         start: async () => undefined,
         remove: async () => {

@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { ENGINE_ANSWER_MS } from '../../src/main/core/engines/deadline';
 import { SECRET_MASK } from '../../src/shared/ipc';
 import { describeCommand, useFakeCore } from '../support/fakeCore';
 
@@ -31,6 +32,20 @@ describeCommand('images.list', () => {
     h.engines.down.add(engine.candidate.host);
     await h.call('engines.refresh', {});
     expect(await h.call('images.list', {})).toEqual([]);
+  });
+
+  it('an engine that does not answer is left out after the deadline; the others still list', async () => {
+    const h = core();
+    await h.call('engines.add', { id: 'second', kind: 'docker', host: 'tcp://127.0.0.1:2375' });
+    const first = h.engines.byId.get('docker')!;
+    first.images = [{ Id: 'sha256:a', RepoTags: ['a:1'], Size: 1 }];
+    h.engines.byId.get('second')!.images = [{ Id: 'sha256:b', RepoTags: ['b:1'], Size: 2 }];
+    h.engines.unanswered.add(first.candidate.host);
+    const armed = h.clock.timerSet(ENGINE_ANSWER_MS);
+    const listing = h.call('images.list', {});
+    await armed;
+    h.clock.advance(ENGINE_ANSWER_MS);
+    expect((await listing).map((i) => [i.engineId, i.tags])).toEqual([['second', ['b:1']]]);
   });
 });
 

@@ -7,6 +7,7 @@ import { mergeEnv, parseDockerRun, parseEnvFile } from '../../../shared/dockerRu
 import { AppError, type Issue } from '../../../shared/errors';
 import type { DockerRunResult, Handlers, LocalImage } from '../../../shared/ipc';
 import { TemplateSpec, TemplateSpecChecked, type EnvVar } from '../../../shared/template';
+import { ENGINE_ANSWER_MS, withinDeadline } from '../engines/deadline';
 import { localImages } from '../engines/images';
 import { maskSpec } from '../secrets';
 import { readExamples } from '../templates/examples';
@@ -49,9 +50,9 @@ export function imageHandlers(ctx: CoreContext, deps: ImageHandlerDeps): ImageHa
         ctx.engines.all().map(async (e): Promise<LocalImage[]> => {
           if (e.info.status !== 'available' || !e.docker.listImages) return [];
           try {
-            return localImages(e.info.id, await e.docker.listImages());
+            return localImages(e.info.id, await withinDeadline(e.docker.listImages(), ENGINE_ANSWER_MS, ctx.clock));
           } catch {
-            // An engine that stops answering now shows as such in Engines; the others still list.
+            // An engine that fails or stops answering now shows as such in Engines; the others still list.
             return [];
           }
         }),
