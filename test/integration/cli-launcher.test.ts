@@ -4,15 +4,16 @@
 // answers starts none; one that runs a core of its own (or `serve`'s host) starts exactly one, and
 // its exit code, Ctrl-C and TERM go through as they do without the launcher.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LockHolder } from '../../src/shared/dataDir';
 import { Job } from '../../src/shared/job';
 import { JobPage } from '../../src/shared/query';
-import { engineTargets, TEST_IMAGE } from '../support/engines';
+import { engineTargets } from '../support/engines';
 import { buildIfNeeded } from '../support/headlessHost';
+import { templateFile } from '../support/templateFile';
+import { fileTempDirs } from '../support/tmp';
 import { startHost } from '../support/hostProcess';
 
 const LAUNCHER = join(process.cwd(), 'bin/jobdeck');
@@ -20,15 +21,7 @@ const CERTS = '/nonexistent/jobdeck-test-extra-ca.pem';
 const readCerts = (stderr: string) => stderr.split('\n').filter((l) => l.includes(`Ignoring extra certs from \`${CERTS}\``)).length;
 const engine = (await engineTargets()).find((t) => !t.missing)?.kind;
 
-const dirs: string[] = [];
-const tmp = (prefix: string) => {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tmp = fileTempDirs('jobdeck-launch-');
 
 interface Ended {
   code: number | null;
@@ -65,12 +58,6 @@ function launch(dataDir: string, args: string[], env: Record<string, string> = {
 }
 
 const run = (dataDir: string, args: string[], env?: Record<string, string>) => launch(dataDir, args, env).ended;
-
-function templateFile(dir: string, name: string, command: string): string {
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, `apiVersion: jobdeck/v1\nkind: Template\nname: ${name}\nimage: ${TEST_IMAGE}\npullPolicy: Never\nnetwork: none\ncommand: ${JSON.stringify(command)}\n`);
-  return file;
-}
 
 describe('bin/jobdeck with NODE_EXTRA_CA_CERTS set', () => {
   it('a command the running app answers starts no Node that reads the certificates', { timeout: 120_000 }, async () => {

@@ -2,8 +2,8 @@
 // headless host running on the data dir (reached over its local socket), and with none (the CLI
 // runs the core itself, holding the data dir's lock, and leaves no lock behind).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -19,19 +19,13 @@ import { DockerRunResult } from '../../src/shared/importFiles';
 import { createJobdeck } from '../../src/main/core/jobdeck';
 import { clientFor, engineTargets, ensureTestImage, TEST_IMAGE } from '../support/engines';
 import { buildIfNeeded } from '../support/headlessHost';
+import { templateFile } from '../support/templateFile';
+import { fileTempDirs } from '../support/tmp';
 import { startHost, type HostProcess } from '../support/hostProcess';
 
 const targets = await engineTargets();
 const BIN = join(process.cwd(), 'bin/jobdeck.mjs');
-const dirs: string[] = [];
-const tmp = (prefix = 'jobdeck-cli-') => {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tmp = fileTempDirs('jobdeck-cli-');
 
 interface Ran {
   code: number | null;
@@ -79,12 +73,6 @@ const json = <T extends z.ZodType>(schema: T, r: Ran): z.output<T> => {
   expect(r.code, r.stderr).toBe(0);
   return schema.parse(JSON.parse(r.stdout));
 };
-
-function templateFile(dir: string, name: string, command: string, extra = ''): string {
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, `apiVersion: jobdeck/v1\nkind: Template\nname: ${name}\nimage: ${TEST_IMAGE}\npullPolicy: Never\nnetwork: none\ncommand: ${JSON.stringify(command)}\n${extra}`);
-  return file;
-}
 
 beforeAll(async () => {
   // Built once here, so no test pays for (or races on) the first build.
