@@ -120,7 +120,7 @@ export interface FakeCoreOptions {
   dataDir?: string;
   /** Hosts down from the start. */
   down?: string[];
-  /** Hosts whose container listing never answers, from the start. */
+  /** Hosts whose listings (containers, images) never answer, from the start. */
   unanswered?: string[];
   /** The core's clock (a test that must move time while the core starts); default a new one. */
   clock?: FakeClock;
