@@ -8,6 +8,7 @@ import { createJobdeck } from '../core/jobdeck';
 import { startHeadless } from './server';
 import { startSocket } from '../socket/socketServer';
 import { chooseHostAddress, readHostMemory, writeHostMemory } from './hostMemory';
+import { onStopSignal } from './shutdown';
 
 function defaultDataDir(): string {
   const base = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
@@ -38,19 +39,19 @@ async function main(): Promise<void> {
   // The local socket (the `jobdeck` command line's way in); its path goes into the lock.
   const socket = await startSocket({ core, dataDir });
   core.setSocket(socket.path);
-  let closing = false;
-  const stop = async () => {
-    if (closing) return;
-    closing = true;
-    await socket.close();
-    await host.close();
-    // Jobs keep running in their containers; the next start follows them again.
-    await core.close({ stopRunning: false });
-    process.exit(0);
-  };
+  const stop = onStopSignal({
+    async close() {
+      await socket.close();
+      await host.close();
+      // Jobs keep running in their containers; the next start follows them again.
+      await core.close({ stopRunning: false });
+    },
+    exit: (code) => process.exit(code),
+    log: (line) => void process.stderr.write(`${line}\n`),
+  });
   // Before the URL is printed: whoever reads it may signal at once.
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   process.stdout.write(`Jobdeck headless: ${host.url}\ndata: ${dataDir}\n`);
 }
 
