@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { ENGINE_ANSWER_MS } from '../../src/main/core/engines/deadline';
+import { ENGINE_ANSWER_MS } from '../../src/main/core/deadline';
 import { SECRET_MASK } from '../../src/shared/ipc';
 import { describeCommand, useFakeCore } from '../support/fakeCore';
 

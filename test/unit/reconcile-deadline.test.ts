@@ -2,7 +2,7 @@
 // listing reconcile asks for: the whole core with fake engines and a fake clock.
 import { rmSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { ENGINE_ANSWER_MS } from '../../src/main/core/engines/deadline';
+import { ENGINE_ANSWER_MS } from '../../src/main/core/deadline';
 import { startFakeCore } from '../support/fakeCore';
 import { FakeClock } from '../support/fakes';
 

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { iso } from './clock';
 import type { Attempt } from '../../shared/job';
-import { ENGINE_ANSWER_MS, withinDeadline } from './engines/deadline';
+import { ENGINE_ANSWER_MS, withinDeadline } from './deadline';
 import { engineMessage, startFailureExitCode } from './engines/errors';
 import type { Engine } from './engines/registry';
 import type { AttemptOutcome, ResumeMarks } from './engines/types';

@@ -1,4 +1,5 @@
 // Pure policy for the Electron shell (no `electron` import): quitting while jobs run.
+import { realTimer, within } from '../core/deadline';
 
 export type QuitChoice = 'leave' | 'stop' | 'cancel';
 
@@ -46,11 +47,6 @@ export interface QuitDeps {
   /** A timer that can be cancelled (tests pass fake ones). */
   setTimer?(fn: () => void, ms: number): () => void;
 }
-
-const realTimer = (fn: () => void, ms: number): (() => void) => {
-  const t = setTimeout(fn, ms);
-  return () => clearTimeout(t);
-};
 
 /**
  * before-quit → (ask, if jobs run) → close the core → quit. The question is asynchronous, so the
@@ -117,18 +113,6 @@ export class QuitFlow {
     }
     this.phase = 'done';
     this.d.quit();
-  }
-}
-
-async function within(work: Promise<void>, ms: number, setTimer: (fn: () => void, ms: number) => () => void): Promise<'done' | 'timeout' | { error: unknown }> {
-  let cancel = () => {};
-  const timeout = new Promise<'timeout'>((resolve) => {
-    cancel = setTimer(() => resolve('timeout'), ms);
-  });
-  try {
-    return await Promise.race([work.then(() => 'done' as const, (error: unknown) => ({ error })), timeout]);
-  } finally {
-    cancel();
   }
 }
 

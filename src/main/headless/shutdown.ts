@@ -1,3 +1,5 @@
+import { inWords, within } from '../core/deadline';
+
 /** How long Ctrl-C waits for the core to close before the headless host quits anyway. */
 export const HOST_CLOSE_MS = 10_000;
 
@@ -26,24 +28,10 @@ export function onStopSignal(d: HostShutdown): () => void {
     }
     closing = true;
     const ms = d.closeMs ?? HOST_CLOSE_MS;
-    const late = Symbol('late');
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<typeof late>((resolve) => (timer = setTimeout(() => resolve(late), ms)));
-    void Promise.race([d.close(), deadline])
-      .then(
-        (outcome) => {
-          if (outcome !== late) return 0;
-          d.log(`jobdeck: closing took longer than ${ms < 1000 ? `${ms} ms` : `${ms / 1000} s`}; ${AFTER}`);
-          return 1;
-        },
-        (error: unknown) => {
-          d.log(`jobdeck: closing failed (${error instanceof Error ? error.message : String(error)}); ${AFTER}`);
-          return 1;
-        },
-      )
-      .then((code) => {
-        clearTimeout(timer);
-        d.exit(code);
-      });
+    void within(d.close(), ms).then((outcome) => {
+      if (outcome === 'timeout') d.log(`jobdeck: closing took longer than ${inWords(ms)}; ${AFTER}`);
+      else if (outcome !== 'done') d.log(`jobdeck: closing failed (${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)}); ${AFTER}`);
+      d.exit(outcome === 'done' ? 0 : 1);
+    });
   };
 }

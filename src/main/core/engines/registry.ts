@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import type { EngineConfig, EngineInfo, EngineKind, EngineTestResult } from '../../../shared/engine';
 import { discoverEngines, type DiscoveryInput, type EngineCandidate } from './discovery';
 import { engineMessage } from './errors';
-import { ENGINE_ANSWER_MS, withinDeadline } from './deadline';
+import { ENGINE_ANSWER_MS, withinDeadline } from '../deadline';
 import type { ImageSummary } from './images';
 import type { Executor } from './types';
 

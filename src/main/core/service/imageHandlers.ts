@@ -7,7 +7,7 @@ import { mergeEnv, parseDockerRun, parseEnvFile } from '../../../shared/dockerRu
 import { AppError, type Issue } from '../../../shared/errors';
 import type { DockerRunResult, Handlers, LocalImage } from '../../../shared/ipc';
 import { TemplateSpec, TemplateSpecChecked, type EnvVar } from '../../../shared/template';
-import { ENGINE_ANSWER_MS, withinDeadline } from '../engines/deadline';
+import { ENGINE_ANSWER_MS, withinDeadline } from '../deadline';
 import { localImages } from '../engines/images';
 import { maskSpec } from '../secrets';
 import { readExamples } from '../templates/examples';
