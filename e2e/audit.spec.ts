@@ -7,7 +7,7 @@ import { userInfo } from 'node:os';
 import { expect, test, type Page } from '@playwright/test';
 import { JobEventsFile } from '../src/shared/jobEvents';
 import { expectAccessible } from './support/a11y';
-import { dropFiles, go, jobBadge, jobDetail, runTemplate } from './support/app';
+import { dropFiles, go, jobBadge, jobDetail, resumeQueue, runTemplate } from './support/app';
 import { useAppPage } from './support/appPage';
 import { deleteTemplate, docShot, expectEnded, templateRow } from './support/core-journeys';
 import { templateDrop } from './support/templates';
@@ -22,10 +22,7 @@ const page = useAppPage({
   viewport: { width: 1280, height: 900 },
   permissions: ['clipboard-read', 'clipboard-write'],
   beforeClose: async (p) => {
-    // The queue is left running, as the other journeys expect it.
-    await go(p, 'Queue');
-    const toggle = p.getByTestId('pause-toggle');
-    if ((await toggle.textContent()) === 'Resume queue') await toggle.click();
+    await resumeQueue(p);
     for (const t of [OK, SLOW, FAIL]) await deleteTemplate(p, t);
   },
 });

@@ -3,19 +3,13 @@
 // that would close a cycle is refused with the cycle named.
 import { expect, test } from '@playwright/test';
 import { expectAccessible } from './support/a11y';
-import { dropFiles, go, jobBadge, jobDetail, runTemplate } from './support/app';
+import { dropFiles, go, jobBadge, jobDetail, resumeQueue, runTemplate } from './support/app';
 import { useAppPage } from './support/appPage';
 import { screenshot } from './support/shell';
 import { templateDrop } from './support/templates';
 
 test.describe.configure({ mode: 'serial' });
-const page = useAppPage({
-  beforeClose: async (p) => {
-    await go(p, 'Queue');
-    const toggle = p.getByTestId('pause-toggle');
-    if ((await toggle.textContent()) === 'Resume queue') await toggle.click();
-  },
-});
+const page = useAppPage({ beforeClose: resumeQueue });
 
 const A = 'dg-fetch';
 const B = 'dg-build';

@@ -9,7 +9,7 @@ import { expect, test } from '@playwright/test';
 import { extract } from 'tar-stream';
 import { parse } from 'yaml';
 import { expectAccessible } from './support/a11y';
-import { go, jobDetail, runTemplate } from './support/app';
+import { go, jobDetail, resumeQueue, runTemplate } from './support/app';
 import { useAppPage } from './support/appPage';
 import { docShot, expectEnded, importTemplate, templateYaml } from './support/core-journeys';
 import { TEST_IMAGE } from './support/env';
@@ -33,7 +33,7 @@ async function untar(path: string): Promise<Map<string, string>> {
 
 test.describe('everything the engine can do, a user can reach', () => {
   test.describe.configure({ mode: 'serial' });
-  const page = useAppPage({ acceptDownloads: true });
+  const page = useAppPage({ acceptDownloads: true, beforeClose: resumeQueue });
 
   test.beforeAll(async () => {
     await go(page(), 'Templates');
@@ -122,6 +122,12 @@ test.describe('everything the engine can do, a user can reach', () => {
     await go(page(), 'Queue');
     const pending = page().getByTestId('pending-row').filter({ hasText: T.ok });
     await expect(pending).toHaveCount(3);
+    // Each row says why it waits, on one line: the rows keep their height as the reasons arrive.
+    for (const i of [0, 1, 2]) {
+      const reason = pending.nth(i).getByTestId('wait-reason');
+      await expect(reason).toHaveText('queue paused');
+      expect(await reason.evaluate((el) => el.getClientRects().length), 'lines the reason takes').toBe(1);
+    }
     await pending.nth(1).getByTestId('queue-select').click();
     await expect(page().getByTestId('bulk-count')).toHaveText('1 job selected');
     await page().getByTestId('bulk-bar').getByTestId('select-all-matching').click();

@@ -7,20 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { expectAccessible } from './support/a11y';
-import { dropFiles, go, jobBadge, jobDetail, logText, runTemplate } from './support/app';
+import { dropFiles, go, jobBadge, jobDetail, logText, resumeQueue, runTemplate } from './support/app';
 import { useAppPage } from './support/appPage';
 import { screenshot } from './support/shell';
 import { templateDrop } from './support/templates';
 
 test.describe.configure({ mode: 'serial' });
-const page = useAppPage({
-  beforeClose: async (p) => {
-    // The queue is left running, as the other journeys expect it.
-    const toggle = p.getByTestId('pause-toggle');
-    await go(p, 'Queue');
-    if ((await toggle.textContent()) === 'Resume queue') await toggle.click();
-  },
-});
+const page = useAppPage({ beforeClose: resumeQueue });
 
 const UP = 'rd-upstream';
 const MAIN = 'rd-main';

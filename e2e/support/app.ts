@@ -19,6 +19,17 @@ export async function dropFiles(page: Page, files: DropFile[]): Promise<void> {
   await page.locator('main').drop({ files });
 }
 
+/**
+ * The shared host's queue left running, for a block that pauses it: its clean-up (useAppPage's
+ * beforeClose) runs after a failed test too, so one failure does not hold every later spec's jobs.
+ */
+export async function resumeQueue(page: Page): Promise<void> {
+  await go(page, 'Queue');
+  const toggle = page.getByTestId('pause-toggle');
+  if ((await toggle.textContent()) === 'Resume queue') await toggle.click();
+  await expect(toggle).toHaveText('Pause queue');
+}
+
 export function jobDetail(page: Page): Locator {
   return page.getByTestId('job-detail');
 }

@@ -36,9 +36,10 @@ export function useWaits(): Record<string, Reason> {
 export function WaitReason({ reason, fallback }: { reason: Reason | undefined; fallback: string }) {
   const now = useNow(reason?.kind === 'backoff' ? 250 : 1000);
   if (!reason) return <span className="wait-reason">{fallback}</span>;
+  const text = waitText(reason, now);
   return (
-    <span className="wait-reason" data-testid="wait-reason" data-kind={reason.kind} title={reason.kind === 'backoff' ? `retry at ${new Date(reason.until).toLocaleTimeString()}` : undefined}>
-      {waitText(reason, now)}
+    <span className="wait-reason" data-testid="wait-reason" data-kind={reason.kind} title={reason.kind === 'backoff' ? `retry at ${new Date(reason.until).toLocaleTimeString()}` : text}>
+      {text}
     </span>
   );
 }

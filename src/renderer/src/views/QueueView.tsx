@@ -256,10 +256,11 @@ export function QueueView() {
                 <td className="clip clip-wide" title={j.templateName}>
                   <b>{j.templateName}</b> <span className="muted mono">{j.id.slice(0, 8)}</span>
                 </td>
-                <td className="mono muted clip" title={j.image}>
+                <td className="mono muted clip clip-narrow" title={j.image}>
                   {j.image}
                 </td>
-                <td className="muted"><WaitReason reason={waits[j.id]} fallback={j.waitingFor ? `for ${j.waitingFor}` : since(j.createdAt, now)} /></td>
+                {/* One line, whatever the reason says (the whole of it on hover): a reason that wrapped when it arrived moved the rows under the pointer. */}
+                <td className="muted clip"><WaitReason reason={waits[j.id]} fallback={j.waitingFor ? `for ${j.waitingFor}` : since(j.createdAt, now)} /></td>
                 <td className="actions">
                   <button className="danger small" onClick={(e) => (e.stopPropagation(), cancel(j.id))}>
                     Cancel
