@@ -9,6 +9,7 @@ import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+import noDanglingElse from './eslint-rules/no-dangling-else.js';
 import noTypeCycle from './eslint-rules/no-type-cycle.js';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
@@ -60,7 +61,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    plugins: { 'import-x': importX, jobdeck: { rules: { 'no-type-cycle': noTypeCycle } } },
+    plugins: { 'import-x': importX, jobdeck: { rules: { 'no-type-cycle': noTypeCycle, 'no-dangling-else': noDanglingElse } } },
     settings: {
       // no-cycle parses every file it follows: TypeScript's parser for TypeScript, plain resolution by extension.
       'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs'],
@@ -72,6 +73,8 @@ export default tseslint.config(
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       // ...and the cycles a type-only import closes, which import-x/no-cycle skips by design.
       'jobdeck/no-type-cycle': 'error',
+      // An else that reads as the outer if's but is an inner one's (a CLI printed nothing so).
+      'jobdeck/no-dangling-else': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
     },

@@ -2,7 +2,7 @@
 // headless host running on the data dir (reached over its local socket), and with none (the CLI
 // runs the core itself, holding the data dir's lock, and leaves no lock behind).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -216,6 +216,8 @@ describe('with the app running (the headless host, over its local socket)', () =
     const completed = json(JobPage, await jd(dataDir, ['--json', 'jobs', 'list', '--status', 'completed', '--limit', '1000']));
     expect(failed.items.length).toBeGreaterThanOrEqual(2);
 
+    // Without --json a bulk command says what it did, in the bulk bar's words (every job above has ended).
+    expect((await jd(dataDir, ['cancel', '--status', 'pending'])).stdout).toBe('Cancelled 0 jobs.\n');
     const retried = json(BulkResult, await jd(dataDir, ['--json', 'retry', '--status', 'failed', '--since', '1h']));
     expect(retried.outcomes.map((o) => o.id).sort()).toEqual(failed.items.map((j) => j.id).sort());
     expect(retried.done).toBe(failed.items.length);
@@ -297,6 +299,20 @@ describe('with the app running (the headless host, over its local socket)', () =
     child.stdin.write('y\r');
     expect(await ended).toBe(130);
     expect(Job.parse(JSON.parse((await jd(dataDir, ['--json', 'show', id])).stdout)).status).toBe('cancelled');
+  });
+
+  it('templates import prints a line per file: created, and failed with why (exit 1)', async () => {
+    const good = templateFile(files, 'cli-import-table', 'true');
+    const bad = join(files, 'cli-import-bad.yaml');
+    writeFileSync(bad, 'name: cli-import-bad\nimage: busybox\n');
+    const r = await jd(dataDir, ['templates', 'import', good, bad]);
+    expect(r.code, r.stderr).toBe(1);
+    const [head, ...lines] = r.stdout.trimEnd().split('\n');
+    expect(head).toMatch(/^FILE\s+TEMPLATE\s+OUTCOME\s+MESSAGE$/);
+    expect(lines).toHaveLength(2);
+    expect(lines).toContainEqual(expect.stringMatching(/^cli-import-table\.yaml\s+cli-import-table\s+created\s*$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^cli-import-bad\.yaml\s+\S+\s+failed\s+apiVersion: missing/));
+    expect((await jd(dataDir, ['-q', 'templates', 'import', '--on-conflict', 'keep-both', good])).stdout).toMatch(/^[0-9a-f-]{36}\n$/);
   });
 
   it('queue pause and resume reach the app', async () => {

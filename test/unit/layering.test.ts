@@ -148,3 +148,22 @@ describe('the jobdeck command line is a client of the contract', () => {
     expect(await messages(file, code)).toEqual([]);
   });
 });
+
+describe('an else belongs to the if it reads as', () => {
+  it.each([
+    // the CLI's bug as it was: the table printed per row without an id, never without -q
+    'declare const q: boolean, rows: { id?: string }[], p: (s: string) => void;\nif (q) for (const r of rows) if (r.id) p(r.id);\nelse p("table");',
+    'declare const a: boolean, b: boolean, p: (s: string) => void;\nif (a) if (b) p("b");\nelse p("not a");',
+    'declare const a: boolean, b: boolean, p: (s: string) => void;\nif (a) outer: while (b) if (b) break outer;\nelse p("x");',
+  ])('refuses %s', async (code) => {
+    expect(await messages('src/cli/x.ts', code, 'jobdeck/no-dangling-else')).toEqual([expect.stringContaining('belongs to the inner if')]);
+  });
+
+  it.each([
+    'declare const q: boolean, rows: { id?: string }[], p: (s: string) => void;\nif (q) {\n  for (const r of rows) if (r.id) p(r.id);\n} else p("table");',
+    'declare const a: boolean, b: boolean, p: (s: string) => void;\nif (a) p("a");\nelse if (b) p("b");\nelse p("neither");',
+    'declare const rows: string[], p: (s: string) => void;\nfor (const r of rows) if (r) p(r);\nelse p("empty");',
+  ])('allows %s', async (code) => {
+    expect(await messages('src/cli/x.ts', code, 'jobdeck/no-dangling-else')).toEqual([]);
+  });
+});

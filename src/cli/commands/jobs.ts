@@ -138,8 +138,9 @@ export async function act(cli: Cli, action: 'cancel' | 'retry' | 'clone', refs: 
     const result = await client.call('jobs.bulk', { action, selection: { filter } });
     if (action !== 'cancel') await settleLocal(client, result.outcomes.filter((r) => r.outcome === 'done').map((r) => r.newId ?? r.id));
     if (out.json) out.printJson(result);
-    else if (out.quiet) for (const r of result.outcomes) if (r.outcome === 'done') out.print(r.newId ?? r.id);
-    else out.print(result.summary);
+    else if (out.quiet) {
+      for (const r of result.outcomes) if (r.outcome === 'done') out.print(r.newId ?? r.id);
+    } else out.print(result.summary);
     return result.failed ? 1 : 0;
   }
   const jobs = await Promise.all(refs.map((r) => resolveJob(client, r)));

@@ -89,8 +89,9 @@ export async function importTemplates(cli: Cli, paths: string[], o: ImportOption
   const { out } = cli;
   for (const w of preview.flatMap((r) => r.warnings.map((m) => `${r.file}: ${m}`))) out.note(`warning: ${w}`);
   if (out.json) out.printJson(outcomes);
-  else if (out.quiet) for (const r of outcomes) if (r.id) out.print(r.id);
-  else out.print(table(['FILE', 'TEMPLATE', 'OUTCOME', 'MESSAGE'], outcomes.map((r) => [r.file, r.savedAs ?? r.name, r.outcome, r.message ?? ''])));
+  else if (out.quiet) {
+    for (const r of outcomes) if (r.id) out.print(r.id);
+  } else out.print(table(['FILE', 'TEMPLATE', 'OUTCOME', 'MESSAGE'], outcomes.map((r) => [r.file, r.savedAs ?? r.name, r.outcome, r.message ?? ''])));
   return outcomes.some((r) => r.outcome === 'failed') ? 1 : 0;
 }
 
