@@ -1,7 +1,8 @@
 // What the user typed, read into the contract's terms; a bad value is a UsageError (exit 2) that
 // names the argument, as `docker run` and kubectl do.
 import { parseCpus, parseMemory } from '../shared/quantity';
-import { JobStatus } from '../shared/job';
+import type { JobStatus } from '../shared/job';
+import { JOB_STATUSES } from '../shared/jobStates';
 import type { EnvVar } from '../shared/template';
 
 export class UsageError extends Error {
@@ -70,7 +71,7 @@ export function parseIntArg(text: string, option: string, min: number, max: numb
 }
 
 /** --status pending,running (or repeated): the job states, each checked. */
-export function parseStatuses(values: readonly string[], option = '--status', allowed: readonly string[] = JobStatus.options): JobStatus[] {
+export function parseStatuses(values: readonly string[], option = '--status', allowed: readonly string[] = JOB_STATUSES): JobStatus[] {
   const out = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
   for (const s of out) {
     if (!allowed.includes(s)) throw new UsageError(`${option}: "${s}" is not a job state; use ${allowed.join(', ')}`);

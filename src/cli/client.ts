@@ -2,7 +2,7 @@
 // JSON message per line (src/shared/socket.ts). The same shape for a CLI-started core in this
 // process (localCore.ts), so the commands do not care which they talk to.
 import { connect, type Socket } from 'node:net';
-import { commands, type AppEvent, type CommandInput, type CommandName, type CommandOutput, type Result } from '../shared/ipc';
+import type { AppEvent, CommandInput, CommandName, CommandOutput, Result } from '../shared/ipc';
 import type { WsServerMessage } from '../shared/wsProtocol';
 import type { WireError } from '../shared/errors';
 import { SOCKET_MAX_LINE } from '../shared/socket';
@@ -26,10 +26,16 @@ export interface Client {
   close(): Promise<void>;
 }
 
+/**
+ * The contract, loaded when the first result is checked: its schemas are most of what the CLI
+ * evaluates, and `run` has sent its job by then, so they load while the job starts.
+ */
+const contract = () => import('../shared/ipc');
+
 /** Turn an envelope into the value (checked against the contract's output) or a CommandFailed. */
-export function unwrap<C extends CommandName>(command: C, result: Result<unknown>): CommandOutput<C> {
+export async function unwrap<C extends CommandName>(command: C, result: Result<unknown>): Promise<CommandOutput<C>> {
   if (!result.ok) throw new CommandFailed(command, result.error);
-  return commands[command].output.parse(result.value) as CommandOutput<C>;
+  return (await contract()).commands[command].output.parse(result.value) as CommandOutput<C>;
 }
 
 /** Connect and wait for the host's `ready`; rejects with the socket's error (ENOENT, ECONNREFUSED). */

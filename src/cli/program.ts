@@ -4,12 +4,23 @@ import { Command, Option } from 'commander';
 import { collect, UsageError } from './args';
 import type { Cli } from './context';
 import { completionScript } from './completion';
-import { act, cleanup, listJobs, reportJob, showJob } from './commands/jobs';
-import { logs } from './commands/logs';
-import { metrics } from './commands/metrics';
-import { run } from './commands/run';
-import { addEngine, listEngines, queue, removeEngine, serve, stats } from './commands/system';
-import { exportTemplate, fromDockerRun, importTemplates, listTemplates, removeTemplate, showTemplate } from './commands/templates';
+// The commands' modules load when their command runs: each one's imports (the contract's
+// schemas among them) are evaluated only by the command that needs them, so `run` sends its job
+// before the rest of the CLI is loaded.
+import type { act, cleanup, listJobs } from './commands/jobs';
+import type { logs } from './commands/logs';
+import type { run } from './commands/run';
+import type { addEngine, stats } from './commands/system';
+import type { fromDockerRun, importTemplates } from './commands/templates';
+
+const commandsIn = {
+  jobs: () => import('./commands/jobs'),
+  logs: () => import('./commands/logs'),
+  metrics: () => import('./commands/metrics'),
+  run: () => import('./commands/run'),
+  system: () => import('./commands/system'),
+  templates: () => import('./commands/templates'),
+};
 
 export interface GlobalOptions {
   dataDir?: string;
@@ -88,7 +99,7 @@ export function buildProgram(makeCli: (g: GlobalOptions) => Cli, done: (code: nu
       .option('-w, --wait', 'wait for the job to end and exit with its exit code')
       .option('-f, --follow', 'print the log as it is written (implies --wait)')
       .option('--cancel-on-interrupt', 'Ctrl-C cancels the job instead of asking (or, without a terminal, leaving it)')
-      .action(action((c, target: string, command: string[], o: Parameters<typeof run>[3]) => run(c, target, command, o)));
+      .action(action(async (c, target: string, command: string[], o: Parameters<typeof run>[3]) => (await commandsIn.run()).run(c, target, command, o)));
   });
 
   part(['jobs'], () => {
@@ -103,7 +114,7 @@ export function buildProgram(makeCli: (g: GlobalOptions) => Cli, done: (code: nu
       .option('--since <when>', 'created since: a duration back (12h, 7d) or an ISO time')
       .option('--until <when>', 'created before: a duration back or an ISO time')
       .option('--limit <n>', 'at most this many (1-1000, default 50)')
-      .action(action((c, o: Parameters<typeof listJobs>[1]) => listJobs(c, o)));
+      .action(action(async (c, o: Parameters<typeof listJobs>[1]) => (await commandsIn.jobs()).listJobs(c, o)));
   });
 
   part(['show'], () => {
@@ -112,11 +123,11 @@ export function buildProgram(makeCli: (g: GlobalOptions) => Cli, done: (code: nu
       .description('a job: its state, exit code and attempts')
       .argument('<job>', 'job id (or its start)')
       .option('--events', 'and its events: who asked, what it waited for, each attempt, how it ended')
-      .action(action((c, ref: string, o: { events?: boolean }) => showJob(c, ref, o)));
+      .action(action(async (c, ref: string, o: { events?: boolean }) => (await commandsIn.jobs()).showJob(c, ref, o)));
   });
 
   part(['report'], () => {
-    program.command('report').description('a job as Markdown for a ticket: inputs, engine, timings, exit code, log tails, events').argument('<job>', 'job id (or its start)').action(action((c, ref: string) => reportJob(c, ref)));
+    program.command('report').description('a job as Markdown for a ticket: inputs, engine, timings, exit code, log tails, events').argument('<job>', 'job id (or its start)').action(action(async (c, ref: string) => (await commandsIn.jobs()).reportJob(c, ref)));
   });
 
   part(['logs'], () => {
@@ -130,7 +141,7 @@ export function buildProgram(makeCli: (g: GlobalOptions) => Cli, done: (code: nu
       .option('--lines <m>', 'at most this many lines')
       .option('-t, --timestamps', 'show each line\'s number and time')
       .option('-f, --follow', 'follow the log until the job ends')
-      .action(action((c, ref: string, o: Parameters<typeof logs>[2]) => logs(c, ref, o)));
+      .action(action(async (c, ref: string, o: Parameters<typeof logs>[2]) => (await commandsIn.logs()).logs(c, ref, o)));
   });
 
   part(['cancel', 'retry', 'clone'], () => {
@@ -141,7 +152,7 @@ export function buildProgram(makeCli: (g: GlobalOptions) => Cli, done: (code: nu
         .argument('[jobs...]', 'job ids (or their starts)')
         .option('--status <states>', `${verb} every job in these states`, collect);
       if (verb !== 'cancel') cmd.option('--since <when>', 'with --status: created since (12h, 7d, or an ISO time)');
-      cmd.action(action((c, refs: string[], o: Parameters<typeof act>[3]) => act(c, verb, refs, o)));
+      cmd.action(action(async (c, refs: string[], o: Parameters<typeof act>[3]) => (await commandsIn.jobs()).act(c, verb, refs, o)));
     }
   });
 
@@ -152,27 +163,27 @@ export function buildProgram(makeCli: (g: GlobalOptions) => Cli, done: (code: nu
       .option('--older-than <duration>', 'ended longer ago than this: 12h, 7d, 4w')
       .option('--status <states>', 'only completed, failed or cancelled ones', collect)
       .option('--dry-run', 'count what would be removed; remove nothing')
-      .action(action((c, o: Parameters<typeof cleanup>[1]) => cleanup(c, o)));
+      .action(action(async (c, o: Parameters<typeof cleanup>[1]) => (await commandsIn.jobs()).cleanup(c, o)));
   });
 
   part(['templates'], () => {
     const templates = program.command('templates').description('templates: list, show, import, export, rm, from-docker-run');
-    templates.command('list').alias('ls').description('the templates').action(action((c) => listTemplates(c)));
-    templates.command('show').description('a template as its file').argument('<name>').action(action((c, ref: string) => showTemplate(c, ref)));
+    templates.command('list').alias('ls').description('the templates').action(action(async (c) => (await commandsIn.templates()).listTemplates(c)));
+    templates.command('show').description('a template as its file').argument('<name>').action(action(async (c, ref: string) => (await commandsIn.templates()).showTemplate(c, ref)));
     templates
       .command('import')
       .description('store the templates of files (Jobdeck YAML/JSON, Kubernetes Job or CronJob)')
       .argument('<files...>')
       .addOption(new Option('--on-conflict <action>', 'a template of the same name exists').choices(['skip', 'replace', 'keep-both']).default('skip'))
       .option('--confirm-host-mounts', 'the files mount host directories, and that is fine')
-      .action(action((c, files: string[], o: Parameters<typeof importTemplates>[2]) => importTemplates(c, files, o)));
+      .action(action(async (c, files: string[], o: Parameters<typeof importTemplates>[2]) => (await commandsIn.templates()).importTemplates(c, files, o)));
     templates
       .command('export')
       .description('a template as a file on stdout')
       .argument('<name>')
       .option('--format <format>', 'jobdeck or kubernetes', 'jobdeck')
-      .action(action((c, ref: string, o: { format: string }) => exportTemplate(c, ref, o.format)));
-    templates.command('rm').description('delete templates (their jobs stay)').argument('<names...>').action(action((c, refs: string[]) => removeTemplate(c, refs)));
+      .action(action(async (c, ref: string, o: { format: string }) => (await commandsIn.templates()).exportTemplate(c, ref, o.format)));
+    templates.command('rm').description('delete templates (their jobs stay)').argument('<names...>').action(action(async (c, refs: string[]) => (await commandsIn.templates()).removeTemplate(c, refs)));
     templates
       .command('from-docker-run')
       .description('a template from a docker/podman run line: jobdeck templates from-docker-run -- docker run …')
@@ -180,7 +191,7 @@ export function buildProgram(makeCli: (g: GlobalOptions) => Cli, done: (code: nu
       .option('--secret <name>', 'treat this variable as a secret (repeatable)', collect)
       .option('--save', 'store the template (otherwise print it as a file)')
       .option('--confirm-host-mounts', 'it mounts host directories, and that is fine')
-      .action(action((c, words: string[], o: Parameters<typeof fromDockerRun>[2]) => fromDockerRun(c, words, o)));
+      .action(action(async (c, words: string[], o: Parameters<typeof fromDockerRun>[2]) => (await commandsIn.templates()).fromDockerRun(c, words, o)));
   });
 
   part(['stats'], () => {
@@ -189,19 +200,19 @@ export function buildProgram(makeCli: (g: GlobalOptions) => Cli, done: (code: nu
       .description('jobs, success rate and durations, per template')
       .option('--template <name>', 'one template')
       .option('--since <when>', 'since a duration back or an ISO time (default 24h)')
-      .action(action((c, o: Parameters<typeof stats>[1]) => stats(c, o)));
+      .action(action(async (c, o: Parameters<typeof stats>[1]) => (await commandsIn.system()).stats(c, o)));
   });
 
   part(['metrics'], () => {
     program
       .command('metrics')
       .description('the metrics as Prometheus text (jobs by status, durations, queue waits, engines up), as /metrics serves them')
-      .action(action((c) => metrics(c)));
+      .action(action(async (c) => (await commandsIn.metrics()).metrics(c)));
   });
 
   part(['engines'], () => {
     const engines = program.command('engines').description('container engines: list, add, rm');
-    engines.command('list').alias('ls').description('the engines and whether they answer').action(action((c) => listEngines(c)));
+    engines.command('list').alias('ls').description('the engines and whether they answer').action(action(async (c) => (await commandsIn.system()).listEngines(c)));
     engines
       .command('add')
       .description('add an engine: unix:///path, tcp://host:port, ssh://user@host')
@@ -209,14 +220,14 @@ export function buildProgram(makeCli: (g: GlobalOptions) => Cli, done: (code: nu
       .argument('<host>')
       .option('--kind <kind>', 'docker or podman')
       .option('--concurrency <n>', 'at most this many jobs at once on it')
-      .action(action((c, id: string, host: string, o: Parameters<typeof addEngine>[3]) => addEngine(c, id, host, o)));
-    engines.command('rm').description('remove an engine you added').argument('<id>').action(action((c, id: string) => removeEngine(c, id)));
+      .action(action(async (c, id: string, host: string, o: Parameters<typeof addEngine>[3]) => (await commandsIn.system()).addEngine(c, id, host, o)));
+    engines.command('rm').description('remove an engine you added').argument('<id>').action(action(async (c, id: string) => (await commandsIn.system()).removeEngine(c, id)));
   });
 
   part(['queue'], () => {
     const q = program.command('queue').description('the queue: pause, resume, status');
     for (const verb of ['pause', 'resume', 'status'] as const) {
-      q.command(verb).description(verb === 'status' ? 'running and pending jobs' : `${verb} starting jobs`).action(action((c) => queue(c, verb)));
+      q.command(verb).description(verb === 'status' ? 'running and pending jobs' : `${verb} starting jobs`).action(action(async (c) => (await commandsIn.system()).queue(c, verb)));
     }
   });
 
@@ -226,7 +237,7 @@ export function buildProgram(makeCli: (g: GlobalOptions) => Cli, done: (code: nu
       .description('the headless host (browser UI) on this data dir, in this terminal')
       .option('--port <port>', 'port on 127.0.0.1 (default: the last one, else any free one)')
       .option('--new-token', 'a new token for the URL')
-      .action(action((c, o: { port?: string; newToken?: boolean }) => serve(c, { ...o, ...(c.dataDirOption ? { dataDir: c.dataDirOption } : {}) })));
+      .action(action(async (c, o: { port?: string; newToken?: boolean }) => (await commandsIn.system()).serve(c, { ...o, ...(c.dataDirOption ? { dataDir: c.dataDirOption } : {}) })));
   });
 
   part(['completion'], () => {

@@ -10,6 +10,7 @@ export const ImportFile = z.object({
   name: z.string().min(1).max(1024),
   content: z.string().max(5 * 1024 * 1024, 'template files are limited to 5 MiB'),
 });
+export type ImportFile = z.infer<typeof ImportFile>;
 
 /** One field that a replace would change, as text for people (secret values masked). */
 export const FieldChange = z.object({ field: z.string(), from: z.string().optional(), to: z.string().optional() });

@@ -9,7 +9,8 @@ import { Job, JobStatus } from './job';
 import { JobEvent } from './jobEvents';
 import { LogLinesInput, LogLinesPage, LogSearchInput, LogSearchResult, LogStream, LogTail, LogTailInput } from './logLines';
 import { ChannelInput, Delivery, DesktopNotice, NotifyChannel } from './notify';
-import { PullState } from './pull';
+import { ImageProgress, PullState } from './pull';
+export { ImageProgress, PullProgress } from './pull';
 import { JobFilter, JobPage, Stats } from './query';
 import { Settings, SettingsPatch } from './settings';
 import { JobOverrides, Template, TemplateSpecChecked } from './template';
@@ -56,20 +57,6 @@ export const LogPage = z.object({
 });
 export type LogPage = z.infer<typeof LogPage>;
 
-/** One step of an image pull for a job's attempt: what `docker pull` prints, per event. */
-export const PullProgress = z.object({
-  status: z.string(),
-  /** Bytes of the layer being fetched so far, and its size, where the engine says. */
-  current: z.number().optional(),
-  total: z.number().optional(),
-  /** The layer the step is about (the pull event's id), where there is one. */
-  layer: z.string().optional(),
-});
-export type PullProgress = z.infer<typeof PullProgress>;
-
-/** An image pull while a job waits for it: shown on the job's page. */
-export const ImageProgress = PullProgress.extend({ id: z.string(), engineId: z.string(), image: z.string() });
-export type ImageProgress = z.infer<typeof ImageProgress>;
 
 /** What the Templates list shows of one template: the template itself, never mistaken for one. */
 export const LastJob = z.object({
@@ -150,13 +137,17 @@ export const commands = {
     () => z
       .object({
         templateId: z.string().optional(),
+        /** A stored template as a person names it: its id or its name (templateRef.ts). */
+        template: z.string().min(1).max(300).optional(),
         /** A new spec, checked as templates.save checks one (stored ones read with TemplateSpec). */
         spec: TemplateSpecChecked.optional(),
+        /** A template file of one template, read as an import reads it, run without being stored. */
+        file: ImportFile.optional(),
         overrides: JobOverrides.default({}),
         dependsOn: z.array(z.string()).max(100).default([]),
       })
       .strict()
-      .refine((v) => (v.templateId === undefined) !== (v.spec === undefined), 'give exactly one of templateId and spec'),
+      .refine((v) => [v.templateId, v.template, v.spec, v.file].filter((x) => x !== undefined).length === 1, 'give exactly one of templateId, template, spec and file'),
     () => Job,
   ),
   'jobs.list': cmd(() => JobFilter, () => JobPage),

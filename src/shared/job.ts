@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { JobInputs, Requester } from './audit';
 import { AttemptStep } from './pod';
+import { JOB_STATUSES } from './jobStates';
 import { TemplateSpec } from './template';
 
-export const JobStatus = z.enum(['pending', 'running', 'completed', 'failed', 'cancelled']);
+export { isTerminal, TERMINAL } from './jobStates';
+export const JobStatus = z.enum(JOB_STATUSES);
 export type JobStatus = z.infer<typeof JobStatus>;
 
 /** Why a job or an attempt ended. */
@@ -108,8 +110,6 @@ export const Job = z.object({
 });
 export type Job = z.infer<typeof Job>;
 
-export const TERMINAL: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
-export const isTerminal = (s: JobStatus): boolean => TERMINAL.includes(s);
 
 /**
  * The one transition table (DESIGN.md): pending → running → completed | failed,

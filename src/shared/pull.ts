@@ -3,6 +3,21 @@ import { z } from 'zod';
 // An image pull folded from its steps (the engine's progress stream): what the job page and the
 // Queue show, and what the core keeps so a window opened in the middle of a pull shows it at once.
 
+/** One step of an image pull for a job's attempt: what `docker pull` prints, per event. */
+export const PullProgress = z.object({
+  status: z.string(),
+  /** Bytes of the layer being fetched so far, and its size, where the engine says. */
+  current: z.number().optional(),
+  total: z.number().optional(),
+  /** The layer the step is about (the pull event's id), where there is one. */
+  layer: z.string().optional(),
+});
+export type PullProgress = z.infer<typeof PullProgress>;
+
+/** An image pull while a job waits for it: shown on the job's page. */
+export const ImageProgress = PullProgress.extend({ id: z.string(), engineId: z.string(), image: z.string() });
+export type ImageProgress = z.infer<typeof ImageProgress>;
+
 /** One layer of a pull as last reported. */
 export const LayerState = z.object({
   status: z.string(),

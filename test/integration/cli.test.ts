@@ -301,6 +301,15 @@ describe('with the app running (the headless host, over its local socket)', () =
     expect(Job.parse(JSON.parse((await jd(dataDir, ['--json', 'show', id])).stdout)).status).toBe('cancelled');
   });
 
+  it.skipIf(targets.every((t) => t.missing))('run FILE gives the container the file\'s own secret value, not its mask', async () => {
+    const engine = targets.find((t) => !t.missing)!.kind;
+    // Its length, as the log masks the value itself: the mask (8 bullets) is 24 bytes long.
+    const file = templateFile(files, 'cli-file-secret', 'echo "length=${#TOKEN}"', 'env:\n  TOKEN: { value: hunter2, secret: true }\n');
+    const r = await jd(dataDir, ['run', file, '--follow', '--engine', engine]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('length=7\n');
+  });
+
   it('templates import prints a line per file: created, and failed with why (exit 1)', async () => {
     const good = templateFile(files, 'cli-import-table', 'true');
     const bad = join(files, 'cli-import-bad.yaml');

@@ -176,3 +176,37 @@ describe('the local socket transport', () => {
     }
   });
 });
+
+describe('jobdeck run NAME --wait, over the socket', () => {
+  it('asks for the job in its first call, naming the template as typed, and exits with the job\'s code', async () => {
+    const fake = await startFakeCore();
+    const called: string[] = [];
+    const handlers = new Proxy(fake.core.handlers, {
+      get(target, name: string) {
+        const h = target[name as keyof Handlers] as (a: unknown, c: CallContext) => Promise<unknown>;
+        return (args: unknown, ctx: CallContext) => (called.push(name), h(args, ctx));
+      },
+    });
+    const host = await startSocket({ core: { ...fake.core, handlers }, dataDir: fake.dataDir });
+    fake.core.setSocket(host.path);
+    try {
+      const t = await fake.call('templates.save', { spec: { name: 'Nightly', image: 'busybox:1.36', command: 'exit 3' } });
+      const child = spawn(process.execPath, [join(process.cwd(), 'bin/jobdeck.mjs'), '--data-dir', fake.dataDir, 'run', 'nightly', '--wait'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const code = new Promise<number | null>((resolve) => child.once('close', resolve));
+      await fake.until('the job to start', () => fake.engines.runs().length === 1, 30_000);
+      const [run] = fake.engines.runs();
+      await fake.finish(run!.req.jobId, { reason: 'Error', exitCode: 3 });
+      expect(await code, stderr).toBe(3);
+      // No templates.list first: the app finds the template, so the job is asked for at once.
+      expect(called[0]).toBe('jobs.create');
+      expect(called).not.toContain('templates.list');
+      expect((await fake.call('jobs.get', { id: run!.req.jobId })).templateId).toBe(t.id);
+    } finally {
+      await host.close();
+      await fake.close();
+    }
+  });
+});
+

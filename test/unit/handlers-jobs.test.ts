@@ -44,10 +44,49 @@ describeCommand('jobs.create', () => {
     expect(failed.attempts.map((a) => a.exitCode)).toEqual([3, 3]);
   });
 
-  it('refuses neither or both of templateId and spec, an unknown template and an unknown upstream', async () => {
+  it('finds a template by the name a person gives (exactly, else in any case when only one has it) or by id', async () => {
     const h = core();
-    expect(await h.fail('jobs.create', {})).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('give exactly one of templateId and spec') });
+    const build = await h.call('templates.save', { spec: inline('Nightly-Build') });
+    const lower = await h.call('templates.save', { spec: inline('report') });
+    await h.call('templates.save', { spec: inline('REPORT') });
+    expect((await h.call('jobs.create', { template: 'Nightly-Build' })).templateId).toBe(build.id);
+    expect((await h.call('jobs.create', { template: 'nightly-build' })).templateId).toBe(build.id);
+    expect((await h.call('jobs.create', { template: build.id })).templateId).toBe(build.id);
+    // Two names that differ only in case: the exact one, and no guess for a third spelling.
+    expect((await h.call('jobs.create', { template: 'report' })).templateId).toBe(lower.id);
+    expect(await h.fail('jobs.create', { template: 'Report' })).toMatchObject({ code: 'NOT_FOUND', message: 'no template named Report' });
+    expect(await h.fail('jobs.create', { template: 'nope' })).toMatchObject({ code: 'NOT_FOUND', message: 'no template named nope' });
+  });
+
+  it('runs a template file without storing it, its secret values its own; a bad file or one of two templates is refused, named', async () => {
+    const h = core();
+    const content = ['apiVersion: jobdeck/v1', 'kind: Template', 'name: jc-file', 'image: busybox:1.36', 'command: echo hi', 'env:', '  TOKEN: { value: s3cret, secret: true }'].join('\n');
+    const job = await h.call('jobs.create', { file: { name: 'jobs/jc-file.yaml', content } });
+    expect(job).toMatchObject({ templateName: 'jc-file', origin: 'manual' });
+    expect(job.templateId).toBeUndefined();
+    expect(job.spec.env).toEqual([{ name: 'TOKEN', value: SECRET_MASK, secret: true }]);
+    await started(h, job.id);
+    expect(h.engines.runs(job.id)[0]!.req.env).toContain('TOKEN=s3cret');
+    expect(await h.call('templates.list', {})).toEqual([]);
+
+    expect(await h.fail('jobs.create', { file: { name: 'jobs/bad.yaml', content: 'name: x\nimage: busybox\n' } })).toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/^jobs\/bad\.yaml: apiVersion: missing/),
+    });
+    const two = `${content}\n---\n${content.replace('jc-file', 'jc-file-2')}`;
+    expect(await h.fail('jobs.create', { file: { name: 'two.yaml', content: two } })).toMatchObject({
+      code: 'VALIDATION',
+      message: 'two.yaml holds 2 templates (jc-file, jc-file-2): import it and run one of them by name',
+    });
+    const badImage = content.replace('image: busybox:1.36', 'image: "Not An Image"');
+    expect(await h.fail('jobs.create', { file: { name: 'img.yaml', content: badImage } })).toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/^img\.yaml: image: /) });
+  });
+
+  it('refuses none or two of templateId, template and spec, an unknown template and an unknown upstream', async () => {
+    const h = core();
+    expect(await h.fail('jobs.create', {})).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('give exactly one of templateId, template, spec and file') });
     expect(await h.fail('jobs.create', { templateId: 'x', spec: inline('jc-both') })).toMatchObject({ code: 'VALIDATION' });
+    expect(await h.fail('jobs.create', { template: 'x', spec: inline('jc-both') })).toMatchObject({ code: 'VALIDATION' });
     expect(await h.fail('jobs.create', { templateId: 'nope' })).toMatchObject({ code: 'NOT_FOUND', message: 'no template nope' });
     expect(await h.fail('jobs.create', { spec: inline('jc-dep'), dependsOn: ['ghost'] })).toMatchObject({ code: 'NOT_FOUND', message: 'dependsOn: no job ghost' });
     expect((await h.call('jobs.list', {})).total).toBe(0);

@@ -1,6 +1,6 @@
 // `jobdeck logs JOB`: numbered lines (logs.lines) from a line on, of one stream or both; with -f it
 // follows the log as it is written until the job ends, each line printed once.
-import { isTerminal } from '../../shared/job';
+import { isTerminal } from '../../shared/jobStates';
 import type { LogLine, LogStream } from '../../shared/logLines';
 import { parseIntArg, UsageError } from '../args';
 import { resolveJob, type Cli } from '../context';

@@ -1,11 +1,11 @@
 // `jobdeck run TEMPLATE|FILE`: a job from a stored template, or from a file that is read but not
 // stored; with --wait (or --follow) the command ends with the job and exits with its code.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
 import type { Job } from '../../shared/job';
-import type { JobOverridesInput, TemplateSpec } from '../../shared/template';
+import type { JobOverridesInput } from '../../shared/template';
 import { parseCpusArg, parseEnv, parseIntArg, parseMemoryArg, parseTimeout } from '../args';
-import type { Client } from '../client';
+import { CommandFailed, type Client } from '../client';
+import { findTemplate } from '../../shared/templateRef';
 import { Failure, resolveJob, type Cli } from '../context';
 import { badge, paint, shortId } from '../format';
 import { untilStarted, watchJob } from './watch';
@@ -57,26 +57,12 @@ export function overridesOf(o: RunOptions, command: readonly string[]): JobOverr
   return out;
 }
 
-/** A stored template by id or name (exactly, then ignoring case). */
+/** A stored template by id or name (exactly, then ignoring case): templateRef.ts, as the app reads one. */
 export async function resolveTemplate(client: Client, ref: string) {
-  const all = (await client.call('templates.list', {})).map((s) => s.template);
-  const found =
-    all.find((t) => t.id === ref) ?? all.find((t) => t.name === ref) ?? (all.filter((t) => t.name.toLowerCase() === ref.toLowerCase()).length === 1 ? all.find((t) => t.name.toLowerCase() === ref.toLowerCase()) : undefined);
-  return found;
+  return findTemplate((await client.call('templates.list', {})).map((s) => s.template), ref);
 }
 
-/** A template file read as an import reads it; nothing is stored. */
-export async function specFromFile(client: Client, path: string): Promise<TemplateSpec> {
-  const [result] = await client.call('templates.import', { files: [{ name: basename(path), content: readFileSync(path, 'utf8') }] });
-  if (!result || !result.ok || result.errors.length) {
-    const why = result?.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ') ?? 'nothing read';
-    throw new Failure(`${path}: ${why}`);
-  }
-  if (result.templates.length !== 1) {
-    throw new Failure(`${path} holds ${result.templates.length} templates (${result.templates.map((t) => t.spec.name).join(', ')}): import it with \`jobdeck templates import\` and run one by name`);
-  }
-  return result.templates[0]!.spec;
-}
+const noTemplate = (target: string) => new Failure(`no template or file named ${target} (jobdeck templates list shows the templates)`);
 
 export async function run(cli: Cli, target: string, command: string[], o: RunOptions): Promise<number> {
   const overrides = overridesOf(o, command); // usage errors before anything is sent
@@ -85,11 +71,13 @@ export async function run(cli: Cli, target: string, command: string[], o: RunOpt
   const isFile = existsSync(target) && statSync(target).isFile();
   let job: Job;
   if (isFile) {
-    job = await client.call('jobs.create', { spec: await specFromFile(client, target), overrides, dependsOn });
+    // The file as it is: the app reads it as an import does, and runs it without storing it.
+    job = await client.call('jobs.create', { file: { name: target, content: readFileSync(target, 'utf8') }, overrides, dependsOn });
   } else {
-    const template = await resolveTemplate(client, target);
-    if (!template) throw new Failure(`no template or file named ${target} (jobdeck templates list shows the templates)`);
-    job = await client.call('jobs.create', { templateId: template.id, overrides, dependsOn });
+    // Named as the user named it: the app finds the template, so the job is asked for in one call.
+    job = await client.call('jobs.create', { template: target, overrides, dependsOn }).catch((error: unknown) => {
+      throw error instanceof CommandFailed && error.error.code === 'NOT_FOUND' && error.message.startsWith('no template named') ? noTemplate(target) : error;
+    });
   }
   debug(`job ${job.id} created`);
   const { out } = cli;

@@ -1,6 +1,7 @@
 // Waiting for a job's end, optionally printing its log as it is written: stdout lines to stdout,
 // stderr lines to stderr, Jobdeck's own notes to stderr.
-import { isTerminal, type Job } from '../../shared/job';
+import type { Job } from '../../shared/job';
+import { isTerminal } from '../../shared/jobStates';
 import type { LogLine, LogStream } from '../../shared/logLines';
 import type { Client } from '../client';
 import type { Output } from '../context';

@@ -8,8 +8,9 @@ import { removeJobArtifacts } from '../artifacts/artifactFiles';
 import { requesterOf } from '../audit/audit';
 import { iso } from '../clock';
 import type { CoreContext } from './context';
+import { specOfFile } from './fileSpec';
 import { createJob, maskJob } from './jobFactory';
-import { mustTemplate } from './templateHandlers';
+import { mustTemplate, templateNamed } from './templateHandlers';
 
 type JobHandlers = Pick<
   Handlers,
@@ -38,12 +39,12 @@ const sameTemplate = (job: Job) => ({
 
 export function jobHandlers(ctx: CoreContext): JobHandlers {
   return {
-    async 'jobs.create'({ templateId, spec, overrides, dependsOn }, call) {
-      // The contract admits exactly one of templateId and spec.
-      const template = templateId ? mustTemplate(ctx, templateId) : undefined;
+    async 'jobs.create'({ templateId, template: ref, spec, file, overrides, dependsOn }, call) {
+      // The contract admits exactly one of templateId, template, spec and file.
+      const template = templateId ? mustTemplate(ctx, templateId) : ref !== undefined ? templateNamed(ctx, ref) : undefined;
       return maskJob(
         createJob(ctx, {
-          spec: template ? specOf(template) : spec!,
+          spec: template ? specOf(template) : file ? specOfFile(file) : spec!,
           ...(template ? { templateId: template.id, templateVersion: template.updatedAt } : {}),
           requestedBy: requesterOf(call),
           overrides,

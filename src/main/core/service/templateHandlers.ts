@@ -3,6 +3,7 @@ import { AppError } from '../../../shared/errors';
 import type { Handlers, ImportOutcome, ImportResult, TemplateSummary } from '../../../shared/ipc';
 import type { Job } from '../../../shared/job';
 import { specOf, type EnvVar, type Template, type TemplateSpec } from '../../../shared/template';
+import { findTemplate } from '../../../shared/templateRef';
 import { iso } from '../clock';
 import { maskSpec, sealEnv, unsealEnv } from '../secrets';
 import { templateArchive } from '../templates/templateArchive';
@@ -30,6 +31,13 @@ type TemplateHandlers = Pick<
 export function mustTemplate(ctx: CoreContext, id: string): Template {
   const t = ctx.store.getTemplate(id);
   if (!t) throw new AppError('NOT_FOUND', `no template ${id}`);
+  return t;
+}
+
+/** A template as a person names it (id, or name): NOT_FOUND says which name found none. */
+export function templateNamed(ctx: CoreContext, ref: string): Template {
+  const t = findTemplate(ctx.store.listTemplates(), ref);
+  if (!t) throw new AppError('NOT_FOUND', `no template named ${ref}`);
   return t;
 }
 
