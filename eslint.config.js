@@ -13,7 +13,6 @@ import noDanglingElse from './eslint-rules/no-dangling-else.js';
 import noTypeCycle from './eslint-rules/no-type-cycle.js';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
-const electron = ['electron', 'electron/*', '@electron/*'];
 
 const forbid = (...groups) => ({
   'no-restricted-imports': [
