@@ -54,6 +54,8 @@ export interface HostProcess {
    * jobs subscribed to with logs.subscribe), or with undefined after `timeoutMs`.
    */
   nextEvent(timeoutMs: number): Promise<AppEvent | undefined>;
+  /** Every event the host sends this connection from now on, in order (nextEvent can miss one that comes in the same read as another); returns the unsubscribe. */
+  onEvent(listener: (e: AppEvent) => void): () => void;
 }
 
 /** `timeoutMs`: how long the host may take to print its URL (a loaded machine needs more than the default). */
@@ -73,11 +75,12 @@ export async function startHost(dataDir: string, env: Record<string, string> = {
   ws.on('error', () => undefined); // a killed host drops the socket; calls then reject below
   let next = 0;
   const eventWaiters = new Set<(e: AppEvent | undefined) => void>();
+  const listeners = new Set<(e: AppEvent) => void>();
   const pending = new Map<number, { resolve: (r: Result<unknown>) => void; reject: (e: Error) => void }>();
   ws.on('message', (raw) => {
     const m = JSON.parse(String(raw)) as WsServerMessage;
     if (m.type === 'result') pending.get(m.id)?.resolve(m.result);
-    if (m.type === 'event') for (const w of [...eventWaiters]) w(m.event);
+    if (m.type === 'event') for (const w of [...eventWaiters, ...listeners]) w(m.event);
   });
   ws.on('close', () => {
     for (const p of pending.values()) p.reject(new Error('host connection closed'));
@@ -108,6 +111,10 @@ export async function startHost(dataDir: string, env: Record<string, string> = {
         timer.unref(); // a wait that found its answer another way leaves nothing behind
         eventWaiters.add(done);
       });
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     kill(signal) {
       ws.terminate();
