@@ -81,7 +81,9 @@ export function eventText(e: JobEvent, now: number = Date.now()): string {
   switch (e.kind) {
     case 'created': {
       const from = e.inputs?.sourceJobId ? ` from job ${short(e.inputs.sourceJobId)}` : '';
-      return `created (${e.origin}${from}) from template ${e.templateName}${e.scheduledFor ? `, scheduled for ${e.scheduledFor}` : ''}`;
+      // A file run as it is, or an image run now: a template that was never stored, as the report says.
+      const stored = e.templateId ? '' : ' (not stored)';
+      return `created (${e.origin}${from}) from template ${e.templateName}${stored}${e.scheduledFor ? `, scheduled for ${e.scheduledFor}` : ''}`;
     }
     case 'waiting':
       // A wait's words without a live countdown: the event is a moment, not the queue now.

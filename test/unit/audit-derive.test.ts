@@ -29,6 +29,9 @@ describe('deriveEvents', () => {
     expect(deriveEvents(undefined, base, at(0))).toEqual([
       { kind: 'created', at: base.createdAt, by: { user: 'alice', client: 'app' }, origin: 'manual', templateName: 'nightly' },
     ]);
+    // base has no templateId: a file run as it is, never stored; one from a stored template says only its name.
+    expect(eventText(deriveEvents(undefined, base, at(0))[0]!)).toBe('created (manual) from template nightly (not stored)');
+    expect(eventText(deriveEvents(undefined, { ...base, templateId: 't-1' }, at(0))[0]!)).toBe('created (manual) from template nightly');
     const missed = { ...base, status: 'cancelled' as const, reason: 'Cancelled' as const, message: 'missed', finishedAt: base.createdAt };
     expect(deriveEvents(undefined, missed, at(0)).map((e) => e.kind)).toEqual(['created', 'ended']);
   });

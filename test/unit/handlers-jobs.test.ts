@@ -55,7 +55,7 @@ describeCommand('jobs.create', () => {
     // Two names that differ only in case: the exact one, and no guess for a third spelling.
     expect((await h.call('jobs.create', { template: 'report' })).templateId).toBe(lower.id);
     expect(await h.fail('jobs.create', { template: 'Report' })).toMatchObject({ code: 'NOT_FOUND', message: 'no template named Report' });
-    expect(await h.fail('jobs.create', { template: 'nope' })).toMatchObject({ code: 'NOT_FOUND', message: 'no template named nope' });
+    expect(await h.fail('jobs.create', { template: 'nope' })).toMatchObject({ code: 'NOT_FOUND', message: 'no template named nope', issues: [{ path: 'template' }] });
   });
 
   it('runs a template file without storing it, its secret values its own; a bad file or one of two templates is refused, named', async () => {

@@ -76,7 +76,7 @@ export async function run(cli: Cli, target: string, command: string[], o: RunOpt
   } else {
     // Named as the user named it: the app finds the template, so the job is asked for in one call.
     job = await client.call('jobs.create', { template: target, overrides, dependsOn }).catch((error: unknown) => {
-      throw error instanceof CommandFailed && error.error.code === 'NOT_FOUND' && error.message.startsWith('no template named') ? noTemplate(target) : error;
+      throw error instanceof CommandFailed && error.error.code === 'NOT_FOUND' && error.error.issues?.some((i) => i.path === 'template') ? noTemplate(target) : error;
     });
   }
   debug(`job ${job.id} created`);

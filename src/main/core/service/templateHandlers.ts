@@ -34,11 +34,12 @@ export function mustTemplate(ctx: CoreContext, id: string): Template {
   return t;
 }
 
-/** A template as a person names it (id, or name): NOT_FOUND says which name found none. */
+/** A template as a person names it (id, or name): NOT_FOUND says which name found none, on the field `template`. */
 export function templateNamed(ctx: CoreContext, ref: string): Template {
   const t = findTemplate(ctx.store.listTemplates(), ref);
-  if (!t) throw new AppError('NOT_FOUND', `no template named ${ref}`);
-  return t;
+  if (t) return t;
+  const message = `no template named ${ref}`;
+  throw new AppError('NOT_FOUND', message, [{ path: 'template', message }]);
 }
 
 /** The one way a template is stored: same rules for the editor, an import and a replace. */
