@@ -130,6 +130,9 @@ describe('with the app running (the headless host, over its local socket)', () =
     // A failed operation (no such job) is 1, not a usage error.
     const r = await jd(dataDir, ['show', 'no-such-job']);
     expect([r.code, r.stderr]).toEqual([1, 'jobdeck: no job no-such-job\n']);
+    // Neither a stored template nor a file: said in those words, and 1.
+    const none = await jd(dataDir, ['run', 'no-such-template', '--wait']);
+    expect([none.code, none.stderr]).toEqual([1, 'jobdeck: no template or file named no-such-template (jobdeck templates list shows the templates)\n']);
   });
 
   it('prints shell completion for bash, zsh and fish', async () => {
