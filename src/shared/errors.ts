@@ -40,6 +40,11 @@ export function formatPath(path: readonly PropertyKey[]): string {
     .join('') || '(root)';
 }
 
+/** Issues as one line of words: "path: message; message", as a command line or an error message says them. */
+export function issuesText(issues: readonly Issue[]): string {
+  return issues.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ');
+}
+
 export function zodIssues(error: z.ZodError): Issue[] {
   return error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
 }

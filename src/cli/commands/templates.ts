@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ImportAction } from '../../shared/importFiles';
 import type { Template } from '../../shared/template';
+import { issuesText } from '../../shared/errors';
 import { UsageError } from '../args';
 import { Failure, type Cli } from '../context';
 import { badge, formatTime, shortId, table } from '../format';
@@ -111,7 +112,7 @@ export async function fromDockerRun(cli: Cli, words: string[], o: DockerRunOptio
   const { out } = cli;
   for (const w of r.warnings) out.note(`warning: ${w}`);
   if (r.hostMounts.length && !o.confirmHostMounts) out.note(`mounts host directories: ${r.hostMounts.join(', ')}${o.save ? '' : ' (saving needs --confirm-host-mounts)'}`);
-  if (r.errors.length) throw new Failure(r.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; '));
+  if (r.errors.length) throw new Failure(issuesText(r.errors));
   if (out.json) out.printJson(r);
   else if (out.quiet) out.print(r.template?.id ?? '');
   else if (r.template) out.print(`Saved template ${r.template.name} (${r.template.id})`);
